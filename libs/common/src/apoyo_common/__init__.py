@@ -1,0 +1,1 @@
+"""Shared contracts, topic names and infrastructure helpers of the apoyo services."""

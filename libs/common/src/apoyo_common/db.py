@@ -1,0 +1,60 @@
+"""asyncpg pool and SQL migrations, one schema per service.
+
+Migrations are the `NNNN_*.sql` files of a service package's `migrations` folder, applied in
+order once each, under an advisory lock so replicas starting together do not race.
+"""
+
+import hashlib
+import json
+from importlib import resources
+
+import asyncpg
+
+Pool = asyncpg.Pool
+Connection = asyncpg.Connection
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for type_name in ("json", "jsonb"):
+        await conn.set_type_codec(
+            type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
+
+
+async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(
+        dsn, min_size=1, max_size=max_size, init=_init_connection, command_timeout=60
+    )
+    assert pool is not None
+    return pool
+
+
+def _lock_id(schema: str) -> int:
+    return int.from_bytes(hashlib.sha256(schema.encode()).digest()[:7], "big")
+
+
+def migration_files(package: str) -> list[tuple[str, str]]:
+    folder = resources.files(package).joinpath("migrations")
+    names = sorted(f.name for f in folder.iterdir() if f.name.endswith(".sql"))
+    return [(name, folder.joinpath(name).read_text(encoding="utf-8")) for name in names]
+
+
+async def migrate(pool: asyncpg.Pool, schema: str, package: str) -> list[str]:
+    """Apply the package's pending migrations inside `schema`; return the names applied."""
+    applied: list[str] = []
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", _lock_id(schema))
+        await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        await conn.execute(
+            f'CREATE TABLE IF NOT EXISTS "{schema}".schema_migrations '
+            "(name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        done = {r["name"] for r in await conn.fetch(f'SELECT name FROM "{schema}".schema_migrations')}
+        for name, sql in migration_files(package):
+            if name in done:
+                continue
+            await conn.execute(f'SET LOCAL search_path TO "{schema}", public')
+            await conn.execute(sql)
+            await conn.execute(f'INSERT INTO "{schema}".schema_migrations(name) VALUES ($1)', name)
+            applied.append(name)
+    return applied

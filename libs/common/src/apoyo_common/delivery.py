@@ -1,0 +1,79 @@
+"""Bounded retries with backoff, then a dead-letter topic with the reason.
+
+A poison message never blocks a partition: after the last attempt it is parked on the
+dead-letter topic and the offset moves on. A message that cannot even be parsed is parked at
+once, since retrying cannot help. Reasons name the error, never the data: pydantic errors
+keep only field locations and error types.
+"""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from apoyo_common import metrics
+from apoyo_common.logs import get_logger, redact_text
+from apoyo_common.messages import DeadLetter
+from apoyo_common.publishing import Publisher
+from apoyo_common.topics import dead_letter_topic
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    base_delay_s: float = 0.2
+    max_delay_s: float = 10.0
+
+    def delay(self, attempt: int) -> float:
+        return min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1))
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, ValidationError):
+        fields = sorted({".".join(map(str, e["loc"])) + ":" + e["type"] for e in error.errors()})
+        return f"ValidationError({', '.join(fields)})"
+    return redact_text(f"{type(error).__name__}: {error}")[:500]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    service: str
+    topic: str
+    policy: RetryPolicy
+    publisher: Publisher
+
+    async def run(self, raw: bytes, key: bytes, handle: Callable[[bytes], Awaitable[None]]) -> None:
+        metrics.MESSAGES_IN.labels(self.service, self.topic).inc()
+        for attempt in range(1, self.policy.attempts + 1):
+            started = time.perf_counter()
+            try:
+                await handle(raw)
+            except ValidationError as error:
+                return await self._park(raw, key, error, attempt)
+            except Exception as error:  # noqa: BLE001 - every failure is retried or parked
+                metrics.FAILURES.labels(self.service, self.topic).inc()
+                log.warning("handler_failed", topic=self.topic, attempt=attempt, error=describe(error))
+                if attempt == self.policy.attempts:
+                    return await self._park(raw, key, error, attempt)
+                await asyncio.sleep(self.policy.delay(attempt))
+            else:
+                metrics.HANDLER_SECONDS.labels(self.service, self.topic).observe(
+                    time.perf_counter() - started
+                )
+                return None
+        return None
+
+    async def _park(self, raw: bytes, key: bytes, error: BaseException, attempts: int) -> None:
+        letter = DeadLetter(
+            source_topic=self.topic, service=self.service,
+            payload=raw.decode("utf-8", errors="replace"), reason=describe(error),
+            attempts=attempts, failed_at=datetime.now(UTC),
+        )
+        await self.publisher.publish(dead_letter_topic(self.topic), key, letter)
+        metrics.DEAD_LETTERS.labels(self.service, self.topic).inc()
+        log.error("dead_lettered", topic=self.topic, reason=letter.reason)

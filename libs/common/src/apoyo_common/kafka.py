@@ -1,0 +1,81 @@
+"""The Kafka broker factory, the publisher adapter and subscription with commit-after-work.
+
+Producers wait for every in-sync replica (`acks=all`) and are idempotent. Consumers join a
+group per service, start from the earliest offset when the group is new, and commit an
+offset only after the handler finished; an exception that escapes (the dead-letter topic
+itself was unreachable) seeks back, so the message is delivered again.
+"""
+
+from collections.abc import Awaitable, Callable
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
+
+from apoyo_common.delivery import Delivery
+from apoyo_common.messages import Contract
+from apoyo_common.publishing import encode
+from apoyo_common.settings import Settings
+from apoyo_common.topics import ALL_TOPICS
+
+
+def make_broker(settings: Settings, client_id: str) -> KafkaBroker:
+    return KafkaBroker(
+        settings.kafka_bootstrap, acks="all", enable_idempotence=True, client_id=client_id,
+        graceful_timeout=30.0,
+    )
+
+
+class BrokerPublisher:
+    """Publishes through a FastStream broker; returns once the broker acknowledged."""
+
+    def __init__(self, broker: KafkaBroker) -> None:
+        self.broker = broker
+
+    async def publish(self, topic: str, key: bytes, message: Contract) -> None:
+        await self.publish_raw(topic, key, encode(message))
+
+    async def publish_raw(self, topic: str, key: bytes, payload: bytes) -> None:
+        await self.broker.publish(
+            payload, topic, key=key, headers={"content-type": "application/json"}
+        )
+
+
+def subscribe(
+    broker: KafkaBroker,
+    delivery: Delivery,
+    group_id: str,
+    handle: Callable[[bytes], Awaitable[None]],
+) -> None:
+    async def on_message(body: bytes, message: KafkaMessage) -> None:
+        key = getattr(message.raw_message, "key", None) or b""
+        await delivery.run(body, key, handle)
+
+    on_message.__name__ = f"{delivery.service}_on_{delivery.topic.replace('.', '_')}"
+    broker.subscriber(
+        delivery.topic, group_id=group_id, auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR, max_poll_interval_ms=600_000, decoder=_raw_body,
+    )(on_message)
+
+
+async def _raw_body(message: KafkaMessage) -> bytes:
+    """Hand the handler the bytes as they came: parsing (and its failures) is ours to judge."""
+    return message.body
+
+
+async def ensure_topics(settings: Settings) -> None:
+    """Create every topic with the configured partitions; existing ones are left alone."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [t for t in ALL_TOPICS if t not in existing]
+        if missing:
+            topics = [NewTopic(t, settings.topic_partitions, 1) for t in missing]
+            try:
+                await admin.create_topics(topics)
+            except TopicAlreadyExistsError:
+                pass  # another service created them at the same moment
+    finally:
+        await admin.close()

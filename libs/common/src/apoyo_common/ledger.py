@@ -1,0 +1,54 @@
+"""PostgreSQL ledger: a service's effect row and its output, keyed by the support id."""
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Generic, TypeVar
+
+import asyncpg
+
+from apoyo_common.messages import SupportEnvelope
+
+Out = TypeVar("Out", bound=SupportEnvelope)
+
+
+class PgLedger(Generic[Out]):
+    """`table` has `support_id text PRIMARY KEY`, `output jsonb` and the `columns` it adds."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        table: str,
+        model: type[Out],
+        columns: Callable[[Out], Mapping[str, object]],
+    ) -> None:
+        self.pool, self.table, self.model, self.columns = pool, table, model, columns
+
+    async def recorded(self, support_id: str) -> Out | None:
+        row = await self.pool.fetchrow(
+            f"SELECT output FROM {self.table} WHERE support_id = $1", support_id
+        )
+        return None if row is None else self.model.model_validate(row["output"])
+
+    async def record(self, output: Out) -> Out:
+        values = {
+            "support_id": output.support_id,
+            "output": json.loads(output.model_dump_json()),
+            **self.columns(output),
+        }
+        names = ", ".join(values)
+        params = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+        async with self.pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                f"INSERT INTO {self.table} ({names}) VALUES ({params}) "
+                "ON CONFLICT (support_id) DO NOTHING RETURNING output",
+                *values.values(),
+            )
+            if row is None:  # a redelivery or a racing replica got there first
+                row = await conn.fetchrow(
+                    f"SELECT output FROM {self.table} WHERE support_id = $1", output.support_id
+                )
+        assert row is not None
+        return self.model.model_validate(row["output"])
+
+    async def count(self) -> int:
+        return int(await self.pool.fetchval(f"SELECT count(*) FROM {self.table}"))

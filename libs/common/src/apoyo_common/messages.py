@@ -1,0 +1,120 @@
+"""One frozen, versioned pydantic model per topic.
+
+Events carry references (object keys, hashes), never image bytes. Every model names its
+`schema_version`; a change that breaks readers gets a new version and a new model.
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from apoyo_common.codes import Channel, EvidenceKind, Status
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SupportForm(Contract):
+    """What a person typed on the form; every identity field is optional (§5)."""
+
+    apellido_paterno: str | None = None
+    apellido_materno: str | None = None
+    nombre: str | None = None
+    clave_elector: str | None = None
+    ocr: str | None = None
+    cic: str | None = None
+    emision: str | None = None
+    seccion: str | None = None
+    email: str | None = None
+    captured_at: AwareDatetime | None = None
+    consent: bool
+
+
+class EvidenceRef(Contract):
+    kind: EvidenceKind
+    object_key: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    bytes: int = Field(ge=0)
+    content_type: str
+
+
+class SupportEnvelope(Contract):
+    """Fields every pipeline event carries, so any consumer can file and order a support."""
+
+    support_id: str
+    process_id: str
+    aspirant_id: str
+    channel: Channel
+    received_at: AwareDatetime
+
+
+class SupportCaptured(SupportEnvelope):
+    topic: Literal["support.captured"] = "support.captured"
+    schema_version: Literal[1] = 1
+    captured_by: str
+    form: SupportForm
+    evidence: tuple[EvidenceRef, ...]
+
+
+class EvidenceFacts(Contract):
+    """What identity measured of one stored image."""
+
+    kind: EvidenceKind
+    object_key: str
+    sha256: str
+    bytes: int
+    matches_capture: bool
+
+
+class IdentityDecoded(SupportEnvelope):
+    topic: Literal["identity.decoded"] = "identity.decoded"
+    schema_version: Literal[1] = 1
+    citizen_key: str
+    form: SupportForm
+    evidence: tuple[EvidenceFacts, ...]
+    flags: tuple[str, ...] = ()
+    decoded_at: AwareDatetime
+
+
+class SupportVerified(SupportEnvelope):
+    topic: Literal["support.verified"] = "support.verified"
+    schema_version: Literal[1] = 1
+    citizen_key: str
+    status: Status
+    reasons: tuple[str, ...] = ()
+    email: str | None = None
+    verified_at: AwareDatetime
+
+
+class SupportNotified(SupportEnvelope):
+    topic: Literal["support.notified"] = "support.notified"
+    schema_version: Literal[1] = 1
+    citizen_key: str
+    status: Status
+    reasons: tuple[str, ...] = ()
+    messages_sent: int = Field(ge=0)
+    notified_at: AwareDatetime
+
+
+class SupportExported(SupportEnvelope):
+    topic: Literal["support.exported"] = "support.exported"
+    schema_version: Literal[1] = 1
+    citizen_key: str
+    status: Status
+    record_sha256: str
+    exported_at: AwareDatetime
+
+
+class DeadLetter(Contract):
+    """A message a service gave up on, with why; the payload is kept verbatim for replay."""
+
+    topic: Literal["dead-letter"] = "dead-letter"
+    schema_version: Literal[1] = 1
+    source_topic: str
+    service: str
+    payload: str
+    reason: str
+    attempts: int
+    failed_at: datetime

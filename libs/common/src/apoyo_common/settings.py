@@ -1,0 +1,33 @@
+"""Settings from environment variables (prefix `APOYO_`), one object for every service."""
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIB = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="APOYO_", extra="ignore", frozen=True)
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    topic_partitions: int = Field(default=6, ge=1)
+    database_url: str = "postgresql://apoyo:apoyo@127.0.0.1:55432/apoyo"
+    db_pool_max: int = Field(default=10, ge=1)
+    storage: str = Field(default="s3", pattern="^(s3|local)$")
+    storage_dir: Path = Path(".local/objects")
+    s3_endpoint: str = "127.0.0.1:9000"
+    s3_access_key: str = "apoyo"
+    s3_secret_key: SecretStr = SecretStr("apoyo-secret-key")
+    s3_bucket: str = "apoyo-evidence"
+    s3_secure: bool = False
+    token_secret: SecretStr = SecretStr("change-me-development-only-token-secret")
+    citizen_key_secret: SecretStr = SecretStr("change-me-development-only-citizen-secret")
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    max_image_bytes: int = 10 * MIB
+    retry_attempts: int = Field(default=5, ge=1)
+    retry_base_delay_s: float = Field(default=0.2, ge=0)
+    outbox_interval_s: float = Field(default=0.5, gt=0)
+    log_level: str = "INFO"

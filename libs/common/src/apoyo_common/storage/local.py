@@ -1,0 +1,47 @@
+"""Local-folder object store for the embedded default.
+
+Writes go to a temporary file that is fsynced and renamed, so a crash never leaves a
+half-written object under its final name.
+"""
+
+import asyncio
+import os
+from pathlib import Path
+
+from apoyo_common.storage.protocol import ObjectNotFound, check_key
+
+
+class LocalFolderStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        return self.root / check_key(key)
+
+    async def ensure_ready(self) -> None:
+        await asyncio.to_thread(self.root.mkdir, parents=True, exist_ok=True)
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        await asyncio.to_thread(self._write, self._path(key), data)
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(path)
+
+    async def get(self, key: str) -> bytes:
+        try:
+            return await asyncio.to_thread(self._path(key).read_bytes)
+        except FileNotFoundError:
+            raise ObjectNotFound(key) from None
+
+    async def exists(self, key: str) -> bool:
+        return await asyncio.to_thread(self._path(key).is_file)
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self._path(key).unlink, missing_ok=True)

@@ -1,0 +1,76 @@
+"""S3-compatible object store through the `minio` client.
+
+The client is synchronous; calls run in a thread so the event loop keeps serving.
+"""
+
+import asyncio
+import io
+
+from minio import Minio
+from minio.error import S3Error
+
+from apoyo_common.settings import Settings
+from apoyo_common.storage.protocol import ObjectNotFound, check_key
+
+_MISSING = {"NoSuchKey", "NoSuchObject", "NoSuchBucket"}
+
+
+class S3Store:
+    def __init__(self, client: Minio, bucket: str) -> None:
+        self.client = client
+        self.bucket = bucket
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "S3Store":
+        client = Minio(
+            settings.s3_endpoint,
+            access_key=settings.s3_access_key,
+            secret_key=settings.s3_secret_key.get_secret_value(),
+            secure=settings.s3_secure,
+        )
+        return cls(client, settings.s3_bucket)
+
+    async def ensure_ready(self) -> None:
+        await asyncio.to_thread(self._ensure_bucket)
+
+    def _ensure_bucket(self) -> None:
+        try:
+            if not self.client.bucket_exists(self.bucket):
+                self.client.make_bucket(self.bucket)
+        except S3Error as error:  # another replica created it first
+            if error.code not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                raise
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        await asyncio.to_thread(
+            self.client.put_object, self.bucket, check_key(key), io.BytesIO(data), len(data),
+            content_type=content_type,
+        )
+
+    async def get(self, key: str) -> bytes:
+        return await asyncio.to_thread(self._read, check_key(key))
+
+    def _read(self, key: str) -> bytes:
+        try:
+            response = self.client.get_object(self.bucket, key)
+        except S3Error as error:
+            if error.code in _MISSING:
+                raise ObjectNotFound(key) from None
+            raise
+        try:
+            return response.read()
+        finally:
+            response.close()
+            response.release_conn()
+
+    async def exists(self, key: str) -> bool:
+        try:
+            await asyncio.to_thread(self.client.stat_object, self.bucket, check_key(key))
+        except S3Error as error:
+            if error.code in _MISSING:
+                return False
+            raise
+        return True
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self.client.remove_object, self.bucket, check_key(key))

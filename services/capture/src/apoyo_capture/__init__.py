@@ -1,0 +1,1 @@
+"""apoyo capture service."""

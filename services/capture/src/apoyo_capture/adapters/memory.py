@@ -1,0 +1,62 @@
+"""In-memory repository of the capture service: the fake for unit tests."""
+
+from dataclasses import dataclass, field, replace
+
+from apoyo_capture.ports import IdempotencyRace, OutboxItem, StoredAnswer, SupportView
+from apoyo_common.messages import SupportCaptured, SupportVerified
+from apoyo_common.processes import ProcessDefinition
+from apoyo_common.publishing import encode
+from apoyo_common.topics import PROCESS_DEFINED, SUPPORT_CAPTURED, process_key, support_key
+
+
+@dataclass
+class InMemoryCaptureRepository:
+    processes: dict[str, ProcessDefinition] = field(default_factory=dict)
+    supports: dict[str, SupportView] = field(default_factory=dict)
+    answers: dict[tuple[str, str], StoredAnswer] = field(default_factory=dict)
+    outbox: list[OutboxItem] = field(default_factory=list)
+    published: set[int] = field(default_factory=set)
+
+    def _enqueue(self, topic: str, key: bytes, payload: bytes) -> None:
+        self.outbox.append(OutboxItem(len(self.outbox) + 1, topic, key, payload))
+
+    async def process(self, process_id: str) -> ProcessDefinition | None:
+        return self.processes.get(process_id)
+
+    async def save_process(self, definition: ProcessDefinition) -> None:
+        self.processes[definition.id] = definition
+        self._enqueue(PROCESS_DEFINED, process_key(definition.id), encode(definition))
+
+    async def answer_for(self, principal: str, idempotency_key: str) -> StoredAnswer | None:
+        return self.answers.get((principal, idempotency_key))
+
+    async def save_support(
+        self, event: SupportCaptured, principal: str, idempotency_key: str, fingerprint: str
+    ) -> StoredAnswer:
+        if (principal, idempotency_key) in self.answers:
+            raise IdempotencyRace(idempotency_key)
+        answer = StoredAnswer(event.support_id, event.received_at, fingerprint)
+        self.answers[(principal, idempotency_key)] = answer
+        self.supports[event.support_id] = SupportView(
+            event.support_id, event.process_id, event.aspirant_id, event.channel.value,
+            "RECIBIDO", (), event.received_at, event.received_at,
+        )
+        self._enqueue(SUPPORT_CAPTURED, support_key(event.support_id), encode(event))
+        return answer
+
+    async def support(self, support_id: str) -> SupportView | None:
+        return self.supports.get(support_id)
+
+    async def apply_verdict(self, verified: SupportVerified) -> None:
+        view = self.supports.get(verified.support_id)
+        if view is not None and view.updated_at <= verified.verified_at:
+            self.supports[verified.support_id] = replace(
+                view, status=verified.status.value, reasons=verified.reasons,
+                updated_at=verified.verified_at,
+            )
+
+    async def claim_outbox(self, limit: int) -> list[OutboxItem]:
+        return [item for item in self.outbox if item.id not in self.published][:limit]
+
+    async def mark_published(self, ids: list[int]) -> None:
+        self.published.update(ids)

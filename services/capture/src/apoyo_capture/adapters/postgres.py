@@ -1,0 +1,111 @@
+"""PostgreSQL repository of the capture service (schema `capture`)."""
+
+import json
+
+import asyncpg
+
+from apoyo_capture.ports import IdempotencyRace, OutboxItem, StoredAnswer, SupportView
+from apoyo_common.messages import SupportCaptured, SupportVerified
+from apoyo_common.processes import ProcessDefinition
+from apoyo_common.publishing import encode
+from apoyo_common.topics import PROCESS_DEFINED, SUPPORT_CAPTURED, process_key, support_key
+
+_INSERT_OUTBOX = "INSERT INTO capture.outbox (topic, key, payload) VALUES ($1, $2, $3)"
+
+
+class PgCaptureRepository:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def process(self, process_id: str) -> ProcessDefinition | None:
+        row = await self.pool.fetchrow(
+            "SELECT definition FROM capture.processes WHERE process_id = $1", process_id
+        )
+        return None if row is None else ProcessDefinition.model_validate(row["definition"])
+
+    async def save_process(self, definition: ProcessDefinition) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "INSERT INTO capture.processes (process_id, definition) VALUES ($1, $2) "
+                "ON CONFLICT (process_id) DO UPDATE SET definition = EXCLUDED.definition, "
+                "updated_at = now()",
+                definition.id, json.loads(definition.model_dump_json()),
+            )
+            await conn.execute(
+                _INSERT_OUTBOX, PROCESS_DEFINED, process_key(definition.id), encode(definition)
+            )
+
+    async def answer_for(self, principal: str, idempotency_key: str) -> StoredAnswer | None:
+        row = await self.pool.fetchrow(
+            "SELECT k.fingerprint, s.support_id, s.received_at FROM capture.idempotency_keys k "
+            "JOIN capture.supports s USING (support_id) "
+            "WHERE k.principal = $1 AND k.idempotency_key = $2",
+            principal, idempotency_key,
+        )
+        if row is None:
+            return None
+        return StoredAnswer(row["support_id"], row["received_at"], row["fingerprint"])
+
+    async def save_support(
+        self, event: SupportCaptured, principal: str, idempotency_key: str, fingerprint: str
+    ) -> StoredAnswer:
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                await conn.execute(
+                    "INSERT INTO capture.supports (support_id, process_id, aspirant_id, channel, "
+                    "captured_by, received_at, updated_at, event) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
+                    event.support_id, event.process_id, event.aspirant_id, event.channel.value,
+                    event.captured_by, event.received_at, json.loads(event.model_dump_json()),
+                )
+                await conn.execute(
+                    "INSERT INTO capture.idempotency_keys VALUES ($1, $2, $3, $4)",
+                    principal, idempotency_key, fingerprint, event.support_id,
+                )
+                await conn.execute(
+                    _INSERT_OUTBOX, SUPPORT_CAPTURED, support_key(event.support_id), encode(event)
+                )
+        except asyncpg.UniqueViolationError:
+            raise IdempotencyRace(idempotency_key) from None
+        return StoredAnswer(event.support_id, event.received_at, fingerprint)
+
+    async def support(self, support_id: str) -> SupportView | None:
+        row = await self.pool.fetchrow(
+            "SELECT support_id, process_id, aspirant_id, channel, status, reasons, received_at, "
+            "updated_at FROM capture.supports WHERE support_id = $1",
+            support_id,
+        )
+        if row is None:
+            return None
+        return SupportView(**{**dict(row), "reasons": tuple(row["reasons"])})
+
+    async def apply_verdict(self, verified: SupportVerified) -> None:
+        # Only a newer verdict replaces an older one, so replays never step status back.
+        await self.pool.execute(
+            "UPDATE capture.supports SET status = $2, reasons = $3, updated_at = $4 "
+            "WHERE support_id = $1 AND updated_at <= $4",
+            verified.support_id, verified.status.value, list(verified.reasons),
+            verified.verified_at,
+        )
+
+    async def claim_outbox(self, limit: int) -> list[OutboxItem]:
+        # A lease rather than a held lock: replicas share the work, a crashed one's claim lapses.
+        rows = await self.pool.fetch(
+            "UPDATE capture.outbox SET claimed_until = now() + interval '10 seconds' "
+            "WHERE id IN (SELECT id FROM capture.outbox WHERE published_at IS NULL "
+            "AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY id LIMIT $1 "
+            "FOR UPDATE SKIP LOCKED) RETURNING id, topic, key, payload",
+            limit,
+        )
+        return sorted((OutboxItem(r["id"], r["topic"], r["key"], r["payload"]) for r in rows),
+                      key=lambda item: item.id)
+
+    async def mark_published(self, ids: list[int]) -> None:
+        await self.pool.execute(
+            "UPDATE capture.outbox SET published_at = now() WHERE id = ANY($1::bigint[])", ids
+        )
+
+    async def pending_outbox(self) -> int:
+        return int(await self.pool.fetchval(
+            "SELECT count(*) FROM capture.outbox WHERE published_at IS NULL"
+        ))

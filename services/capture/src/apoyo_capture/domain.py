@@ -1,0 +1,99 @@
+"""Pure capture rules: the request a client sends, its evidence files, its fingerprint."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from apoyo_common.codes import Channel, EvidenceKind
+from apoyo_common.messages import EvidenceRef, SupportCaptured, SupportForm
+
+REQUIRED_EVIDENCE = (
+    EvidenceKind.CREDENTIAL_FRONT, EvidenceKind.CREDENTIAL_BACK, EvidenceKind.SIGNATURE,
+)
+_MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+)
+
+
+class SupportRequest(BaseModel):
+    """The `data` part of `POST /v1/supports` (interfaces.md §5)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    process_id: str = Field(min_length=1, max_length=64)
+    aspirant_id: str = Field(min_length=1, max_length=64)
+    channel: Channel
+    apellido_paterno: str | None = Field(default=None, max_length=100)
+    apellido_materno: str | None = Field(default=None, max_length=100)
+    nombre: str | None = Field(default=None, max_length=100)
+    clave_elector: str | None = Field(default=None, pattern=r"^[A-Za-z]{6}\d{8}[HMXhmx]\d{3}$")
+    ocr: str | None = Field(default=None, pattern=r"^\d{13}$")
+    cic: str | None = Field(default=None, pattern=r"^\d{9}$")
+    emision: str | None = Field(default=None, pattern=r"^\d{2}$")
+    seccion: str | None = Field(default=None, pattern=r"^\d{4}$")
+    email: str | None = Field(default=None, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", max_length=254)
+    captured_at: AwareDatetime | None = None
+    consent: Literal[True]
+
+    def form(self) -> SupportForm:
+        fields = self.model_dump(exclude={"process_id", "aspirant_id", "channel"})
+        return SupportForm.model_validate(fields)
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    kind: EvidenceKind
+    data: bytes
+    content_type: str
+    extension: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def sniff_image(data: bytes) -> tuple[str, str] | None:
+    """Content type and extension from the file's own bytes; the client's label is not trusted."""
+    for magic, content_type, extension in _MAGIC:
+        if data.startswith(magic):
+            return content_type, extension
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp", "webp"
+    return None
+
+
+def fingerprint(request: SupportRequest, files: list[EvidenceFile]) -> str:
+    """What makes two requests 'the same body' for the Idempotency-Key rule."""
+    canonical = {
+        "data": request.model_dump(mode="json"),
+        "files": sorted((f.kind.value, f.sha256) for f in files),
+    }
+    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def object_key(process_id: str, support_id: str, evidence: EvidenceFile) -> str:
+    return f"evidence/{process_id}/{support_id}/{evidence.kind.value}.{evidence.extension}"
+
+
+def captured_event(
+    *, support_id: str, request: SupportRequest, files: list[EvidenceFile],
+    captured_by: str, received_at: datetime,
+) -> SupportCaptured:
+    refs = tuple(
+        EvidenceRef(
+            kind=f.kind, object_key=object_key(request.process_id, support_id, f),
+            sha256=f.sha256, bytes=len(f.data), content_type=f.content_type,
+        )
+        for f in files
+    )
+    return SupportCaptured(
+        support_id=support_id, process_id=request.process_id, aspirant_id=request.aspirant_id,
+        channel=request.channel, received_at=received_at, captured_by=captured_by,
+        form=request.form(), evidence=refs,
+    )

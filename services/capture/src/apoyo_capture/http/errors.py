@@ -1,0 +1,43 @@
+"""Every error leaves as JSON `{"error": CODE, "detail": ...}` with the right status."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
+
+from apoyo_capture.service import Refused
+from apoyo_common.delivery import describe
+from apoyo_common.logs import get_logger
+
+log = get_logger(__name__)
+
+_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+          405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+          415: "unsupported_media_type", 422: "validation_error", 429: "too_many_requests"}
+
+
+def error(status: int, code: str, detail: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(Refused)
+    async def _refused(_: Request, exc: Refused) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return error(exc.status, exc.code, exc.detail, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [".".join(map(str, e["loc"])) for e in exc.errors()]
+        return error(422, "validation_error", {"fields": fields})
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+        return error(exc.status_code, _CODES.get(exc.status_code, "error"), exc.detail)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected_error", error=describe(exc))
+        return error(500, "internal_error", "error interno; el apoyo no se registró")

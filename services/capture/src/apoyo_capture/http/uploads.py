@@ -1,0 +1,97 @@
+"""Reading `POST /v1/supports`: limits first, then the parts, then the bytes of each image."""
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from apoyo_capture.domain import EvidenceFile, SupportRequest, sniff_image
+from apoyo_capture.service import Refused
+from apoyo_common.codes import EvidenceKind
+
+DATA_PART_LIMIT = 64 * 1024
+FILE_PARTS = {kind.value: kind for kind in EvidenceKind}
+
+
+def body_limit(max_image_bytes: int) -> int:
+    """The most a support can weigh: every image at the limit plus the form and framing."""
+    return len(FILE_PARTS) * max_image_bytes + DATA_PART_LIMIT + 64 * 1024
+
+
+class BodyLimit:
+    """ASGI middleware: refuse a body over the limit by its Content-Length before reading it,
+    and stop reading a body without one as soon as it passes the limit."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            return await _too_large(send)
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise Refused(413, "payload_too_large", "el envío excede el tamaño máximo")
+            return message
+
+        await self.app(scope, counted, send)
+        return None
+
+
+async def _too_large(send: Send) -> None:
+    body = json.dumps({"error": "payload_too_large", "detail": "el envío excede el tamaño máximo"})
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": body.encode()})
+
+
+async def read_support(request: Request, max_image_bytes: int) -> tuple[SupportRequest, list[EvidenceFile]]:
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise Refused(415, "unsupported_media_type", "se espera multipart/form-data")
+    form = await request.form(max_files=len(FILE_PARTS), max_fields=1, max_part_size=DATA_PART_LIMIT)
+    unknown = sorted(set(form.keys()) - set(FILE_PARTS) - {"data"})
+    if unknown:
+        raise Refused(422, "unexpected_part", {"parts": unknown})
+    request_data = _parse_data(form.get("data"))
+    files = [await _read_image(kind, form.get(name), max_image_bytes)
+             for name, kind in FILE_PARTS.items() if form.get(name) is not None]
+    return request_data, files
+
+
+def _parse_data(part: Any) -> SupportRequest:
+    if part is None:
+        raise Refused(422, "missing_field", "falta la parte 'data'")
+    text = part if isinstance(part, str) else None
+    if text is None:
+        raise Refused(422, "validation_error", "'data' debe ser un campo JSON, no un archivo")
+    try:
+        return SupportRequest.model_validate_json(text)
+    except ValidationError as error:
+        fields = sorted({".".join(map(str, e["loc"])) or "data" for e in error.errors()})
+        raise Refused(422, "validation_error", {"fields": fields}) from None
+
+
+async def _read_image(kind: EvidenceKind, part: Any, limit: int) -> EvidenceFile:
+    if not isinstance(part, UploadFile):
+        raise Refused(422, "validation_error", f"'{kind.value}' debe ser un archivo")
+    if part.size is not None and part.size > limit:
+        raise Refused(413, "payload_too_large", f"'{kind.value}' excede {limit} bytes")
+    data = await part.read(limit + 1)
+    if len(data) > limit:
+        raise Refused(413, "payload_too_large", f"'{kind.value}' excede {limit} bytes")
+    if not data:
+        raise Refused(422, "missing_file", f"'{kind.value}' está vacío")
+    sniffed = sniff_image(data)
+    if sniffed is None:
+        raise Refused(415, "unsupported_media_type", f"'{kind.value}' no es JPEG, PNG ni WebP")
+    return EvidenceFile(kind=kind, data=data, content_type=sniffed[0], extension=sniffed[1])

@@ -1,0 +1,1 @@
+"""apoyo export service."""

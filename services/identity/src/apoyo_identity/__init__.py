@@ -1,0 +1,1 @@
+"""apoyo identity service."""

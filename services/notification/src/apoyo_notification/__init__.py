@@ -1,0 +1,1 @@
+"""apoyo notification service."""

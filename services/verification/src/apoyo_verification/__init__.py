@@ -1,0 +1,1 @@
+"""apoyo verification service."""
