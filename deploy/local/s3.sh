@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# S3-compatible object storage on loopback, for dev and CI: Versity S3 Gateway
+# (versitygw, Apache-2.0, Go) with its posix backend, built from its Go module
+# with `go install` into the cache. See README.md for why not MinIO.
+#
+#   deploy/local/s3.sh {install|start|stop|status}
+#
+# env: S3_PORT (9000), S3_ACCESS_KEY (apoyo), S3_SECRET_KEY (apoyo-secret-key),
+#      S3_REGION (us-east-1), VERSITYGW_VERSION (v1.8.0), S3_START_TIMEOUT (30),
+#      APOYO_CACHE, APOYO_STATE
+set -euo pipefail
+LOG_TAG=s3
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+VERSITYGW_VERSION=${VERSITYGW_VERSION:-v1.8.0}
+VERSITYGW_MODULE=github.com/versity/versitygw
+S3_PORT=${S3_PORT:-9000}
+S3_ACCESS_KEY=${S3_ACCESS_KEY:-apoyo}
+S3_SECRET_KEY=${S3_SECRET_KEY:-apoyo-secret-key}
+S3_REGION=${S3_REGION:-us-east-1}
+S3_START_TIMEOUT=${S3_START_TIMEOUT:-30}
+
+S3_HOME=$APOYO_CACHE/s3/versitygw-$VERSITYGW_VERSION
+S3_BIN=$S3_HOME/versitygw
+SSTATE=$APOYO_STATE/s3
+SDATA=$SSTATE/data         # one directory per bucket
+SVERS=$SSTATE/versions     # object versions (for buckets with versioning enabled)
+SPID=$SSTATE/s3.pid
+SLOG=$SSTATE/s3.log
+HEALTH_PATH=/_health       # "_health" is not a valid bucket name, so no clash
+ENDPOINT=$APOYO_HOST:$S3_PORT
+
+ensure_go() {
+  if ! command -v go >/dev/null 2>&1; then
+    log "no Go toolchain found, trying Debian's golang-go"
+    apt_install golang-go ca-certificates
+  fi
+  command -v go >/dev/null 2>&1 || die "Go not found; versitygw $VERSITYGW_VERSION needs Go >= 1.25"
+  local v
+  v=$(go env GOVERSION | sed 's/^go//')
+  # Go >= 1.21 can fetch a newer toolchain itself (GOTOOLCHAIN=auto) if the module asks for one.
+  if [[ $(printf '%s\n1.21\n' "$v" | sort -V | head -n 1) != 1.21 ]]; then
+    die "Go $v is too old (need >= 1.21, ideally >= 1.25) to build versitygw"
+  fi
+}
+
+do_install() {
+  if [[ -x $S3_BIN && -f $S3_HOME/.complete ]]; then
+    log "versitygw $VERSITYGW_VERSION already built (cached in $S3_HOME)"
+    return 0
+  fi
+  ensure_go
+  log "building versitygw $VERSITYGW_VERSION with go install (first time: ~2 min on 2 cores)"
+  local tmp=$S3_HOME.tmp.$$ t0=$SECONDS
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  if ! GOBIN=$tmp GOFLAGS=-buildvcs=false go install -trimpath \
+    -ldflags "-s -w -X main.Version=$VERSITYGW_VERSION -X main.Build=go-install -X main.BuildTime=$(date -u +%FT%TZ)" \
+    "$VERSITYGW_MODULE/cmd/versitygw@$VERSITYGW_VERSION"; then
+    rm -rf "$tmp"
+    die "go install $VERSITYGW_MODULE/cmd/versitygw@$VERSITYGW_VERSION failed"
+  fi
+  echo "$VERSITYGW_VERSION" >"$tmp/.complete"
+  rm -rf "$S3_HOME"
+  mkdir -p "$(dirname "$S3_HOME")"
+  mv "$tmp" "$S3_HOME"
+  log "versitygw $VERSITYGW_VERSION built in $((SECONDS - t0))s: $S3_BIN"
+}
+
+healthy() {
+  port_open "$S3_PORT" || return 1
+  local status
+  status=$(timeout 5 bash -c '
+    exec 3<>"/dev/tcp/$1/$2"
+    printf "GET %s HTTP/1.0\r\nHost: %s:%s\r\n\r\n" "$3" "$1" "$2" >&3
+    head -n 1 <&3' _ "$APOYO_HOST" "$S3_PORT" "$HEALTH_PATH" 2>/dev/null || true)
+  [[ $status == *" 200"* ]]
+}
+
+ready_line() { echo "s3 versitygw $VERSITYGW_VERSION ready on http://$ENDPOINT (access key $S3_ACCESS_KEY, region $S3_REGION)"; }
+
+do_start() {
+  do_install
+  local pid
+  if pid=$(pidfile_alive "$SPID" "$S3_BIN"); then
+    log "already running (pid $pid)"
+  else
+    rm -f "$SPID"
+    port_open "$S3_PORT" && die "port $ENDPOINT is already in use by another process (set S3_PORT)"
+    mkdir -p "$SDATA" "$SVERS"
+    log "starting versitygw $VERSITYGW_VERSION (data $SDATA, log $SLOG)"
+    # credentials go through the environment, not argv (not visible in ps)
+    ROOT_ACCESS_KEY_ID=$S3_ACCESS_KEY ROOT_SECRET_ACCESS_KEY=$S3_SECRET_KEY \
+      start_detached "$SLOG" "$SPID" "$S3_BIN" \
+      --port "$ENDPOINT" --region "$S3_REGION" --health "$HEALTH_PATH" --quiet \
+      posix --versioning-dir "$SVERS" "$SDATA"
+    pid=$(<"$SPID")
+  fi
+  local deadline=$((SECONDS + S3_START_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if ! pid_alive "$pid"; then
+      rm -f "$SPID"
+      show_log_tail "$SLOG"
+      die "versitygw exited during startup"
+    fi
+    if healthy; then
+      ready_line
+      return 0
+    fi
+    sleep 0.3
+  done
+  show_log_tail "$SLOG"
+  die "versitygw not ready after ${S3_START_TIMEOUT}s (pid $pid)"
+}
+
+do_stop() {
+  stop_pidfile s3 "$SPID" versitygw "${S3_STOP_TIMEOUT:-20}"
+}
+
+do_status() {
+  local pid
+  if ! pid=$(pidfile_alive "$SPID" versitygw); then
+    echo "s3: not running"
+    return 1
+  fi
+  if healthy; then
+    echo "s3 versitygw $VERSITYGW_VERSION running on http://$ENDPOINT (pid $pid)"
+    return 0
+  fi
+  echo "s3: process $pid up but not answering on $ENDPOINT"
+  return 1
+}
+
+case ${1:-} in
+  install) do_install ;;
+  start) do_start ;;
+  stop) do_stop ;;
+  status) do_status ;;
+  *) usage_exit ;;
+esac

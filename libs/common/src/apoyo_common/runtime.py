@@ -1,0 +1,115 @@
+"""What a running service is made of, and how one or several are started and stopped.
+
+A service contributes a `ServiceUnit`: its schema and migrations, its subscriptions (already
+registered on the broker when the unit is built), background tasks and HTTP routes. The same
+units run alone on real infrastructure or all together on the embedded one; only the
+`Infrastructure` given to them differs.
+"""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+from datetime import UTC, datetime
+
+import asyncpg
+from faststream.kafka import KafkaBroker
+from starlette.routing import BaseRoute
+
+from apoyo_common.db import migrate
+from apoyo_common.delivery import Delivery, RetryPolicy
+from apoyo_common.kafka import BrokerPublisher, subscribe
+from apoyo_common.logs import get_logger
+from apoyo_common.settings import Settings
+from apoyo_common.ledger import PgLedger
+from apoyo_common.messages import CitizenEvent, SupportEnvelope
+from apoyo_common.stage import Stage
+from apoyo_common.storage import ObjectStore
+
+log = get_logger(__name__)
+In = TypeVar("In", bound=SupportEnvelope)
+Out = TypeVar("Out", bound=CitizenEvent)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Infrastructure:
+    settings: Settings
+    broker: KafkaBroker
+    pool: asyncpg.Pool
+    store: ObjectStore
+    clock: Callable[[], datetime] = utcnow
+
+    @property
+    def publisher(self) -> BrokerPublisher:
+        return BrokerPublisher(self.broker)
+
+    @property
+    def retry(self) -> RetryPolicy:
+        return RetryPolicy(self.settings.retry_attempts, self.settings.retry_base_delay_s)
+
+
+@dataclass
+class ServiceUnit:
+    name: str
+    package: str
+    tasks: Sequence[Callable[[], Awaitable[None]]] = ()
+    routes: Sequence[BaseRoute] = ()
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def group_id(self) -> str:
+        return f"apoyo-{self.name}"
+
+
+def consume(
+    infra: Infrastructure, unit: ServiceUnit, topic: str, handle: Callable[[bytes], Awaitable[None]]
+) -> None:
+    delivery = Delivery(unit.name, topic, infra.retry, infra.publisher)
+    subscribe(infra.broker, delivery, unit.group_id, handle)
+
+
+def citizen_keyed(out: CitizenEvent) -> bytes:
+    return out.citizen_key.encode()
+
+
+@dataclass(frozen=True)
+class Step(Generic[In, Out]):
+    """One pipeline step: from `source` to `target`, its effect recorded in `table`."""
+
+    source: tuple[str, type[In]]
+    target: tuple[str, type[Out]]
+    table: str
+    columns: Callable[[Out], Mapping[str, object]]
+    work: Callable[[In], Awaitable[Out]]
+
+
+def run_step(infra: Infrastructure, unit: ServiceUnit, step: "Step[In, Out]") -> None:
+    (source_topic, source_model), (target_topic, target_model) = step.source, step.target
+    ledger = PgLedger(infra.pool, step.table, target_model, step.columns)
+    stage = Stage(unit.name, source_model, target_topic, step.work, ledger, infra.publisher,
+                  key_of=citizen_keyed)
+    consume(infra, unit, source_topic, stage.handle)
+
+
+async def prepare(infra: Infrastructure, units: Sequence[ServiceUnit]) -> None:
+    await infra.store.ensure_ready()
+    for unit in units:
+        applied = await migrate(infra.pool, unit.name, unit.package)
+        if applied:
+            log.info("migrated", schema=unit.name, applied=applied)
+
+
+@contextlib.asynccontextmanager
+async def background(units: Sequence[ServiceUnit]) -> AsyncIterator[None]:
+    tasks = [asyncio.create_task(task()) for unit in units for task in unit.tasks]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

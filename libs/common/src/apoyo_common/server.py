@@ -1,0 +1,81 @@
+"""Serve one or several service units: startup order, readiness, clean shutdown.
+
+Startup: migrations and the bucket first, then the broker (so no message is taken before
+the schema exists), then background tasks, then readiness turns green. Shutdown runs the
+other way round, letting handlers in flight finish before the pool closes.
+"""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+
+from apoyo_common.ops import ops_routes
+from apoyo_common.runtime import Infrastructure, ServiceUnit, background, prepare
+
+BrokerRunner = Callable[[], contextlib.AbstractAsyncContextManager[Any]]
+
+
+@contextlib.asynccontextmanager
+async def real_broker(infra: Infrastructure) -> AsyncIterator[None]:
+    await infra.broker.start()
+    try:
+        yield
+    finally:
+        await infra.broker.stop()
+
+
+def build_app(
+    infra: Infrastructure,
+    units: Sequence[ServiceUnit],
+    broker_runner: BrokerRunner,
+    on_close: Callable[[], Any] | None = None,
+    broker_ready: Callable[[], Awaitable[bool]] | None = None,
+) -> Starlette:
+    state = {"ready": False}
+
+    async def ready() -> dict[str, bool]:
+        checks = {"started": state["ready"]}
+        try:
+            checks["database"] = await infra.pool.fetchval("SELECT 1") == 1
+        except Exception:  # noqa: BLE001 - readiness reports, it never raises
+            checks["database"] = False
+        if broker_ready is not None:
+            checks["broker"] = await broker_ready()
+        return checks
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await prepare(infra, units)
+        async with broker_runner(), background(units):
+            state["ready"] = True
+            yield
+            state["ready"] = False
+        if on_close is not None:
+            await on_close()
+
+    routes = ops_routes(ready) + [route for unit in units for route in unit.routes]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+async def serve(app: Starlette, host: str, port: int, stop: asyncio.Event | None = None) -> None:
+    """Serve until a signal arrives or, when given, until `stop` is set."""
+    config = uvicorn.Config(
+        app, host=host, port=port, log_config=None, access_log=False, lifespan="on",
+        timeout_graceful_shutdown=20,
+    )
+    server = uvicorn.Server(config)
+
+    async def stop_when_told() -> None:
+        if stop is not None:
+            await stop.wait()
+            server.should_exit = True
+
+    watcher = asyncio.create_task(stop_when_told())
+    try:
+        await server.serve()
+    finally:
+        watcher.cancel()

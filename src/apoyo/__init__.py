@@ -1,0 +1,1 @@
+"""The `apoyo` command: embedded runs, single services, administration, the demo."""

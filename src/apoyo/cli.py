@@ -1,0 +1,96 @@
+"""The `apoyo` command line (interfaces.md §2). Each command is a thin call into a module."""
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from apoyo import admin
+from apoyo.services import BUILDERS
+from apoyo_common.codes import Role
+from apoyo_common.logs import configure_logging
+from apoyo_common.processes import ProcessDefinition
+from apoyo_common.settings import Settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="apoyo ciudadano")
+process_app = typer.Typer(no_args_is_help=True, help="Processes")
+token_app = typer.Typer(no_args_is_help=True, help="Bearer tokens")
+app.add_typer(process_app, name="process")
+app.add_typer(token_app, name="token")
+
+DataOpt = Annotated[Path | None, typer.Option("--data", help="embedded data directory")]
+
+
+@app.command("serve")
+def serve_cmd(
+    service: Annotated[str, typer.Argument(help="all, or one of: " + ", ".join(BUILDERS))],
+    embedded: Annotated[bool, typer.Option("--embedded")] = False,
+    data: Annotated[Path, typer.Option("--data")] = Path(".local/embedded"),
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option("--port")] = None,
+) -> None:
+    """Run every service embedded (`all --embedded`), or one service on real infrastructure."""
+    settings = Settings()
+    configure_logging(settings.log_level, service)
+    if service == "all":
+        if not embedded:
+            raise typer.BadParameter("`serve all` runs only with --embedded")
+        from apoyo.embedded import serve_embedded
+
+        asyncio.run(serve_embedded(data, host, port or settings.http_port))
+        return
+    if service not in BUILDERS:
+        raise typer.BadParameter(f"unknown service {service!r}")
+    from apoyo.production import serve_service
+
+    settings = settings.model_copy(update={"http_port": port or settings.http_port})
+    asyncio.run(serve_service(service, settings))
+
+
+@process_app.command("create")
+def process_create(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+                   data: DataOpt = None) -> None:
+    """Create or update a process from its JSON definition (interfaces.md §3)."""
+    try:
+        definition = ProcessDefinition.model_validate_json(file.read_bytes())
+    except ValidationError as error:
+        for problem in error.errors():
+            where = ".".join(map(str, problem["loc"])) or "(root)"
+            typer.echo(f"{file}: {where}: {problem['msg']}", err=True)
+        raise typer.Exit(2) from None
+    asyncio.run(admin.create_process(definition, admin.settings_for(data)))
+    typer.echo(json.dumps({"process_id": definition.id, "aspirants": len(definition.aspirants)}))
+
+
+@token_app.command("issue")
+def token_issue(
+    role: Annotated[Role, typer.Option("--role")],
+    process: Annotated[str | None, typer.Option("--process")] = None,
+    aspirant: Annotated[str | None, typer.Option("--aspirant")] = None,
+    ttl: Annotated[str, typer.Option("--ttl", help="e.g. 30m, 12h, 7d")] = "12h",
+    subject: Annotated[str | None, typer.Option("--subject")] = None,
+    data: DataOpt = None,
+) -> None:
+    """Print a bearer token signed by the deployment's key."""
+    token = admin.issue_token(admin.settings_for(data), role, process, aspirant, ttl, subject)
+    sys.stdout.write(token + "\n")
+
+
+@app.command("demo")
+def demo_cmd(
+    supports: Annotated[int, typer.Option("--supports", min=1, max=5000)] = 60,
+    out: Annotated[Path, typer.Option("--out")] = Path("demo-out"),
+) -> None:
+    """Everything, embedded: a synthetic process, supports over HTTP, the pipeline, a summary."""
+    from apoyo.demo import run_demo
+
+    configure_logging("WARNING", "demo")
+    raise typer.Exit(asyncio.run(run_demo(supports, out)))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,135 @@
+"""`apoyo demo`: the whole foundation, embedded, with progress and a summary table."""
+
+import asyncio
+import json
+import socket
+import time
+from datetime import date
+from pathlib import Path
+
+import asyncpg
+import httpx
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from apoyo import admin
+from apoyo.client import post_support, support_data, support_files
+from apoyo.embedded import serve_embedded
+from apoyo.synthetic.people import Citizen, make_citizens
+from apoyo.synthetic.roll import demo_process, roll_csv
+from apoyo_common.codes import Role
+from apoyo_common.processes import ProcessDefinition
+
+STAGES = (("capture", "capture.supports"), ("identity", "identity.decodings"),
+          ("verification", "verification.supports"), ("notification", "notification.outcomes"),
+          ("export", "export.records"))
+console = Console()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def wait_ready(client: httpx.AsyncClient, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if (await client.get("/readyz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.3)
+    raise TimeoutError("el servidor embebido no quedó listo")
+
+
+async def stage_counts(dsn: str) -> dict[str, int]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return {name: int(await conn.fetchval(f"SELECT count(*) FROM {table}"))  # noqa: S608
+                for name, table in STAGES}
+    finally:
+        await conn.close()
+
+
+async def post_all(client: httpx.AsyncClient, people: list[Citizen], token: str,
+                   process_id: str, progress: Progress) -> list[int]:
+    task = progress.add_task("Enviando apoyos por HTTP", total=len(people))
+    limit = asyncio.Semaphore(8)
+
+    async def one(i: int, person: Citizen) -> int:
+        async with limit:
+            aspirant = "asp-01" if i % 3 else "asp-02"
+            posted = await post_support(client, token, f"demo-{i}",
+                                        support_data(person, process_id, aspirant),
+                                        support_files(person))
+            progress.advance(task)
+            return posted.status
+
+    return list(await asyncio.gather(*(one(i, p) for i, p in enumerate(people))))
+
+
+async def follow_pipeline(dsn: str, expected: int, progress: Progress, seconds: float = 300) -> dict[str, int]:
+    tasks = {name: progress.add_task(f"  {name}", total=expected) for name, _ in STAGES}
+    deadline = time.monotonic() + seconds
+    counts = await stage_counts(dsn)
+    while counts["export"] < expected and time.monotonic() < deadline:
+        for name, done in counts.items():
+            progress.update(tasks[name], completed=done)
+        await asyncio.sleep(0.3)
+        counts = await stage_counts(dsn)
+    for name, done in counts.items():
+        progress.update(tasks[name], completed=done)
+    return counts
+
+
+def summary_table(counts: dict[str, int], statuses: dict[str, int], accepted: int, seconds: float) -> Table:
+    table = Table(title="Resumen de la demostración")
+    table.add_column("etapa / estado")
+    table.add_column("apoyos", justify="right")
+    for name, done in counts.items():
+        table.add_row(f"etapa {name}", str(done))
+    for status, n in sorted(statuses.items()):
+        table.add_row(f"estado {status}", str(n))
+    table.add_row("aceptados (202)", str(accepted))
+    table.add_row("segundos", f"{seconds:.1f}")
+    return table
+
+
+async def statuses(dsn: str) -> dict[str, int]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch("SELECT status, count(*) AS n FROM capture.supports GROUP BY status")
+        return {r["status"]: int(r["n"]) for r in rows}
+    finally:
+        await conn.close()
+
+
+async def run_demo(count: int, out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    started, port, stop = time.monotonic(), free_port(), asyncio.Event()
+    server = asyncio.create_task(serve_embedded(out / "data", "127.0.0.1", port, stop))
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+        console.print(f"Iniciando el sistema embebido en http://127.0.0.1:{port} …")
+        await wait_ready(client)
+        settings = admin.settings_for(out / "data")
+        people = make_citizens(count)
+        (out / "voter-roll.csv").write_text(roll_csv(people), encoding="utf-8")
+        process = demo_process(date(2026, 8, 31))
+        (out / "process.json").write_text(json.dumps(process, ensure_ascii=False, indent=2))
+        await admin.create_process(ProcessDefinition.model_validate(process), settings)
+        token = admin.issue_token(settings, Role.AUXILIARY, str(process["id"]), None, "2h", "aux-demo")
+        with Progress(console=console) as progress:
+            codes = await post_all(client, people, token, str(process["id"]), progress)
+            counts = await follow_pipeline(settings.database_url, count, progress)
+        found = await statuses(settings.database_url)
+    stop.set()
+    await server
+    accepted = codes.count(202)
+    console.print(summary_table(counts, found, accepted, time.monotonic() - started))
+    (out / "summary.json").write_text(json.dumps({"stages": counts, "statuses": found}, indent=2))
+    ok = accepted == count and counts["export"] == count
+    console.print("Listo." if ok else "[red]La demostración no terminó completa.[/red]")
+    return 0 if ok else 1

@@ -1,0 +1,69 @@
+"""The embedded default: every service in one process, on an embedded PostgreSQL, FastStream's
+in-memory broker and a local folder for objects, through the same handlers as production.
+
+Everything lives in one data directory:
+    DATA/postgres/   the embedded cluster         DATA/objects/   the evidence images
+    DATA/secrets.json  token and citizen-key secrets, made on first use (mode 0600)
+"""
+
+import asyncio
+import json
+import os
+import secrets
+from pathlib import Path
+
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+from pydantic import SecretStr
+
+from apoyo.services import build_all
+from apoyo_common.db import create_pool
+from apoyo_common.embedded_postgres import EmbeddedPostgres
+from apoyo_common.runtime import Infrastructure
+from apoyo_common.server import build_app, serve
+from apoyo_common.settings import Settings
+from apoyo_common.storage import LocalFolderStore
+
+
+def data_secrets(data: Path) -> dict[str, str]:
+    path = data / "secrets.json"
+    if not path.exists():
+        data.mkdir(parents=True, exist_ok=True)
+        values = {"token_secret": secrets.token_urlsafe(32),
+                  "citizen_key_secret": secrets.token_urlsafe(32)}
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(values, handle)
+    loaded: dict[str, str] = json.loads(path.read_text())
+    return loaded
+
+
+def start_postgres(data: Path) -> tuple[EmbeddedPostgres, str]:
+    data.mkdir(parents=True, exist_ok=True)
+    data.chmod(0o755)  # the unprivileged server user must reach its cluster below
+    server = EmbeddedPostgres(data / "postgres")
+    return server, server.start()
+
+
+def embedded_settings(data: Path, dsn: str, port: int = 8000) -> Settings:
+    values = data_secrets(data)
+    return Settings(
+        database_url=dsn, storage="local", storage_dir=data / "objects", http_port=port,
+        token_secret=SecretStr(values["token_secret"]),
+        citizen_key_secret=SecretStr(values["citizen_key_secret"]),
+        retry_base_delay_s=0.05,
+    )
+
+
+async def serve_embedded(
+    data: Path, host: str, port: int, stop: asyncio.Event | None = None
+) -> None:
+    server, dsn = await asyncio.to_thread(start_postgres, data.resolve())
+    try:
+        settings = embedded_settings(data.resolve(), dsn, port)
+        pool = await create_pool(dsn, settings.db_pool_max)
+        broker = KafkaBroker()  # never connects: TestKafkaBroker routes every publish in memory
+        infra = Infrastructure(settings, broker, pool, LocalFolderStore(settings.storage_dir))
+        app = build_app(infra, build_all(infra), lambda: TestKafkaBroker(broker), pool.close)
+        await serve(app, host, port, stop)
+    finally:
+        await asyncio.to_thread(server.stop)
