@@ -36,11 +36,11 @@ apt_install() {
   command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install manually: $*"
   if [[ $_APT_UPDATED -eq 0 ]]; then
     log "apt-get update"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
     _APT_UPDATED=1
   fi
   log "apt-get install -y $*"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 # True when a TCP port on loopback accepts connections.

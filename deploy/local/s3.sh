@@ -81,7 +81,7 @@ healthy() {
 ready_line() { echo "s3 versitygw $VERSITYGW_VERSION ready on http://$ENDPOINT (access key $S3_ACCESS_KEY, region $S3_REGION)"; }
 
 do_start() {
-  do_install
+  [[ -x $S3_BIN && -f $S3_HOME/.complete ]] || do_install
   local pid
   if pid=$(pidfile_alive "$SPID" "$S3_BIN"); then
     log "already running (pid $pid)"

@@ -28,11 +28,17 @@ async def create_process(definition: ProcessDefinition, settings: Settings) -> N
 
 
 def issue_token(
-    settings: Settings, role: Role, process_id: str | None, aspirant_id: str | None,
-    ttl: str, subject: str | None = None,
+    settings: Settings,
+    role: Role,
+    process_id: str | None,
+    aspirant_id: str | None,
+    ttl: str,
+    subject: str | None = None,
 ) -> str:
     principal = Principal(
-        role=role, subject=subject or f"{role.value}:{aspirant_id or process_id or 'any'}",
-        process_id=process_id, aspirant_id=aspirant_id,
+        role=role,
+        subject=subject or f"{role.value}:{aspirant_id or process_id or 'any'}",
+        process_id=process_id,
+        aspirant_id=aspirant_id,
     )
     return issue(settings.token_secret.get_secret_value(), principal, parse_ttl(ttl))

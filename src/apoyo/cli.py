@@ -52,8 +52,9 @@ def serve_cmd(
 
 
 @process_app.command("create")
-def process_create(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
-                   data: DataOpt = None) -> None:
+def process_create(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)], data: DataOpt = None
+) -> None:
     """Create or update a process from its JSON definition (interfaces.md §3)."""
     try:
         definition = ProcessDefinition.model_validate_json(file.read_bytes())

@@ -12,12 +12,19 @@ from apoyo.synthetic.people import Citizen
 
 def support_data(person: Citizen, process_id: str, aspirant_id: str) -> dict[str, object]:
     return {
-        "process_id": process_id, "aspirant_id": aspirant_id, "channel": "AUXILIAR",
+        "process_id": process_id,
+        "aspirant_id": aspirant_id,
+        "channel": "AUXILIAR",
         "apellido_paterno": person.apellido_paterno,
-        "apellido_materno": person.apellido_materno, "nombre": person.nombre,
-        "clave_elector": person.clave_elector, "ocr": person.ocr, "cic": person.cic,
-        "emision": person.emision, "seccion": person.seccion,
-        "captured_at": datetime.now(UTC).isoformat(), "consent": True,
+        "apellido_materno": person.apellido_materno,
+        "nombre": person.nombre,
+        "clave_elector": person.clave_elector,
+        "ocr": person.ocr,
+        "cic": person.cic,
+        "emision": person.emision,
+        "seccion": person.seccion,
+        "captured_at": datetime.now(UTC).isoformat(),
+        "consent": True,
     }
 
 
@@ -36,12 +43,16 @@ class Posted:
 
 
 async def post_support(
-    client: httpx.AsyncClient, token: str, key: str, data: dict[str, object],
+    client: httpx.AsyncClient,
+    token: str,
+    key: str,
+    data: dict[str, object],
     files: dict[str, tuple[str, bytes, str]],
 ) -> Posted:
     response = await client.post(
         "/v1/supports",
         headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
-        data={"data": json.dumps(data)}, files=files,
+        data={"data": json.dumps(data)},
+        files=files,
     )
     return Posted(response.status_code, response.json())

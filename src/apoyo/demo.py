@@ -21,9 +21,13 @@ from apoyo.synthetic.roll import demo_process, roll_csv
 from apoyo_common.codes import Role
 from apoyo_common.processes import ProcessDefinition
 
-STAGES = (("capture", "capture.supports"), ("identity", "identity.decodings"),
-          ("verification", "verification.supports"), ("notification", "notification.outcomes"),
-          ("export", "export.records"))
+STAGES = (
+    ("capture", "capture.supports"),
+    ("identity", "identity.decodings"),
+    ("verification", "verification.supports"),
+    ("notification", "notification.outcomes"),
+    ("export", "export.records"),
+)
 console = Console()
 
 
@@ -48,30 +52,43 @@ async def wait_ready(client: httpx.AsyncClient, seconds: float = 120) -> None:
 async def stage_counts(dsn: str) -> dict[str, int]:
     conn = await asyncpg.connect(dsn)
     try:
-        return {name: int(await conn.fetchval(f"SELECT count(*) FROM {table}"))  # noqa: S608
-                for name, table in STAGES}
+        return {
+            name: int(await conn.fetchval(f"SELECT count(*) FROM {table}"))
+            for name, table in STAGES
+        }
     finally:
         await conn.close()
 
 
-async def post_all(client: httpx.AsyncClient, people: list[Citizen], token: str,
-                   process_id: str, progress: Progress) -> list[int]:
+async def post_all(
+    client: httpx.AsyncClient,
+    people: list[Citizen],
+    token: str,
+    process_id: str,
+    progress: Progress,
+) -> list[int]:
     task = progress.add_task("Enviando apoyos por HTTP", total=len(people))
     limit = asyncio.Semaphore(8)
 
     async def one(i: int, person: Citizen) -> int:
         async with limit:
             aspirant = "asp-01" if i % 3 else "asp-02"
-            posted = await post_support(client, token, f"demo-{i}",
-                                        support_data(person, process_id, aspirant),
-                                        support_files(person))
+            posted = await post_support(
+                client,
+                token,
+                f"demo-{i}",
+                support_data(person, process_id, aspirant),
+                support_files(person),
+            )
             progress.advance(task)
             return posted.status
 
     return list(await asyncio.gather(*(one(i, p) for i, p in enumerate(people))))
 
 
-async def follow_pipeline(dsn: str, expected: int, progress: Progress, seconds: float = 300) -> dict[str, int]:
+async def follow_pipeline(
+    dsn: str, expected: int, progress: Progress, seconds: float = 300
+) -> dict[str, int]:
     tasks = {name: progress.add_task(f"  {name}", total=expected) for name, _ in STAGES}
     deadline = time.monotonic() + seconds
     counts = await stage_counts(dsn)
@@ -85,7 +102,9 @@ async def follow_pipeline(dsn: str, expected: int, progress: Progress, seconds: 
     return counts
 
 
-def summary_table(counts: dict[str, int], statuses: dict[str, int], accepted: int, seconds: float) -> Table:
+def summary_table(
+    counts: dict[str, int], statuses: dict[str, int], accepted: int, seconds: float
+) -> Table:
     table = Table(title="Resumen de la demostración")
     table.add_column("etapa / estado")
     table.add_column("apoyos", justify="right")
@@ -101,7 +120,9 @@ def summary_table(counts: dict[str, int], statuses: dict[str, int], accepted: in
 async def statuses(dsn: str) -> dict[str, int]:
     conn = await asyncpg.connect(dsn)
     try:
-        rows = await conn.fetch("SELECT status, count(*) AS n FROM capture.supports GROUP BY status")
+        rows = await conn.fetch(
+            "SELECT status, count(*) AS n FROM capture.supports GROUP BY status"
+        )
         return {r["status"]: int(r["n"]) for r in rows}
     finally:
         await conn.close()
@@ -120,7 +141,9 @@ async def run_demo(count: int, out: Path) -> int:
         process = demo_process(date(2026, 8, 31))
         (out / "process.json").write_text(json.dumps(process, ensure_ascii=False, indent=2))
         await admin.create_process(ProcessDefinition.model_validate(process), settings)
-        token = admin.issue_token(settings, Role.AUXILIARY, str(process["id"]), None, "2h", "aux-demo")
+        token = admin.issue_token(
+            settings, Role.AUXILIARY, str(process["id"]), None, "2h", "aux-demo"
+        )
         with Progress(console=console) as progress:
             codes = await post_all(client, people, token, str(process["id"]), progress)
             counts = await follow_pipeline(settings.database_url, count, progress)

@@ -28,8 +28,10 @@ def data_secrets(data: Path) -> dict[str, str]:
     path = data / "secrets.json"
     if not path.exists():
         data.mkdir(parents=True, exist_ok=True)
-        values = {"token_secret": secrets.token_urlsafe(32),
-                  "citizen_key_secret": secrets.token_urlsafe(32)}
+        values = {
+            "token_secret": secrets.token_urlsafe(32),
+            "citizen_key_secret": secrets.token_urlsafe(32),
+        }
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             json.dump(values, handle)
@@ -47,7 +49,10 @@ def start_postgres(data: Path) -> tuple[EmbeddedPostgres, str]:
 def embedded_settings(data: Path, dsn: str, port: int = 8000) -> Settings:
     values = data_secrets(data)
     return Settings(
-        database_url=dsn, storage="local", storage_dir=data / "objects", http_port=port,
+        database_url=dsn,
+        storage="local",
+        storage_dir=data / "objects",
+        http_port=port,
         token_secret=SecretStr(values["token_secret"]),
         citizen_key_secret=SecretStr(values["citizen_key_secret"]),
         retry_base_delay_s=0.05,

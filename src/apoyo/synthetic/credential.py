@@ -52,9 +52,13 @@ def front(person: Citizen) -> bytes:
     image, draw = _card(int(person.cic))
     draw.text((40, 30), "INSTITUTO NACIONAL ELECTORAL  (SINTETICA)", fill=(90, 20, 70))
     draw.rectangle((40, 90, 240, 330), fill=(180, 170, 175))
-    rows = [("NOMBRE", f"{person.apellido_paterno} {person.apellido_materno} {person.nombre}"),
-            ("CLAVE DE ELECTOR", person.clave_elector), ("CURP", person.curp),
-            ("SECCION", person.seccion), ("EMISION", person.emision)]
+    rows = [
+        ("NOMBRE", f"{person.apellido_paterno} {person.apellido_materno} {person.nombre}"),
+        ("CLAVE DE ELECTOR", person.clave_elector),
+        ("CURP", person.curp),
+        ("SECCION", person.seccion),
+        ("EMISION", person.emision),
+    ]
     for i, (label, value) in enumerate(rows):
         draw.text((280, 100 + 60 * i), label, fill=(90, 20, 70))
         draw.text((280, 120 + 60 * i), value, fill=(0, 0, 0))

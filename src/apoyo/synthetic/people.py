@@ -4,13 +4,56 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-PATERNOS = ("GARCIA", "LOPEZ", "MARTINEZ", "HERNANDEZ", "VALENZUELA", "MORENO", "ROMERO",
-            "ACOSTA", "LUNA", "FIGUEROA", "ESPINOZA", "DURAZO", "SALAZAR", "QUIJADA", "NUÑEZ")
-MATERNOS = ("SOTO", "RUIZ", "MENDEZ", "LEYVA", "CORONADO", "ENCINAS", "PADILLA", "YESCAS",
-            "IBARRA", "BORQUEZ", "CASTRO", "OCHOA", "TAPIA", "VEGA", "ZAZUETA")
-NOMBRES = (("NOE", "H"), ("JESUS", "H"), ("MARIA", "M"), ("GUADALUPE", "M"), ("ANA", "M"),
-           ("RAMON", "H"), ("LUCIA", "M"), ("OSCAR", "H"), ("ELENA", "M"), ("IVAN", "H"),
-           ("ROSARIO", "M"), ("ULISES", "H"), ("XIMENA", "M"), ("EFRAIN", "H"))
+PATERNOS = (
+    "GARCIA",
+    "LOPEZ",
+    "MARTINEZ",
+    "HERNANDEZ",
+    "VALENZUELA",
+    "MORENO",
+    "ROMERO",
+    "ACOSTA",
+    "LUNA",
+    "FIGUEROA",
+    "ESPINOZA",
+    "DURAZO",
+    "SALAZAR",
+    "QUIJADA",
+    "NUÑEZ",
+)
+MATERNOS = (
+    "SOTO",
+    "RUIZ",
+    "MENDEZ",
+    "LEYVA",
+    "CORONADO",
+    "ENCINAS",
+    "PADILLA",
+    "YESCAS",
+    "IBARRA",
+    "BORQUEZ",
+    "CASTRO",
+    "OCHOA",
+    "TAPIA",
+    "VEGA",
+    "ZAZUETA",
+)
+NOMBRES = (
+    ("NOE", "H"),
+    ("JESUS", "H"),
+    ("MARIA", "M"),
+    ("GUADALUPE", "M"),
+    ("ANA", "M"),
+    ("RAMON", "H"),
+    ("LUCIA", "M"),
+    ("OSCAR", "H"),
+    ("ELENA", "M"),
+    ("IVAN", "H"),
+    ("ROSARIO", "M"),
+    ("ULISES", "H"),
+    ("XIMENA", "M"),
+    ("EFRAIN", "H"),
+)
 _VOWELS = "AEIOU"
 _CURP_VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ")}
 
@@ -69,11 +112,18 @@ def make_citizen(rng: random.Random, secciones: list[tuple[str, str]]) -> Citize
     born = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
     seccion, municipio = rng.choice(secciones)
     return Citizen(
-        apellido_paterno=paterno, apellido_materno=materno, nombre=nombre, sexo=sexo,
-        fecha_nacimiento=born, clave_elector=_clave(paterno, materno, nombre, born, sexo, rng),
+        apellido_paterno=paterno,
+        apellido_materno=materno,
+        nombre=nombre,
+        sexo=sexo,
+        fecha_nacimiento=born,
+        clave_elector=_clave(paterno, materno, nombre, born, sexo, rng),
         curp=_curp(paterno, materno, nombre, born, sexo, rng),
-        cic=f"{rng.randrange(10**9):09d}", identificador=f"{rng.randrange(10**9):09d}",
-        seccion=seccion, emision=f"{rng.randrange(1, 4):02d}", municipio=municipio,
+        cic=f"{rng.randrange(10**9):09d}",
+        identificador=f"{rng.randrange(10**9):09d}",
+        seccion=seccion,
+        emision=f"{rng.randrange(1, 4):02d}",
+        municipio=municipio,
     )
 
 

@@ -49,7 +49,9 @@ async def migrate(pool: asyncpg.Pool, schema: str, package: str) -> list[str]:
             f'CREATE TABLE IF NOT EXISTS "{schema}".schema_migrations '
             "(name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
         )
-        done = {r["name"] for r in await conn.fetch(f'SELECT name FROM "{schema}".schema_migrations')}
+        done = {
+            r["name"] for r in await conn.fetch(f'SELECT name FROM "{schema}".schema_migrations')
+        }
         for name, sql in migration_files(package):
             if name in done:
                 continue

@@ -30,7 +30,7 @@ class RetryPolicy:
     max_delay_s: float = 10.0
 
     def delay(self, attempt: int) -> float:
-        return min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1))
+        return float(min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1)))
 
 
 def describe(error: BaseException) -> str:
@@ -55,9 +55,11 @@ class Delivery:
                 await handle(raw)
             except ValidationError as error:
                 return await self._park(raw, key, error, attempt)
-            except Exception as error:  # noqa: BLE001 - every failure is retried or parked
+            except Exception as error:
                 metrics.FAILURES.labels(self.service, self.topic).inc()
-                log.warning("handler_failed", topic=self.topic, attempt=attempt, error=describe(error))
+                log.warning(
+                    "handler_failed", topic=self.topic, attempt=attempt, error=describe(error)
+                )
                 if attempt == self.policy.attempts:
                     return await self._park(raw, key, error, attempt)
                 await asyncio.sleep(self.policy.delay(attempt))
@@ -70,9 +72,12 @@ class Delivery:
 
     async def _park(self, raw: bytes, key: bytes, error: BaseException, attempts: int) -> None:
         letter = DeadLetter(
-            source_topic=self.topic, service=self.service,
-            payload=raw.decode("utf-8", errors="replace"), reason=describe(error),
-            attempts=attempts, failed_at=datetime.now(UTC),
+            source_topic=self.topic,
+            service=self.service,
+            payload=raw.decode("utf-8", errors="replace"),
+            reason=describe(error),
+            attempts=attempts,
+            failed_at=datetime.now(UTC),
         )
         await self.publisher.publish(dead_letter_topic(self.topic), key, letter)
         metrics.DEAD_LETTERS.labels(self.service, self.topic).inc()

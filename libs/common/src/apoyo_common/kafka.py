@@ -17,12 +17,15 @@ from apoyo_common.delivery import Delivery
 from apoyo_common.messages import Contract
 from apoyo_common.publishing import encode
 from apoyo_common.settings import Settings
-from apoyo_common.topics import ALL_TOPICS
+from apoyo_common.topics import ALL_TOPICS, qualified
 
 
 def make_broker(settings: Settings, client_id: str) -> KafkaBroker:
     return KafkaBroker(
-        settings.kafka_bootstrap, acks="all", enable_idempotence=True, client_id=client_id,
+        settings.kafka_bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        client_id=client_id,
         graceful_timeout=30.0,
     )
 
@@ -30,15 +33,18 @@ def make_broker(settings: Settings, client_id: str) -> KafkaBroker:
 class BrokerPublisher:
     """Publishes through a FastStream broker; returns once the broker acknowledged."""
 
-    def __init__(self, broker: KafkaBroker) -> None:
-        self.broker = broker
+    def __init__(self, broker: KafkaBroker, namespace: str = "") -> None:
+        self.broker, self.namespace = broker, namespace
 
     async def publish(self, topic: str, key: bytes, message: Contract) -> None:
         await self.publish_raw(topic, key, encode(message))
 
     async def publish_raw(self, topic: str, key: bytes, payload: bytes) -> None:
         await self.broker.publish(
-            payload, topic, key=key, headers={"content-type": "application/json"}
+            payload,
+            qualified(self.namespace, topic),
+            key=key,
+            headers={"content-type": "application/json"},
         )
 
 
@@ -47,6 +53,7 @@ def subscribe(
     delivery: Delivery,
     group_id: str,
     handle: Callable[[bytes], Awaitable[None]],
+    namespace: str = "",
 ) -> None:
     async def on_message(body: bytes, message: KafkaMessage) -> None:
         key = getattr(message.raw_message, "key", None) or b""
@@ -54,8 +61,12 @@ def subscribe(
 
     on_message.__name__ = f"{delivery.service}_on_{delivery.topic.replace('.', '_')}"
     broker.subscriber(
-        delivery.topic, group_id=group_id, auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR, max_poll_interval_ms=600_000, decoder=_raw_body,
+        delivery.topic,
+        group_id=group_id,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        max_poll_interval_ms=600_000,
+        decoder=_raw_body,
     )(on_message)
 
 
@@ -70,7 +81,8 @@ async def ensure_topics(settings: Settings) -> None:
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [t for t in ALL_TOPICS if t not in existing]
+        wanted = [qualified(settings.namespace, t) for t in ALL_TOPICS]
+        missing = [t for t in wanted if t not in existing]
         if missing:
             topics = [NewTopic(t, settings.topic_partitions, 1) for t in missing]
             try:

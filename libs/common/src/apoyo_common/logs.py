@@ -16,10 +16,32 @@ import structlog
 REDACTED = "[REDACTED]"
 PERSONAL_KEYS = frozenset(
     {
-        "nombre", "apellido_paterno", "apellido_materno", "name", "names", "surnames",
-        "given_names", "clave_elector", "curp", "email", "ocr", "cic", "identificador",
-        "image", "images", "data", "body", "payload", "form", "signature", "selfie",
-        "credential_front", "credential_back", "fecha_nacimiento", "birth_date", "ip",
+        "nombre",
+        "apellido_paterno",
+        "apellido_materno",
+        "name",
+        "names",
+        "surnames",
+        "given_names",
+        "clave_elector",
+        "curp",
+        "email",
+        "ocr",
+        "cic",
+        "identificador",
+        "image",
+        "images",
+        "data",
+        "body",
+        "payload",
+        "form",
+        "signature",
+        "selfie",
+        "credential_front",
+        "credential_back",
+        "fecha_nacimiento",
+        "birth_date",
+        "ip",
     }
 )
 _PATTERNS = (

@@ -11,36 +11,53 @@ from prometheus_client import (
 REGISTRY = CollectorRegistry(auto_describe=True)
 
 MESSAGES_IN = Counter(
-    "apoyo_messages_in_total", "Messages taken from a topic", ["service", "topic"],
+    "apoyo_messages_in_total",
+    "Messages taken from a topic",
+    ["service", "topic"],
     registry=REGISTRY,
 )
 MESSAGES_OUT = Counter(
-    "apoyo_messages_out_total", "Messages published to a topic", ["service", "topic"],
+    "apoyo_messages_out_total",
+    "Messages published to a topic",
+    ["service", "topic"],
     registry=REGISTRY,
 )
 REDELIVERED = Counter(
-    "apoyo_messages_redelivered_total", "Messages already processed, answered again",
-    ["service", "topic"], registry=REGISTRY,
+    "apoyo_messages_redelivered_total",
+    "Messages already processed, answered again",
+    ["service", "topic"],
+    registry=REGISTRY,
 )
 FAILURES = Counter(
-    "apoyo_handler_failures_total", "Handler attempts that raised", ["service", "topic"],
+    "apoyo_handler_failures_total",
+    "Handler attempts that raised",
+    ["service", "topic"],
     registry=REGISTRY,
 )
 DEAD_LETTERS = Counter(
-    "apoyo_dead_letters_total", "Messages sent to a dead-letter topic", ["service", "topic"],
+    "apoyo_dead_letters_total",
+    "Messages sent to a dead-letter topic",
+    ["service", "topic"],
     registry=REGISTRY,
 )
 HANDLER_SECONDS = Histogram(
-    "apoyo_handler_seconds", "Time to handle one message", ["service", "topic"],
+    "apoyo_handler_seconds",
+    "Time to handle one message",
+    ["service", "topic"],
     registry=REGISTRY,
 )
 HTTP_REQUESTS = Counter(
-    "apoyo_http_requests_total", "HTTP requests answered", ["route", "method", "status"],
+    "apoyo_http_requests_total",
+    "HTTP requests answered",
+    ["route", "method", "status"],
     registry=REGISTRY,
 )
 OUTBOX_PENDING = Histogram(
-    "apoyo_outbox_batch_size", "Events relayed from the outbox per pass", ["service"],
-    buckets=(0, 1, 5, 10, 50, 100, 500), registry=REGISTRY,
+    "apoyo_outbox_batch_size",
+    "Events relayed from the outbox per pass",
+    ["service"],
+    buckets=(0, 1, 5, 10, 50, 100, 500),
+    registry=REGISTRY,
 )
 
 

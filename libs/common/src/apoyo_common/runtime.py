@@ -8,10 +8,10 @@ units run alone on real infrastructure or all together on the embedded one; only
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
 from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 from faststream.kafka import KafkaBroker
@@ -20,10 +20,10 @@ from starlette.routing import BaseRoute
 from apoyo_common.db import migrate
 from apoyo_common.delivery import Delivery, RetryPolicy
 from apoyo_common.kafka import BrokerPublisher, subscribe
-from apoyo_common.logs import get_logger
-from apoyo_common.settings import Settings
 from apoyo_common.ledger import PgLedger
+from apoyo_common.logs import get_logger
 from apoyo_common.messages import CitizenEvent, SupportEnvelope
+from apoyo_common.settings import Settings
 from apoyo_common.stage import Stage
 from apoyo_common.storage import ObjectStore
 
@@ -46,7 +46,7 @@ class Infrastructure:
 
     @property
     def publisher(self) -> BrokerPublisher:
-        return BrokerPublisher(self.broker)
+        return BrokerPublisher(self.broker, self.settings.namespace)
 
     @property
     def retry(self) -> RetryPolicy:
@@ -57,7 +57,7 @@ class Infrastructure:
 class ServiceUnit:
     name: str
     package: str
-    tasks: Sequence[Callable[[], Awaitable[None]]] = ()
+    tasks: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
     routes: Sequence[BaseRoute] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -70,7 +70,7 @@ def consume(
     infra: Infrastructure, unit: ServiceUnit, topic: str, handle: Callable[[bytes], Awaitable[None]]
 ) -> None:
     delivery = Delivery(unit.name, topic, infra.retry, infra.publisher)
-    subscribe(infra.broker, delivery, unit.group_id, handle)
+    subscribe(infra.broker, delivery, unit.group_id, handle, infra.settings.namespace)
 
 
 def citizen_keyed(out: CitizenEvent) -> bytes:
@@ -91,8 +91,15 @@ class Step(Generic[In, Out]):
 def run_step(infra: Infrastructure, unit: ServiceUnit, step: "Step[In, Out]") -> None:
     (source_topic, source_model), (target_topic, target_model) = step.source, step.target
     ledger = PgLedger(infra.pool, step.table, target_model, step.columns)
-    stage = Stage(unit.name, source_model, target_topic, step.work, ledger, infra.publisher,
-                  key_of=citizen_keyed)
+    stage = Stage(
+        unit.name,
+        source_model,
+        target_topic,
+        step.work,
+        ledger,
+        infra.publisher,
+        key_of=citizen_keyed,
+    )
     consume(infra, unit, source_topic, stage.handle)
 
 

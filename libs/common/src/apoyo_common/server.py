@@ -41,7 +41,7 @@ def build_app(
         checks = {"started": state["ready"]}
         try:
             checks["database"] = await infra.pool.fetchval("SELECT 1") == 1
-        except Exception:  # noqa: BLE001 - readiness reports, it never raises
+        except Exception:
             checks["database"] = False
         if broker_ready is not None:
             checks["broker"] = await broker_ready()
@@ -64,7 +64,12 @@ def build_app(
 async def serve(app: Starlette, host: str, port: int, stop: asyncio.Event | None = None) -> None:
     """Serve until a signal arrives or, when given, until `stop` is set."""
     config = uvicorn.Config(
-        app, host=host, port=port, log_config=None, access_log=False, lifespan="on",
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
         timeout_graceful_shutdown=20,
     )
     server = uvicorn.Server(config)

@@ -13,6 +13,8 @@ class Settings(BaseSettings):
 
     kafka_bootstrap: str = "127.0.0.1:9092"
     topic_partitions: int = Field(default=6, ge=1)
+    # Isolates deployments (and test runs) sharing one Kafka cluster: topics and groups.
+    namespace: str = Field(default="", pattern=r"^[a-z0-9-]{0,40}$")
     database_url: str = "postgresql://apoyo:apoyo@127.0.0.1:55432/apoyo"
     db_pool_max: int = Field(default=10, ge=1)
     storage: str = Field(default="s3", pattern="^(s3|local)$")

@@ -31,7 +31,16 @@ def dead_letter_topic(topic: str) -> str:
     return f"{topic}.dead-letter"
 
 
-ALL_TOPICS = (*PIPELINE_TOPICS, PROCESS_DEFINED) + tuple(dead_letter_topic(t) for t in PIPELINE_TOPICS)
+ALL_TOPICS = (
+    *PIPELINE_TOPICS,
+    PROCESS_DEFINED,
+    *tuple(dead_letter_topic(t) for t in PIPELINE_TOPICS),
+)
+
+
+def qualified(namespace: str, name: str) -> str:
+    """A topic or group name inside a deployment's namespace (empty: the plain name)."""
+    return f"{namespace}.{name}" if namespace else name
 
 
 def support_key(support_id: str) -> bytes:
@@ -42,9 +51,7 @@ def process_key(process_id: str) -> bytes:
     return process_id.encode()
 
 
-def citizen_identity(
-    *, support_id: str, ocr: str | None, clave_elector: str | None
-) -> str:
+def citizen_identity(*, support_id: str, ocr: str | None, clave_elector: str | None) -> str:
     """What identifies the person behind a support, best evidence first.
 
     The identificador del ciudadano (the OCR without its sección) survives a change of

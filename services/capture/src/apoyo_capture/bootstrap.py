@@ -21,7 +21,10 @@ def build(infra: Infrastructure) -> ServiceUnit:
         service, infra.settings.token_secret.get_secret_value(), infra.settings.max_image_bytes
     )
     unit = ServiceUnit(
-        SERVICE, "apoyo_capture", tasks=[relay.run_forever], routes=[Mount("", app=app)],
+        SERVICE,
+        "apoyo_capture",
+        tasks=[relay.run_forever],
+        routes=[Mount("", app=app)],
         extra={"repository": repository, "relay": relay, "service": service},
     )
     consume(infra, unit, SUPPORT_VERIFIED, on_verified(repository))

@@ -12,7 +12,9 @@ from apoyo_common.codes import Channel, EvidenceKind
 from apoyo_common.messages import EvidenceRef, SupportCaptured, SupportForm
 
 REQUIRED_EVIDENCE = (
-    EvidenceKind.CREDENTIAL_FRONT, EvidenceKind.CREDENTIAL_BACK, EvidenceKind.SIGNATURE,
+    EvidenceKind.CREDENTIAL_FRONT,
+    EvidenceKind.CREDENTIAL_BACK,
+    EvidenceKind.SIGNATURE,
 )
 _MAGIC = (
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
@@ -36,7 +38,9 @@ class SupportRequest(BaseModel):
     cic: str | None = Field(default=None, pattern=r"^\d{9}$")
     emision: str | None = Field(default=None, pattern=r"^\d{2}$")
     seccion: str | None = Field(default=None, pattern=r"^\d{4}$")
-    email: str | None = Field(default=None, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", max_length=254)
+    email: str | None = Field(
+        default=None, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", max_length=254
+    )
     captured_at: AwareDatetime | None = None
     consent: Literal[True]
 
@@ -82,18 +86,30 @@ def object_key(process_id: str, support_id: str, evidence: EvidenceFile) -> str:
 
 
 def captured_event(
-    *, support_id: str, request: SupportRequest, files: list[EvidenceFile],
-    captured_by: str, received_at: datetime,
+    *,
+    support_id: str,
+    request: SupportRequest,
+    files: list[EvidenceFile],
+    captured_by: str,
+    received_at: datetime,
 ) -> SupportCaptured:
     refs = tuple(
         EvidenceRef(
-            kind=f.kind, object_key=object_key(request.process_id, support_id, f),
-            sha256=f.sha256, bytes=len(f.data), content_type=f.content_type,
+            kind=f.kind,
+            object_key=object_key(request.process_id, support_id, f),
+            sha256=f.sha256,
+            bytes=len(f.data),
+            content_type=f.content_type,
         )
         for f in files
     )
     return SupportCaptured(
-        support_id=support_id, process_id=request.process_id, aspirant_id=request.aspirant_id,
-        channel=request.channel, received_at=received_at, captured_by=captured_by,
-        form=request.form(), evidence=refs,
+        support_id=support_id,
+        process_id=request.process_id,
+        aspirant_id=request.aspirant_id,
+        channel=request.channel,
+        received_at=received_at,
+        captured_by=captured_by,
+        form=request.form(),
+        evidence=refs,
     )

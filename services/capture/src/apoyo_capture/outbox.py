@@ -55,7 +55,7 @@ class OutboxRelay:
         while True:
             try:
                 await self.drain()
-            except Exception as error:  # noqa: BLE001 - Kafka away: keep the events, try again
+            except Exception as error:
                 log.warning("outbox_publish_failed", error=describe(error))
             try:
                 await asyncio.wait_for(self.wake.wait(), timeout=self.interval_s)

@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from apoyo_capture.domain import (
     REQUIRED_EVIDENCE,
@@ -28,8 +29,8 @@ CHANNELS_BY_ROLE = {
 class Refused(Exception):
     """A request the service will not take; `status` and `code` reach the client."""
 
-    def __init__(self, status: int, code: str, detail: str) -> None:
-        super().__init__(detail)
+    def __init__(self, status: int, code: str, detail: str | dict[str, Any]) -> None:
+        super().__init__(code)
         self.status, self.code, self.detail = status, code, detail
 
 
@@ -72,8 +73,11 @@ class CaptureService:
         if prior is not None:
             return prior
         event = captured_event(
-            support_id=str(uuid.uuid4()), request=request, files=files,
-            captured_by=principal.subject, received_at=self.clock(),
+            support_id=str(uuid.uuid4()),
+            request=request,
+            files=files,
+            captured_by=principal.subject,
+            received_at=self.clock(),
         )
         return await self._store(principal, key, print_, event, files)
 
@@ -88,11 +92,17 @@ class CaptureService:
     async def _prior(self, principal: Principal, key: str, print_: str) -> StoredAnswer | None:
         prior = await self.repository.answer_for(principal.subject, key)
         if prior is not None and prior.fingerprint != print_:
-            raise Refused(409, "idempotency_conflict", "la clave de idempotencia ya se usó con otro contenido")
+            raise Refused(
+                409, "idempotency_conflict", "la clave de idempotencia ya se usó con otro contenido"
+            )
         return prior
 
     async def _store(
-        self, principal: Principal, key: str, print_: str, event: SupportCaptured,
+        self,
+        principal: Principal,
+        key: str,
+        print_: str,
+        event: SupportCaptured,
         files: list[EvidenceFile],
     ) -> StoredAnswer:
         # Objects first: a support row never points at evidence that is not there.
@@ -115,7 +125,10 @@ class CaptureService:
             raise Refused(404, "not_found", "no existe ese apoyo")
         if principal.role is Role.OPLE:
             return view
-        if principal.role is Role.ASPIRANT and principal.aspirant_id == view.aspirant_id \
-                and principal.process_id in (None, view.process_id):
+        if (
+            principal.role is Role.ASPIRANT
+            and principal.aspirant_id == view.aspirant_id
+            and principal.process_id in (None, view.process_id)
+        ):
             return view
         raise Refused(403, "forbidden", "no tiene acceso a este apoyo")

@@ -12,9 +12,12 @@ SERVICE = "export"
 
 def columns(out: SupportExported) -> Mapping[str, object]:
     return {
-        "process_id": out.process_id, "aspirant_id": out.aspirant_id,
-        "status": out.status.value, "received_at": out.received_at,
-        "record_sha256": out.record_sha256, "exported_at": out.exported_at,
+        "process_id": out.process_id,
+        "aspirant_id": out.aspirant_id,
+        "status": out.status.value,
+        "received_at": out.received_at,
+        "record_sha256": out.record_sha256,
+        "exported_at": out.exported_at,
     }
 
 
@@ -24,6 +27,15 @@ def build(infra: Infrastructure) -> ServiceUnit:
     async def work(notified: SupportNotified) -> SupportExported:
         return stage_record(notified, infra.clock())
 
-    run_step(infra, unit, Step((SUPPORT_NOTIFIED, SupportNotified), (SUPPORT_EXPORTED, SupportExported),
-                               "export.records", columns, work))
+    run_step(
+        infra,
+        unit,
+        Step(
+            (SUPPORT_NOTIFIED, SupportNotified),
+            (SUPPORT_EXPORTED, SupportExported),
+            "export.records",
+            columns,
+            work,
+        ),
+    )
     return unit

@@ -14,9 +14,12 @@ SERVICE = "identity"
 
 def columns(out: IdentityDecoded) -> Mapping[str, object]:
     return {
-        "process_id": out.process_id, "citizen_key": out.citizen_key,
-        "images": len(out.evidence), "image_bytes": sum(e.bytes for e in out.evidence),
-        "flags": list(out.flags), "decoded_at": out.decoded_at,
+        "process_id": out.process_id,
+        "citizen_key": out.citizen_key,
+        "images": len(out.evidence),
+        "image_bytes": sum(e.bytes for e in out.evidence),
+        "flags": list(out.flags),
+        "decoded_at": out.decoded_at,
     }
 
 
@@ -32,7 +35,15 @@ def build(infra: Infrastructure) -> ServiceUnit:
         images = await load_images(infra.store, captured)
         return decode(captured, images, secret, infra.clock())
 
-    run_step(infra, unit, Step((SUPPORT_CAPTURED, SupportCaptured),
-                               (IDENTITY_DECODED, IdentityDecoded),
-                               "identity.decodings", columns, work))
+    run_step(
+        infra,
+        unit,
+        Step(
+            (SUPPORT_CAPTURED, SupportCaptured),
+            (IDENTITY_DECODED, IdentityDecoded),
+            "identity.decodings",
+            columns,
+            work,
+        ),
+    )
     return unit

@@ -23,7 +23,10 @@ def measure(captured: SupportCaptured, images: Mapping[EvidenceKind, bytes]) -> 
         digest = hashlib.sha256(data).hexdigest()
         facts.append(
             EvidenceFacts(
-                kind=ref.kind, object_key=ref.object_key, sha256=digest, bytes=len(data),
+                kind=ref.kind,
+                object_key=ref.object_key,
+                sha256=digest,
+                bytes=len(data),
                 matches_capture=digest == ref.sha256 and len(data) == ref.bytes,
             )
         )
@@ -38,14 +41,20 @@ def decode(
 ) -> IdentityDecoded:
     facts = measure(captured, images)
     identity = citizen_identity(
-        support_id=captured.support_id, ocr=captured.form.ocr,
+        support_id=captured.support_id,
+        ocr=captured.form.ocr,
         clave_elector=captured.form.clave_elector,
     )
     flags = () if all(f.matches_capture for f in facts) else (EVIDENCE_ALTERED,)
     return IdentityDecoded(
-        support_id=captured.support_id, process_id=captured.process_id,
-        aspirant_id=captured.aspirant_id, channel=captured.channel,
+        support_id=captured.support_id,
+        process_id=captured.process_id,
+        aspirant_id=captured.aspirant_id,
+        channel=captured.channel,
         received_at=captured.received_at,
         citizen_key=citizen_key(secret, captured.process_id, identity),
-        form=captured.form, evidence=tuple(facts), flags=flags, decoded_at=now,
+        form=captured.form,
+        evidence=tuple(facts),
+        flags=flags,
+        decoded_at=now,
     )

@@ -12,8 +12,10 @@ SERVICE = "notification"
 
 def columns(out: SupportNotified) -> Mapping[str, object]:
     return {
-        "process_id": out.process_id, "status": out.status.value,
-        "messages_sent": out.messages_sent, "notified_at": out.notified_at,
+        "process_id": out.process_id,
+        "status": out.status.value,
+        "messages_sent": out.messages_sent,
+        "notified_at": out.notified_at,
     }
 
 
@@ -23,6 +25,15 @@ def build(infra: Infrastructure) -> ServiceUnit:
     async def work(verified: SupportVerified) -> SupportNotified:
         return notify(verified, infra.clock())
 
-    run_step(infra, unit, Step((SUPPORT_VERIFIED, SupportVerified), (SUPPORT_NOTIFIED, SupportNotified),
-                               "notification.outcomes", columns, work))
+    run_step(
+        infra,
+        unit,
+        Step(
+            (SUPPORT_VERIFIED, SupportVerified),
+            (SUPPORT_NOTIFIED, SupportNotified),
+            "notification.outcomes",
+            columns,
+            work,
+        ),
+    )
     return unit

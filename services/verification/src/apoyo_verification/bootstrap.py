@@ -12,9 +12,12 @@ SERVICE = "verification"
 
 def columns(out: SupportVerified) -> Mapping[str, object]:
     return {
-        "process_id": out.process_id, "aspirant_id": out.aspirant_id,
-        "citizen_key": out.citizen_key, "status": out.status.value,
-        "received_at": out.received_at, "verified_at": out.verified_at,
+        "process_id": out.process_id,
+        "aspirant_id": out.aspirant_id,
+        "citizen_key": out.citizen_key,
+        "status": out.status.value,
+        "received_at": out.received_at,
+        "verified_at": out.verified_at,
     }
 
 
@@ -24,6 +27,15 @@ def build(infra: Infrastructure) -> ServiceUnit:
     async def work(decoded: IdentityDecoded) -> SupportVerified:
         return verify(decoded, infra.clock())
 
-    run_step(infra, unit, Step((IDENTITY_DECODED, IdentityDecoded), (SUPPORT_VERIFIED, SupportVerified),
-                               "verification.supports", columns, work))
+    run_step(
+        infra,
+        unit,
+        Step(
+            (IDENTITY_DECODED, IdentityDecoded),
+            (SUPPORT_VERIFIED, SupportVerified),
+            "verification.supports",
+            columns,
+            work,
+        ),
+    )
     return unit

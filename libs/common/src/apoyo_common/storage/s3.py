@@ -43,7 +43,11 @@ class S3Store:
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         await asyncio.to_thread(
-            self.client.put_object, self.bucket, check_key(key), io.BytesIO(data), len(data),
+            self.client.put_object,
+            self.bucket,
+            check_key(key),
+            io.BytesIO(data),
+            len(data),
             content_type=content_type,
         )
 

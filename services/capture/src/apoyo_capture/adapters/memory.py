@@ -38,8 +38,14 @@ class InMemoryCaptureRepository:
         answer = StoredAnswer(event.support_id, event.received_at, fingerprint)
         self.answers[(principal, idempotency_key)] = answer
         self.supports[event.support_id] = SupportView(
-            event.support_id, event.process_id, event.aspirant_id, event.channel.value,
-            "RECIBIDO", (), event.received_at, event.received_at,
+            event.support_id,
+            event.process_id,
+            event.aspirant_id,
+            event.channel.value,
+            "RECIBIDO",
+            (),
+            event.received_at,
+            event.received_at,
         )
         self._enqueue(SUPPORT_CAPTURED, support_key(event.support_id), encode(event))
         return answer
@@ -51,7 +57,9 @@ class InMemoryCaptureRepository:
         view = self.supports.get(verified.support_id)
         if view is not None and view.updated_at <= verified.verified_at:
             self.supports[verified.support_id] = replace(
-                view, status=verified.status.value, reasons=verified.reasons,
+                view,
+                status=verified.status.value,
+                reasons=verified.reasons,
                 updated_at=verified.verified_at,
             )
 

@@ -29,7 +29,8 @@ class PgCaptureRepository:
                 "INSERT INTO capture.processes (process_id, definition) VALUES ($1, $2) "
                 "ON CONFLICT (process_id) DO UPDATE SET definition = EXCLUDED.definition, "
                 "updated_at = now()",
-                definition.id, json.loads(definition.model_dump_json()),
+                definition.id,
+                json.loads(definition.model_dump_json()),
             )
             await conn.execute(
                 _INSERT_OUTBOX, PROCESS_DEFINED, process_key(definition.id), encode(definition)
@@ -40,7 +41,8 @@ class PgCaptureRepository:
             "SELECT k.fingerprint, s.support_id, s.received_at FROM capture.idempotency_keys k "
             "JOIN capture.supports s USING (support_id) "
             "WHERE k.principal = $1 AND k.idempotency_key = $2",
-            principal, idempotency_key,
+            principal,
+            idempotency_key,
         )
         if row is None:
             return None
@@ -55,12 +57,20 @@ class PgCaptureRepository:
                     "INSERT INTO capture.supports (support_id, process_id, aspirant_id, channel, "
                     "captured_by, received_at, updated_at, event) "
                     "VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
-                    event.support_id, event.process_id, event.aspirant_id, event.channel.value,
-                    event.captured_by, event.received_at, json.loads(event.model_dump_json()),
+                    event.support_id,
+                    event.process_id,
+                    event.aspirant_id,
+                    event.channel.value,
+                    event.captured_by,
+                    event.received_at,
+                    json.loads(event.model_dump_json()),
                 )
                 await conn.execute(
                     "INSERT INTO capture.idempotency_keys VALUES ($1, $2, $3, $4)",
-                    principal, idempotency_key, fingerprint, event.support_id,
+                    principal,
+                    idempotency_key,
+                    fingerprint,
+                    event.support_id,
                 )
                 await conn.execute(
                     _INSERT_OUTBOX, SUPPORT_CAPTURED, support_key(event.support_id), encode(event)
@@ -84,7 +94,9 @@ class PgCaptureRepository:
         await self.pool.execute(
             "UPDATE capture.supports SET status = $2, reasons = $3, updated_at = $4 "
             "WHERE support_id = $1 AND updated_at <= $4",
-            verified.support_id, verified.status.value, list(verified.reasons),
+            verified.support_id,
+            verified.status.value,
+            list(verified.reasons),
             verified.verified_at,
         )
 
@@ -97,8 +109,10 @@ class PgCaptureRepository:
             "FOR UPDATE SKIP LOCKED) RETURNING id, topic, key, payload",
             limit,
         )
-        return sorted((OutboxItem(r["id"], r["topic"], r["key"], r["payload"]) for r in rows),
-                      key=lambda item: item.id)
+        return sorted(
+            (OutboxItem(r["id"], r["topic"], r["key"], r["payload"]) for r in rows),
+            key=lambda item: item.id,
+        )
 
     async def mark_published(self, ids: list[int]) -> None:
         await self.pool.execute(
@@ -106,6 +120,8 @@ class PgCaptureRepository:
         )
 
     async def pending_outbox(self) -> int:
-        return int(await self.pool.fetchval(
-            "SELECT count(*) FROM capture.outbox WHERE published_at IS NULL"
-        ))
+        return int(
+            await self.pool.fetchval(
+                "SELECT count(*) FROM capture.outbox WHERE published_at IS NULL"
+            )
+        )

@@ -12,15 +12,27 @@ from apoyo_capture.service import CaptureService, Refused
 from apoyo_common.tokens import InvalidToken, Principal, verify
 
 _SUPPORT_BODY: dict[str, Any] = {
-    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["data", "credential_front", "credential_back", "signature"],
-        "properties": {
-            "data": {"type": "string", "description": "JSON of the support form (interfaces.md §5)"},
-            "credential_front": {"type": "string", "format": "binary"},
-            "credential_back": {"type": "string", "format": "binary"},
-            "signature": {"type": "string", "format": "binary"},
-            "selfie": {"type": "string", "format": "binary"},
-        }}}}},
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["data", "credential_front", "credential_back", "signature"],
+                    "properties": {
+                        "data": {
+                            "type": "string",
+                            "description": "JSON of the support form (interfaces.md §5)",
+                        },
+                        "credential_front": {"type": "string", "format": "binary"},
+                        "credential_back": {"type": "string", "format": "binary"},
+                        "signature": {"type": "string", "format": "binary"},
+                        "selfie": {"type": "string", "format": "binary"},
+                    },
+                }
+            }
+        },
+    },
 }
 
 
@@ -63,11 +75,15 @@ def router(service: CaptureService, token_secret: str, max_image_bytes: int) -> 
             raise Refused(400, "idempotency_key_required", "falta el encabezado Idempotency-Key")
         data, files = await read_support(request, max_image_bytes)
         answer = await service.accept(who, idempotency_key, data, files)
-        body = Accepted(support_id=answer.support_id, status="RECIBIDO", received_at=answer.received_at)
+        body = Accepted(
+            support_id=answer.support_id, status="RECIBIDO", received_at=answer.received_at
+        )
         return JSONResponse(body.model_dump(mode="json"), status_code=202)
 
     @api.get("/supports/{support_id}", response_model=SupportOut)
-    async def get_support(support_id: str, who: Annotated[Principal, Depends(principal)]) -> SupportOut:
+    async def get_support(
+        support_id: str, who: Annotated[Principal, Depends(principal)]
+    ) -> SupportOut:
         view = await service.view(who, support_id)
         return SupportOut(**{**view.__dict__, "reasons": list(view.reasons)})
 

@@ -50,21 +50,33 @@ class BodyLimit:
 
 async def _too_large(send: Send) -> None:
     body = json.dumps({"error": "payload_too_large", "detail": "el envío excede el tamaño máximo"})
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
     await send({"type": "http.response.body", "body": body.encode()})
 
 
-async def read_support(request: Request, max_image_bytes: int) -> tuple[SupportRequest, list[EvidenceFile]]:
+async def read_support(
+    request: Request, max_image_bytes: int
+) -> tuple[SupportRequest, list[EvidenceFile]]:
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise Refused(415, "unsupported_media_type", "se espera multipart/form-data")
-    form = await request.form(max_files=len(FILE_PARTS), max_fields=1, max_part_size=DATA_PART_LIMIT)
+    form = await request.form(
+        max_files=len(FILE_PARTS), max_fields=1, max_part_size=DATA_PART_LIMIT
+    )
     unknown = sorted(set(form.keys()) - set(FILE_PARTS) - {"data"})
     if unknown:
         raise Refused(422, "unexpected_part", {"parts": unknown})
     request_data = _parse_data(form.get("data"))
-    files = [await _read_image(kind, form.get(name), max_image_bytes)
-             for name, kind in FILE_PARTS.items() if form.get(name) is not None]
+    files = [
+        await _read_image(kind, form.get(name), max_image_bytes)
+        for name, kind in FILE_PARTS.items()
+        if form.get(name) is not None
+    ]
     return request_data, files
 
 

@@ -1,0 +1,35 @@
+from dataclasses import dataclass, field
+
+from apoyo_capture.adapters.memory import InMemoryCaptureRepository
+from apoyo_capture.outbox import OutboxRelay
+from tests.factories import captured, process
+
+
+@dataclass
+class FlakyKafka:
+    down: bool = False
+    sent: list[tuple[str, bytes]] = field(default_factory=list)
+
+    async def publish_raw(self, topic: str, key: bytes, payload: bytes) -> None:
+        if self.down:
+            raise ConnectionError("kafka unreachable")
+        self.sent.append((topic, key))
+
+
+async def test_events_wait_while_kafka_is_down_and_go_out_in_order_after() -> None:
+    repository, kafka = InMemoryCaptureRepository(), FlakyKafka(down=True)
+    await repository.save_process(process())
+    for n in range(3):
+        await repository.save_support(captured(f"s-{n}"), "aux", f"k{n}", "f")
+    relay = OutboxRelay(repository, kafka)
+    try:
+        await relay.drain()
+    except ConnectionError:
+        pass
+    assert kafka.sent == [] and len(await repository.claim_outbox(10)) == 4
+    kafka.down = False
+    await relay.drain()
+    assert [key for _, key in kafka.sent] == [b"gub-son-2027", b"s-0", b"s-1", b"s-2"]
+    assert await repository.claim_outbox(10) == []
+    await relay.drain()
+    assert len(kafka.sent) == 4

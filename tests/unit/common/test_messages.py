@@ -1,0 +1,38 @@
+import pytest
+from pydantic import ValidationError
+
+from apoyo_common.messages import SupportCaptured
+from apoyo_common.processes import ProcessDefinition
+from tests.factories import captured, process
+
+
+def test_events_round_trip_and_are_frozen() -> None:
+    event = captured()
+    again = SupportCaptured.model_validate_json(event.model_dump_json())
+    assert again == event and again.schema_version == 1 and again.topic == "support.captured"
+    with pytest.raises(ValidationError):
+        event.support_id = "other"  # type: ignore[misc]
+
+
+def test_unknown_fields_and_versions_are_refused() -> None:
+    data = captured().model_dump(mode="json")
+    with pytest.raises(ValidationError):
+        SupportCaptured.model_validate({**data, "extra": 1})
+    with pytest.raises(ValidationError):
+        SupportCaptured.model_validate({**data, "schema_version": 2})
+
+
+def test_events_carry_references_not_image_bytes() -> None:
+    fields = SupportCaptured.model_fields["evidence"].annotation
+    assert "bytes" not in str(fields).lower().replace("evidenceref", "")
+
+
+def test_process_definition_rules() -> None:
+    data = process().model_dump(mode="json")
+    with pytest.raises(ValidationError, match="unique"):
+        ProcessDefinition.model_validate({**data, "aspirants": [{"id": "a", "name": "x"}] * 2})
+    with pytest.raises(ValidationError, match="after"):
+        ProcessDefinition.model_validate(
+            {**data, "capture": {"start": "2027-01-02T00:00:00Z", "end": "2027-01-01T00:00:00Z"}}
+        )
+    assert process().has_aspirant("asp-01") and not process().has_aspirant("asp-09")

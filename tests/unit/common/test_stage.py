@@ -1,0 +1,50 @@
+from datetime import UTC, datetime
+
+from apoyo_common.messages import SupportCaptured, SupportVerified
+from apoyo_common.publishing import RecordingPublisher
+from apoyo_common.stage import InMemoryLedger, Stage
+from apoyo_verification.domain import verify
+from tests.factories import captured
+
+
+def make_stage(
+    publisher: RecordingPublisher, work_calls: list[str]
+) -> Stage[SupportCaptured, SupportVerified]:
+    from apoyo_identity.domain import decode
+
+    async def work(event: SupportCaptured) -> SupportVerified:
+        work_calls.append(event.support_id)
+        decoded = decode(event, {r.kind: b"x" for r in event.evidence}, b"k", datetime.now(UTC))
+        return verify(decoded, datetime.now(UTC))
+
+    return Stage(
+        "verification",
+        SupportCaptured,
+        "support.verified",
+        work,
+        InMemoryLedger(),
+        publisher,
+        key_of=lambda out: out.citizen_key.encode(),
+    )
+
+
+async def test_redelivery_republishes_the_recorded_output_without_redoing_work() -> None:
+    publisher, calls = RecordingPublisher(), []
+    stage = make_stage(publisher, calls)
+    raw = captured().model_dump_json().encode()
+    await stage.handle(raw)
+    await stage.handle(raw)
+    first, second = publisher.on("support.verified")
+    assert calls == ["s-1"] and first == second
+
+
+async def test_a_publish_failure_leaves_the_effect_recorded_and_retry_publishes_it() -> None:
+    publisher, calls = RecordingPublisher(failures_left=1), []
+    stage = make_stage(publisher, calls)
+    raw = captured().model_dump_json().encode()
+    try:
+        await stage.handle(raw)
+    except ConnectionError:
+        pass
+    await stage.handle(raw)
+    assert calls == ["s-1"] and len(publisher.on("support.verified")) == 1

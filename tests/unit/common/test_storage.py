@@ -1,0 +1,34 @@
+"""One contract, run against every object store; the S3 run is in tests/e2e."""
+
+from pathlib import Path
+
+import pytest
+
+from apoyo_common.storage import InMemoryStore, LocalFolderStore, ObjectNotFound, ObjectStore
+
+
+async def check_contract(store: ObjectStore) -> None:
+    await store.ensure_ready()
+    key = "evidence/p/s-1/credential_front.jpg"
+    assert not await store.exists(key)
+    await store.put(key, b"\xff\xd8\xffdata", "image/jpeg")
+    assert await store.exists(key)
+    assert await store.get(key) == b"\xff\xd8\xffdata"
+    await store.put(key, b"\xff\xd8\xffnew", "image/jpeg")
+    assert await store.get(key) == b"\xff\xd8\xffnew"
+    await store.delete(key)
+    assert not await store.exists(key)
+    with pytest.raises(ObjectNotFound):
+        await store.get(key)
+    for bad in ("../etc/passwd", "/abs", "a/../../b", "a//b", ""):
+        with pytest.raises(ValueError, match="invalid object key"):
+            await store.put(bad, b"x", "image/jpeg")
+
+
+async def test_in_memory_store() -> None:
+    await check_contract(InMemoryStore())
+
+
+async def test_local_folder_store(tmp_path: Path) -> None:
+    await check_contract(LocalFolderStore(tmp_path / "objects"))
+    assert not list((tmp_path / "objects").rglob("*.tmp"))
