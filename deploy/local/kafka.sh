@@ -69,10 +69,11 @@ do_install() {
   mkdir -p "$tmp"
   # JAVA_HOME for mvn itself: the JDK/JRE we selected.
   if ! JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$JAVA")")") \
-    mvn -q -B -Dstyle.color=never -f "$DEPLOY_LOCAL_DIR/kafka/pom.xml" \
+    mvn -q -B -f "$DEPLOY_LOCAL_DIR/kafka/pom.xml" \
       -Dkafka.version="$KAFKA_VERSION" \
       dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$tmp/libs"; then
+      -DincludeScope=runtime -DoutputDirectory="$tmp/libs" |
+    sed -u 's/\x1b\[[0-9;]*m//g; /^$/d' >&2; then # strip Debian mvn's stray colour codes
     rm -rf "$tmp"
     die "mvn could not fetch org.apache.kafka:kafka_2.13:$KAFKA_VERSION (is Maven Central reachable?)"
   fi

@@ -1,0 +1,94 @@
+"""`apoyo serve all --embedded` as a user runs it: its own process, data dir and port."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+APOYO = str(Path(sys.executable).with_name("apoyo"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class EmbeddedServer:
+    data: Path
+    port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def dsn(self) -> str:
+        port = (self.data / "postgres" / "port").read_text().strip()
+        return f"postgresql://postgres@127.0.0.1:{port}/apoyo"
+
+    def cli(self, *args: str) -> str:
+        done = subprocess.run([APOYO, *args, "--data", str(self.data)], capture_output=True,
+                              text=True, timeout=120, check=True)
+        return done.stdout.strip()
+
+    def token(self, role: str, process: str | None = None, aspirant: str | None = None) -> str:
+        args = ["token", "issue", "--role", role]
+        args += ["--process", process] if process else []
+        args += ["--aspirant", aspirant] if aspirant else []
+        return self.cli(*args)
+
+    def create_process(self, definition: dict[str, object]) -> None:
+        path = self.data / f"process-{uuid.uuid4().hex[:6]}.json"
+        path.write_text(json.dumps(definition))
+        self.cli("process", "create", str(path))
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+
+
+def start(extra_env: dict[str, str] | None = None) -> EmbeddedServer:
+    data = ROOT / ".local" / f"test-embedded-{uuid.uuid4().hex[:8]}"
+    data.mkdir(parents=True)
+    data.chmod(0o755)
+    port = free_port()
+    env = {**os.environ, **(extra_env or {})}
+    with (data / "server.log").open("wb") as log:
+        process = subprocess.Popen(
+            [APOYO, "serve", "all", "--embedded", "--data", str(data), "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT, env=env,
+        )
+    server = EmbeddedServer(data, port, process)
+    wait_ready(server)
+    return server
+
+
+def wait_ready(server: EmbeddedServer, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError((server.data / "server.log").read_text())
+        try:
+            if httpx.get(f"{server.url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError("embedded server not ready")
+
+
+def remove(server: EmbeddedServer) -> None:
+    shutil.rmtree(server.data, ignore_errors=True)

@@ -1,0 +1,77 @@
+"""The capture repository contract against the in-memory fake and PostgreSQL."""
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import asyncpg
+import pytest
+
+from apoyo_capture.adapters.memory import InMemoryCaptureRepository
+from apoyo_capture.adapters.postgres import PgCaptureRepository
+from apoyo_capture.ports import CaptureRepository, IdempotencyRace
+from apoyo_common.codes import EvidenceKind, Status
+from apoyo_common.db import migrate
+from apoyo_identity.domain import decode
+from apoyo_verification.domain import verify
+from tests.factories import JPEG, NOW, captured, process
+
+pytestmark = pytest.mark.component
+
+
+@pytest.fixture(params=["memory", "postgres"])
+async def repository(
+    request: pytest.FixtureRequest, pool: asyncpg.Pool
+) -> AsyncIterator[CaptureRepository]:
+    if request.param == "memory":
+        yield InMemoryCaptureRepository()
+        return
+    await migrate(pool, "capture", "apoyo_capture")
+    yield PgCaptureRepository(pool)
+
+
+async def test_processes_are_created_and_updated(repository: CaptureRepository) -> None:
+    assert await repository.process("gub-son-2027") is None
+    await repository.save_process(process())
+    await repository.save_process(process(require_selfie=True))
+    stored = await repository.process("gub-son-2027")
+    assert stored is not None and stored.require_selfie
+
+
+async def test_a_support_is_stored_with_its_answer_and_event(repository: CaptureRepository) -> None:
+    answer = await repository.save_support(captured("s-1"), "aux", "k1", "f1")
+    assert await repository.answer_for("aux", "k1") == answer
+    assert await repository.answer_for("other", "k1") is None
+    view = await repository.support("s-1")
+    assert view is not None and view.status == "RECIBIDO" and view.received_at == NOW
+    [item] = await repository.claim_outbox(10)
+    assert item.topic == "support.captured" and item.key == b"s-1"
+
+
+async def test_the_same_key_twice_is_a_race(repository: CaptureRepository) -> None:
+    await repository.save_support(captured("s-1"), "aux", "k1", "f1")
+    with pytest.raises(IdempotencyRace):
+        await repository.save_support(captured("s-2"), "aux", "k1", "f2")
+    assert await repository.support("s-2") is None
+
+
+async def test_outbox_items_leave_once_published(repository: CaptureRepository) -> None:
+    for n in range(3):
+        await repository.save_support(captured(f"s-{n}"), "aux", f"k{n}", "f")
+    items = await repository.claim_outbox(2)
+    assert [i.key for i in items] == [b"s-0", b"s-1"]
+    await repository.mark_published([i.id for i in items])
+    rest = await repository.claim_outbox(10)
+    assert [i.key for i in rest] == [b"s-2"]
+
+
+async def test_only_a_newer_verdict_replaces_the_status(repository: CaptureRepository) -> None:
+    await repository.save_support(captured("s-1"), "aux", "k1", "f")
+    decoded = decode(captured("s-1"), dict.fromkeys(EvidenceKind, JPEG), b"k", NOW)
+    newer = verify(decoded, NOW + timedelta(minutes=2)).model_copy(
+        update={"status": Status.EN_LISTA_NOMINAL}
+    )
+    older = verify(decoded, NOW + timedelta(minutes=1))
+    await repository.apply_verdict(newer)
+    await repository.apply_verdict(older)
+    view = await repository.support("s-1")
+    assert view is not None and view.status == "EN_LISTA_NOMINAL"

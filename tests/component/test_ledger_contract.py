@@ -1,0 +1,58 @@
+"""The same ledger contract against the in-memory fake and PostgreSQL."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import asyncpg
+import pytest
+
+from apoyo_common.codes import EvidenceKind
+from apoyo_common.db import migrate
+from apoyo_common.ledger import PgLedger
+from apoyo_common.messages import IdentityDecoded
+from apoyo_common.stage import InMemoryLedger, Ledger
+from apoyo_identity.bootstrap import columns
+from apoyo_identity.domain import decode
+from tests.factories import JPEG, NOW, captured
+
+pytestmark = pytest.mark.component
+
+
+@pytest.fixture(params=["memory", "postgres"])
+async def ledger(
+    request: pytest.FixtureRequest, pool: asyncpg.Pool
+) -> AsyncIterator[Ledger[IdentityDecoded]]:
+    if request.param == "memory":
+        yield InMemoryLedger()
+        return
+    await migrate(pool, "identity", "apoyo_identity")
+    yield PgLedger(pool, "identity.decodings", IdentityDecoded, columns)
+
+
+def decoded(support_id: str, minutes: int = 0) -> IdentityDecoded:
+    images = dict.fromkeys(EvidenceKind, JPEG)
+    return decode(captured(support_id), images, b"k", NOW + timedelta(minutes=minutes))
+
+
+async def test_first_record_wins_and_is_returned(ledger: Ledger[IdentityDecoded]) -> None:
+    assert await ledger.recorded("s-1") is None
+    first = await ledger.record(decoded("s-1"))
+    again = await ledger.record(decoded("s-1", minutes=5))
+    assert again == first and await ledger.recorded("s-1") == first
+
+
+async def test_concurrent_records_agree_on_one_output(ledger: Ledger[IdentityDecoded]) -> None:
+    outputs = await asyncio.gather(*(ledger.record(decoded("s-2", m)) for m in range(6)))
+    assert len({o.decoded_at for o in outputs}) == 1
+
+
+async def test_outputs_round_trip_exactly(ledger: Ledger[IdentityDecoded]) -> None:
+    value = replace_flags(decoded("s-3"))
+    assert await ledger.record(value) == value
+
+
+def replace_flags(value: IdentityDecoded) -> IdentityDecoded:
+    return value.model_copy(update={"flags": ("EVIDENCIA_ALTERADA",)})
+
+
