@@ -72,7 +72,7 @@ do_install() {
     mvn -q -B -f "$DEPLOY_LOCAL_DIR/kafka/pom.xml" \
       -Dkafka.version="$KAFKA_VERSION" \
       dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$tmp/libs" |
+      -DincludeScope=runtime -DoutputDirectory="$tmp/libs" 2>&1 |
     sed -u 's/\x1b\[[0-9;]*m//g; /^$/d' >&2; then # strip Debian mvn's stray colour codes
     rm -rf "$tmp"
     die "mvn could not fetch org.apache.kafka:kafka_2.13:$KAFKA_VERSION (is Maven Central reachable?)"
