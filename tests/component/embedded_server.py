@@ -40,8 +40,13 @@ class EmbeddedServer:
         return f"postgresql://postgres@127.0.0.1:{port}/apoyo"
 
     def cli(self, *args: str) -> str:
-        done = subprocess.run([APOYO, *args, "--data", str(self.data)], capture_output=True,
-                              text=True, timeout=120, check=True)
+        done = subprocess.run(
+            [APOYO, *args, "--data", str(self.data)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
         return done.stdout.strip()
 
     def token(self, role: str, process: str | None = None, aspirant: str | None = None) -> str:
@@ -69,7 +74,9 @@ def start(extra_env: dict[str, str] | None = None) -> EmbeddedServer:
     with (data / "server.log").open("wb") as log:
         process = subprocess.Popen(
             [APOYO, "serve", "all", "--embedded", "--data", str(data), "--port", str(port)],
-            stdout=log, stderr=subprocess.STDOUT, env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
     server = EmbeddedServer(data, port, process)
     wait_ready(server)

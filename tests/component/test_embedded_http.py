@@ -34,13 +34,19 @@ def aux(server: EmbeddedServer) -> str:
     return server.token("auxiliary", "gub-son-2027", "asp-01")
 
 
-def post(server: EmbeddedServer, token: str | None, key: str | None, data: object,
-         files: dict[str, tuple[str, bytes, str]]) -> httpx.Response:
+def post(
+    server: EmbeddedServer,
+    token: str | None,
+    key: str | None,
+    data: object,
+    files: dict[str, tuple[str, bytes, str]],
+) -> httpx.Response:
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
     headers |= {} if key is None else {"Idempotency-Key": key}
     form = {} if data is None else {"data": json.dumps(data)}
-    return httpx.post(f"{server.url}/v1/supports", headers=headers, data=form, files=files,
-                      timeout=60)
+    return httpx.post(
+        f"{server.url}/v1/supports", headers=headers, data=form, files=files, timeout=60
+    )
 
 
 def good() -> tuple[dict[str, object], dict[str, tuple[str, bytes, str]]]:
@@ -67,17 +73,28 @@ def expect(response: httpx.Response, status: int, code: str) -> None:
     assert body["error"] == code and "detail" in body
 
 
-def test_bad_inputs_get_their_status_and_nothing_is_stored(server: EmbeddedServer, aux: str) -> None:
+def test_bad_inputs_get_their_status_and_nothing_is_stored(
+    server: EmbeddedServer, aux: str
+) -> None:
     data, files = good()
     before = stored(server)
-    expect(post(server, aux, "b1", data, {k: v for k, v in files.items() if k != "signature"}),
-           422, "missing_file")
-    expect(post(server, aux, "b2", {k: v for k, v in data.items() if k != "consent"}, files),
-           422, "validation_error")
+    expect(
+        post(server, aux, "b1", data, {k: v for k, v in files.items() if k != "signature"}),
+        422,
+        "missing_file",
+    )
+    expect(
+        post(server, aux, "b2", {k: v for k, v in data.items() if k != "consent"}, files),
+        422,
+        "validation_error",
+    )
     expect(post(server, aux, "b3", None, files), 422, "missing_field")
     pdf = {**files, "credential_front": ("x.jpg", b"%PDF-1.4 not an image", "image/jpeg")}
     expect(post(server, aux, "b4", data, pdf), 415, "unsupported_media_type")
-    big = {**files, "credential_back": ("b.jpg", b"\xff\xd8\xff" + b"0" * (10 * 2**20), "image/jpeg")}
+    big = {
+        **files,
+        "credential_back": ("b.jpg", b"\xff\xd8\xff" + b"0" * (10 * 2**20), "image/jpeg"),
+    }
     expect(post(server, aux, "b5", data, big), 413, "payload_too_large")
     expect(post(server, None, "b6", data, files), 401, "unauthorized")
     expect(post(server, aux[:-4] + "AAAA", "b7", data, files), 401, "unauthorized")
@@ -87,7 +104,9 @@ def test_bad_inputs_get_their_status_and_nothing_is_stored(server: EmbeddedServe
     assert stored(server) == before
 
 
-def test_a_declared_length_over_the_limit_is_refused_before_reading(server: EmbeddedServer, aux: str) -> None:
+def test_a_declared_length_over_the_limit_is_refused_before_reading(
+    server: EmbeddedServer, aux: str
+) -> None:
     request = (
         "POST /v1/supports HTTP/1.1\r\nHost: x\r\n"
         f"Authorization: Bearer {aux}\r\nIdempotency-Key: big\r\n"
@@ -100,7 +119,9 @@ def test_a_declared_length_over_the_limit_is_refused_before_reading(server: Embe
     assert answer.startswith("HTTP/1.1 413") and '"payload_too_large"' in answer
 
 
-def test_idempotency_key_same_body_same_answer_other_body_409(server: EmbeddedServer, aux: str) -> None:
+def test_idempotency_key_same_body_same_answer_other_body_409(
+    server: EmbeddedServer, aux: str
+) -> None:
     data, files = good()
     first = post(server, aux, "idem-1", data, files)
     assert first.status_code == 202 and first.json()["status"] == "RECIBIDO"
@@ -123,7 +144,9 @@ def test_get_support_by_role(server: EmbeddedServer, aux: str) -> None:
     assert httpx.get(url, headers={"Authorization": f"Bearer {own}"}).status_code == 200
     expect(httpx.get(url, headers={"Authorization": f"Bearer {other}"}), 403, "forbidden")
     expect(httpx.get(url), 401, "unauthorized")
-    missing = httpx.get(f"{server.url}/v1/supports/nope", headers={"Authorization": f"Bearer {ople}"})
+    missing = httpx.get(
+        f"{server.url}/v1/supports/nope", headers={"Authorization": f"Bearer {ople}"}
+    )
     expect(missing, 404, "not_found")
 
 

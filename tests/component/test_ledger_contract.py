@@ -54,5 +54,3 @@ async def test_outputs_round_trip_exactly(ledger: Ledger[IdentityDecoded]) -> No
 
 def replace_flags(value: IdentityDecoded) -> IdentityDecoded:
     return value.model_copy(update={"flags": ("EVIDENCIA_ALTERADA",)})
-
-

@@ -10,7 +10,9 @@ SERVICES = ("capture", "identity", "verification", "notification", "export")
 
 
 @pytest.mark.parametrize("service", SERVICES)
-async def test_each_service_migrates_once_into_its_own_schema(pool: asyncpg.Pool, service: str) -> None:
+async def test_each_service_migrates_once_into_its_own_schema(
+    pool: asyncpg.Pool, service: str
+) -> None:
     assert await migrate(pool, service, f"apoyo_{service}") == ["0001_init.sql"]
     assert await migrate(pool, service, f"apoyo_{service}") == []
     tables = await pool.fetch(

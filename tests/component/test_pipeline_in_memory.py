@@ -38,8 +38,13 @@ class Stack:
 
 @pytest.fixture
 async def stack(pool: asyncpg.Pool, database: str, tmp_path: Path) -> AsyncIterator[Stack]:
-    settings = Settings(database_url=database, storage="local", storage_dir=tmp_path,
-                        retry_attempts=2, retry_base_delay_s=0)
+    settings = Settings(
+        database_url=database,
+        storage="local",
+        storage_dir=tmp_path,
+        retry_attempts=2,
+        retry_base_delay_s=0,
+    )
     broker, store = KafkaBroker(), LocalFolderStore(tmp_path)
     infra = Infrastructure(settings, broker, pool, store)
     units = build_all(infra)

@@ -29,7 +29,7 @@ def make_stage(
 
 
 async def test_redelivery_republishes_the_recorded_output_without_redoing_work() -> None:
-    publisher, calls = RecordingPublisher(), []
+    publisher, calls = RecordingPublisher(), list[str]()
     stage = make_stage(publisher, calls)
     raw = captured().model_dump_json().encode()
     await stage.handle(raw)
@@ -39,7 +39,7 @@ async def test_redelivery_republishes_the_recorded_output_without_redoing_work()
 
 
 async def test_a_publish_failure_leaves_the_effect_recorded_and_retry_publishes_it() -> None:
-    publisher, calls = RecordingPublisher(failures_left=1), []
+    publisher, calls = RecordingPublisher(failures_left=1), list[str]()
     stage = make_stage(publisher, calls)
     raw = captured().model_dump_json().encode()
     try:

@@ -1,0 +1,53 @@
+# The one task runner. `make demo` and `make test` are the README's two commands.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+VENV := .venv/bin
+PYTEST := $(VENV)/pytest
+
+.PHONY: help bootstrap demo serve lint typecheck unit component e2e crash test infra-up infra-down infra-status clean
+
+help:
+	@echo "make demo | test | lint | typecheck | unit | component | e2e | crash | infra-up | infra-down | serve"
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+demo: bootstrap
+	$(VENV)/apoyo demo --supports 60 --out demo-out
+
+serve: bootstrap
+	$(VENV)/apoyo serve all --embedded --data .local/embedded --port 8000
+
+lint: bootstrap
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+
+typecheck: bootstrap
+	$(VENV)/mypy
+
+unit: bootstrap
+	$(PYTEST) tests/unit -m "not component and not e2e"
+
+component: bootstrap
+	$(PYTEST) tests/component -m component
+
+infra-up:
+	bash deploy/local/infra.sh up
+
+infra-down:
+	bash deploy/local/infra.sh down
+
+infra-status:
+	bash deploy/local/infra.sh status
+
+e2e: bootstrap infra-up
+	$(PYTEST) tests/e2e -m e2e -s --timeout 600
+
+crash: bootstrap infra-up
+	for run in 1 2 3; do $(PYTEST) tests/e2e/test_crash.py -m e2e --timeout 600 || exit 1; done
+
+test: bootstrap
+	$(MAKE) --no-print-directory lint typecheck unit component e2e
+
+clean:
+	rm -rf .local demo-out .mypy_cache .ruff_cache

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install the whole workspace into .venv from the lockfile (uv.lock), on a fresh machine too.
+# uv itself comes from PyPI into a cached venv; Python is the machine's (3.11+), never downloaded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+UV_VERSION=0.13.8
+CACHE="${APOYO_CACHE:-$HOME/.cache/apoyo}"
+UV_HOME="$CACHE/uv-$UV_VERSION"
+PYTHON="${APOYO_PYTHON:-python3}"
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "bootstrap: $PYTHON is older than 3.11" >&2
+  exit 1
+fi
+if [ ! -x "$UV_HOME/bin/uv" ]; then
+  echo "bootstrap: installing uv $UV_VERSION into $UV_HOME"
+  "$PYTHON" -m venv "$UV_HOME"
+  "$UV_HOME/bin/pip" install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+fi
+
+export UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=.venv UV_CACHE_DIR="$CACHE/uv-cache"
+"$UV_HOME/bin/uv" sync --locked --python "$PYTHON" --quiet
+
+# As root, the embedded PostgreSQL runs as `nobody`, which must be able to walk down to this
+# checkout (its .venv holds the server binaries, .local its data). Grant traverse-only (o+x).
+if [ "$(id -u)" = 0 ]; then
+  dir="$(pwd)"
+  while [ "$dir" != "/" ]; do
+    if [ "$(( $(stat -c '%a' "$dir" | tail -c 2) & 1 ))" = 0 ]; then
+      echo "bootstrap: granting o+x on $dir so the embedded PostgreSQL (user nobody) can reach it"
+      chmod o+x "$dir"
+    fi
+    dir="$(dirname "$dir")"
+  done
+fi
+echo "bootstrap: .venv ready ($(.venv/bin/python --version))"

@@ -1,0 +1,56 @@
+"""End-to-end tier: needs the servers of deploy/local/infra.sh (the test command starts them)."""
+
+import subprocess
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from apoyo.synthetic.people import make_citizens
+from apoyo.synthetic.roll import demo_process
+from tests.e2e.harness import ROOT, SERVICES, Deployment, deployment
+from tests.factories import NOW
+
+PROCESS = demo_process(NOW.date())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def servers() -> None:
+    """Make sure the real servers are up; print what they are, for the log."""
+    done = subprocess.run(
+        ["bash", str(ROOT / "deploy/local/infra.sh"), "up"],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    print("\n" + done.stdout)  # names the Kafka version and the S3 server in the test log
+    if done.returncode != 0:
+        pytest.fail(f"deploy/local/infra.sh up failed:\n{done.stdout}\n{done.stderr}")
+
+
+@pytest.fixture
+def running() -> Iterator[Deployment]:
+    deployed = deployment(ROOT / ".local" / "e2e-logs")
+    try:
+        for service in SERVICES:
+            deployed.start(service)
+        deployed.wait_ready()
+        deployed.create_process(PROCESS)
+        yield deployed
+    finally:
+        deployed.stop_all()
+
+
+def aux_token(deployed: Deployment) -> str:
+    return deployed.cli(
+        "token", "issue", "--role", "auxiliary", "--process", "gub-son-2027", "--subject", "aux-e2e"
+    )
+
+
+def people(count: int, seed: int) -> list:  # type: ignore[type-arg]
+    return make_citizens(count, seed=seed)
+
+
+def client(deployed: Deployment) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=deployed.capture_url, timeout=60)

@@ -1,0 +1,192 @@
+"""Each service as its own OS process on the real Kafka, PostgreSQL and S3 server.
+
+Every deployment gets a namespace of its own (topics and consumer groups), a database of its
+own and a bucket of its own, so test runs sharing the servers cannot see each other.
+"""
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaConsumer
+
+from tests.component.embedded_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+APOYO = str(Path(sys.executable).with_name("apoyo"))
+SERVICES = ("capture", "identity", "verification", "notification", "export")
+TABLES = {
+    "capture": "capture.supports",
+    "identity": "identity.decodings",
+    "verification": "verification.supports",
+    "notification": "notification.outcomes",
+    "export": "export.records",
+}
+
+
+def infra_env() -> dict[str, str]:
+    """The servers started by deploy/local/infra.sh, unless the environment names others."""
+    defaults = {
+        "APOYO_KAFKA_BOOTSTRAP": "127.0.0.1:9092",
+        "APOYO_DATABASE_URL": "postgresql://apoyo:apoyo@127.0.0.1:55432/apoyo",
+        "APOYO_S3_ENDPOINT": "127.0.0.1:9000",
+        "APOYO_S3_ACCESS_KEY": "apoyo",
+        "APOYO_S3_SECRET_KEY": "apoyo-secret-key",
+    }
+    return {key: os.environ.get(key, value) for key, value in defaults.items()}
+
+
+@dataclass
+class Deployment:
+    namespace: str
+    env: dict[str, str]
+    logs: Path
+    ports: dict[str, int] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def dsn(self) -> str:
+        return self.env["APOYO_DATABASE_URL"]
+
+    @property
+    def capture_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['capture']}"
+
+    def start(self, service: str) -> None:
+        port = self.ports.setdefault(service, free_port())
+        env = {**self.env, "APOYO_HTTP_PORT": str(port)}
+        with (self.logs / f"{service}.log").open("ab") as log:
+            self.processes[service] = subprocess.Popen(
+                [APOYO, "serve", service], env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+
+    def kill(self, service: str) -> None:
+        process = self.processes[service]
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+
+    def stop_all(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def wait_ready(self, services: tuple[str, ...] = SERVICES, seconds: float = 120) -> None:
+        deadline = time.monotonic() + seconds
+        for service in services:
+            while not self._ready(service):
+                if time.monotonic() > deadline:
+                    log = (self.logs / f"{service}.log").read_text()[-3000:]
+                    raise TimeoutError(f"{service} not ready:\n{log}")
+                time.sleep(0.3)
+
+    def _ready(self, service: str) -> bool:
+        process = self.processes[service]
+        if process.poll() is not None:
+            log = (self.logs / f"{service}.log").read_text()[-3000:]
+            raise RuntimeError(f"{service} exited with {process.returncode}:\n{log}")
+        try:
+            url = f"http://127.0.0.1:{self.ports[service]}/readyz"
+            return httpx.get(url, timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def cli(self, *args: str) -> str:
+        done = subprocess.run(
+            [APOYO, *args], env=self.env, capture_output=True, text=True, timeout=120, check=True
+        )
+        return done.stdout.strip()
+
+    def create_process(self, definition: dict[str, object]) -> None:
+        path = self.logs / "process.json"
+        path.write_text(json.dumps(definition))
+        self.cli("process", "create", str(path))
+
+    async def counts(self) -> dict[str, int]:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            return {
+                s: int(await conn.fetchval(f"SELECT count(*) FROM {t}"))
+                for s, t in TABLES.items()
+            }
+        finally:
+            await conn.close()
+
+    async def duplicated_effects(self) -> int:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            query = " UNION ALL ".join(
+                f"SELECT support_id FROM {t}"
+                for t in TABLES.values()
+            )
+            sql = (
+                f"SELECT count(*) FROM (SELECT support_id, count(*) FROM ({query}) q "
+                f"GROUP BY support_id HAVING count(*) <> {len(TABLES)}) bad"
+            )
+            return int(await conn.fetchval(sql))
+        finally:
+            await conn.close()
+
+    async def exported_ids(self, expected: int, seconds: float = 240) -> set[str]:
+        """Distinct support ids seen on `support.exported`, read as an outside consumer."""
+        consumer = AIOKafkaConsumer(
+            f"{self.namespace}.support.exported",
+            bootstrap_servers=self.env["APOYO_KAFKA_BOOTSTRAP"],
+            group_id=f"{self.namespace}-observer",
+            auto_offset_reset="earliest",
+        )
+        await consumer.start()
+        seen: set[str] = set()
+        deadline = time.monotonic() + seconds
+        try:
+            while len(seen) < expected and time.monotonic() < deadline:
+                batch = await consumer.getmany(timeout_ms=1000)
+                for records in batch.values():
+                    seen.update(json.loads(r.value)["support_id"] for r in records)
+        finally:
+            await consumer.stop()
+        return seen
+
+
+async def new_database(admin_dsn: str) -> str:
+    name = f"e2e_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return admin_dsn.rsplit("/", 1)[0] + f"/{name}"
+
+
+def deployment(logs_root: Path) -> Deployment:
+    namespace = f"e2e-{uuid.uuid4().hex[:8]}"
+    base = infra_env()
+    env = {
+        **os.environ,
+        **base,
+        "APOYO_NAMESPACE": namespace,
+        "APOYO_DATABASE_URL": asyncio.run(new_database(base["APOYO_DATABASE_URL"])),
+        "APOYO_S3_BUCKET": namespace,
+        "APOYO_STORAGE": "s3",
+        "APOYO_TOKEN_SECRET": uuid.uuid4().hex * 2,
+        "APOYO_CITIZEN_KEY_SECRET": uuid.uuid4().hex * 2,
+        "APOYO_RETRY_BASE_DELAY_S": "0.1",
+        "APOYO_OUTBOX_INTERVAL_S": "0.2",
+        "APOYO_TOPIC_PARTITIONS": "6",
+    }
+    logs = logs_root / namespace
+    logs.mkdir(parents=True)
+    return Deployment(namespace, env, logs)

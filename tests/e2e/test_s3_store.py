@@ -1,0 +1,23 @@
+"""The object-store contract, run against the real S3-compatible server."""
+
+import uuid
+
+import pytest
+
+from apoyo_common.settings import Settings
+from apoyo_common.storage.s3 import S3Store
+from tests.e2e.harness import infra_env
+from tests.unit.common.test_storage import check_contract
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_s3_store_meets_the_contract() -> None:
+    env = infra_env()
+    settings = Settings(
+        s3_endpoint=env["APOYO_S3_ENDPOINT"],
+        s3_access_key=env["APOYO_S3_ACCESS_KEY"],
+        s3_secret_key=env["APOYO_S3_SECRET_KEY"],
+        s3_bucket=f"contract-{uuid.uuid4().hex[:8]}",
+    )
+    await check_contract(S3Store.from_settings(settings))
