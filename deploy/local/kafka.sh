@@ -82,6 +82,7 @@ do_install() {
   rm -rf "$KAFKA_HOME"
   mkdir -p "$(dirname "$KAFKA_HOME")"
   mv "$tmp" "$KAFKA_HOME"
+  # shellcheck disable=SC2012
   log "kafka $KAFKA_VERSION installed in $KAFKA_HOME ($(ls "$KAFKA_LIBS" | wc -l) jars, $((SECONDS - t0))s)"
 }
 

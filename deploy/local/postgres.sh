@@ -28,6 +28,7 @@ find_bin() {
     return 0
   fi
   local d
+  # shellcheck disable=SC2012
   d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
   [[ -n $d && -x $d/initdb && -x $d/pg_ctl ]] || return 1
   PG_BIN=$d

@@ -71,6 +71,7 @@ do_install() {
 healthy() {
   port_open "$S3_PORT" || return 1
   local status
+  # shellcheck disable=SC2016 # expanded by the inner bash
   status=$(timeout 5 bash -c '
     exec 3<>"/dev/tcp/$1/$2"
     printf "GET %s HTTP/1.0\r\nHost: %s:%s\r\n\r\n" "$3" "$1" "$2" >&3

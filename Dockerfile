@@ -1,0 +1,21 @@
+# One image for every service; `apoyo serve SERVICE` picks the role. Built by users who have
+# Docker (docker-compose.yml, deploy/k8s); the test suite runs without it.
+FROM python:3.11-slim AS build
+RUN pip install --no-cache-dir uv==0.13.8
+WORKDIR /app
+COPY pyproject.toml uv.lock README.md ./
+COPY libs ./libs
+COPY services ./services
+COPY src ./src
+ENV UV_PROJECT_ENVIRONMENT=/venv UV_PYTHON_DOWNLOADS=never
+RUN uv sync --locked --no-dev --no-editable
+
+FROM python:3.11-slim
+RUN apt-get update && apt-get install -y --no-install-recommends libzbar0 \
+    && rm -rf /var/lib/apt/lists/* && useradd --system --uid 10001 apoyo
+COPY --from=build /venv /venv
+ENV PATH=/venv/bin:$PATH APOYO_HTTP_HOST=0.0.0.0
+USER apoyo
+EXPOSE 8000
+ENTRYPOINT ["apoyo"]
+CMD ["serve", "capture"]
