@@ -122,7 +122,6 @@ port = $PG_PORT
 unix_socket_directories = '$SOCKDIR'
 max_connections = 200
 shared_buffers = 128MB
-synchronous_commit = off
 logging_collector = off
 log_min_messages = warning
 EOF
