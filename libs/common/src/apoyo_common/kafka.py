@@ -61,8 +61,8 @@ def subscribe(
 
     on_message.__name__ = f"{delivery.service}_on_{delivery.topic.replace('.', '_')}"
     broker.subscriber(
-        delivery.topic,
-        group_id=group_id,
+        qualified(namespace, delivery.topic),
+        group_id=qualified(namespace, group_id),
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         max_poll_interval_ms=600_000,
