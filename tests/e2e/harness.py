@@ -119,8 +119,7 @@ class Deployment:
         conn = await asyncpg.connect(self.dsn)
         try:
             return {
-                s: int(await conn.fetchval(f"SELECT count(*) FROM {t}"))
-                for s, t in TABLES.items()
+                s: int(await conn.fetchval(f"SELECT count(*) FROM {t}")) for s, t in TABLES.items()
             }
         finally:
             await conn.close()
@@ -128,10 +127,7 @@ class Deployment:
     async def duplicated_effects(self) -> int:
         conn = await asyncpg.connect(self.dsn)
         try:
-            query = " UNION ALL ".join(
-                f"SELECT support_id FROM {t}"
-                for t in TABLES.values()
-            )
+            query = " UNION ALL ".join(f"SELECT support_id FROM {t}" for t in TABLES.values())
             sql = (
                 f"SELECT count(*) FROM (SELECT support_id, count(*) FROM ({query}) q "
                 f"GROUP BY support_id HAVING count(*) <> {len(TABLES)}) bad"

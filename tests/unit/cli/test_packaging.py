@@ -1,0 +1,33 @@
+"""Each service installs on its own; only identity pulls the image-processing libraries."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+IMAGE_LIBS = ("opencv", "pyzbar", "numpy")
+SERVICES = ("capture", "identity", "verification", "notification", "export")
+
+
+def dependencies(path: Path) -> list[str]:
+    return list(tomllib.loads(path.read_text())["project"]["dependencies"])
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_service_depends_on_common_and_image_libs_only_in_identity(service: str) -> None:
+    deps = dependencies(ROOT / "services" / service / "pyproject.toml")
+    assert "apoyo-common" in deps
+    pulls_images = any(lib in dep for dep in deps for lib in IMAGE_LIBS)
+    assert pulls_images == (service == "identity")
+
+
+def test_common_does_not_pull_image_libs() -> None:
+    deps = dependencies(ROOT / "libs" / "common" / "pyproject.toml")
+    assert not any(lib in dep for dep in deps for lib in IMAGE_LIBS)
+
+
+def test_lockfile_covers_every_member() -> None:
+    lock = (ROOT / "uv.lock").read_text()
+    for name in ("apoyo", "apoyo-common", *(f"apoyo-{s}" for s in SERVICES)):
+        assert f'name = "{name}"' in lock
