@@ -31,6 +31,15 @@ STAGES = (
 console = Console()
 
 
+def write_sample(folder: Path, person: Citizen) -> None:
+    """One support's files, to try the API by hand (README)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content, _ in support_files(person).values():
+        (folder / name).write_bytes(content)
+    data = support_data(person, "gub-son-2027", "asp-01")
+    (folder / "data.json").write_text(json.dumps(data, ensure_ascii=False))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -138,6 +147,7 @@ async def run_demo(count: int, out: Path) -> int:
         settings = admin.settings_for(out / "data")
         people = make_citizens(count)
         (out / "voter-roll.csv").write_text(roll_csv(people), encoding="utf-8")
+        write_sample(out / "sample", people[0])
         process = demo_process(date(2026, 8, 31))
         (out / "process.json").write_text(json.dumps(process, ensure_ascii=False, indent=2))
         await admin.create_process(ProcessDefinition.model_validate(process), settings)

@@ -12,9 +12,10 @@ import os
 import secrets
 from pathlib import Path
 
-from faststream.kafka import KafkaBroker, TestKafkaBroker
+from faststream.kafka import KafkaBroker
 from pydantic import SecretStr
 
+from apoyo.memory_broker import in_memory
 from apoyo.services import build_all
 from apoyo_common.db import create_pool
 from apoyo_common.embedded_postgres import EmbeddedPostgres
@@ -66,9 +67,9 @@ async def serve_embedded(
     try:
         settings = embedded_settings(data.resolve(), dsn, port)
         pool = await create_pool(dsn, settings.db_pool_max)
-        broker = KafkaBroker()  # never connects: TestKafkaBroker routes every publish in memory
+        broker = KafkaBroker()  # never connects: in_memory() routes every publish
         infra = Infrastructure(settings, broker, pool, LocalFolderStore(settings.storage_dir))
-        app = build_app(infra, build_all(infra), lambda: TestKafkaBroker(broker), pool.close)
+        app = build_app(infra, build_all(infra), lambda: in_memory(broker), pool.close)
         await serve(app, host, port, stop)
     finally:
         await asyncio.to_thread(server.stop)

@@ -6,6 +6,7 @@ offset only after the handler finished; an exception that escapes (the dead-lett
 itself was unreachable) seeks back, so the message is delivered again.
 """
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -27,6 +28,8 @@ def make_broker(settings: Settings, client_id: str) -> KafkaBroker:
         enable_idempotence=True,
         client_id=client_id,
         graceful_timeout=30.0,
+        # Through the root handler, so the redacting filter sees FastStream's lines too.
+        logger=logging.getLogger("apoyo.faststream"),
     )
 
 

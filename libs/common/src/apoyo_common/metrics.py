@@ -46,12 +46,6 @@ HANDLER_SECONDS = Histogram(
     ["service", "topic"],
     registry=REGISTRY,
 )
-HTTP_REQUESTS = Counter(
-    "apoyo_http_requests_total",
-    "HTTP requests answered",
-    ["route", "method", "status"],
-    registry=REGISTRY,
-)
 OUTBOX_PENDING = Histogram(
     "apoyo_outbox_batch_size",
     "Events relayed from the outbox per pass",
