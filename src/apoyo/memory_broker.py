@@ -24,8 +24,8 @@ def forget_recordings(broker: KafkaBroker) -> int:
                 dropped += len(recorder.calls)
                 recorder.reset()
     logger: Any = getattr(getattr(broker.config, "logger", None), "logger", None)
-    mock = getattr(logger, "logger", None)
-    if hasattr(mock, "reset_mock"):
+    mock: Any = getattr(logger, "logger", None)
+    if mock is not None and hasattr(mock, "reset_mock"):
         mock.reset_mock()
     return dropped
 
