@@ -53,4 +53,4 @@ async def test_outputs_round_trip_exactly(ledger: Ledger[IdentityDecoded]) -> No
 
 
 def replace_flags(value: IdentityDecoded) -> IdentityDecoded:
-    return value.model_copy(update={"flags": ("EVIDENCIA_ALTERADA",)})
+    return value.model_copy(update={"flags": ("EVIDENCE_HASH_MISMATCH",)})

@@ -13,7 +13,7 @@ from apoyo_common.codes import EvidenceKind
 from apoyo_common.messages import EvidenceFacts, IdentityDecoded, SupportCaptured
 from apoyo_common.topics import citizen_identity, citizen_key
 
-EVIDENCE_ALTERED = "EVIDENCIA_ALTERADA"
+EVIDENCE_ALTERED = "EVIDENCE_HASH_MISMATCH"
 
 
 def measure(captured: SupportCaptured, images: Mapping[EvidenceKind, bytes]) -> list[EvidenceFacts]:

@@ -50,13 +50,8 @@ class BodyLimit:
 
 async def _too_large(send: Send) -> None:
     body = json.dumps({"error": "payload_too_large", "detail": "el envío excede el tamaño máximo"})
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json")],
-        }
-    )
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body.encode()})
 
 
