@@ -12,6 +12,7 @@ import pytest
 
 from apoyo.client import support_data, support_files
 from apoyo.synthetic.roll import demo_process
+from apoyo_common.embedded_postgres import EmbeddedPostgres
 from tests.component import embedded_server
 from tests.component.embedded_server import EmbeddedServer
 from tests.factories import NOW, citizen
@@ -26,6 +27,9 @@ def server() -> Iterator[EmbeddedServer]:
     running.create_process(PROCESS)
     yield running
     running.stop()
+    # A clean shutdown takes the embedded PostgreSQL down with it.
+    assert running.process.returncode == 0
+    assert not EmbeddedPostgres(running.data / "postgres").is_running()
     embedded_server.remove(running)
 
 

@@ -7,7 +7,9 @@ other way round, letting handlers in flight finish before the pool closes.
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+import signal
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
 import uvicorn
@@ -61,6 +63,24 @@ def build_app(
     return Starlette(routes=routes, lifespan=lifespan)
 
 
+class GracefulServer(uvicorn.Server):
+    """uvicorn re-raises SIGTERM once it has shut down, which ends the process before its
+    caller cleans up (the embedded PostgreSQL would be left running): catch, never re-raise."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        handled = (signal.SIGINT, signal.SIGTERM)
+        originals = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+        try:
+            yield
+        finally:
+            for sig, handler in originals.items():
+                signal.signal(sig, handler)
+
+
 async def serve(app: Starlette, host: str, port: int, stop: asyncio.Event | None = None) -> None:
     """Serve until a signal arrives or, when given, until `stop` is set."""
     config = uvicorn.Config(
@@ -72,7 +92,7 @@ async def serve(app: Starlette, host: str, port: int, stop: asyncio.Event | None
         lifespan="on",
         timeout_graceful_shutdown=20,
     )
-    server = uvicorn.Server(config)
+    server = GracefulServer(config)
 
     async def stop_when_told() -> None:
         if stop is not None:
