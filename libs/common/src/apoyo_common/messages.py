@@ -5,7 +5,7 @@ Events carry references (object keys, hashes), never image bytes. Every model na
 """
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -49,11 +49,19 @@ class SupportEnvelope(Contract):
     channel: Channel
     received_at: AwareDatetime
 
+    def envelope(self) -> dict[str, Any]:
+        """The fields the next event of the same support carries over unchanged."""
+        names = CitizenEvent.model_fields if isinstance(self, CitizenEvent) else _ENVELOPE
+        return {name: getattr(self, name) for name in names}
+
 
 class CitizenEvent(SupportEnvelope):
     """Events from identity on are keyed by the citizen key (see `topics.citizen_key`)."""
 
     citizen_key: str = Field(pattern=r"^[0-9a-f]{32}$")
+
+
+_ENVELOPE = tuple(SupportEnvelope.model_fields)
 
 
 class SupportCaptured(SupportEnvelope):

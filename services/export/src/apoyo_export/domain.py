@@ -28,13 +28,5 @@ def canonical_json(value: Any) -> bytes:
 def stage(notified: SupportNotified, now: datetime) -> SupportExported:
     digest = hashlib.sha256(canonical_json(record_of(notified))).hexdigest()
     return SupportExported(
-        support_id=notified.support_id,
-        process_id=notified.process_id,
-        aspirant_id=notified.aspirant_id,
-        channel=notified.channel,
-        received_at=notified.received_at,
-        citizen_key=notified.citizen_key,
-        status=notified.status,
-        record_sha256=digest,
-        exported_at=now,
+        **notified.envelope(), status=notified.status, record_sha256=digest, exported_at=now
     )

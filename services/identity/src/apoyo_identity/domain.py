@@ -47,11 +47,7 @@ def decode(
     )
     flags = () if all(f.matches_capture for f in facts) else (EVIDENCE_ALTERED,)
     return IdentityDecoded(
-        support_id=captured.support_id,
-        process_id=captured.process_id,
-        aspirant_id=captured.aspirant_id,
-        channel=captured.channel,
-        received_at=captured.received_at,
+        **captured.envelope(),
         citizen_key=citizen_key(secret, captured.process_id, identity),
         form=captured.form,
         evidence=tuple(facts),

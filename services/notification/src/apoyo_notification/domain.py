@@ -7,12 +7,7 @@ from apoyo_common.messages import SupportNotified, SupportVerified
 
 def notify(verified: SupportVerified, now: datetime) -> SupportNotified:
     return SupportNotified(
-        support_id=verified.support_id,
-        process_id=verified.process_id,
-        aspirant_id=verified.aspirant_id,
-        channel=verified.channel,
-        received_at=verified.received_at,
-        citizen_key=verified.citizen_key,
+        **verified.envelope(),
         status=verified.status,
         reasons=verified.reasons,
         messages_sent=0,

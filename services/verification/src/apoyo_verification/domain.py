@@ -12,12 +12,7 @@ from apoyo_common.messages import IdentityDecoded, SupportVerified
 
 def verify(decoded: IdentityDecoded, now: datetime) -> SupportVerified:
     return SupportVerified(
-        support_id=decoded.support_id,
-        process_id=decoded.process_id,
-        aspirant_id=decoded.aspirant_id,
-        channel=decoded.channel,
-        received_at=decoded.received_at,
-        citizen_key=decoded.citizen_key,
+        **decoded.envelope(),
         status=Status.RECIBIDO,
         reasons=(),
         email=decoded.form.email,
