@@ -1,4 +1,5 @@
 from faststream.kafka import KafkaBroker, TestKafkaBroker
+from faststream.kafka.subscriber.usecase import DefaultSubscriber as KafkaDefaultSubscriber
 
 from apoyo_common.delivery import Delivery, RetryPolicy
 from apoyo_common.kafka import BrokerPublisher, subscribe
@@ -17,3 +18,29 @@ async def test_namespace_applies_to_subscriptions_and_publishing() -> None:
         await publisher.publish_raw("support.captured", b"k", b"not even json")
         await broker.publish(b"plain", "support.captured", key=b"k")
     assert seen == [(b"not even json", "run7")]
+
+
+def test_producer_waits_for_all_replicas_and_is_idempotent() -> None:
+    from apoyo_common.kafka import make_broker
+    from apoyo_common.settings import Settings
+
+    options = make_broker(Settings(), "apoyo-test")._connection_kwargs  # FastStream 0.7.8
+    assert options["acks"] == "all" and options["enable_idempotence"] is True
+
+
+def test_consumers_join_a_group_commit_after_work_and_start_at_earliest() -> None:
+    from faststream import AckPolicy
+
+    broker = KafkaBroker()
+    delivery = Delivery("export", "support.notified", RetryPolicy(1, 0), BrokerPublisher(broker))
+
+    async def handle(raw: bytes) -> None:
+        return None
+
+    subscribe(broker, delivery, "apoyo-export", handle)
+    [subscriber] = broker.subscribers
+    assert isinstance(subscriber, KafkaDefaultSubscriber)
+    options = subscriber._connection_args  # FastStream 0.7.8
+    assert subscriber.group_id == "apoyo-export"
+    assert subscriber.ack_policy is AckPolicy.NACK_ON_ERROR
+    assert options["enable_auto_commit"] is False and options["auto_offset_reset"] == "earliest"
