@@ -19,10 +19,10 @@ class Office(StrEnum):
 
 
 class Territory(Contract):
-    entidad: str | None = Field(default=None, pattern=r"^\d{2}$")
-    distrito_federal: str | None = Field(default=None, pattern=r"^\d{2}$")
-    distrito_local: str | None = Field(default=None, pattern=r"^\d{2}$")
-    municipio: str | None = Field(default=None, pattern=r"^\d{3}$")
+    entidad: str | None = Field(default=None, pattern=r"^[0-9]{2}$")
+    distrito_federal: str | None = Field(default=None, pattern=r"^[0-9]{2}$")
+    distrito_local: str | None = Field(default=None, pattern=r"^[0-9]{2}$")
+    municipio: str | None = Field(default=None, pattern=r"^[0-9]{3}$")
 
 
 class Dispersion(Contract):

@@ -58,7 +58,7 @@ def citizen_identity(*, support_id: str, ocr: str | None, clave_elector: str | N
     address and a reissued card (the CIC does not); the clave de elector is next. With
     neither, the support stands alone and can only be keyed by itself.
     """
-    if ocr and len(ocr) == 13 and ocr.isdigit():
+    if ocr and len(ocr) == 13 and ocr.isascii() and ocr.isdigit():
         return f"id:{ocr[4:]}"
     if clave_elector:
         return f"clave:{clave_elector.strip().upper()}"

@@ -33,11 +33,13 @@ class SupportRequest(BaseModel):
     apellido_paterno: str | None = Field(default=None, max_length=100)
     apellido_materno: str | None = Field(default=None, max_length=100)
     nombre: str | None = Field(default=None, max_length=100)
-    clave_elector: str | None = Field(default=None, pattern=r"^[A-Za-z]{6}\d{8}[HMXhmx]\d{3}$")
-    ocr: str | None = Field(default=None, pattern=r"^\d{13}$")
-    cic: str | None = Field(default=None, pattern=r"^\d{9}$")
-    emision: str | None = Field(default=None, pattern=r"^\d{2}$")
-    seccion: str | None = Field(default=None, pattern=r"^\d{4}$")
+    clave_elector: str | None = Field(
+        default=None, pattern=r"^[A-Za-z]{6}[0-9]{8}[HMXhmx][0-9]{3}$"
+    )
+    ocr: str | None = Field(default=None, pattern=r"^[0-9]{13}$")
+    cic: str | None = Field(default=None, pattern=r"^[0-9]{9}$")
+    emision: str | None = Field(default=None, pattern=r"^[0-9]{2}$")
+    seccion: str | None = Field(default=None, pattern=r"^[0-9]{4}$")
     email: str | None = Field(
         default=None, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", max_length=254
     )
