@@ -34,4 +34,18 @@ if [ "$(id -u)" = 0 ]; then
     dir="$(dirname "$dir")"
   done
 fi
+# The synthetic credentials (src/apoyo/synthetic) print their MRZ in OCR-B, Debian's fonts-ocr-b.
+OCRB_FONT=/usr/share/fonts/opentype/ocr-b/OCRB.otf
+ocrb_install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-ocr-b >/dev/null; }
+if [ ! -f "$OCRB_FONT" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "bootstrap: installing fonts-ocr-b (OCR-B font for the synthetic credentials' MRZ)"
+    # A fresh image may have no package lists yet: update only when the first try fails.
+    ocrb_install || { apt-get update -qq && ocrb_install; } \
+      || echo "bootstrap: WARNING: could not install fonts-ocr-b; synthetic credentials will fail" >&2
+  else
+    echo "bootstrap: WARNING: $OCRB_FONT is missing and the synthetic credentials need it:" \
+      "run 'sudo apt-get install fonts-ocr-b' (or point APOYO_OCRB_FONT at an OCR-B font file)" >&2
+  fi
+fi
 echo "bootstrap: .venv ready ($(.venv/bin/python --version))"

@@ -1,0 +1,127 @@
+"""Choose the 90 characters from per-cell scores, using the layout and the check digits.
+
+Each cell has a score for each of the 37 symbols. The layout fixes what a position may hold
+(`IDMEX`, digits, `<`, sex letters, `MEX`). Where a check digit fails, the cheapest change
+among each field's uncertain cells that satisfies it is taken (the check digits choose among
+uncertain characters rather than reject early); anything still failing, or any character too
+uncertain where no check digit can vouch for it, is no read: a wrong read is worse than none.
+"""
+
+from dataclasses import dataclass
+from itertools import combinations, product
+
+import numpy as np
+from numpy.typing import NDArray
+
+from apoyo_identity.rules.mrz import CHARSET, MrzRead, check_digit, composite_source, parse_td1
+
+DIGITS, LETTERS, FILL = "0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "<"
+MAX_CHANGES = 2
+ALTERNATIVES = 3
+UNCHECKED_MIN_MARGIN = 0.04  # name letters: no check digit covers them
+
+
+def _layout() -> list[str]:
+    line1 = list("IDMEX") + [DIGITS] * 10 + [FILL] * 2 + [DIGITS] * 13
+    line2 = [DIGITS] * 7 + ["HMX"] + [DIGITS] * 7 + list("MEX") + [DIGITS + LETTERS + FILL] * 11
+    line3 = [LETTERS + FILL] * 30
+    return line1 + line2 + [DIGITS] + line3
+
+
+LAYOUT = _layout()
+# Fields as (positions, check digit position) in the flat 90-character index.
+FIELDS = {
+    "cic": (range(5, 14), 14),
+    "birth_date": (range(30, 36), 36),
+    "expiry": (range(38, 44), 44),
+}
+COMPOSITE = (
+    list(range(5, 30)) + list(range(30, 37)) + list(range(38, 45)) + list(range(48, 59)),
+    59,
+)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Per position, allowed symbols best first with their scores."""
+
+    symbols: list[str]
+    scores: list[NDArray[np.float32]]
+
+    def best(self) -> list[str]:
+        return [s[0] for s in self.symbols]
+
+
+def candidates(scores: NDArray[np.float32]) -> Candidates:
+    symbols, values = [], []
+    for position, allowed in enumerate(LAYOUT):
+        idx = np.array([CHARSET.index(c) for c in allowed])
+        row = scores[position, idx]
+        order = np.argsort(-row)
+        symbols.append("".join(allowed[i] for i in order))
+        values.append(row[order])
+    return Candidates(symbols, values)
+
+
+Change = tuple[float, tuple[int, ...], tuple[int, ...]]
+
+
+def _changes(found: Candidates, cells: list[int]) -> list[Change]:
+    """Every way to swap up to MAX_CHANGES cells to a runner-up, cheapest first."""
+    options: list[Change] = []
+    for count in range(1, MAX_CHANGES + 1):
+        for chosen in combinations(cells, count):
+            ranges = [range(1, min(ALTERNATIVES, len(found.symbols[p]))) for p in chosen]
+            for picks in product(*ranges):
+                lost = (
+                    float(found.scores[p][0] - found.scores[p][k])
+                    for p, k in zip(chosen, picks, strict=True)
+                )
+                options.append((sum(lost), chosen, picks))
+    return sorted(options, key=lambda option: option[0])
+
+
+def _fix(chars: list[str], found: Candidates, positions: list[int], check_at: int) -> bool:
+    """Make the field's check digit hold with the cheapest change of uncertain cells."""
+
+    def holds(text: list[str]) -> bool:
+        return check_digit("".join(text[p] for p in positions)) == text[check_at]
+
+    if holds(chars):
+        return True
+    for _, chosen, picks in _changes(found, [*positions, check_at]):
+        trial = list(chars)
+        for p, k in zip(chosen, picks, strict=True):
+            trial[p] = found.symbols[p][k]
+        if holds(trial):
+            chars[:] = trial
+            return True
+    return False
+
+
+def decode(scores: NDArray[np.float32]) -> MrzRead | None:
+    found = candidates(scores)
+    chars = found.best()
+    for positions, check_at in FIELDS.values():
+        if not _fix(chars, found, list(positions), check_at):
+            return None
+    if not _fix(chars, found, COMPOSITE[0], COMPOSITE[1]):
+        return None
+    if not _names_certain(found, chars):
+        return None
+    text = "".join(chars)
+    return parse_td1([text[:30], text[30:60], text[60:]])
+
+
+def _names_certain(found: Candidates, chars: list[str]) -> bool:
+    for position in range(60, 90):
+        if chars[position] != found.symbols[position][0]:
+            return False
+        margin = float(found.scores[position][0] - found.scores[position][1])
+        if margin < UNCHECKED_MIN_MARGIN:
+            return False
+    return True
+
+
+def composite_matches(text: str) -> bool:
+    return check_digit(composite_source(text[:30], text[30:60])) == text[59]

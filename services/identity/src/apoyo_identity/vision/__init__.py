@@ -1,0 +1,1 @@
+"""Computer vision of the credential: MRZ, barcodes, evidence checks."""

@@ -1,0 +1,53 @@
+"""Character-sized dark blobs of a photo, and the text rows they line up in."""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+
+@dataclass(frozen=True)
+class Blobs:
+    """Centres (N, 2) and heights (N,) of candidate characters, in working pixels."""
+
+    centres: NDArray[np.float64]
+    heights: NDArray[np.float64]
+
+
+def blobs(gray: NDArray[np.uint8]) -> Blobs:
+    side = max(gray.shape)
+    block = max(15, (side // 40) | 1)
+    ink = cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 10
+    )
+    _count, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    area = stats[1:, cv2.CC_STAT_AREA]
+    tall = np.maximum(w, h)
+    keep = (tall >= max(6, side * 0.006)) & (tall <= side * 0.08)
+    keep &= (area >= 0.08 * w * h) & (w <= 2.2 * h) & (h <= 6 * w + 4)
+    return Blobs(centroids[1:][keep].astype(np.float64), tall[keep].astype(np.float64))
+
+
+def dominant_angle(found: Blobs) -> float:
+    """The direction most neighbouring blobs of similar size line up in (radians, ±pi/2)."""
+    c, h = found.centres, found.heights
+    if len(c) < 10:
+        return 0.0
+    delta = c[None, :, :] - c[:, None, :]
+    dist = np.hypot(delta[..., 0], delta[..., 1])
+    scale = np.maximum(h[None, :], h[:, None])
+    similar = np.abs(h[None, :] - h[:, None]) <= 0.4 * scale
+    # Beside a character its neighbour is one pitch (~1.03 heights) away; the row below is
+    # ~1.6 heights away, so a shorter reach keeps the MRZ grid's columns out of the count.
+    near = (dist > 0.5 * scale) & (dist < 1.35 * scale) & similar
+    i, j = np.nonzero(np.triu(near))
+    angles = np.arctan2(delta[i, j, 1], delta[i, j, 0]) % np.pi
+    hist, edges = np.histogram(angles, bins=180, range=(0, np.pi))
+    smooth = hist + np.roll(hist, 1) + np.roll(hist, -1)
+    peak = int(np.argmax(smooth))
+    window = np.abs(((angles - edges[peak]) + np.pi / 2) % np.pi - np.pi / 2) < 2 * np.pi / 180
+    angle = float(np.median(angles[window])) if window.any() else float(edges[peak])
+    # Text reads left to right in the image when near horizontal; upside down is tried later.
+    return angle - np.pi if angle > np.pi / 2 else angle

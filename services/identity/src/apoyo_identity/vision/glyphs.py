@@ -1,0 +1,85 @@
+"""OCR-B templates of the 37 MRZ symbols, rendered from the font the MRZ is printed in.
+
+Every template shares one box: the font's advance width by the height that holds every
+symbol's ink, with the glyph where the font puts it. A cell cut from a photo with the same
+box relative to the character pitch then compares pixel for pixel, `<` included.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageDraw, ImageFont
+
+from apoyo_identity.rules.mrz import CHARSET
+
+FONT_PATHS = (
+    Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf"),
+    Path("/usr/share/fonts/truetype/ocr-b/OCRB.ttf"),
+)
+PITCH = 16  # template width: one character pitch, in canonical pixels
+_RENDER_SIZE = 200
+
+
+def font_path() -> Path:
+    for path in FONT_PATHS:
+        if path.exists():
+            return path
+    raise FileNotFoundError("OCR-B font missing: install Debian's package fonts-ocr-b")
+
+
+def _render(char: str, font: ImageFont.FreeTypeFont, width: int) -> NDArray[np.uint8]:
+    canvas = Image.new("L", (width, _RENDER_SIZE + 40), 0)
+    ImageDraw.Draw(canvas).text((0, 0), char, font=font, fill=255)
+    return np.asarray(canvas, dtype=np.uint8)
+
+
+@lru_cache(maxsize=1)
+def geometry() -> tuple[float, int, int]:
+    """(advance width, ink top, ink bottom) at the render size, over all symbols."""
+    font = ImageFont.truetype(str(font_path()), _RENDER_SIZE)
+    advance = font.getlength("0")
+    rows = np.concatenate(
+        [np.nonzero(_render(c, font, int(advance) + 2).any(axis=1))[0] for c in CHARSET if c != "<"]
+    )
+    return advance, int(rows.min()), int(rows.max()) + 1
+
+
+def box_height() -> int:
+    """Template height in canonical pixels: the ink band for one pitch of PITCH pixels."""
+    advance, top, bottom = geometry()
+    return round(PITCH * (bottom - top) / advance)
+
+
+@lru_cache(maxsize=1)
+def rendered() -> NDArray[np.uint8]:
+    """(37, box, advance) glyphs at the render size, in CHARSET order."""
+    font = ImageFont.truetype(str(font_path()), _RENDER_SIZE)
+    advance, top, bottom = geometry()
+    return np.stack([_render(c, font, round(advance))[top:bottom] for c in CHARSET])
+
+
+BLURS = (0.0, 0.7, 1.2, 1.7)  # canonical-pixel sigmas: phone photos are rarely sharp
+
+
+@lru_cache(maxsize=1)
+def templates() -> NDArray[np.float32]:
+    """(len(BLURS), 37, box_height(), PITCH) ink in [0, 1], CHARSET order, per blur level."""
+    import cv2
+
+    size = (PITCH, box_height())
+    sharp = [cv2.resize(g, size, interpolation=cv2.INTER_AREA) for g in rendered()]
+    bank = [
+        [g if sigma == 0 else cv2.GaussianBlur(g, (0, 0), sigma) for g in sharp] for sigma in BLURS
+    ]
+    return np.asarray(bank, dtype=np.float32) / 255.0
+
+
+@lru_cache(maxsize=1)
+def centre_fraction() -> float:
+    """Where, from the top of the box, the ink centre of letters and digits lies (0-1)."""
+    glyphs = rendered()[: CHARSET.index("<")].astype(np.float64)
+    rows = np.arange(glyphs.shape[1])[None, :, None]
+    centres = (glyphs * rows).sum(axis=(1, 2)) / glyphs.sum(axis=(1, 2))
+    return float(centres.mean() / glyphs.shape[1])

@@ -1,0 +1,139 @@
+"""Find the three MRZ rows in a photo and the homography that makes them a flat grid.
+
+Rows are runs of similar blobs along the dominant text direction; the MRZ is the triple of
+long runs (about 30 characters each) that share a height, a start, an end and a spacing.
+Each row's first and last character centres anchor columns 0 and 29, so rotation, skew and
+perspective all come out of one homography; an upside-down card gives the same rows reversed.
+"""
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from apoyo_identity.vision.components import Blobs, blobs, dominant_angle
+
+ROW_CHARS = 30
+
+
+@dataclass(frozen=True)
+class Row:
+    start: NDArray[np.float64]  # centre of the first character, image pixels
+    end: NDArray[np.float64]
+    height: float
+    count: int
+    across: float  # position across the text direction, to order rows
+
+
+def _rotated(found: Blobs, angle: float) -> NDArray[np.float64]:
+    rot = np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
+    return np.asarray(found.centres @ rot.T, dtype=np.float64)
+
+
+def _chains(found: Blobs, angle: float) -> list[NDArray[np.int64]]:
+    """Blobs linked to their mutual nearest neighbour along the text direction, as chains.
+
+    Linking only mutual neighbours of similar size keeps clutter between rows from bridging
+    them; a gap of up to about two pitches is allowed for a character lost to glare.
+    """
+    xy, h = _rotated(found, angle), found.heights
+    dx = xy[None, :, 0] - xy[:, None, 0]
+    dy = np.abs(xy[None, :, 1] - xy[:, None, 1])
+    scale = np.maximum(h[None, :], h[:, None])
+    ok = (dx > 0.4 * scale) & (dx < 2.3 * scale) & (dy < 0.35 * scale)
+    ok &= np.minimum(h[None, :], h[:, None]) * 1.9 >= scale
+    cost = np.where(ok, dx + 3 * dy, np.inf)
+    right = np.argmin(cost, axis=1)
+    left = np.argmin(cost, axis=0)
+    has_right = np.isfinite(cost[np.arange(len(h)), right])
+    mutual = has_right & (left[right] == np.arange(len(h)))
+    nxt = np.where(mutual, right, -1)
+    starts = set(range(len(h))) - set(nxt[nxt >= 0].tolist())
+    chains = []
+    for start in starts:
+        chain = [start]
+        while nxt[chain[-1]] >= 0 and len(chain) < 60:
+            chain.append(int(nxt[chain[-1]]))
+        regular = _regular(np.array(chain), xy)
+        if len(regular) >= 18:
+            chains.append(regular)
+    return chains
+
+
+def _regular(chain: NDArray[np.int64], xy: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Drop blobs at either end whose spacing breaks the row's steady pitch (clutter that
+    linked on past the first or last character)."""
+    while len(chain) >= 18:
+        steps = np.diff(xy[chain, 0])
+        pitch = float(np.median(steps))
+        if abs(steps[0] - pitch) > 0.3 * pitch and steps[0] < 1.7 * pitch:
+            chain = chain[1:]
+        elif abs(steps[-1] - pitch) > 0.3 * pitch and steps[-1] < 1.7 * pitch:
+            chain = chain[:-1]
+        elif steps[0] > 2.5 * pitch:
+            chain = chain[1:]
+        elif steps[-1] > 2.5 * pitch:
+            chain = chain[:-1]
+        else:
+            return chain
+    return chain
+
+
+def _row(points: NDArray[np.float64], heights: NDArray[np.float64], angle: float) -> Row:
+    x, y = points[:, 0], points[:, 1]
+    dx = x - x.mean()
+    slope = float((dx * (y - y.mean())).sum() / max(float((dx * dx).sum()), 1e-9))
+    intercept = float(y.mean() - slope * x.mean())
+    x0, x1 = points[:, 0].min(), points[:, 0].max()
+    ends = np.array([[x0, slope * x0 + intercept], [x1, slope * x1 + intercept]])
+    back = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    start, end = ends @ back.T
+    return Row(start, end, float(np.median(heights)), len(points), float(points[:, 1].mean()))
+
+
+def _triple_score(rows: tuple[Row, Row, Row]) -> float:
+    spans = [np.linalg.norm(r.end - r.start) for r in rows]
+    pitch = np.mean(spans) / (ROW_CHARS - 1)
+    if max(spans) > 1.25 * min(spans) or max(r.count for r in rows) > 36:
+        return -1.0
+    gaps = [
+        np.linalg.norm((rows[i + 1].start + rows[i + 1].end - rows[i].start - rows[i].end) / 2)
+        for i in range(2)
+    ]
+    spaced = 0.9 * pitch < min(gaps) and max(gaps) < 2.6 * pitch and max(gaps) < 1.3 * min(gaps)
+    if not spaced:
+        return -1.0
+    return float(sum(min(r.count, ROW_CHARS) for r in rows))
+
+
+def find_rows(gray: NDArray[np.uint8]) -> tuple[Row, Row, Row] | None:
+    found = blobs(gray)
+    if len(found.heights) < 60:
+        return None
+    angle = dominant_angle(found)
+    xy = _rotated(found, angle)
+    candidates = [_row(xy[c], found.heights[c], angle) for c in _chains(found, angle)]
+    candidates.sort(key=lambda r: r.across)
+    best, best_score = None, 0.0
+    for triple in combinations(candidates, 3):
+        score = _triple_score(triple)
+        if score > best_score:
+            best, best_score = triple, score
+    return best
+
+
+def homography(
+    rows: tuple[Row, Row, Row], pitch: int, row_step: float, margin: int, upside_down: bool
+) -> NDArray[np.float64]:
+    """Image → canonical grid where column c, row r centre at (margin + (c + .5)·pitch, ...)."""
+    src, dst = [], []
+    ordered = rows[::-1] if upside_down else rows
+    for r, row in enumerate(ordered):
+        first, last = (row.end, row.start) if upside_down else (row.start, row.end)
+        y = margin + r * row_step
+        src += [first, last]
+        dst += [[margin + 0.5 * pitch, y], [margin + (ROW_CHARS - 0.5) * pitch, y]]
+    matrix, _ = cv2.findHomography(np.array(src), np.array(dst), 0)
+    return np.asarray(matrix, dtype=np.float64)
