@@ -18,12 +18,18 @@ from apoyo_identity.rules.mrz import CHARSET, MrzRead, check_digit, composite_so
 DIGITS, LETTERS, FILL = "0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "<"
 MAX_CHANGES = 2
 ALTERNATIVES = 3
-UNCHECKED_MIN_MARGIN = 0.04  # name letters: no check digit covers them
+UNCHECKED_MIN_MARGIN = 0.05  # sex and name letters: no check digit covers them
+MIN_SCORE = 0.45  # below this a cell does not look like any symbol: not an MRZ, or unreadable
+MAX_COST = 0.15  # a correction may only swap in a runner-up this close to the first choice
+AMBIGUOUS = 0.05  # two corrections this close in cost: the check digit cannot choose
+UNCHECKED = (7, *range(60, 90))
 
 
 def _layout() -> list[str]:
     line1 = list("IDMEX") + [DIGITS] * 10 + [FILL] * 2 + [DIGITS] * 13
-    line2 = [DIGITS] * 7 + ["HMX"] + [DIGITS] * 7 + list("MEX") + [DIGITS + LETTERS + FILL] * 11
+    # INE fills the optional data with the emission number and `<` (domain.md); letters there
+    # would only invite O-for-0 slips that the composite digit can be fooled by.
+    line2 = [DIGITS] * 7 + ["HMX"] + [DIGITS] * 7 + list("MEX") + [DIGITS + FILL] * 11
     line3 = [LETTERS + FILL] * 30
     return line1 + line2 + [DIGITS] + line3
 
@@ -82,21 +88,30 @@ def _changes(found: Candidates, cells: list[int]) -> list[Change]:
 
 
 def _fix(chars: list[str], found: Candidates, positions: list[int], check_at: int) -> bool:
-    """Make the field's check digit hold with the cheapest change of uncertain cells."""
+    """Make the field's check digit hold with the cheapest change of uncertain cells.
+
+    Refused when the change would replace a confident character, or when a second, different
+    change satisfies the check almost as cheaply: then the check digit cannot tell them apart.
+    """
 
     def holds(text: list[str]) -> bool:
         return check_digit("".join(text[p] for p in positions)) == text[check_at]
 
     if holds(chars):
         return True
-    for _, chosen, picks in _changes(found, [*positions, check_at]):
+    solutions: list[tuple[float, list[str]]] = []
+    for cost, chosen, picks in _changes(found, [*positions, check_at]):
+        if cost > MAX_COST or len(solutions) == 2:
+            break
         trial = list(chars)
         for p, k in zip(chosen, picks, strict=True):
             trial[p] = found.symbols[p][k]
         if holds(trial):
-            chars[:] = trial
-            return True
-    return False
+            solutions.append((cost, trial))
+    if not solutions or (len(solutions) == 2 and solutions[1][0] - solutions[0][0] < AMBIGUOUS):
+        return False
+    chars[:] = solutions[0][1]
+    return True
 
 
 def decode(scores: NDArray[np.float32]) -> MrzRead | None:
@@ -107,18 +122,20 @@ def decode(scores: NDArray[np.float32]) -> MrzRead | None:
             return None
     if not _fix(chars, found, COMPOSITE[0], COMPOSITE[1]):
         return None
-    if not _names_certain(found, chars):
+    if not _certain(found, chars):
         return None
     text = "".join(chars)
     return parse_td1([text[:30], text[30:60], text[60:]])
 
 
-def _names_certain(found: Candidates, chars: list[str]) -> bool:
-    for position in range(60, 90):
+def _certain(found: Candidates, chars: list[str]) -> bool:
+    """Every cell looks like a symbol, and no check digit had to vouch for a close call."""
+    if min(float(scores[0]) for scores in found.scores) < MIN_SCORE:
+        return False
+    for position in UNCHECKED:
         if chars[position] != found.symbols[position][0]:
             return False
-        margin = float(found.scores[position][0] - found.scores[position][1])
-        if margin < UNCHECKED_MIN_MARGIN:
+        if float(found.scores[position][0] - found.scores[position][1]) < UNCHECKED_MIN_MARGIN:
             return False
     return True
 

@@ -1,5 +1,7 @@
 """Cut the 90 character cells out of a rectified MRZ and score them against the templates."""
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -15,18 +17,17 @@ def canonical_size(row_step: float) -> tuple[int, int]:
     return ROW_CHARS * PITCH + 2 * MARGIN, int(2 * row_step + 2 * MARGIN)
 
 
-def windows(flat: NDArray[np.uint8], row_step: float) -> NDArray[np.float32]:
-    """(90, box + 2·SHIFT, PITCH + 2·SHIFT) ink windows around each cell, row-major."""
+def windows(flat: NDArray[np.uint8], centres: NDArray[np.float64]) -> NDArray[np.float32]:
+    """(90, box + 2·SHIFT, PITCH + 2·SHIFT) ink windows around each cell centre, row-major."""
     box = box_height()
-    ink = 1.0 - flat.astype(np.float32) / 255.0
-    out = np.empty((3 * ROW_CHARS, box + 2 * SHIFT, PITCH + 2 * SHIFT), np.float32)
-    for r in range(3):
-        top = round(MARGIN + r * row_step - centre_fraction() * box) - SHIFT
-        for c in range(ROW_CHARS):
-            left = MARGIN + c * PITCH - SHIFT
-            out[r * ROW_CHARS + c] = ink[
-                top : top + box + 2 * SHIFT, left : left + PITCH + 2 * SHIFT
-            ]
+    height, width = box + 2 * SHIFT, PITCH + 2 * SHIFT
+    pad = 2 * PITCH
+    ink = np.pad(1.0 - flat.astype(np.float32) / 255.0, pad, mode="edge")
+    out = np.empty((3 * ROW_CHARS, height, width), np.float32)
+    for index, (x, y) in enumerate(centres.reshape(-1, 2)):
+        top = pad + round(y - centre_fraction() * box) - SHIFT
+        left = pad + round(x - PITCH / 2) - SHIFT
+        out[index] = ink[top : top + height, left : left + width]
     return out
 
 
@@ -37,18 +38,44 @@ def _normalised(patches: NDArray[np.float32]) -> NDArray[np.float32]:
     return np.asarray(flat / np.maximum(norm, 1e-6), dtype=np.float32)
 
 
-def scores(cells: NDArray[np.float32]) -> NDArray[np.float32]:
-    """(90, 37) best normalised correlation of each cell with each symbol over the shifts."""
+@dataclass(frozen=True)
+class Matches:
+    """Per cell and symbol: the best correlation, and the window and template it came from."""
+
+    scores: NDArray[np.float32]  # (90, 37)
+    views: NDArray[np.float32]  # (90, 37, box·PITCH) the normalised window at the best shift
+    templates: NDArray[np.float32]  # (90, 37, box·PITCH) the normalised template that matched
+
+
+def match(cells: NDArray[np.float32]) -> Matches:
+    """Normalised correlation of each cell with each symbol, best over shifts and blurs."""
     bank = templates()
     levels, symbols = bank.shape[:2]
     tpl = _normalised(bank.reshape(levels * symbols, *bank.shape[2:]))
-    box = box_height()
-    best = np.full((cells.shape[0], levels * symbols), -1.0, np.float32)
-    for dy in range(2 * SHIFT + 1):
-        for dx in range(2 * SHIFT + 1):
-            view = np.ascontiguousarray(cells[:, dy : dy + box, dx : dx + PITCH])
-            best = np.maximum(best, _normalised(view) @ tpl.T)
-    return np.asarray(best.reshape(-1, levels, symbols).max(axis=1), dtype=np.float32)
+    box, n = box_height(), cells.shape[0]
+    views = np.stack(
+        [
+            _normalised(np.ascontiguousarray(cells[:, dy : dy + box, dx : dx + PITCH]))
+            for dy in range(2 * SHIFT + 1)
+            for dx in range(2 * SHIFT + 1)
+        ]
+    )  # (shifts, 90, box·PITCH)
+    shifts = views.shape[0]
+    corr = (views.reshape(shifts * n, -1) @ tpl.T).reshape(shifts, n, levels * symbols)
+    flat = corr.transpose(1, 0, 2).reshape(n, shifts * levels, symbols)
+    best = flat.argmax(axis=1)  # (90, 37) over shifts × blurs
+    shift, level = np.divmod(best, levels)
+    cell_idx = np.arange(n)[:, None]
+    return Matches(
+        scores=np.take_along_axis(flat, best[:, None, :], axis=1)[:, 0, :],
+        views=views[shift, cell_idx],
+        templates=tpl.reshape(levels, symbols, -1)[level, np.arange(symbols)[None, :]],
+    )
+
+
+def scores(cells: NDArray[np.float32]) -> NDArray[np.float32]:
+    """(90, 37) best normalised correlation of each cell with each symbol."""
+    return match(cells).scores
 
 
 def rectify(

@@ -30,11 +30,12 @@ def blobs(gray: NDArray[np.uint8]) -> Blobs:
     return Blobs(centroids[1:][keep].astype(np.float64), tall[keep].astype(np.float64))
 
 
-def dominant_angle(found: Blobs) -> float:
-    """The direction most neighbouring blobs of similar size line up in (radians, ±pi/2)."""
+def text_angles(found: Blobs, count: int = 3) -> list[float]:
+    """Directions in which neighbouring blobs of similar size line up, strongest first
+    (radians, within ±pi/2). Barcodes and patterns line up too, so several are offered."""
     c, h = found.centres, found.heights
     if len(c) < 10:
-        return 0.0
+        return [0.0]
     delta = c[None, :, :] - c[:, None, :]
     dist = np.hypot(delta[..., 0], delta[..., 1])
     scale = np.maximum(h[None, :], h[:, None])
@@ -46,8 +47,14 @@ def dominant_angle(found: Blobs) -> float:
     angles = np.arctan2(delta[i, j, 1], delta[i, j, 0]) % np.pi
     hist, edges = np.histogram(angles, bins=180, range=(0, np.pi))
     smooth = hist + np.roll(hist, 1) + np.roll(hist, -1)
-    peak = int(np.argmax(smooth))
-    window = np.abs(((angles - edges[peak]) + np.pi / 2) % np.pi - np.pi / 2) < 2 * np.pi / 180
-    angle = float(np.median(angles[window])) if window.any() else float(edges[peak])
+    peaks: list[float] = []
+    for peak in np.argsort(-smooth):
+        if smooth[peak] == 0 or len(peaks) == count:
+            break
+        angle = float(edges[peak]) + np.pi / 360
+        if all(
+            abs((angle - other + np.pi / 2) % np.pi - np.pi / 2) > np.pi / 18 for other in peaks
+        ):
+            peaks.append(angle)
     # Text reads left to right in the image when near horizontal; upside down is tried later.
-    return angle - np.pi if angle > np.pi / 2 else angle
+    return [a - np.pi if a > np.pi / 2 else a for a in peaks] or [0.0]

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from apoyo_identity.vision.components import Blobs, blobs, dominant_angle
+from apoyo_identity.vision.components import Blobs, blobs, text_angles
 
 ROW_CHARS = 30
 
@@ -25,6 +25,7 @@ class Row:
     height: float
     count: int
     across: float  # position across the text direction, to order rows
+    centres: NDArray[np.float64]  # every character blob of the row, image pixels
 
 
 def _rotated(found: Blobs, angle: float) -> NDArray[np.float64]:
@@ -63,22 +64,44 @@ def _chains(found: Blobs, angle: float) -> list[NDArray[np.int64]]:
 
 
 def _regular(chain: NDArray[np.int64], xy: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Drop blobs at either end whose spacing breaks the row's steady pitch (clutter that
-    linked on past the first or last character)."""
-    while len(chain) >= 18:
-        steps = np.diff(xy[chain, 0])
-        pitch = float(np.median(steps))
-        if abs(steps[0] - pitch) > 0.3 * pitch and steps[0] < 1.7 * pitch:
-            chain = chain[1:]
-        elif abs(steps[-1] - pitch) > 0.3 * pitch and steps[-1] < 1.7 * pitch:
-            chain = chain[:-1]
-        elif steps[0] > 2.5 * pitch:
-            chain = chain[1:]
-        elif steps[-1] > 2.5 * pitch:
-            chain = chain[:-1]
+    """The part of a chain that can be one MRZ row: steady pitch, at most 30 pitches long.
+
+    Chains break at wide gaps; the longest piece is kept and its neighbours are joined back
+    while the whole still spans no more than a row (a lost character leaves a double gap
+    inside the row; clutter past the card edge lies beyond the row's 29 pitches).
+    """
+    if len(chain) < 2:
+        return chain
+    steps = np.diff(xy[chain, 0])
+    pitch = float(np.median(steps))
+    pieces = np.split(chain, np.nonzero(steps > 1.8 * pitch)[0] + 1)
+    pieces = [_steady(piece, xy, pitch) for piece in pieces]
+    best = max(range(len(pieces)), key=lambda k: len(pieces[k]))
+    lo = hi = best
+    limit = (ROW_CHARS - 0.6) * pitch
+    while True:
+        grown = False
+        for k in (lo - 1, hi + 1):
+            if 0 <= k < len(pieces):
+                left, right = min(lo, k), max(hi, k)
+                span = xy[pieces[right][-1], 0] - xy[pieces[left][0], 0]
+                if span <= limit:
+                    lo, hi, grown = left, right, True
+        if not grown:
+            return np.concatenate(pieces[lo : hi + 1])
+
+
+def _steady(piece: NDArray[np.int64], xy: NDArray[np.float64], pitch: float) -> NDArray[np.int64]:
+    """Drop end blobs whose spacing breaks the pitch (a smudge right after the last one)."""
+    while len(piece) > 2:
+        steps = np.diff(xy[piece, 0])
+        if abs(steps[0] - pitch) > 0.3 * pitch:
+            piece = piece[1:]
+        elif abs(steps[-1] - pitch) > 0.3 * pitch:
+            piece = piece[:-1]
         else:
-            return chain
-    return chain
+            break
+    return piece
 
 
 def _row(points: NDArray[np.float64], heights: NDArray[np.float64], angle: float) -> Row:
@@ -90,7 +113,14 @@ def _row(points: NDArray[np.float64], heights: NDArray[np.float64], angle: float
     ends = np.array([[x0, slope * x0 + intercept], [x1, slope * x1 + intercept]])
     back = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     start, end = ends @ back.T
-    return Row(start, end, float(np.median(heights)), len(points), float(points[:, 1].mean()))
+    return Row(
+        start,
+        end,
+        float(np.median(heights)),
+        len(points),
+        float(points[:, 1].mean()),
+        points @ back.T,
+    )
 
 
 def _triple_score(rows: tuple[Row, Row, Row]) -> float:
@@ -112,16 +142,18 @@ def find_rows(gray: NDArray[np.uint8]) -> tuple[Row, Row, Row] | None:
     found = blobs(gray)
     if len(found.heights) < 60:
         return None
-    angle = dominant_angle(found)
-    xy = _rotated(found, angle)
-    candidates = [_row(xy[c], found.heights[c], angle) for c in _chains(found, angle)]
-    candidates.sort(key=lambda r: r.across)
-    best, best_score = None, 0.0
-    for triple in combinations(candidates, 3):
-        score = _triple_score(triple)
-        if score > best_score:
-            best, best_score = triple, score
-    return best
+    for angle in text_angles(found):
+        xy = _rotated(found, angle)
+        candidates = [_row(xy[c], found.heights[c], angle) for c in _chains(found, angle)]
+        candidates.sort(key=lambda r: r.across)
+        best, best_score = None, 0.0
+        for triple in combinations(candidates, 3):
+            score = _triple_score(triple)
+            if score > best_score:
+                best, best_score = triple, score
+        if best is not None:
+            return best
+    return None
 
 
 def homography(

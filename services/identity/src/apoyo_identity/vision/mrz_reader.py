@@ -6,7 +6,9 @@ from numpy.typing import NDArray
 
 from apoyo_identity.mrz_decode import decode
 from apoyo_identity.rules.mrz import MrzRead
-from apoyo_identity.vision.cells import MARGIN, rectify, scores, windows
+from apoyo_identity.vision.align import column_centres
+from apoyo_identity.vision.cells import MARGIN, match, rectify, windows
+from apoyo_identity.vision.confusable import sharpen
 from apoyo_identity.vision.glyphs import PITCH
 from apoyo_identity.vision.locate import ROW_CHARS, find_rows, homography
 
@@ -33,7 +35,8 @@ def read_mrz(image: NDArray[np.uint8]) -> MrzRead | None:
     for upside_down in (False, True):
         matrix = homography(rows, PITCH, row_step, MARGIN, upside_down)
         flat = rectify(gray, matrix, row_step)
-        read = decode(scores(windows(flat, row_step)))
+        centres = column_centres(rows, matrix, MARGIN, row_step, upside_down)
+        read = decode(sharpen(match(windows(flat, centres))))
         if read is not None:
             return read
     return None

@@ -1,0 +1,55 @@
+"""Where each of the 90 cells really is in the rectified MRZ.
+
+The homography puts every row's first and last character where they belong, but lenses bend
+rows and printing drifts, so a cell in the middle can sit a third of a pitch off. Each
+character blob, carried into the rectified frame, says where its column really is; columns
+without a blob take the offset of their neighbours.
+"""
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from apoyo_identity.vision.glyphs import PITCH
+from apoyo_identity.vision.locate import ROW_CHARS, Row
+
+
+def column_centres(
+    rows: tuple[Row, Row, Row],
+    matrix: NDArray[np.float64],
+    margin: int,
+    row_step: float,
+    upside_down: bool,
+) -> NDArray[np.float64]:
+    """(3, 30, 2) centre of every cell in the rectified image, row-major."""
+    ordered = rows[::-1] if upside_down else rows
+    expected_x = np.asarray(margin + (np.arange(ROW_CHARS) + 0.5) * PITCH, dtype=np.float64)
+    out = np.empty((3, ROW_CHARS, 2))
+    for r, row in enumerate(ordered):
+        points = cv2.perspectiveTransform(row.centres[None, :, :], matrix)[0]
+        out[r, :, 0] = expected_x + _offsets(points[:, 0], expected_x)
+        out[r, :, 1] = _row_line(points, margin + r * row_step, expected_x)
+    return out
+
+
+def _offsets(xs: NDArray[np.float64], expected: NDArray[np.float64]) -> NDArray[np.float64]:
+    column = np.round((xs - expected[0]) / PITCH).astype(int)
+    delta = xs - (expected[0] + column * PITCH)
+    keep = (column >= 0) & (column < ROW_CHARS) & (np.abs(delta) < 0.45 * PITCH)
+    if keep.sum() < 5:
+        return np.zeros(ROW_CHARS)
+    known = {int(c): float(d) for c, d in zip(column[keep], delta[keep], strict=True)}
+    cols = np.array(sorted(known))
+    values = np.array([known[c] for c in cols])
+    return np.asarray(np.interp(np.arange(ROW_CHARS), cols, values), dtype=np.float64)
+
+
+def _row_line(
+    points: NDArray[np.float64], expected_y: float, xs: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """The row's vertical centre along its length: a gentle curve, not just a line."""
+    near = np.abs(points[:, 1] - expected_y) < 0.6 * PITCH
+    if near.sum() < 8:
+        return np.full(len(xs), expected_y)
+    fit = np.polynomial.Polynomial.fit(points[near, 0], points[near, 1], 2)
+    return np.asarray(fit(xs), dtype=np.float64)

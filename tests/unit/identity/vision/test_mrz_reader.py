@@ -1,0 +1,45 @@
+"""The MRZ reader on synthetic phone photos: exact reads, and no read rather than a wrong one."""
+
+import cv2
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from apoyo.synthetic.credential import back, front
+from apoyo.synthetic.people import make_citizens
+from apoyo.synthetic.photos import labelled_backs, phone_photo
+from apoyo_identity.vision.mrz_reader import read_mrz
+
+
+def decoded(data: bytes) -> NDArray[np.uint8]:
+    return np.asarray(cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR), np.uint8)
+
+
+@pytest.mark.parametrize("level", [0, 1])
+def test_clean_and_mild_photos_read_exactly(level: int) -> None:
+    for item in labelled_backs(4, level, seed=77):
+        read = read_mrz(decoded(item.image))
+        assert read is not None and read.lines == item.mrz
+
+
+def test_an_upside_down_card_reads() -> None:
+    person = make_citizens(1, seed=5)[0]
+    photo = phone_photo(back(person), level=1, seed=3, upside_down=True)
+    read = read_mrz(decoded(photo))
+    assert read is not None and read.cic == person.cic and read.ocr == person.ocr
+
+
+def test_what_is_not_an_mrz_gives_no_read() -> None:
+    rng = np.random.default_rng(1)
+    noise = rng.integers(0, 255, (720, 960, 3), dtype=np.uint8)
+    assert read_mrz(noise) is None
+    person = make_citizens(1, seed=9)[0]
+    assert read_mrz(decoded(phone_photo(front(person), level=1, seed=2))) is None
+
+
+def test_fields_come_from_the_checked_lines() -> None:
+    item = labelled_backs(1, 0, seed=3)[0]
+    read = read_mrz(decoded(item.image))
+    assert read is not None
+    assert read.seccion + read.identificador == read.ocr == item.mrz[0][17:30]
+    assert read.cic == item.mrz[0][5:14] and read.sex in "HMX"
