@@ -23,6 +23,7 @@ MIN_SCORE = 0.45  # below this a cell does not look like any symbol: not an MRZ,
 MAX_COST = 0.15  # a correction may only swap in a runner-up this close to the first choice
 AMBIGUOUS = 0.05  # two corrections this close in cost: the check digit cannot choose
 UNCHECKED = (7, *range(60, 90))
+LOOKALIKE_MIN_MARGIN = 0.25
 
 
 def _layout() -> list[str]:
@@ -114,7 +115,8 @@ def _fix(chars: list[str], found: Candidates, positions: list[int], check_at: in
     return True
 
 
-def decode(scores: NDArray[np.float32]) -> MrzRead | None:
+def decode(scores: NDArray[np.float32], lookalikes: frozenset[str] = frozenset()) -> MrzRead | None:
+    """`lookalikes`: sorted symbol pairs ("DO", "EF"…) too alike to trust on a small margin."""
     found = candidates(scores)
     chars = found.best()
     for positions, check_at in FIELDS.values():
@@ -122,20 +124,24 @@ def decode(scores: NDArray[np.float32]) -> MrzRead | None:
             return None
     if not _fix(chars, found, COMPOSITE[0], COMPOSITE[1]):
         return None
-    if not _certain(found, chars):
+    if not _certain(found, chars, lookalikes):
         return None
     text = "".join(chars)
     return parse_td1([text[:30], text[30:60], text[60:]])
 
 
-def _certain(found: Candidates, chars: list[str]) -> bool:
-    """Every cell looks like a symbol, and no check digit had to vouch for a close call."""
+def _certain(found: Candidates, chars: list[str], lookalikes: frozenset[str]) -> bool:
+    """Every cell looks like a symbol, and no check digit had to vouch for a close call;
+    between look-alikes (O/D, E/F…) where nothing checks, only a wide margin will do."""
     if min(float(scores[0]) for scores in found.scores) < MIN_SCORE:
         return False
     for position in UNCHECKED:
-        if chars[position] != found.symbols[position][0]:
+        first, second = found.symbols[position][:2]
+        if chars[position] != first:
             return False
-        if float(found.scores[position][0] - found.scores[position][1]) < UNCHECKED_MIN_MARGIN:
+        alike = "".join(sorted(first + second)) in lookalikes
+        needed = LOOKALIKE_MIN_MARGIN if alike else UNCHECKED_MIN_MARGIN
+        if float(found.scores[position][0] - found.scores[position][1]) < needed:
             return False
     return True
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from apoyo_identity.rules.mrz import CHARSET
 from apoyo_identity.vision.cells import Matches
 from apoyo_identity.vision.glyphs import templates
 
@@ -25,6 +26,12 @@ def similar_pairs() -> frozenset[tuple[int, int]]:
     corr = z @ z.T
     a, b = np.nonzero(np.triu(corr > 0.55, k=1))
     return frozenset(zip(a.tolist(), b.tolist(), strict=True))
+
+
+@lru_cache(maxsize=1)
+def lookalikes() -> frozenset[str]:
+    """The similar pairs as sorted two-letter strings, for the decoder."""
+    return frozenset("".join(sorted(CHARSET[a] + CHARSET[b])) for a, b in similar_pairs())
 
 
 def _evidence(found: Matches, cell: int, a: int, b: int) -> float:

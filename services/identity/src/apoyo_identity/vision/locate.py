@@ -159,13 +159,36 @@ def find_rows(gray: NDArray[np.uint8]) -> tuple[Row, Row, Row] | None:
 def homography(
     rows: tuple[Row, Row, Row], pitch: int, row_step: float, margin: int, upside_down: bool
 ) -> NDArray[np.float64]:
-    """Image → canonical grid where column c, row r centre at (margin + (c + .5)·pitch, ...)."""
-    src, dst = [], []
+    """Image → canonical grid where column c, row r centre at (margin + (c + .5)·pitch, ...).
+
+    The first two lines are full of characters from end to end, and a slip there fails their
+    check digits. The third line (names, no check digit) may lack a first or last blob; an
+    anchor of it that the first two lines place more than half a pitch away is left out, or
+    the whole line would be read a column off, and wrongly.
+    """
     ordered = rows[::-1] if upside_down else rows
-    for r, row in enumerate(ordered):
-        first, last = (row.end, row.start) if upside_down else (row.start, row.end)
-        y = margin + r * row_step
-        src += [first, last]
-        dst += [[margin + 0.5 * pitch, y], [margin + (ROW_CHARS - 0.5) * pitch, y]]
+    anchors = [
+        (r, end, point)
+        for r, row in enumerate(ordered)
+        for end, point in enumerate((row.end, row.start) if upside_down else (row.start, row.end))
+    ]
+
+    def target(r: int, end: int) -> list[float]:
+        return [margin + (0.5 if end == 0 else ROW_CHARS - 0.5) * pitch, margin + r * row_step]
+
+    first_two = [(r, e, p) for r, e, p in anchors if r < 2]
+    matrix = _fit([p for *_, p in first_two], [target(r, e) for r, e, _ in first_two])
+    kept = first_two + [
+        (r, e, p) for r, e, p in anchors if r == 2 and _off(matrix, p, target(r, e)) < 0.5 * pitch
+    ]
+    return _fit([p for *_, p in kept], [target(r, e) for r, e, _ in kept])
+
+
+def _fit(src: list[NDArray[np.float64]], dst: list[list[float]]) -> NDArray[np.float64]:
     matrix, _ = cv2.findHomography(np.array(src), np.array(dst), 0)
     return np.asarray(matrix, dtype=np.float64)
+
+
+def _off(matrix: NDArray[np.float64], point: NDArray[np.float64], want: list[float]) -> float:
+    mapped = cv2.perspectiveTransform(point.reshape(1, 1, 2).astype(np.float64), matrix)[0, 0]
+    return float(abs(mapped[0] - want[0]))

@@ -11,12 +11,13 @@ from apoyo_identity.rules.mrz import MrzRead
 from apoyo_identity.vision.align import column_centres
 from apoyo_identity.vision.cells import MARGIN, match, rectify, windows
 from apoyo_identity.vision.components import blobs
-from apoyo_identity.vision.confusable import sharpen
+from apoyo_identity.vision.confusable import lookalikes, sharpen
 from apoyo_identity.vision.glyphs import PITCH
 from apoyo_identity.vision.locate import ROW_CHARS, Row, find_rows, homography
 
 WORKING_SIDE = 1400
 HALF_SIZE_FROM = 1000
+FINE_PITCH = 20.0
 
 
 def working_gray(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -81,12 +82,16 @@ def read_mrz(image: NDArray[np.uint8]) -> MrzRead | None:
         return None
     spans = [np.linalg.norm(r.end - r.start) for r in rows]
     gap = np.linalg.norm((rows[2].start + rows[2].end - rows[0].start - rows[0].end) / 4)
-    row_step = PITCH * gap / (np.mean(spans) / (ROW_CHARS - 1))
+    pitch = float(np.mean(spans)) / (ROW_CHARS - 1)
+    row_step = PITCH * gap / pitch
+    # Below this many pixels per character, look-alike letters (O/D, E/F…) were misread even
+    # with a clear margin on our labelled photos, and the name line has no check digit.
+    wary = lookalikes() if pitch < FINE_PITCH else frozenset()
     for upside_down in (False, True):
         matrix = homography(rows, PITCH, row_step, MARGIN, upside_down)
         flat = rectify(gray, matrix, row_step)
         centres = column_centres(rows, matrix, MARGIN, row_step, upside_down)
-        read = decode(sharpen(match(windows(flat, centres))))
+        read = decode(sharpen(match(windows(flat, centres))), wary)
         if read is not None:
             return read
     return None
