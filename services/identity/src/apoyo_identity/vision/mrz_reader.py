@@ -83,7 +83,7 @@ def read_mrz(image: NDArray[np.uint8]) -> MrzRead | None:
     spans = [np.linalg.norm(r.end - r.start) for r in rows]
     gap = np.linalg.norm((rows[2].start + rows[2].end - rows[0].start - rows[0].end) / 4)
     pitch = float(np.mean(spans)) / (ROW_CHARS - 1)
-    row_step = PITCH * gap / pitch
+    row_step = float(PITCH * gap / pitch)
     # Below this many pixels per character, look-alike letters (O/D, E/F…) were misread even
     # with a clear margin on our labelled photos, and the name line has no check digit.
     wary = lookalikes() if pitch < FINE_PITCH else frozenset()
