@@ -11,7 +11,7 @@ ENV UV_PROJECT_ENVIRONMENT=/venv UV_PYTHON_DOWNLOADS=never
 RUN uv sync --locked --no-dev --no-editable
 
 FROM python:3.11-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libzbar0 \
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-ocr-b \
     && rm -rf /var/lib/apt/lists/* && useradd --system --uid 10001 apoyo
 COPY --from=build /venv /venv
 ENV PATH=/venv/bin:$PATH APOYO_HTTP_HOST=0.0.0.0

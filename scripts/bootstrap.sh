@@ -48,4 +48,17 @@ if [ ! -f "$OCRB_FONT" ]; then
       "run 'sudo apt-get install fonts-ocr-b' (or point APOYO_OCRB_FONT at an OCR-B font file)" >&2
   fi
 fi
+# pyzbar (an identity dependency, measured by benchmarks/barcodes.py) loads Debian's libzbar0.
+zbar_present() { { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libzbar\.so\.0'; }
+zbar_install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libzbar0 >/dev/null; }
+if ! zbar_present; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "bootstrap: installing libzbar0 (the zbar library pyzbar loads)"
+    zbar_install || { apt-get update -qq && zbar_install; } \
+      || echo "bootstrap: WARNING: could not install libzbar0; importing pyzbar will fail" >&2
+  else
+    echo "bootstrap: WARNING: the zbar library is missing and pyzbar needs it:" \
+      "run 'sudo apt-get install libzbar0'" >&2
+  fi
+fi
 echo "bootstrap: .venv ready ($(.venv/bin/python --version))"

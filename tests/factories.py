@@ -5,8 +5,10 @@ from datetime import UTC, datetime
 
 from apoyo.synthetic.people import Citizen, make_citizens
 from apoyo_common.codes import Channel, EvidenceKind
-from apoyo_common.messages import EvidenceRef, SupportCaptured, SupportForm
+from apoyo_common.messages import EvidenceRef, IdentityDecoded, SupportCaptured, SupportForm
 from apoyo_common.processes import ProcessDefinition
+from apoyo_identity.domain import decode
+from apoyo_identity.findings import SupportFindings
 
 NOW = datetime(2026, 12, 20, 17, 31, tzinfo=UTC)
 JPEG = b"\xff\xd8\xff\xe0" + b"synthetic-jpeg" * 10
@@ -64,4 +66,24 @@ def captured(support_id: str = "s-1", person: Citizen | None = None) -> SupportC
             evidence(support_id, k, JPEG)
             for k in (EvidenceKind.CREDENTIAL_FRONT, EvidenceKind.CREDENTIAL_BACK)
         ),
+    )
+
+
+def identity_decoded(
+    event: SupportCaptured,
+    images: dict[EvidenceKind, bytes] | None = None,
+    secret: bytes = b"k",
+    now: datetime = NOW,
+    found: SupportFindings | None = None,
+) -> IdentityDecoded:
+    """identity.decoded for an event whose images were stored as captured and read nothing."""
+    images = images if images is not None else {ref.kind: JPEG for ref in event.evidence}
+    return decode(
+        event,
+        images,
+        found or SupportFindings(),
+        same_sides=False,
+        reused=False,
+        secret=secret,
+        now=now,
     )

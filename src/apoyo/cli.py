@@ -19,8 +19,10 @@ from apoyo_common.settings import Settings
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="apoyo ciudadano")
 process_app = typer.Typer(no_args_is_help=True, help="Processes")
 token_app = typer.Typer(no_args_is_help=True, help="Bearer tokens")
+identity_app = typer.Typer(no_args_is_help=True, help="Reading credentials")
 app.add_typer(process_app, name="process")
 app.add_typer(token_app, name="token")
+app.add_typer(identity_app, name="identity")
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="embedded data directory")]
 
@@ -79,6 +81,17 @@ def token_issue(
     """Print a bearer token signed by the deployment's key."""
     token = admin.issue_token(admin.settings_for(data), role, process, aspirant, ttl, subject)
     sys.stdout.write(token + "\n")
+
+
+@identity_app.command("read")
+def identity_read(
+    images: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False)],
+) -> None:
+    """Read each credential photo: MRZ, barcodes and flags, one JSON line per image."""
+    from apoyo.identity_read import read_images
+
+    for line in read_images(images):
+        sys.stdout.write(line + "\n")
 
 
 @app.command("demo")

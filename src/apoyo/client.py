@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import httpx
 
-from apoyo.synthetic import credential
+from apoyo.synthetic import credential, photos
 from apoyo.synthetic.people import Citizen
 
 
@@ -28,10 +28,17 @@ def support_data(person: Citizen, process_id: str, aspirant_id: str) -> dict[str
     }
 
 
-def support_files(person: Citizen) -> dict[str, tuple[str, bytes, str]]:
+def support_files(
+    person: Citizen, photo_seed: int | None = None
+) -> dict[str, tuple[str, bytes, str]]:
+    """The three files of a support; with a seed, the card sides as phone photos."""
+    front, back = credential.front(person), credential.back(person)
+    if photo_seed is not None:
+        front = photos.phone_photo(front, level=1, seed=photo_seed)
+        back = photos.phone_photo(back, level=1, seed=photo_seed + 1)
     return {
-        "credential_front": ("front.jpg", credential.front(person), "image/jpeg"),
-        "credential_back": ("back.jpg", credential.back(person), "image/jpeg"),
+        "credential_front": ("front.jpg", front, "image/jpeg"),
+        "credential_back": ("back.jpg", back, "image/jpeg"),
         "signature": ("firma.png", credential.signature(person), "image/png"),
     }
 

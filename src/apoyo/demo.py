@@ -34,7 +34,7 @@ console = Console()
 def write_sample(folder: Path, person: Citizen) -> None:
     """One support's files, to try the API by hand (README)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name, content, _ in support_files(person).values():
+    for name, content, _ in support_files(person, photo_seed=7).values():
         (folder / name).write_bytes(content)
     data = support_data(person, "gub-son-2027", "asp-01")
     (folder / "data.json").write_text(json.dumps(data, ensure_ascii=False))
@@ -87,7 +87,7 @@ async def post_all(
                 token,
                 f"demo-{i}",
                 support_data(person, process_id, aspirant),
-                support_files(person),
+                await asyncio.to_thread(support_files, person, 1000 + 2 * i),
             )
             progress.advance(task)
             return posted.status
@@ -119,20 +119,34 @@ def summary_table(
     table.add_column("apoyos", justify="right")
     for name, done in counts.items():
         table.add_row(f"etapa {name}", str(done))
-    for status, n in sorted(statuses.items()):
-        table.add_row(f"estado {status}", str(n))
+    for label, n in sorted(statuses.items()):
+        table.add_row(label, str(n))
     table.add_row("aceptados (202)", str(accepted))
     table.add_row("segundos", f"{seconds:.1f}")
     return table
 
 
+SUMMARY_QUERIES = {
+    "estado": "SELECT status AS k, count(*) AS n FROM capture.supports GROUP BY 1",
+    "MRZ leída": "SELECT (output->'mrz' <> 'null'::jsonb)::text AS k, count(*) AS n "
+    "FROM identity.decodings GROUP BY 1",
+    "bandera": "SELECT f AS k, count(*) AS n FROM identity.decodings, "
+    "jsonb_array_elements_text(flags) f GROUP BY 1",
+    "cotejo": "SELECT c->>'result' AS k, count(*) AS n FROM identity.decodings, "
+    "jsonb_array_elements(output->'checks') c GROUP BY 1",
+}
+
+
 async def statuses(dsn: str) -> dict[str, int]:
+    """Counts per status, MRZ read or not, flag and cross-check result."""
     conn = await asyncpg.connect(dsn)
     try:
-        rows = await conn.fetch(
-            "SELECT status, count(*) AS n FROM capture.supports GROUP BY status"
-        )
-        return {r["status"]: int(r["n"]) for r in rows}
+        found = {}
+        for label, sql in SUMMARY_QUERIES.items():
+            for row in await conn.fetch(sql):
+                key = {"true": "sí", "false": "no"}.get(row["k"], row["k"])
+                found[f"{label} {key}"] = int(row["n"])
+        return found
     finally:
         await conn.close()
 

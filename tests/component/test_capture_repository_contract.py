@@ -9,11 +9,10 @@ import pytest
 from apoyo_capture.adapters.memory import InMemoryCaptureRepository
 from apoyo_capture.adapters.postgres import PgCaptureRepository
 from apoyo_capture.ports import CaptureRepository, IdempotencyRace
-from apoyo_common.codes import EvidenceKind, Status
+from apoyo_common.codes import Status
 from apoyo_common.db import migrate
-from apoyo_identity.domain import decode
 from apoyo_verification.domain import verify
-from tests.factories import JPEG, NOW, captured, process
+from tests.factories import NOW, captured, identity_decoded, process
 
 pytestmark = pytest.mark.component
 
@@ -66,7 +65,7 @@ async def test_outbox_items_leave_once_published(repository: CaptureRepository) 
 
 async def test_only_a_newer_verdict_replaces_the_status(repository: CaptureRepository) -> None:
     await repository.save_support(captured("s-1"), "aux", "k1", "f")
-    decoded = decode(captured("s-1"), dict.fromkeys(EvidenceKind, JPEG), b"k", NOW)
+    decoded = identity_decoded(captured("s-1"))
     newer = verify(decoded, NOW + timedelta(minutes=2)).model_copy(
         update={"status": Status.EN_LISTA_NOMINAL}
     )

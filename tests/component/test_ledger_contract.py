@@ -7,14 +7,12 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
-from apoyo_common.codes import EvidenceKind
 from apoyo_common.db import migrate
 from apoyo_common.ledger import PgLedger
 from apoyo_common.messages import IdentityDecoded
 from apoyo_common.stage import InMemoryLedger, Ledger
 from apoyo_identity.bootstrap import columns
-from apoyo_identity.domain import decode
-from tests.factories import JPEG, NOW, captured
+from tests.factories import NOW, captured, identity_decoded
 
 pytestmark = pytest.mark.component
 
@@ -31,8 +29,7 @@ async def ledger(
 
 
 def decoded(support_id: str, minutes: int = 0) -> IdentityDecoded:
-    images = dict.fromkeys(EvidenceKind, JPEG)
-    return decode(captured(support_id), images, b"k", NOW + timedelta(minutes=minutes))
+    return identity_decoded(captured(support_id), now=NOW + timedelta(minutes=minutes))
 
 
 async def test_first_record_wins_and_is_returned(ledger: Ledger[IdentityDecoded]) -> None:

@@ -13,7 +13,8 @@ SERVICES = ("capture", "identity", "verification", "notification", "export")
 async def test_each_service_migrates_once_into_its_own_schema(
     pool: asyncpg.Pool, service: str
 ) -> None:
-    assert await migrate(pool, service, f"apoyo_{service}") == ["0001_init.sql"]
+    applied = await migrate(pool, service, f"apoyo_{service}")
+    assert applied[0] == "0001_init.sql" and applied == sorted(applied)
     assert await migrate(pool, service, f"apoyo_{service}") == []
     tables = await pool.fetch(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = $1", service

@@ -12,7 +12,7 @@ from apoyo.services import build_all
 from apoyo_capture.outbox import OutboxRelay
 from apoyo_capture.service import CaptureService
 from apoyo_common.messages import DeadLetter
-from apoyo_common.runtime import Infrastructure, prepare
+from apoyo_common.runtime import Infrastructure, prepare, stop_units
 from apoyo_common.settings import Settings
 from apoyo_common.storage import LocalFolderStore
 from apoyo_common.tokens import Principal
@@ -43,6 +43,7 @@ async def stack(pool: asyncpg.Pool, database: str, tmp_path: Path) -> AsyncItera
         storage="local",
         storage_dir=tmp_path,
         retry_attempts=2,
+        identity_workers=1,
         retry_base_delay_s=0,
     )
     broker, store = KafkaBroker(), LocalFolderStore(tmp_path)
@@ -61,6 +62,7 @@ async def stack(pool: asyncpg.Pool, database: str, tmp_path: Path) -> AsyncItera
         assert isinstance(service, CaptureService) and isinstance(relay, OutboxRelay)
         await service.repository.save_process(process())
         yield Stack(broker, pool, store, service, relay, dead)
+    await stop_units(units)
 
 
 async def test_an_accepted_support_reaches_every_stage_once(stack: Stack) -> None:

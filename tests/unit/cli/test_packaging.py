@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-IMAGE_LIBS = ("opencv", "pyzbar", "numpy")
+IMAGE_LIBS = ("opencv", "zxing", "numpy", "pillow")
 SERVICES = ("capture", "identity", "verification", "notification", "export")
 
 

@@ -4,17 +4,16 @@ from apoyo_common.messages import SupportCaptured, SupportVerified
 from apoyo_common.publishing import RecordingPublisher
 from apoyo_common.stage import InMemoryLedger, Stage
 from apoyo_verification.domain import verify
-from tests.factories import captured
+from tests.factories import captured, identity_decoded
 
 
 def make_stage(
     publisher: RecordingPublisher, work_calls: list[str]
 ) -> Stage[SupportCaptured, SupportVerified]:
-    from apoyo_identity.domain import decode
 
     async def work(event: SupportCaptured) -> SupportVerified:
         work_calls.append(event.support_id)
-        decoded = decode(event, {r.kind: b"x" for r in event.evidence}, b"k", datetime.now(UTC))
+        decoded = identity_decoded(event, now=datetime.now(UTC))
         return verify(decoded, datetime.now(UTC))
 
     return Stage(

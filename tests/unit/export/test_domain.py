@@ -1,15 +1,13 @@
 import hashlib
 
-from apoyo_common.codes import EvidenceKind
 from apoyo_export.domain import canonical_json, record_of, stage
-from apoyo_identity.domain import decode
 from apoyo_notification.domain import notify
 from apoyo_verification.domain import verify
-from tests.factories import JPEG, NOW, captured
+from tests.factories import NOW, captured, identity_decoded
 
 
 def test_record_hash_is_over_canonical_json() -> None:
-    decoded = decode(captured(), dict.fromkeys(EvidenceKind, JPEG), b"k", NOW)
+    decoded = identity_decoded(captured())
     notified = notify(verify(decoded, NOW), NOW)
     exported = stage(notified, NOW)
     expected = hashlib.sha256(canonical_json(record_of(notified))).hexdigest()

@@ -15,7 +15,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
 from apoyo_common.delivery import Delivery
-from apoyo_common.messages import Contract
+from apoyo_common.messages_base import Contract
 from apoyo_common.publishing import encode
 from apoyo_common.settings import Settings
 from apoyo_common.topics import ALL_TOPICS, qualified

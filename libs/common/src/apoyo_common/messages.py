@@ -7,13 +7,11 @@ Events carry references (object keys, hashes), never image bytes. Every model na
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
 from apoyo_common.codes import Channel, EvidenceKind, Status
-
-
-class Contract(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+from apoyo_common.credential import BarcodeRead, FieldCheck, MrzFields
+from apoyo_common.messages_base import Contract
 
 
 class SupportForm(Contract):
@@ -80,6 +78,7 @@ class EvidenceFacts(Contract):
     sha256: str
     bytes: int
     matches_capture: bool
+    phash: str | None = None  # 64-bit perceptual hash, hex: the same picture sent again
 
 
 class IdentityDecoded(CitizenEvent):
@@ -88,6 +87,9 @@ class IdentityDecoded(CitizenEvent):
     form: SupportForm
     evidence: tuple[EvidenceFacts, ...]
     flags: tuple[str, ...] = ()
+    mrz: MrzFields | None = None
+    barcodes: tuple[BarcodeRead, ...] = ()
+    checks: tuple[FieldCheck, ...] = ()
     decoded_at: AwareDatetime
 
 

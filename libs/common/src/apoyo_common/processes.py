@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from apoyo_common.messages import Contract
+from apoyo_common.messages_base import Contract
 
 
 class Office(StrEnum):

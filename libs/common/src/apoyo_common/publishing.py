@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from apoyo_common.messages import Contract
+from apoyo_common.messages_base import Contract
 
 
 class Publisher(Protocol):

@@ -60,6 +60,7 @@ class ServiceUnit:
     tasks: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
     routes: Sequence[BaseRoute] = ()
     extra: dict[str, object] = field(default_factory=dict)
+    on_stop: Sequence[Callable[[], None]] = ()
 
     @property
     def group_id(self) -> str:
@@ -120,3 +121,10 @@ async def background(units: Sequence[ServiceUnit]) -> AsyncIterator[None]:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def stop_units(units: Sequence[ServiceUnit]) -> None:
+    """After the broker has stopped, so no handler in flight loses what it relies on."""
+    for unit in units:
+        for stop in unit.on_stop:
+            await asyncio.to_thread(stop)

@@ -16,7 +16,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from apoyo_common.ops import ops_routes
-from apoyo_common.runtime import Infrastructure, ServiceUnit, background, prepare
+from apoyo_common.runtime import Infrastructure, ServiceUnit, background, prepare, stop_units
 
 BrokerRunner = Callable[[], contextlib.AbstractAsyncContextManager[Any]]
 
@@ -56,6 +56,7 @@ def build_app(
             state["ready"] = True
             yield
             state["ready"] = False
+        await stop_units(units)
         if on_close is not None:
             await on_close()
 

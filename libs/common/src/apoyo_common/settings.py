@@ -1,5 +1,6 @@
 """Settings from environment variables (prefix `APOYO_`), one object for every service."""
 
+import os
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -33,3 +34,7 @@ class Settings(BaseSettings):
     retry_base_delay_s: float = Field(default=0.2, ge=0)
     outbox_interval_s: float = Field(default=0.5, gt=0)
     log_level: str = "INFO"
+    identity_workers: int = Field(default=0, ge=0)  # image-analysis processes; 0: one per core
+
+    def workers(self) -> int:
+        return self.identity_workers or os.cpu_count() or 1

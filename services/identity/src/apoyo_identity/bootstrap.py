@@ -1,15 +1,21 @@
 """Wiring of the identity service: the one place that knows which adapters it runs on."""
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from apoyo_common.codes import EvidenceKind
 from apoyo_common.messages import IdentityDecoded, SupportCaptured
 from apoyo_common.runtime import Infrastructure, ServiceUnit, Step, run_step
 from apoyo_common.storage import ObjectStore
 from apoyo_common.topics import IDENTITY_DECODED, SUPPORT_CAPTURED
-from apoyo_identity.domain import decode
+from apoyo_identity.adapters.postgres import PgPictureIndex
+from apoyo_identity.domain import BACK, FRONT, decode
+from apoyo_identity.findings import SupportFindings
+from apoyo_identity.pool import Analyser, PoolAnalyser
+from apoyo_identity.ports import PictureIndex
+from apoyo_identity.vision.phash import REUSE_DISTANCE, hamming
 
 SERVICE = "identity"
+PICTURES = (FRONT, BACK, EvidenceKind.SELFIE.value)
 
 
 def columns(out: IdentityDecoded) -> Mapping[str, object]:
@@ -27,14 +33,46 @@ async def load_images(store: ObjectStore, captured: SupportCaptured) -> dict[Evi
     return {ref.kind: await store.get(ref.object_key) for ref in captured.evidence}
 
 
-def build(infra: Infrastructure) -> ServiceUnit:
-    unit = ServiceUnit(SERVICE, "apoyo_identity")
+def picture_hashes(found: SupportFindings) -> dict[str, int]:
+    return {k: f.phash for k, f in found.images.items() if k in PICTURES and f.phash is not None}
+
+
+def same_sides(hashes: dict[str, int]) -> bool:
+    return (
+        FRONT in hashes
+        and BACK in hashes
+        and hamming(hashes[FRONT], hashes[BACK]) <= REUSE_DISTANCE
+    )
+
+
+def identity_work(
+    infra: Infrastructure, analyser: Analyser, pictures: PictureIndex
+) -> Callable[[SupportCaptured], Awaitable[IdentityDecoded]]:
     secret = infra.settings.citizen_key_secret.get_secret_value().encode()
 
     async def work(captured: SupportCaptured) -> IdentityDecoded:
         images = await load_images(infra.store, captured)
-        return decode(captured, images, secret, infra.clock())
+        found = await analyser.analyse({kind.value: data for kind, data in images.items()})
+        hashes = picture_hashes(found)
+        reused = await pictures.reused(captured.process_id, captured.support_id, hashes)
+        await pictures.record(captured.process_id, captured.support_id, hashes)
+        return decode(
+            captured,
+            images,
+            found,
+            same_sides=same_sides(hashes),
+            reused=reused,
+            secret=secret,
+            now=infra.clock(),
+        )
 
+    return work
+
+
+def build(infra: Infrastructure) -> ServiceUnit:
+    analyser = PoolAnalyser(infra.settings.workers())
+    unit = ServiceUnit(SERVICE, "apoyo_identity", on_stop=[analyser.close])
+    work = identity_work(infra, analyser, PgPictureIndex(infra.pool))
     run_step(
         infra,
         unit,

@@ -1,26 +1,29 @@
-"""Pure identity rules of the foundation: measure the stored evidence, key the citizen.
-
-Reading the credential (MRZ, barcodes, evidence checks) comes with the identity issue; until
-then the citizen is keyed by what was typed, and the only flag is evidence whose stored bytes
-differ from what capture recorded.
-"""
+"""Identity's rules over one support: what the images say, which flags they raise, whose it is."""
 
 import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 
 from apoyo_common.codes import EvidenceKind
+from apoyo_common.credential import BarcodeRead, MrzFields
 from apoyo_common.messages import EvidenceFacts, IdentityDecoded, SupportCaptured
 from apoyo_common.topics import citizen_identity, citizen_key
+from apoyo_identity.crosscheck import cross_checks
+from apoyo_identity.findings import Code, SupportFindings
+from apoyo_identity.rules.mrz import MrzRead
 
 EVIDENCE_ALTERED = "EVIDENCE_HASH_MISMATCH"
+FRONT, BACK = EvidenceKind.CREDENTIAL_FRONT.value, EvidenceKind.CREDENTIAL_BACK.value
 
 
-def measure(captured: SupportCaptured, images: Mapping[EvidenceKind, bytes]) -> list[EvidenceFacts]:
+def measure(
+    captured: SupportCaptured, images: Mapping[EvidenceKind, bytes], found: SupportFindings
+) -> list[EvidenceFacts]:
     facts = []
     for ref in captured.evidence:
         data = images[ref.kind]
         digest = hashlib.sha256(data).hexdigest()
+        seen = found.get(ref.kind.value)
         facts.append(
             EvidenceFacts(
                 kind=ref.kind,
@@ -28,29 +31,91 @@ def measure(captured: SupportCaptured, images: Mapping[EvidenceKind, bytes]) -> 
                 sha256=digest,
                 bytes=len(data),
                 matches_capture=digest == ref.sha256 and len(data) == ref.bytes,
+                phash=None if seen is None or seen.phash is None else f"{seen.phash:016x}",
             )
         )
     return facts
 
 
+def card_mrz(found: SupportFindings) -> tuple[MrzRead | None, bool]:
+    """The MRZ, and whether it came off the image sent as the front (sides swapped)."""
+    back, front = found.get(BACK), found.get(FRONT)
+    if back is not None and back.mrz is not None:
+        return back.mrz, False
+    if front is not None and front.mrz is not None:
+        return front.mrz, True
+    return None, False
+
+
+def support_flags(
+    found: SupportFindings,
+    facts: list[EvidenceFacts],
+    swapped: bool,
+    same_sides: bool,
+    reused: bool,
+) -> tuple[str, ...]:
+    flags = {flag for image in found.images.values() for flag in image.flags}
+    if not all(f.matches_capture for f in facts):
+        flags.add(EVIDENCE_ALTERED)
+    mrz, _ = card_mrz(found)
+    if found.get(BACK) is not None and mrz is None:
+        flags.add("NO_MRZ")
+    if swapped:
+        flags.add("SIDES_SWAPPED")
+    if same_sides:
+        flags.add("ONLY_ONE_SIDE")
+    if reused:
+        flags.add("REUSED_IMAGE")
+    return tuple(sorted(flags))
+
+
+def mrz_fields(read: MrzRead) -> MrzFields:
+    return MrzFields(
+        lines=read.lines,
+        cic=read.cic,
+        ocr=read.ocr,
+        seccion=read.seccion,
+        identificador=read.identificador,
+        birth_date=read.birth_date,
+        sex=read.sex,
+        expiry=read.expiry,
+        surnames=read.surnames,
+        given_names=read.given_names,
+    )
+
+
+def barcode(code: Code) -> BarcodeRead:
+    kind = code.kind if code.kind in ("INE_URL", "INE_DENSE", "APOYO") else "OTHER"
+    text = None if kind == "INE_DENSE" else code.text
+    return BarcodeRead(format=code.format, kind=kind, text=text)
+
+
 def decode(
     captured: SupportCaptured,
     images: Mapping[EvidenceKind, bytes],
+    found: SupportFindings,
+    *,
+    same_sides: bool,
+    reused: bool,
     secret: bytes,
     now: datetime,
 ) -> IdentityDecoded:
-    facts = measure(captured, images)
+    facts = measure(captured, images, found)
+    mrz, swapped = card_mrz(found)
     identity = citizen_identity(
         support_id=captured.support_id,
-        ocr=captured.form.ocr,
+        ocr=mrz.ocr if mrz else captured.form.ocr,
         clave_elector=captured.form.clave_elector,
     )
-    flags = () if all(f.matches_capture for f in facts) else (EVIDENCE_ALTERED,)
+    codes = [c for side in (FRONT, BACK) if (f := found.get(side)) for c in f.barcodes]
     return IdentityDecoded(
         **captured.envelope(),
         citizen_key=citizen_key(secret, captured.process_id, identity),
         form=captured.form,
         evidence=tuple(facts),
-        flags=flags,
+        flags=support_flags(found, facts, swapped, same_sides, reused),
+        mrz=None if mrz is None else mrz_fields(mrz),
+        barcodes=tuple(barcode(c) for c in codes),
+        checks=cross_checks(captured.form, mrz),
         decoded_at=now,
     )

@@ -1,0 +1,209 @@
+"""Evidence-check calibration: how often each flag fires on good pictures and on bad ones.
+
+A benchmark, not a test. It draws labelled synthetic pictures with seeds the thresholds were
+not tuned on, runs the checks of `apoyo_identity.vision.evidence` and prints, per flag, the
+false-alarm rate on good pictures and the catch rate on the bad pictures that flag is for:
+
+- good: phone photos of fronts and backs at levels 0-2 (`phone_photo`); level 3, the hardest
+  photos the MRZ reader is tested on, is printed on its own row, not counted as good;
+- bad: `photocopy`, `screen_photo`, `blurry`, `too_small`, black-and-white phone photos with a
+  white-balance cast and colour noise, fronts sent as backs, swapped sides, one picture sent
+  for both sides, pictures with no face sent as the selfie;
+- reuse: the same picture re-encoded, resized, brightened or gamma-shifted against pictures
+  of different cards of the same model (flatbed scans share their whole layout).
+
+    .venv/bin/python benchmarks/evidence.py [--count 60] [--seed 7000]
+
+Takes about two minutes with the default count on one core.
+"""
+
+import argparse
+import itertools
+import random
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from apoyo.synthetic import photos
+from apoyo.synthetic.credential import back, front
+from apoyo.synthetic.people import make_citizens
+from apoyo.synthetic.photo_ops import desk
+from apoyo_identity.vision import evidence
+from apoyo_identity.vision.phash import REUSE_DISTANCE, hamming, perceptual_hash
+
+Image = NDArray[np.uint8]
+CHECKS: dict[str, Callable[[Image], bool]] = {
+    "GRAYSCALE": evidence.looks_grayscale,
+    "PHOTOCOPY": evidence.looks_photocopy,
+    "SCREEN_PHOTO": evidence.looks_screen,
+    "BLURRY": evidence.is_blurry,
+    "TOO_SMALL": evidence.is_too_small,
+}
+
+
+def u8(image: cv2.typing.MatLike | None) -> Image:
+    return np.asarray(image, np.uint8)
+
+
+def decode(data: bytes) -> Image:
+    return u8(cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR))
+
+
+def jpeg(image: Image, quality: int) -> Image:
+    return decode(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])[1].tobytes())
+
+
+def cards(count: int, seed: int) -> Iterator[tuple[int, bytes, bytes]]:
+    for i, person in enumerate(make_citizens(count, seed)):
+        yield i, front(person), back(person)
+
+
+def black_and_white(photo: Image, r: random.Random) -> Image:
+    """A phone's black-and-white mode: grey, then a white-balance cast and colour noise."""
+    gray = cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    cast = np.array([r.uniform(0.85, 1.0), r.uniform(0.93, 1.0), r.uniform(0.95, 1.05)])
+    noise = np.random.default_rng(r.randrange(1 << 32)).normal(0, 3, (*gray.shape, 3))
+    return jpeg(np.clip(gray[..., None] * cast + noise, 0, 255).astype(np.uint8), 80)
+
+
+def picture_sets(count: int, seed: int) -> dict[str, list[Image]]:
+    r = random.Random(seed)  # noqa: S311 - synthetic pictures
+    sets: dict[str, list[Image]] = {f"good L{level}": [] for level in range(3)}
+    for i, f, b in cards(count, seed):
+        card = f if i % 2 else b
+        level = i % 3
+        sets[f"good L{level}"].append(decode(photos.phone_photo(card, level, i)))
+        sets.setdefault("hard L3", []).append(decode(photos.phone_photo(card, 3, i)))
+        for name in ("photocopy", "screen_photo", "blurry", "too_small"):
+            make = getattr(photos, name)
+            sets.setdefault(name, []).append(decode(make(card, seed + i)))
+        photo = decode(photos.phone_photo(card, i % 3, i + 1))
+        sets.setdefault("black_and_white", []).append(black_and_white(photo, r))
+    return sets
+
+
+def rate(hits: int, total: int) -> str:
+    return f"{hits}/{total} ({100 * hits / max(total, 1):.0f}%)"
+
+
+def image_table(sets: dict[str, list[Image]]) -> None:
+    good = [i for name, images in sets.items() if name.startswith("good") for i in images]
+    sets = {"good, levels 0-2": good} | sets
+    print("| pictures | n | " + " | ".join(CHECKS) + " |")
+    print("|---|---|" + "---|" * len(CHECKS))
+    for name, images in sets.items():
+        cells = [rate(sum(check(i) for i in images), len(images)) for check in CHECKS.values()]
+        print(f"| {name} | {len(images)} | " + " | ".join(cells) + " |")
+
+
+def support_table(count: int, seed: int) -> None:
+    """Every flag through `evidence.flags` on whole supports (front, back)."""
+    rows: dict[str, list[list[str]]] = {}
+    for i, f, b in cards(count, seed):
+        level = i % 3
+        front_photo = decode(photos.phone_photo(f, level, i))
+        back_photo = decode(photos.phone_photo(b, level, i + 1))
+        resent = u8(cv2.resize(jpeg(front_photo, 70), None, fx=0.9, fy=0.9))
+        cases = {
+            "good, levels 0-2": (front_photo, back_photo),
+            "hard, level 3": (
+                decode(photos.phone_photo(f, 3, i)),
+                decode(photos.phone_photo(b, 3, i + 1)),
+            ),
+            "swapped (back, front)": (back_photo, front_photo),
+            "front sent as both": (front_photo, resent),
+            "back missing": (front_photo, None),
+        }
+        for name, (one, other) in cases.items():
+            rows.setdefault(name, []).append(evidence.flags(one, other, None))
+    codes = ("NO_MRZ", "SIDES_SWAPPED", "ONLY_ONE_SIDE")
+    print("| support | n | " + " | ".join(codes) + " | any flag | other flags |")
+    print("|---|---|" + "---|" * (len(codes) + 2))
+    for name, found in rows.items():
+        cells = [rate(sum(c in x for x in found), len(found)) for c in codes]
+        cells.append(rate(sum(bool(x) for x in found), len(found)))
+        others = Counter(c for x in found for c in x if c not in codes)
+        cells.append(", ".join(f"{c} {n}" for c, n in others.most_common()) or "-")
+        print(f"| {name} | {len(found)} | " + " | ".join(cells) + " |")
+
+
+def variants(image: Image, r: random.Random) -> dict[str, Image]:
+    h, w = image.shape[:2]
+    gamma = r.uniform(0.8, 1.25)
+    lut = np.array([255 * (v / 255) ** gamma for v in range(256)], np.uint8)
+    scale = r.choice((r.uniform(0.5, 0.9), r.uniform(1.1, 1.5)))
+    return {
+        "re-encoded q35-90": jpeg(image, r.randrange(35, 91)),
+        "resized x0.5-1.5": u8(cv2.resize(image, (round(w * scale), round(h * scale)))),
+        "brightness/contrast": u8(
+            cv2.convertScaleAbs(image, alpha=r.uniform(0.8, 1.2), beta=r.uniform(-25, 25))
+        ),
+        "gamma 0.8-1.25": u8(cv2.LUT(image, lut)),
+        "all of these": jpeg(u8(cv2.LUT(cv2.resize(image, None, fx=0.8, fy=0.8), lut)), 60),
+        "cropped 2% (not required)": image[h // 50 : h - h // 50, w // 50 : w - w // 50],
+    }
+
+
+def reuse_table(count: int, seed: int) -> None:
+    r = random.Random(seed)  # noqa: S311 - synthetic pictures
+    same: dict[str, list[int]] = {}
+    different: dict[str, list[int]] = {}
+    for level, side in itertools.product((0, 1, 2), ("front", "back")):
+        hashes = []
+        for i, f, b in cards(count // 3, seed + 100 * level):
+            image = decode(photos.phone_photo(f if side == "front" else b, level, i))
+            hashes.append(perceptual_hash(image))
+            for name, copy in variants(image, r).items():
+                same.setdefault(name, []).append(hamming(hashes[-1], perceptual_hash(copy)))
+        key = f"different cards, {side}s L{level}"
+        different[key] = [hamming(a, b) for a, b in itertools.combinations(hashes, 2)]
+    print(f"| pairs | n | matched (distance <= {REUSE_DISTANCE}) | distance median | range |")
+    print("|---|---|---|---|---|")
+    for name, d in (same | different).items():
+        hits = sum(x <= REUSE_DISTANCE for x in d)
+        print(
+            f"| {name} | {len(d)} | {rate(hits, len(d))} | {np.median(d):.0f} | {min(d)}-{max(d)} |"
+        )
+
+
+def face_table(count: int, seed: int) -> None:
+    r = random.Random(seed)  # noqa: S311 - synthetic pictures
+    rng = np.random.default_rng(seed)
+    sets: dict[str, list[Image]] = {"card back photo": [], "desk, no one": [], "plain wall": []}
+    sets["card front photo (drawn portrait)"] = []
+    for i, f, b in cards(count // 4, seed):
+        sets["card back photo"].append(decode(photos.phone_photo(b, 1, i)))
+        sets["card front photo (drawn portrait)"].append(decode(photos.phone_photo(f, 1, i)))
+        sets["desk, no one"].append(u8(cv2.cvtColor(desk(r, rng, (960, 1280)), cv2.COLOR_RGB2BGR)))
+        wall = np.full((1280, 960, 3), r.randrange(60, 230), np.uint8)
+        sets["plain wall"].append(
+            jpeg(u8(cv2.add(wall, rng.integers(0, 12, wall.shape, np.uint8))), 80)
+        )
+    print("| selfie without a real face | n | NO_FACE |")
+    print("|---|---|---|")
+    for name, images in sets.items():
+        caught = sum(not evidence.has_face(i) for i in images)
+        print(f"| {name} | {len(images)} | {rate(caught, len(images))} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=60, help="pictures per set")
+    parser.add_argument("--seed", type=int, default=7000)
+    args = parser.parse_args()
+    cv2.setNumThreads(1)
+    print("## Per picture\n")
+    image_table(picture_sets(args.count, args.seed))
+    print("\n## Per support (front, back)\n")
+    support_table(args.count, args.seed + 1)
+    print("\n## Reuse (perceptual hash)\n")
+    reuse_table(args.count, args.seed + 2)
+    print("\n## Faces\n")
+    face_table(args.count, args.seed + 3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""The CPU-bound part of identity: decode each image and look at it.
+
+Runs in worker processes (`pool.py`), so it takes and returns plain data. Images are
+untrusted: the size is read from the header before any pixel is decoded, so a small file
+that claims a gigantic picture (a decompression bomb) is refused without being expanded.
+"""
+
+import io
+import time
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+from apoyo_identity.findings import Code, ImageFindings, SupportFindings
+from apoyo_identity.vision import evidence, faces, phash
+from apoyo_identity.vision.barcodes import read_barcodes
+from apoyo_identity.vision.mrz_reader import read_mrz
+
+MAX_PIXELS = 40_000_000
+CARD_SIDES = ("credential_front", "credential_back")
+
+
+def decode_image(data: bytes) -> NDArray[np.uint8] | None:
+    try:
+        with Image.open(io.BytesIO(data)) as header:
+            width, height = header.size
+    except Exception:
+        return None
+    if width * height > MAX_PIXELS or min(width, height) < 1:
+        return None
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    return None if image is None else np.asarray(image, dtype=np.uint8)
+
+
+def analyse_image(data: bytes, kind: str) -> ImageFindings:
+    started = time.perf_counter()
+    image = decode_image(data)
+    if image is None:
+        return ImageFindings(flags=("UNREADABLE_IMAGE",), unreadable=True)
+    card = kind in CARD_SIDES
+    mrz = read_mrz(image) if card else None
+    codes = tuple(Code(b.format, b.kind, b.text) for b in read_barcodes(image)) if card else ()
+    return ImageFindings(
+        mrz=mrz,
+        barcodes=codes,
+        flags=tuple(_image_flags(image, kind)),
+        phash=phash.perceptual_hash(image),
+        width=image.shape[1],
+        height=image.shape[0],
+        ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+def _image_flags(image: NDArray[np.uint8], kind: str) -> list[str]:
+    found = []
+    if kind in CARD_SIDES:
+        if evidence.looks_grayscale(image):
+            found.append("GRAYSCALE")
+        if evidence.is_blurry(image):
+            found.append("BLURRY")
+        if evidence.is_too_small(image):
+            found.append("TOO_SMALL")
+    if kind == "selfie" and not faces.has_face(image):
+        found.append("NO_FACE")
+    return found
+
+
+def analyse_support(images: dict[str, bytes]) -> SupportFindings:
+    """Every image of one support; the entry point the worker processes run."""
+    return SupportFindings({kind: analyse_image(data, kind) for kind, data in images.items()})

@@ -1,0 +1,44 @@
+"""Image analysis off the event loop: a process pool in production, inline in unit tests."""
+
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from typing import Protocol
+
+from apoyo_identity.analysis import analyse_support
+from apoyo_identity.findings import SupportFindings
+
+
+class Analyser(Protocol):
+    async def analyse(self, images: dict[str, bytes]) -> SupportFindings: ...
+
+
+def _warm_up() -> None:
+    """Render the OCR-B templates once per worker, not on its first support."""
+    from apoyo_identity.vision.glyphs import templates
+
+    templates()
+
+
+class PoolAnalyser:
+    def __init__(self, workers: int) -> None:
+        # spawn: a forked copy of a process running an event loop and Kafka clients is unsafe.
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_warm_up,
+        )
+
+    async def analyse(self, images: dict[str, bytes]) -> SupportFindings:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, analyse_support, images)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class InlineAnalyser:
+    """Runs in a thread of this process: for tests and one-off commands."""
+
+    async def analyse(self, images: dict[str, bytes]) -> SupportFindings:
+        return await asyncio.to_thread(analyse_support, images)

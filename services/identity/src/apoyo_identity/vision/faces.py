@@ -1,0 +1,182 @@
+"""Is there a frontal face in the selfie? An LBP cascade, evaluated with numpy.
+
+OpenCV 5 no longer ships `CascadeClassifier` (it moved to the contrib modules) nor the
+`cv2.data.haarcascades` files, and its DNN detector (YuNet) needs weights we cannot bundle.
+So this module evaluates OpenCV's own LBP frontal-face cascade, vendored beside it
+(`lbpcascade_frontalface_improved.xml`, BSD-3, Puttemans, Ergun and Goedemé, KU Leuven
+2017), the way `CascadeClassifier.detectMultiScale` does: a 45 × 45 window slid over a
+pyramid of the image, 19 boosted stages of 8-bit LBP stumps, and a detection only where at
+least `MIN_NEIGHBOURS` + 1 overlapping windows agree.
+"""
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+CASCADE = Path(__file__).with_name("lbpcascade_frontalface_improved.xml")
+SCALE_STEP = 1.1  # detectMultiScale's default
+MIN_NEIGHBOURS = 3  # its default: lone windows are the usual false detections
+WORKING_SIDE = 400  # a selfie face is large: faces from ~11% of the long side up
+_THRESHOLD_EPS = 1e-5  # as CascadeClassifierImpl::Data::read
+_EPS = 0.2  # groupRectangles' similarity: corners within 20% of the smaller size
+
+
+@dataclass(frozen=True)
+class Stage:
+    threshold: np.float32
+    features: NDArray[np.intp]  # (K,) index into Cascade.rects
+    subsets: NDArray[np.uint32]  # (K, 8): the 256 LBP codes that take the left leaf
+    leaves: NDArray[np.float32]  # (K, 2): left and right leaf values
+
+
+@dataclass(frozen=True)
+class Cascade:
+    window: tuple[int, int]  # width, height
+    rects: NDArray[np.intp]  # (F, 4): x, y, w, h of one of the 3 × 3 LBP cells
+    stages: tuple[Stage, ...]
+
+
+def _numbers(node: ET.Element | None) -> list[float]:
+    return [float(t) for t in (node.text or "").split()] if node is not None else []
+
+
+@cache
+def cascade(path: Path = CASCADE) -> Cascade:
+    root = ET.parse(path).getroot().find("cascade")  # noqa: S314 - our own vendored file
+    if root is None:
+        raise ValueError(f"{path} is not an OpenCV cascade")
+    stages = []
+    for stage in root.iterfind("stages/_"):
+        nodes = [_numbers(w.find("internalNodes")) for w in stage.iterfind("weakClassifiers/_")]
+        leaves = [_numbers(w.find("leafValues")) for w in stage.iterfind("weakClassifiers/_")]
+        stages.append(
+            Stage(
+                # OpenCV lowers every threshold by 1e-5: many windows sum to it exactly.
+                threshold=np.float32(_numbers(stage.find("stageThreshold"))[0] - _THRESHOLD_EPS),
+                features=np.array([n[2] for n in nodes], np.intp),
+                # The subsets are written as signed 32-bit integers.
+                subsets=(np.array([n[3:11] for n in nodes], np.int64) & 0xFFFFFFFF).astype(
+                    np.uint32
+                ),
+                leaves=np.array(leaves, np.float32),
+            )
+        )
+    rects = [_numbers(f.find("rect")) for f in root.iterfind("features/_")]
+    size = (int(_numbers(root.find("width"))[0]), int(_numbers(root.find("height"))[0]))
+    return Cascade(size, np.array(rects, np.intp), tuple(stages))
+
+
+def _lbp(
+    integral: NDArray[np.int32], base: NDArray[np.intp], rects: NDArray[np.intp]
+) -> NDArray[np.intp]:
+    """The 8-bit LBP code of each window (rows) for each feature (columns): each of the 8
+    outer cells of a 3 × 3 grid of w × h cells compared with the centre one, clockwise from
+    the top left, as OpenCV's LBPEvaluator does. `base` is each window's top-left corner as
+    an index into the flattened integral image (one flat gather is much faster than 2-D)."""
+    flat, stride = integral.ravel(), integral.shape[1]
+    fx, fy, fw, fh = rects.T
+    corner = [
+        [flat[base[:, None] + ((fy + j * fh) * stride + fx + i * fw)[None, :]] for i in range(4)]
+        for j in range(4)
+    ]
+
+    def cell(r: int, c: int) -> NDArray[np.int32]:
+        total = corner[r][c] - corner[r][c + 1] - corner[r + 1][c] + corner[r + 1][c + 1]
+        return np.asarray(total, np.int32)
+
+    centre = cell(1, 1)
+    ring = ((0, 0), (0, 1), (0, 2), (1, 2), (2, 2), (2, 1), (2, 0), (1, 0))
+    code = np.zeros(centre.shape, np.intp)
+    for bit, (r, c) in zip(range(7, -1, -1), ring, strict=True):
+        code |= (cell(r, c) >= centre).astype(np.intp) << bit
+    return code
+
+
+def _passes(
+    stage: Stage, integral: NDArray[np.int32], base: NDArray[np.intp], rects: NDArray[np.intp]
+) -> NDArray[np.bool_]:
+    code = _lbp(integral, base, rects[stage.features])
+    word = stage.subsets.ravel()[np.arange(len(stage.features)) * 8 + (code >> 5)]
+    left = ((word >> (code & 31).astype(np.uint32)) & 1) == 1
+    votes = np.where(left, stage.leaves[:, 0], stage.leaves[:, 1])
+    # Summed in float32, one stump after the other, as OpenCV does.
+    total = np.zeros(len(base), np.float32)
+    for column in votes.T:
+        total += column
+    return total >= stage.threshold
+
+
+def _scanned(first: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Which positions of each row OpenCV evaluates: after a window that fails the first
+    stage it skips the next one (`x += step` in CascadeClassifierInvoker)."""
+    seen = np.ones(first.shape, bool)
+    for column in range(1, first.shape[1]):
+        seen[:, column] = ~(seen[:, column - 1] & ~first[:, column - 1])
+    return seen
+
+
+def windows_at(gray: NDArray[np.uint8], model: Cascade, step: int = 2) -> NDArray[np.intp]:
+    """Top-left corners (N, 2) of the windows of `gray` that pass every stage."""
+    width, height = model.window
+    ys, xs = np.mgrid[0 : gray.shape[0] - height + 1 : step, 0 : gray.shape[1] - width + 1 : step]
+    integral = np.asarray(cv2.integral(gray, sdepth=cv2.CV_32S), np.int32)
+    base = (ys * integral.shape[1] + xs).ravel().astype(np.intp)
+    first = _passes(model.stages[0], integral, base, model.rects)
+    base = base[first & _scanned(first.reshape(xs.shape)).ravel()]
+    for stage in model.stages[1:]:
+        base = base[_passes(stage, integral, base, model.rects)]
+    y, x = np.divmod(base, integral.shape[1])
+    return np.stack([x, y], 1).astype(np.intp)
+
+
+def detections(gray: NDArray[np.uint8], model: Cascade) -> NDArray[np.float64]:
+    """Every window (x, y, w, h in `gray`'s pixels) that the cascade accepts, all scales."""
+    found: list[tuple[int, int, int, int]] = []
+    width, height = model.window
+    factor = 1.0
+    while True:
+        scale = float(np.float32(factor))  # OpenCV keeps its scales as float
+        size = (round(gray.shape[1] / scale), round(gray.shape[0] / scale))
+        if size[0] < width or size[1] < height:
+            break
+        scaled = cv2.resize(gray, size, interpolation=cv2.INTER_LINEAR_EXACT)
+        # Every other position at fine scales, every position at coarse ones.
+        corners = windows_at(np.asarray(scaled, np.uint8), model, 1 if scale >= 2 else 2)
+        side = (round(width * scale), round(height * scale))
+        found.extend((round(x * scale), round(y * scale), *side) for x, y in corners)
+        factor *= SCALE_STEP
+    return np.array(found, np.float64).reshape(-1, 4)
+
+
+def largest_group(rects: NDArray[np.float64]) -> int:
+    """Size of the biggest cluster of near-identical windows (groupRectangles' rule)."""
+    if not len(rects):
+        return 0
+    x, y, w, h = rects.T
+    delta = _EPS * (np.minimum.outer(w, w) + np.minimum.outer(h, h)) / 2
+    similar = np.ones((len(rects), len(rects)), bool)
+    for edge in (x, y, x + w, y + h):
+        similar &= np.abs(np.subtract.outer(edge, edge)) <= delta
+    # Connected components of the similarity graph by repeated label propagation.
+    label = np.arange(len(rects))
+    while True:
+        spread = np.where(similar, label[None, :], len(rects)).min(1)
+        if np.array_equal(spread, label):
+            break
+        label = spread
+    return int(np.bincount(label).max())
+
+
+def has_face(image: NDArray[np.uint8]) -> bool:
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    side = max(gray.shape)
+    if side > WORKING_SIDE:
+        gray = cv2.resize(
+            gray, None, fx=WORKING_SIDE / side, fy=WORKING_SIDE / side, interpolation=cv2.INTER_AREA
+        )
+    return largest_group(detections(np.asarray(gray, np.uint8), cascade())) > MIN_NEIGHBOURS

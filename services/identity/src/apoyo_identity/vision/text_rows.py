@@ -1,0 +1,69 @@
+"""Printed characters lined up in rows: where a picture's legible text is, and how tall.
+
+The evidence checks need the card's text without reading it: its height says whether the
+card is too small to read, and its extent is the card area that the screen check inspects.
+A desk is full of decoys (ruled papers, pens, wood grain), so a dark blob counts as a
+character only if it is shaped like one and has similar blobs beside it on the same row.
+"""
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+_BLOCK, _OFFSET = 31, 20  # adaptive threshold: ink 20 levels darker than its surroundings
+_CHUNK = 512  # rows of the pairwise comparison at a time, to bound memory
+
+
+def _inertia(labels: NDArray[np.int32], count: int) -> tuple[NDArray[np.float64], ...]:
+    """Per component: elongation (major over minor second moment) and major-axis angle in
+    degrees from the horizontal."""
+    ys, xs = np.nonzero(labels)
+    which = labels[ys, xs]
+    area = np.maximum(np.bincount(which, minlength=count), 1).astype(np.float64)
+
+    def mean(values: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.bincount(which, weights=values, minlength=count) / area
+
+    x, y = xs.astype(np.float64), ys.astype(np.float64)
+    mx, my = mean(x), mean(y)
+    cxx, cyy, cxy = mean(x * x) - mx * mx, mean(y * y) - my * my, mean(x * y) - mx * my
+    half = np.sqrt(np.maximum((cxx - cyy) ** 2 / 4 + cxy * cxy, 0))
+    major, minor = (cxx + cyy) / 2 + half, np.maximum((cxx + cyy) / 2 - half, 1e-3)
+    angle = 0.5 * np.degrees(np.arctan2(2 * cxy, cxx - cyy))
+    return major / minor, angle
+
+
+def _character_like(gray: NDArray[np.uint8]) -> NDArray[np.int64]:
+    """Boxes (x, y, w, h) of dark blobs shaped like a character or a word."""
+    ink = cv2.adaptiveThreshold(
+        gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, _BLOCK, _OFFSET
+    )
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    elongation, angle = (v[1:] for v in _inertia(np.asarray(labels, np.int32), count))
+    x, y, w, h, area = stats[1:].T.astype(np.int64)
+    # A thin stroke (a ruled line, a pen) is elongated; a word is too, but lies horizontal.
+    slim = (elongation < 8) | ((np.abs(angle) < 15) & (elongation < 30))
+    keep = (h >= 5) & (h <= 100) & (w >= 0.3 * h) & (w <= 6 * h) & (area >= 0.3 * w * h) & slim
+    return np.asarray(np.stack([x, y, w, h], 1)[keep], np.int64)
+
+
+def text_boxes(gray: NDArray[np.uint8]) -> NDArray[np.int64]:
+    """Boxes (x, y, w, h) of the character-like blobs with at least two neighbours of
+    similar height on their row (tilted up to ~25°), close enough to be the same word or
+    line."""
+    boxes = _character_like(gray)
+    if len(boxes) < 3:
+        return boxes[:0]
+    x, y, w, h = boxes.T.astype(np.float64)
+    cx, cy = x + w / 2, y + h / 2
+    neighbours = np.zeros(len(boxes), np.int64)
+    for start in range(0, len(boxes), _CHUNK):
+        i = slice(start, start + _CHUNK)
+        across = np.abs(cx[i, None] - cx[None, :])
+        gap = across - (w[i, None] + w[None, :]) / 2
+        ratio = h[i, None] / h[None, :]
+        near = np.abs(cy[i, None] - cy[None, :]) < 0.25 * h[i, None] + 0.5 * across
+        near &= (gap < h[i, None]) & (gap > -0.2 * h[i, None]) & (ratio > 0.75) & (ratio < 1.33)
+        near[np.arange(near.shape[0]), np.arange(start, start + near.shape[0])] = False
+        neighbours[i] = near.sum(1)
+    return boxes[neighbours >= 2]

@@ -1,0 +1,153 @@
+"""Evidence checks on synthetic pictures: good ones pass, each degradation is caught."""
+
+import dataclasses
+import random
+
+import cv2
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from apoyo.synthetic import photos
+from apoyo.synthetic.credential import back, front
+from apoyo.synthetic.people import make_citizens
+from apoyo.synthetic.photo_ops import desk
+from apoyo_identity.vision import evidence
+from apoyo_identity.vision.faces import cascade, windows_at
+from apoyo_identity.vision.phash import REUSE_DISTANCE, hamming, perceptual_hash
+
+Image = NDArray[np.uint8]
+
+
+def decoded(data: bytes) -> Image:
+    return np.asarray(cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR), np.uint8)
+
+
+def jpeg(image: Image, quality: int) -> Image:
+    return decoded(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])[1].tobytes())
+
+
+@pytest.fixture(scope="module")
+def pictures() -> dict[str, Image]:
+    person = make_citizens(1, seed=4242)[0]
+    f, b = front(person), back(person)
+    good_front = decoded(photos.phone_photo(f, 1, seed=1))
+    gray = cv2.cvtColor(good_front, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    cast = gray[..., None] * np.array([0.9, 0.97, 1.02], np.float32)  # white-balance cast
+    return {
+        "front": good_front,
+        "back": decoded(photos.phone_photo(b, 2, seed=2)),
+        "black_and_white": jpeg(np.clip(cast, 0, 255).astype(np.uint8), 80),
+        "photocopy": decoded(photos.photocopy(f, seed=3)),
+        "screen": decoded(photos.screen_photo(f, seed=4)),
+        "blurry": decoded(photos.blurry(b, seed=5)),
+        "too_small": decoded(photos.too_small(b, seed=6)),
+    }
+
+
+def test_grayscale_is_the_absence_of_colour_not_a_grey_desk(pictures: dict[str, Image]) -> None:
+    assert not evidence.looks_grayscale(pictures["front"])
+    assert not evidence.looks_grayscale(pictures["back"])  # mostly neutral, a little tint
+    assert evidence.looks_grayscale(pictures["black_and_white"])  # despite its colour cast
+    assert evidence.looks_grayscale(pictures["photocopy"])
+    gray = np.asarray(cv2.cvtColor(pictures["front"], cv2.COLOR_BGR2GRAY), np.uint8)
+    assert evidence.looks_grayscale(gray)
+
+
+def test_a_photocopy_is_more_than_a_black_and_white_photo(pictures: dict[str, Image]) -> None:
+    assert evidence.looks_photocopy(pictures["photocopy"])
+    assert not evidence.looks_photocopy(pictures["black_and_white"])
+    assert not evidence.looks_photocopy(pictures["front"])
+
+
+def test_a_photo_of_a_screen_shows_its_moire(pictures: dict[str, Image]) -> None:
+    assert evidence.looks_screen(pictures["screen"])
+    assert not evidence.looks_screen(pictures["front"])
+    assert not evidence.looks_screen(pictures["back"])
+
+
+def test_blur(pictures: dict[str, Image]) -> None:
+    assert evidence.is_blurry(pictures["blurry"])
+    assert not evidence.is_blurry(pictures["front"])
+    assert not evidence.is_blurry(pictures["back"])
+
+
+def test_too_small(pictures: dict[str, Image]) -> None:
+    assert evidence.is_too_small(pictures["too_small"])
+    assert evidence.is_too_small(np.asarray(cv2.resize(pictures["front"], (320, 240)), np.uint8))
+    assert not evidence.is_too_small(pictures["front"])
+    assert not evidence.is_too_small(pictures["back"])
+
+
+def test_the_hash_survives_reencoding_resizing_and_brightness(pictures: dict[str, Image]) -> None:
+    image = pictures["front"]
+    original = perceptual_hash(image)
+    assert 0 <= original < 1 << 64
+    copies = [
+        jpeg(image, 40),
+        np.asarray(cv2.resize(image, None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA)),
+        np.asarray(cv2.resize(image, None, fx=1.3, fy=1.3)),
+        np.asarray(cv2.convertScaleAbs(image, alpha=1.15, beta=-20)),
+    ]
+    for copy in copies:
+        assert hamming(original, perceptual_hash(np.asarray(copy, np.uint8))) <= REUSE_DISTANCE
+
+
+def test_the_hash_tells_apart_scans_of_cards_with_the_same_layout() -> None:
+    # Flatbed scans (level 0) of two people's fronts share every printed line of the model.
+    scans = [decoded(photos.phone_photo(front(p), 0, seed=0)) for p in make_citizens(3, seed=8)]
+    hashes = [perceptual_hash(scan) for scan in scans]
+    assert min(hamming(a, b) for i, a in enumerate(hashes) for b in hashes[i + 1 :]) > (
+        REUSE_DISTANCE
+    )
+
+
+def test_hamming() -> None:
+    assert hamming(0, 0) == 0
+    assert hamming(0b1011, 0b0001) == 2
+    assert hamming((1 << 64) - 1, 0) == 64
+
+
+def test_good_support_has_no_flag(pictures: dict[str, Image]) -> None:
+    assert evidence.flags(pictures["front"], pictures["back"], None) == []
+
+
+def test_support_level_flags(pictures: dict[str, Image]) -> None:
+    swapped = evidence.flags(pictures["back"], pictures["front"], None)
+    assert "SIDES_SWAPPED" in swapped and "NO_MRZ" not in swapped  # the MRZ was found
+    twice = evidence.flags(pictures["front"], jpeg(pictures["front"], 60), None)
+    assert {"ONLY_ONE_SIDE", "NO_MRZ"} <= set(twice)
+    one = evidence.flags(
+        pictures["front"], None, None, earlier=[perceptual_hash(pictures["front"])]
+    )
+    assert {"ONLY_ONE_SIDE", "REUSED_IMAGE"} <= set(one) and "NO_MRZ" not in one
+
+
+def test_picture_flags_reach_the_support(pictures: dict[str, Image]) -> None:
+    r, rng = random.Random(1), np.random.default_rng(1)
+    empty_desk = np.asarray(cv2.cvtColor(desk(r, rng, (640, 480)), cv2.COLOR_RGB2BGR), np.uint8)
+    found = evidence.flags(pictures["photocopy"], pictures["blurry"], empty_desk)
+    assert {"GRAYSCALE", "PHOTOCOPY", "BLURRY", "NO_MRZ", "NO_FACE"} <= set(found)
+    assert "TOO_SMALL" not in found  # a blurred picture's text size is not judged
+
+
+def test_no_face_on_a_desk_or_a_wall() -> None:
+    r, rng = random.Random(2), np.random.default_rng(2)
+    assert not evidence.has_face(np.asarray(desk(r, rng, (480, 640)), np.uint8))
+    assert not evidence.has_face(np.full((480, 360, 3), 128, np.uint8))
+
+
+def test_cascade_windows_match_opencv_4() -> None:
+    # OpenCV 4.14's CascadeClassifier.detectMultiScale on this image, at the cascade's own
+    # size only and without grouping, with the cascade cut after 2 and after 4 stages.
+    noise = np.random.default_rng(3).integers(0, 256, (90, 120)).astype(np.uint8)
+    image = (noise // 2 + noise[::-1] // 4 + 64).astype(np.uint8)
+    full = cascade()
+    after_two = windows_at(image, dataclasses.replace(full, stages=full.stages[:2]))
+    after_four = windows_at(image, dataclasses.replace(full, stages=full.stages[:4]))
+    assert len(after_two) == 143
+    assert sorted(map(tuple, after_four.tolist())) == [
+        (0, 34), (2, 22), (10, 42), (12, 42), (16, 28), (18, 44), (20, 22), (30, 2),
+        (34, 4), (36, 28), (36, 44), (38, 42), (40, 0), (40, 42), (42, 0), (42, 40),
+        (42, 42), (50, 14), (58, 20), (58, 22), (58, 24), (64, 0), (66, 18), (68, 10),
+    ]  # fmt: skip
