@@ -4,10 +4,10 @@ SHELL := /bin/bash
 VENV := .venv/bin
 PYTEST := $(VENV)/pytest
 
-.PHONY: help bootstrap demo serve lint typecheck unit component e2e crash test infra-up infra-down infra-status clean
+.PHONY: help bootstrap demo serve lint typecheck unit component e2e crash test bench infra-up infra-down infra-status clean
 
 help:
-	@echo "make demo | test | lint | typecheck | unit | component | e2e | crash | infra-up | infra-down | serve"
+	@echo "make demo | test | lint | typecheck | unit | component | e2e | crash | bench | infra-up | infra-down | serve"
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -48,6 +48,12 @@ crash: bootstrap infra-up
 
 test: bootstrap
 	$(MAKE) --no-print-directory lint typecheck unit component e2e
+
+bench: bootstrap
+	bash benchmarks/setup_anchors.sh
+	$(VENV)/python benchmarks/mrz.py
+	$(VENV)/python benchmarks/barcodes.py
+	$(VENV)/python benchmarks/evidence.py
 
 clean:
 	rm -rf .local demo-out .mypy_cache .ruff_cache
