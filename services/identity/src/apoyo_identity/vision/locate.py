@@ -57,6 +57,8 @@ def _chains(found: Blobs, angle: float) -> list[NDArray[np.int64]]:
         chain = [start]
         while nxt[chain[-1]] >= 0 and len(chain) < 60:
             chain.append(int(nxt[chain[-1]]))
+        if len(chain) < 18:
+            continue
         regular = _regular(np.array(chain), xy)
         if len(regular) >= 18:
             chains.append(regular)
