@@ -82,3 +82,16 @@ def test_no_mrz_swapped_sides_one_side_and_reuse_are_flagged() -> None:
     assert set(flags) == {"SIDES_SWAPPED", "ONLY_ONE_SIDE", "REUSED_IMAGE"}
     none = SupportFindings({"credential_back": ImageFindings()})
     assert "NO_MRZ" in identity_decoded(event, found=none).flags
+
+
+def test_the_front_is_searched_for_an_mrz_only_when_the_back_has_none() -> None:
+    from apoyo.synthetic.credential import back, front
+    from apoyo_identity.analysis import analyse_support
+
+    person = citizen(2)
+    normal = analyse_support({"credential_front": front(person), "credential_back": back(person)})
+    assert normal.images["credential_back"].mrz is not None
+    assert normal.images["credential_front"].mrz is None
+    swapped = analyse_support({"credential_front": back(person), "credential_back": front(person)})
+    assert swapped.images["credential_front"].mrz is not None
+    assert swapped.images["credential_back"].mrz is None

@@ -34,13 +34,13 @@ def decode_image(data: bytes) -> NDArray[np.uint8] | None:
     return None if image is None else np.asarray(image, dtype=np.uint8)
 
 
-def analyse_image(data: bytes, kind: str) -> ImageFindings:
+def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFindings:
     started = time.perf_counter()
     image = decode_image(data)
     if image is None:
         return ImageFindings(flags=("UNREADABLE_IMAGE",), unreadable=True)
     card = kind in CARD_SIDES
-    mrz = read_mrz(image) if card else None
+    mrz = read_mrz(image) if card and look_for_mrz else None
     codes = tuple(Code(b.format, b.kind, b.text) for b in read_barcodes(image)) if card else ()
     return ImageFindings(
         mrz=mrz,
@@ -68,5 +68,14 @@ def _image_flags(image: NDArray[np.uint8], kind: str) -> list[str]:
 
 
 def analyse_support(images: dict[str, bytes]) -> SupportFindings:
-    """Every image of one support; the entry point the worker processes run."""
-    return SupportFindings({kind: analyse_image(data, kind) for kind, data in images.items()})
+    """Every image of one support; the entry point the worker processes run.
+
+    The front is searched for an MRZ only when the back gave none: that is how swapped sides
+    show, and searching a front that has no MRZ costs as much as reading a back.
+    """
+    found: dict[str, ImageFindings] = {}
+    for kind in sorted(images, key=lambda k: k != "credential_back"):
+        back = found.get("credential_back")
+        look = kind != "credential_front" or back is None or back.mrz is None
+        found[kind] = analyse_image(images[kind], kind, look_for_mrz=look)
+    return SupportFindings(found)
