@@ -115,8 +115,13 @@ def _fix(chars: list[str], found: Candidates, positions: list[int], check_at: in
     return True
 
 
-def decode(scores: NDArray[np.float32], lookalikes: frozenset[str] = frozenset()) -> MrzRead | None:
-    """`lookalikes`: sorted symbol pairs ("DO", "EF"…) too alike to trust on a small margin."""
+def decode(
+    scores: NDArray[np.float32],
+    lookalikes: frozenset[str] = frozenset(),
+    lookalike_margin: float = LOOKALIKE_MIN_MARGIN,
+) -> MrzRead | None:
+    """`lookalikes`: sorted symbol pairs ("DO", "EF"…) that must win by `lookalike_margin`
+    where no check digit covers them."""
     found = candidates(scores)
     chars = found.best()
     for positions, check_at in FIELDS.values():
@@ -124,13 +129,15 @@ def decode(scores: NDArray[np.float32], lookalikes: frozenset[str] = frozenset()
             return None
     if not _fix(chars, found, COMPOSITE[0], COMPOSITE[1]):
         return None
-    if not _certain(found, chars, lookalikes):
+    if not _certain(found, chars, lookalikes, lookalike_margin):
         return None
     text = "".join(chars)
     return parse_td1([text[:30], text[30:60], text[60:]])
 
 
-def _certain(found: Candidates, chars: list[str], lookalikes: frozenset[str]) -> bool:
+def _certain(
+    found: Candidates, chars: list[str], lookalikes: frozenset[str], lookalike_margin: float
+) -> bool:
     """Every cell looks like a symbol, and no check digit had to vouch for a close call;
     between look-alikes (O/D, E/F…) where nothing checks, only a wide margin will do."""
     if min(float(scores[0]) for scores in found.scores) < MIN_SCORE:
@@ -140,7 +147,7 @@ def _certain(found: Candidates, chars: list[str], lookalikes: frozenset[str]) ->
         if chars[position] != first:
             return False
         alike = "".join(sorted(first + second)) in lookalikes
-        needed = LOOKALIKE_MIN_MARGIN if alike else UNCHECKED_MIN_MARGIN
+        needed = lookalike_margin if alike else UNCHECKED_MIN_MARGIN
         if float(found.scores[position][0] - found.scores[position][1]) < needed:
             return False
     return True
