@@ -34,31 +34,20 @@ if [ "$(id -u)" = 0 ]; then
     dir="$(dirname "$dir")"
   done
 fi
-# The synthetic credentials (src/apoyo/synthetic) print their MRZ in OCR-B, Debian's fonts-ocr-b.
-OCRB_FONT=/usr/share/fonts/opentype/ocr-b/OCRB.otf
-ocrb_install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-ocr-b >/dev/null; }
-if [ ! -f "$OCRB_FONT" ]; then
+# System packages the Python packages rely on, from Debian, installed when we are root.
+need_package() {  # PACKAGE WHY: install PACKAGE unless already installed
+  local package=$1 why=$2
+  dpkg -s "$package" >/dev/null 2>&1 && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "bootstrap: installing fonts-ocr-b (OCR-B font for the synthetic credentials' MRZ)"
+    echo "bootstrap: installing $package ($why)"
+    local install=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package")
     # A fresh image may have no package lists yet: update only when the first try fails.
-    ocrb_install || { apt-get update -qq && ocrb_install; } \
-      || echo "bootstrap: WARNING: could not install fonts-ocr-b; synthetic credentials will fail" >&2
+    "${install[@]}" >/dev/null || { apt-get update -qq && "${install[@]}" >/dev/null; } \
+      || echo "bootstrap: WARNING: could not install $package" >&2
   else
-    echo "bootstrap: WARNING: $OCRB_FONT is missing and the synthetic credentials need it:" \
-      "run 'sudo apt-get install fonts-ocr-b' (or point APOYO_OCRB_FONT at an OCR-B font file)" >&2
+    echo "bootstrap: WARNING: $package is missing ($why): run 'sudo apt-get install $package'" >&2
   fi
-fi
-# pyzbar (an identity dependency, measured by benchmarks/barcodes.py) loads Debian's libzbar0.
-zbar_present() { { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libzbar\.so\.0'; }
-zbar_install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libzbar0 >/dev/null; }
-if ! zbar_present; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "bootstrap: installing libzbar0 (the zbar library pyzbar loads)"
-    zbar_install || { apt-get update -qq && zbar_install; } \
-      || echo "bootstrap: WARNING: could not install libzbar0; importing pyzbar will fail" >&2
-  else
-    echo "bootstrap: WARNING: the zbar library is missing and pyzbar needs it:" \
-      "run 'sudo apt-get install libzbar0'" >&2
-  fi
-fi
+}
+need_package fonts-ocr-b "the OCR-B font: MRZ templates and synthetic credentials"
+need_package libzbar0 "the zbar library pyzbar loads, for the barcode benchmark"
 echo "bootstrap: .venv ready ($(.venv/bin/python --version))"
