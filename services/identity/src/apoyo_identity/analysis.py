@@ -45,7 +45,7 @@ def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFin
     return ImageFindings(
         mrz=mrz,
         barcodes=codes,
-        flags=tuple(_image_flags(image, kind)),
+        flags=tuple(_image_flags(image, kind, mrz is not None)),
         phash=phash.perceptual_hash(image),
         width=image.shape[1],
         height=image.shape[0],
@@ -53,18 +53,13 @@ def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFin
     )
 
 
-def _image_flags(image: NDArray[np.uint8], kind: str) -> list[str]:
-    found = []
+def _image_flags(image: NDArray[np.uint8], kind: str, legible: bool) -> list[str]:
+    """`legible`: its MRZ was read, which proves the print large and sharp enough."""
     if kind in CARD_SIDES:
-        if evidence.looks_grayscale(image):
-            found.append("GRAYSCALE")
-        if evidence.is_blurry(image):
-            found.append("BLURRY")
-        if evidence.is_too_small(image):
-            found.append("TOO_SMALL")
+        return evidence.picture_flags(image, legible)
     if kind == "selfie" and not faces.has_face(image):
-        found.append("NO_FACE")
-    return found
+        return ["NO_FACE"]
+    return []
 
 
 def analyse_support(images: dict[str, bytes]) -> SupportFindings:

@@ -114,7 +114,7 @@ def test_good_support_has_no_flag(pictures: dict[str, Image]) -> None:
 
 def test_support_level_flags(pictures: dict[str, Image], monkeypatch: pytest.MonkeyPatch) -> None:
     # The picture checks have their own tests; here only the pairing logic is exercised.
-    monkeypatch.setattr(evidence, "_picture_flags", lambda image, legible: [])
+    monkeypatch.setattr(evidence, "picture_flags", lambda image, legible: [])
     swapped = evidence.flags(pictures["back"], pictures["front"], None)
     assert "SIDES_SWAPPED" in swapped and "NO_MRZ" not in swapped  # the MRZ was found
     twice = evidence.flags(pictures["front"], jpeg(pictures["front"], 60), None)

@@ -168,7 +168,7 @@ def is_too_small(image: Image) -> bool:
     return int(np.sum(boxes[:, 3] >= MIN_TEXT)) < MIN_CHARACTERS
 
 
-def _picture_flags(image: Image, legible: bool) -> list[str]:
+def picture_flags(image: Image, legible: bool) -> list[str]:
     """Flags of one card picture; `legible` when its MRZ was read, which proves the print
     large and sharp enough whatever the text-size estimate says."""
     found = []
@@ -196,7 +196,7 @@ def flags(
     sides = [(side, read_mrz(side)) for side in (front, back) if side is not None]
     found: list[str] = []
     for side, mrz in sides:
-        found += [code for code in _picture_flags(side, mrz is not None) if code not in found]
+        found += [code for code in picture_flags(side, mrz is not None) if code not in found]
     hashes = [perceptual_hash(side) for side, _ in sides]
     if len(hashes) < 2 or hamming(*hashes) <= REUSE_DISTANCE:
         found.append("ONLY_ONE_SIDE")
