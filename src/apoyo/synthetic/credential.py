@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from apoyo.synthetic.card_back import render_back
 from apoyo.synthetic.card_front import render_front
 from apoyo.synthetic.card_style import MODELS, CardSpec, encode, scribble
-from apoyo.synthetic.mrz import mrz_check_digit, mrz_lines
+from apoyo.synthetic.mrz import mrz_lines
 from apoyo.synthetic.people import Citizen
 
 __all__ = [
@@ -21,7 +21,6 @@ __all__ = [
     "back",
     "default_spec",
     "front",
-    "mrz_check_digit",
     "mrz_lines",
     "random_spec",
     "render_back",

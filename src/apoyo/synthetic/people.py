@@ -4,6 +4,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from apoyo_identity.rules.curp import check_digit as curp_check_digit
+
 PATERNOS = (
     "GARCIA",
     "LOPEZ",
@@ -55,7 +57,6 @@ NOMBRES = (
     ("EFRAIN", "H"),
 )
 _VOWELS = "AEIOU"
-_CURP_VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ")}
 
 
 def _plain(word: str) -> str:
@@ -67,11 +68,6 @@ def _first_internal(word: str, consonant: bool) -> str:
         if (letter not in _VOWELS) == consonant:
             return letter
     return "X"
-
-
-def curp_check_digit(first17: str) -> str:
-    total = sum(_CURP_VALUES[c] * (18 - i) for i, c in enumerate(first17))
-    return str((10 - total % 10) % 10)
 
 
 @dataclass(frozen=True)

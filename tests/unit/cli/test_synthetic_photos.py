@@ -5,8 +5,8 @@ import pytest
 from PIL import Image
 
 from apoyo.synthetic import card_style, credential, photos
-from apoyo.synthetic.mrz import mrz_check_digit
 from apoyo.synthetic.people import make_citizens
+from apoyo_identity.rules.mrz import check_digit as mrz_check_digit
 
 PERSON = make_citizens(1, seed=8)[0]
 
