@@ -3,15 +3,13 @@
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import asyncpg
 import pytest
 
 from apoyo_common.db import create_pool
 from apoyo_common.embedded_postgres import EmbeddedPostgres
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.paths import ROOT
 
 
 @pytest.fixture(scope="session")

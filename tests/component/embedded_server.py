@@ -4,9 +4,7 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -14,14 +12,8 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[2]
-APOYO = str(Path(sys.executable).with_name("apoyo"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from apoyo.demo import free_port
+from tests.paths import APOYO, ROOT
 
 
 @dataclass

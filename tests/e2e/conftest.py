@@ -8,8 +8,9 @@ import pytest
 
 from apoyo.synthetic.people import make_citizens
 from apoyo.synthetic.roll import demo_process
-from tests.e2e.harness import ROOT, SERVICES, Deployment, deployment
+from tests.e2e.harness import SERVICES, Deployment, deployment
 from tests.factories import NOW
+from tests.paths import ROOT
 
 PROCESS = demo_process(NOW.date())
 

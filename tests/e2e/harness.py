@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -19,10 +18,9 @@ import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from tests.component.embedded_server import free_port
+from apoyo.demo import free_port
+from tests.paths import APOYO
 
-ROOT = Path(__file__).resolve().parents[2]
-APOYO = str(Path(sys.executable).with_name("apoyo"))
 SERVICES = ("capture", "identity", "verification", "notification", "export")
 TABLES = {
     "capture": "capture.supports",

@@ -6,8 +6,9 @@ import subprocess
 import pytest
 
 from tests.e2e.conftest import aux_token, client, people
-from tests.e2e.harness import ROOT, Deployment
+from tests.e2e.harness import Deployment
 from tests.e2e.posting import post_many
+from tests.paths import ROOT
 
 pytestmark = pytest.mark.e2e
 SUPPORTS = 20

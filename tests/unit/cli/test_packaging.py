@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.paths import ROOT
+
 IMAGE_LIBS = ("opencv", "zxing", "numpy", "pillow")
 SERVICES = ("capture", "identity", "verification", "notification", "export")
 
