@@ -220,11 +220,6 @@ do_status() {
   return 1
 }
 
-case ${1:-} in
-  install) do_install ;;
-  start) do_start ;;
-  stop) do_stop ;;
-  status) do_status ;;
-  version) echo "$KAFKA_VERSION" ;;
-  *) usage_exit ;;
-esac
+print_version() { echo "$KAFKA_VERSION"; }
+
+dispatch "${1:-}" version print_version

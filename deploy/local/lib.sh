@@ -85,7 +85,7 @@ start_detached() {
 
 # stop_pidfile NAME PIDFILE PATTERN [TIMEOUT]: SIGTERM, wait, then SIGKILL.
 stop_pidfile() {
-  local name=$1 pidfile=$2 pat=$3 timeout=${4:-30} pid i
+  local name=$1 pidfile=$2 pat=$3 timeout=${4:-30} pid
   if ! pid=$(pidfile_alive "$pidfile" "$pat"); then
     rm -f "$pidfile"
     log "$name is not running"
@@ -93,17 +93,11 @@ stop_pidfile() {
   fi
   log "stopping $name (pid $pid, SIGTERM, up to ${timeout}s)"
   kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < timeout * 5; i++)); do
-    pid_alive "$pid" || break
-    sleep 0.2
-  done
+  wait_gone "$pid" "$timeout"
   if pid_alive "$pid"; then
     log "$name did not stop within ${timeout}s, sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-      pid_alive "$pid" || break
-      sleep 0.2
-    done
+    wait_gone "$pid" 10
   fi
   pid_alive "$pid" && die "could not stop $name (pid $pid)"
   rm -f "$pidfile"
@@ -116,6 +110,36 @@ show_log_tail() {
   printf -- '----- last lines of %s -----\n' "$1" >&2
   tail -n "${2:-30}" "$1" >&2 || true
   printf -- '-----\n' >&2
+}
+
+# wait_gone PID SECONDS: wait until the process is gone, or the seconds have passed.
+wait_gone() {
+  local i
+  for ((i = 0; i < $2 * 5; i++)); do
+    pid_alive "$1" || return 0
+    sleep 0.2
+  done
+}
+
+# dispatch ACTION [NAME FUNCTION]...: the verbs every server script offers (install, start,
+# stop, status, each a do_VERB function), then any extra NAME run by its FUNCTION.
+dispatch() {
+  local action=${1:-}
+  shift || true
+  case $action in
+    install | start | stop | status)
+      "do_$action"
+      return
+      ;;
+  esac
+  while (($# >= 2)); do
+    if [[ $action == "$1" ]]; then
+      "$2"
+      return
+    fi
+    shift 2
+  done
+  usage_exit
 }
 
 usage_exit() {

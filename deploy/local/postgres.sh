@@ -202,7 +202,7 @@ do_stop() {
     return 0
   fi
   resolve_root
-  local pid i
+  local pid
   if ! pid=$(server_pid); then
     log "postgres is not running"
     return 0
@@ -215,10 +215,7 @@ do_stop() {
   if pid_alive "$pid"; then
     log "sending SIGKILL to $pid"
     kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-      pid_alive "$pid" || break
-      sleep 0.2
-    done
+    wait_gone "$pid" 10
   fi
   pid_alive "$pid" && die "could not stop postgres (pid $pid)"
   log "postgres stopped"
@@ -248,11 +245,4 @@ do_status() {
   return 1
 }
 
-case ${1:-} in
-  install) do_install ;;
-  start) do_start ;;
-  stop) do_stop ;;
-  status) do_status ;;
-  url) url ;;
-  *) usage_exit ;;
-esac
+dispatch "${1:-}" url url

@@ -133,10 +133,4 @@ do_status() {
   return 1
 }
 
-case ${1:-} in
-  install) do_install ;;
-  start) do_start ;;
-  stop) do_stop ;;
-  status) do_status ;;
-  *) usage_exit ;;
-esac
+dispatch "${1:-}"
