@@ -32,7 +32,9 @@ from apoyo.synthetic import photos
 from apoyo.synthetic.credential import back, front
 from apoyo.synthetic.people import make_citizens
 from apoyo.synthetic.photo_ops import desk
-from apoyo_identity.vision import evidence
+from apoyo_identity.analysis import analyse_support
+from apoyo_identity.domain import support_flags
+from apoyo_identity.vision import evidence, faces
 from apoyo_identity.vision.phash import REUSE_DISTANCE, hamming, perceptual_hash
 
 Image = NDArray[np.uint8]
@@ -100,8 +102,14 @@ def image_table(sets: dict[str, list[Image]]) -> None:
         print(f"| {name} | {len(images)} | " + " | ".join(cells) + " |")
 
 
+def service_flags(front_side: Image, back_side: Image | None) -> tuple[str, ...]:
+    sent = {"credential_front": front_side, "credential_back": back_side}
+    images = {k: cv2.imencode(".png", v)[1].tobytes() for k, v in sent.items() if v is not None}
+    return support_flags(analyse_support(images), reused=False)
+
+
 def support_table(count: int, seed: int) -> None:
-    """Every flag through `evidence.flags` on whole supports (front, back)."""
+    """Every flag on whole supports (front, back), raised as the identity service does."""
     rows: dict[str, list[list[str]]] = {}
     for i, f, b in cards(count, seed):
         level = i % 3
@@ -119,7 +127,7 @@ def support_table(count: int, seed: int) -> None:
             "back missing": (front_photo, None),
         }
         for name, (one, other) in cases.items():
-            rows.setdefault(name, []).append(evidence.flags(one, other, None))
+            rows.setdefault(name, []).append(list(service_flags(one, other)))
     codes = ("NO_MRZ", "SIDES_SWAPPED", "ONLY_ONE_SIDE")
     print("| support | n | " + " | ".join(codes) + " | any flag | other flags |")
     print("|---|---|" + "---|" * (len(codes) + 2))
@@ -186,7 +194,7 @@ def face_table(count: int, seed: int) -> None:
     print("| selfie without a real face | n | NO_FACE |")
     print("|---|---|---|")
     for name, images in sets.items():
-        caught = sum(not evidence.has_face(i) for i in images)
+        caught = sum(not faces.has_face(i) for i in images)
         print(f"| {name} | {len(images)} | {rate(caught, len(images))} |")
 
 

@@ -78,12 +78,5 @@ def identity_decoded(
 ) -> IdentityDecoded:
     """identity.decoded for an event whose images were stored as captured and read nothing."""
     images = images if images is not None else {ref.kind: JPEG for ref in event.evidence}
-    return decode(
-        event,
-        images,
-        found or SupportFindings(),
-        same_sides=False,
-        reused=False,
-        secret=secret,
-        now=now,
-    )
+    found = found if found is not None else SupportFindings()
+    return decode(event, images, found, reused=False, secret=secret, now=now)

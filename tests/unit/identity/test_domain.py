@@ -72,14 +72,19 @@ def test_no_mrz_swapped_sides_one_side_and_reuse_are_flagged() -> None:
     event = captured()
     swapped = SupportFindings(
         {
-            "credential_front": ImageFindings(mrz=read_of("0" * 13)),
-            "credential_back": ImageFindings(),
+            "credential_front": ImageFindings(mrz=read_of("0" * 13), phash=0xF0F0),
+            "credential_back": ImageFindings(phash=0xF0F1),  # the same picture, re-encoded
         }
     )
-    flags = decode(
-        event, images(), swapped, same_sides=True, reused=True, secret=b"k", now=NOW
-    ).flags
+    flags = decode(event, images(), swapped, reused=True, secret=b"k", now=NOW).flags
     assert set(flags) == {"SIDES_SWAPPED", "ONLY_ONE_SIDE", "REUSED_IMAGE"}
+    two_pictures = SupportFindings(
+        {
+            "credential_front": ImageFindings(phash=0),
+            "credential_back": ImageFindings(phash=(1 << 64) - 1),
+        }
+    )
+    assert "ONLY_ONE_SIDE" not in identity_decoded(event, found=two_pictures).flags
     none = SupportFindings({"credential_back": ImageFindings()})
     assert "NO_MRZ" in identity_decoded(event, found=none).flags
 

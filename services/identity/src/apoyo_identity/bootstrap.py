@@ -12,7 +12,6 @@ from apoyo_identity.domain import BACK, FRONT, decode
 from apoyo_identity.findings import SupportFindings
 from apoyo_identity.pool import Analyser, PoolAnalyser
 from apoyo_identity.ports import PictureIndex
-from apoyo_identity.vision.phash import REUSE_DISTANCE, hamming
 
 SERVICE = "identity"
 PICTURES = (FRONT, BACK, EvidenceKind.SELFIE.value)
@@ -37,14 +36,6 @@ def picture_hashes(found: SupportFindings) -> dict[str, int]:
     return {k: f.phash for k, f in found.images.items() if k in PICTURES and f.phash is not None}
 
 
-def same_sides(hashes: dict[str, int]) -> bool:
-    return (
-        FRONT in hashes
-        and BACK in hashes
-        and hamming(hashes[FRONT], hashes[BACK]) <= REUSE_DISTANCE
-    )
-
-
 def identity_work(
     infra: Infrastructure, analyser: Analyser, pictures: PictureIndex
 ) -> Callable[[SupportCaptured], Awaitable[IdentityDecoded]]:
@@ -60,7 +51,6 @@ def identity_work(
             captured,
             images,
             found,
-            same_sides=same_sides(hashes),
             reused=reused,
             secret=secret,
             now=infra.clock(),

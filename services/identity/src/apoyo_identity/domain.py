@@ -11,6 +11,7 @@ from apoyo_common.topics import citizen_identity, citizen_key
 from apoyo_identity.crosscheck import cross_checks
 from apoyo_identity.findings import Code, SupportFindings
 from apoyo_identity.rules.mrz import MrzRead
+from apoyo_identity.vision.phash import is_reuse
 
 EVIDENCE_ALTERED = "EVIDENCE_HASH_MISMATCH"
 FRONT, BACK = EvidenceKind.CREDENTIAL_FRONT.value, EvidenceKind.CREDENTIAL_BACK.value
@@ -47,26 +48,28 @@ def card_mrz(found: SupportFindings) -> tuple[MrzRead | None, bool]:
     return None, False
 
 
+def one_side_only(found: SupportFindings) -> bool:
+    """One side of the card is missing, or both sides are the same picture sent twice."""
+    front, back = found.get(FRONT), found.get(BACK)
+    if front is None or back is None:
+        return (front is None) != (back is None)
+    return front.phash is not None and back.phash is not None and is_reuse(front.phash, back.phash)
+
+
 def support_flags(
-    found: SupportFindings,
-    facts: list[EvidenceFacts],
-    swapped: bool,
-    same_sides: bool,
-    reused: bool,
+    found: SupportFindings, *, reused: bool, altered: bool = False
 ) -> tuple[str, ...]:
+    """Every flag of a support: each picture's own, and those of the pictures together."""
     flags = {flag for image in found.images.values() for flag in image.flags}
-    if not all(f.matches_capture for f in facts):
-        flags.add(EVIDENCE_ALTERED)
-    mrz, _ = card_mrz(found)
-    if found.get(BACK) is not None and mrz is None:
-        flags.add("NO_MRZ")
-    if swapped:
-        flags.add("SIDES_SWAPPED")
-    if same_sides:
-        flags.add("ONLY_ONE_SIDE")
-    if reused:
-        flags.add("REUSED_IMAGE")
-    return tuple(sorted(flags))
+    mrz, swapped = card_mrz(found)
+    conditions = {
+        EVIDENCE_ALTERED: altered,
+        "NO_MRZ": found.get(BACK) is not None and mrz is None,
+        "SIDES_SWAPPED": swapped,
+        "ONLY_ONE_SIDE": one_side_only(found),
+        "REUSED_IMAGE": reused,
+    }
+    return tuple(sorted(flags | {flag for flag, raised in conditions.items() if raised}))
 
 
 def mrz_fields(read: MrzRead) -> MrzFields:
@@ -95,13 +98,12 @@ def decode(
     images: Mapping[EvidenceKind, bytes],
     found: SupportFindings,
     *,
-    same_sides: bool,
     reused: bool,
     secret: bytes,
     now: datetime,
 ) -> IdentityDecoded:
     facts = measure(captured, images, found)
-    mrz, swapped = card_mrz(found)
+    mrz, _ = card_mrz(found)
     identity = citizen_identity(
         support_id=captured.support_id,
         ocr=mrz.ocr if mrz else captured.form.ocr,
@@ -113,7 +115,9 @@ def decode(
         citizen_key=citizen_key(secret, captured.process_id, identity),
         form=captured.form,
         evidence=tuple(facts),
-        flags=support_flags(found, facts, swapped, same_sides, reused),
+        flags=support_flags(
+            found, reused=reused, altered=not all(f.matches_capture for f in facts)
+        ),
         mrz=None if mrz is None else mrz_fields(mrz),
         barcodes=tuple(barcode(c) for c in codes),
         checks=cross_checks(captured.form, mrz),

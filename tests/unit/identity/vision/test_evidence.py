@@ -12,6 +12,9 @@ from apoyo.synthetic import photos
 from apoyo.synthetic.credential import back, front
 from apoyo.synthetic.people import make_citizens
 from apoyo.synthetic.photo_ops import desk
+from apoyo_identity.adapters.memory import InMemoryPictureIndex
+from apoyo_identity.analysis import analyse_support
+from apoyo_identity.domain import support_flags
 from apoyo_identity.vision import evidence
 from apoyo_identity.vision.faces import cascade, windows_at
 from apoyo_identity.vision.phash import REUSE_DISTANCE, hamming, perceptual_hash
@@ -108,27 +111,47 @@ def test_hamming() -> None:
     assert hamming((1 << 64) - 1, 0) == 64
 
 
+def support(front: Image, back: Image | None, selfie: Image | None = None) -> tuple[str, ...]:
+    """A support's flags the way the identity service raises them."""
+    sent = {"credential_front": front, "credential_back": back, "selfie": selfie}
+    images = {kind: png(image) for kind, image in sent.items() if image is not None}
+    return support_flags(analyse_support(images), reused=False)
+
+
+def png(image: Image) -> bytes:
+    return cv2.imencode(".png", image)[1].tobytes()
+
+
 def test_good_support_has_no_flag(pictures: dict[str, Image]) -> None:
-    assert evidence.flags(pictures["front"], pictures["back"], None) == []
+    assert support(pictures["front"], pictures["back"]) == ()
 
 
 def test_support_level_flags(pictures: dict[str, Image], monkeypatch: pytest.MonkeyPatch) -> None:
     # The picture checks have their own tests; here only the pairing logic is exercised.
     monkeypatch.setattr(evidence, "picture_flags", lambda image, legible: [])
-    swapped = evidence.flags(pictures["back"], pictures["front"], None)
+    swapped = support(pictures["back"], pictures["front"])
     assert "SIDES_SWAPPED" in swapped and "NO_MRZ" not in swapped  # the MRZ was found
-    twice = evidence.flags(pictures["front"], jpeg(pictures["front"], 60), None)
+    twice = support(pictures["front"], jpeg(pictures["front"], 60))
     assert {"ONLY_ONE_SIDE", "NO_MRZ"} <= set(twice)
-    one = evidence.flags(
-        pictures["front"], None, None, earlier=[perceptual_hash(pictures["front"])]
-    )
-    assert {"ONLY_ONE_SIDE", "REUSED_IMAGE"} <= set(one) and "NO_MRZ" not in one
+    one = support(pictures["front"], None)
+    assert "ONLY_ONE_SIDE" in one and "NO_MRZ" not in one
+
+
+async def test_a_picture_sent_again_for_another_support_is_found() -> None:
+    index = InMemoryPictureIndex()
+    person = make_citizens(1, seed=77)[0]
+    original = decoded(photos.phone_photo(front(person), 1, seed=5))
+    await index.record("p", "s-1", {"credential_front": perceptual_hash(original)})
+    resent = {"credential_back": perceptual_hash(jpeg(original, 50))}
+    assert await index.reused("p", "s-2", resent)
+    assert not await index.reused("p", "s-1", resent)  # its own picture is no reuse
+    assert not await index.reused("other-process", "s-2", resent)
 
 
 def test_picture_flags_reach_the_support(pictures: dict[str, Image]) -> None:
     r, rng = random.Random(1), np.random.default_rng(1)
     empty_desk = np.asarray(cv2.cvtColor(desk(r, rng, (400, 300)), cv2.COLOR_RGB2BGR), np.uint8)
-    found = evidence.flags(pictures["photocopy"], pictures["blurry"], empty_desk)
+    found = support(pictures["photocopy"], pictures["blurry"], empty_desk)
     assert {"GRAYSCALE", "PHOTOCOPY", "BLURRY", "NO_MRZ", "NO_FACE"} <= set(found)  # no one there
     assert "TOO_SMALL" not in found  # a blurred picture's text size is not judged
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from apoyo_identity.vision.phash import REUSE_DISTANCE, hamming
+from apoyo_identity.vision.phash import is_reuse
 
 
 @dataclass
@@ -15,7 +15,7 @@ class InMemoryPictureIndex:
 
     async def reused(self, process_id: str, support_id: str, hashes: dict[str, int]) -> bool:
         return any(
-            p == process_id and s != support_id and hamming(value, other) <= REUSE_DISTANCE
+            p == process_id and s != support_id and is_reuse(value, other)
             for (p, s, _), other in self.rows.items()
             for value in hashes.values()
         )

@@ -1,33 +1,16 @@
-"""Evidence checks on the pictures of a support: each a pure function of a decoded image
-(uint8, BGR or gray), combined by `flags` into the codes of `identity.decoded`.
+"""Evidence checks on one picture of a support: each a pure function of a decoded image
+(uint8, BGR or gray); `picture_flags` gives a card picture's flag codes, and the identity
+domain (`support_flags`) adds those of the pictures together.
 
 Thresholds were set on labelled synthetic pictures (`benchmarks/evidence.py`); what each
 check measures, its rates and its limits are in docs/evidence-checks.md.
 """
 
-from collections.abc import Collection
-
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from apoyo_identity.vision.faces import has_face
-from apoyo_identity.vision.mrz_reader import read_mrz
-from apoyo_identity.vision.phash import REUSE_DISTANCE, hamming, perceptual_hash
 from apoyo_identity.vision.text_rows import text_boxes
-
-__all__ = [
-    "REUSE_DISTANCE",
-    "flags",
-    "hamming",
-    "has_face",
-    "is_blurry",
-    "is_too_small",
-    "looks_grayscale",
-    "looks_photocopy",
-    "looks_screen",
-    "perceptual_hash",
-]
 
 Image = NDArray[np.uint8]
 
@@ -194,31 +177,4 @@ def picture_flags(image: Image, legible: bool) -> list[str]:
         found.append("BLURRY")  # and its text size cannot be judged
     elif not legible and _small(image, boxes):
         found.append("TOO_SMALL")
-    return found
-
-
-def flags(
-    front: Image | None,
-    back: Image | None,
-    selfie: Image | None,
-    earlier: Collection[int] = (),
-) -> list[str]:
-    """Flag codes for one support's pictures (None: not sent). `earlier` holds the
-    perceptual hashes of the process's earlier supports (REUSED_IMAGE on a match)."""
-    sides = [(side, read_mrz(side)) for side in (front, back) if side is not None]
-    found: list[str] = []
-    for side, mrz in sides:
-        found += [code for code in picture_flags(side, mrz is not None) if code not in found]
-    hashes = [perceptual_hash(side) for side, _ in sides]
-    if len(hashes) < 2 or hamming(*hashes) <= REUSE_DISTANCE:
-        found.append("ONLY_ONE_SIDE")
-    if any(hamming(h, old) <= REUSE_DISTANCE for h in hashes for old in earlier):
-        found.append("REUSED_IMAGE")
-    front_mrz = sides[0][1] if front is not None else None
-    if front_mrz is not None:
-        found.append("SIDES_SWAPPED")  # the MRZ is printed on the back only
-    elif back is not None and sides[-1][1] is None:
-        found.append("NO_MRZ")
-    if selfie is not None and not has_face(selfie):
-        found.append("NO_FACE")
     return found

@@ -4,7 +4,8 @@ The 2018 "simulated credentials" were mostly one photo reused across supports. T
 survive what happens to a reused file (JPEG re-encoding, resizing, a brightness or gamma
 change) yet tell apart two scans of *different* cards of the same model, which share every
 printed line of the layout. The classic pHash (signs of the 8 × 8 lowest DCT frequencies)
-cannot: on flatbed scans of two people's fronts it differs in only 2-4 bits. So the bits
+cannot: on flatbed scans of two people's fronts it differed in only 2-4 bits when tried
+while choosing the hash (not rerun by the benchmark). So the bits
 here are the signs of a mid-frequency 8 × 8 block of the DCT of a 128 × 128 thumbnail
 (structures of roughly 1/30 to 1/40 of the picture: words, the portrait's features), where
 the layout no longer dominates what the person's own data draws, and which JPEG and resizing
