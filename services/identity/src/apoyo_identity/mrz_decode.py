@@ -13,7 +13,7 @@ from itertools import combinations, product
 import numpy as np
 from numpy.typing import NDArray
 
-from apoyo_identity.rules.mrz import CHARSET, MrzRead, check_digit, composite_source, parse_td1
+from apoyo_identity.rules.mrz import CHARSET, MrzRead, check_digit, parse_td1
 
 DIGITS, LETTERS, FILL = "0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "<"
 MAX_CHANGES = 2
@@ -23,7 +23,6 @@ MIN_SCORE = 0.45  # below this a cell does not look like any symbol: not an MRZ,
 MAX_COST = 0.15  # a correction may only swap in a runner-up this close to the first choice
 AMBIGUOUS = 0.05  # two corrections this close in cost: the check digit cannot choose
 UNCHECKED = (7, *range(60, 90))
-LOOKALIKE_MIN_MARGIN = 0.25
 
 
 def _layout() -> list[str]:
@@ -117,8 +116,8 @@ def _fix(chars: list[str], found: Candidates, positions: list[int], check_at: in
 
 def decode(
     scores: NDArray[np.float32],
-    lookalikes: frozenset[str] = frozenset(),
-    lookalike_margin: float = LOOKALIKE_MIN_MARGIN,
+    lookalikes: frozenset[str],
+    lookalike_margin: float,
 ) -> MrzRead | None:
     """`lookalikes`: sorted symbol pairs ("DO", "EF"…) that must win by `lookalike_margin`
     where no check digit covers them."""
@@ -151,7 +150,3 @@ def _certain(
         if float(found.scores[position][0] - found.scores[position][1]) < needed:
             return False
     return True
-
-
-def composite_matches(text: str) -> bool:
-    return check_digit(composite_source(text[:30], text[30:60])) == text[59]

@@ -1,4 +1,4 @@
-"""Image analysis off the event loop: a process pool in production, inline in unit tests."""
+"""Image analysis off the event loop, in a pool of worker processes."""
 
 import asyncio
 import multiprocessing
@@ -35,10 +35,3 @@ class PoolAnalyser:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-class InlineAnalyser:
-    """Runs in a thread of this process: for tests and one-off commands."""
-
-    async def analyse(self, images: dict[str, bytes]) -> SupportFindings:
-        return await asyncio.to_thread(analyse_support, images)

@@ -94,11 +94,11 @@ def _layout_problems(line1: str, line2: str) -> list[str]:
     return problems
 
 
-def _date(yymmdd: str, *, birth: bool, today: date | None = None) -> date | None:
+def _date(yymmdd: str, *, birth: bool) -> date | None:
     if not _digits(yymmdd):
         return None
     yy, mm, dd = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:])
-    pivot = (today or date.today()).year % 100
+    pivot = date.today().year % 100
     century = 1900 if birth and yy > pivot else 2000
     try:
         return date(century + yy, mm, dd)

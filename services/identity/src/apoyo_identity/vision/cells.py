@@ -73,11 +73,6 @@ def match(cells: NDArray[np.float32]) -> Matches:
     )
 
 
-def scores(cells: NDArray[np.float32]) -> NDArray[np.float32]:
-    """(90, 37) best normalised correlation of each cell with each symbol."""
-    return match(cells).scores
-
-
 def rectify(
     gray: NDArray[np.uint8], matrix: NDArray[np.float64], row_step: float
 ) -> NDArray[np.uint8]:
