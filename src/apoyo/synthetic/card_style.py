@@ -6,16 +6,15 @@ so readers see the proportions of a flatbed scan of a real card.
 """
 
 import io
-import os
 import random
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from apoyo.synthetic.people import Citizen
+from apoyo_identity.vision.glyphs import font_path  # the font the reader matches against
 
 WIDTH, HEIGHT = 1012, 638
 PX_PER_MM = WIDTH / 85.60
@@ -23,11 +22,6 @@ MODELS = ("E", "F", "G", "H")
 INK = (20, 20, 24)
 LABEL = (128, 24, 84)  # INE labels are printed in a magenta tone
 
-_OCRB_PACKAGE = "fonts-ocr-b"
-_OCRB_CANDIDATES = (
-    "/usr/share/fonts/opentype/ocr-b/OCRB.otf",  # Debian/Ubuntu package fonts-ocr-b
-    "/usr/local/share/fonts/OCRB.otf",
-)
 # Background tints (left, right) and the two guilloche line colours of each model.
 _PALETTES = {
     "E": ((236, 226, 214), (222, 214, 232), (196, 150, 170), (150, 176, 200)),
@@ -35,10 +29,6 @@ _PALETTES = {
     "G": ((240, 224, 232), (222, 228, 240), (206, 140, 180), (140, 170, 214)),
     "H": ((244, 230, 228), (226, 222, 242), (214, 150, 168), (160, 150, 214)),
 }
-
-
-class FontMissingError(RuntimeError):
-    """The OCR-B font is not installed; the MRZ cannot be drawn faithfully without it."""
 
 
 @dataclass(frozen=True)
@@ -62,23 +52,12 @@ def card_rng(person: Citizen, spec: CardSpec, salt: str) -> random.Random:
     return random.Random(f"{person.cic}-{spec.model}-{spec.issue_year}-{salt}")  # noqa: S311
 
 
-def ocrb_path() -> Path:
-    override = os.environ.get("APOYO_OCRB_FONT")
-    for candidate in ((override,) if override else ()) + _OCRB_CANDIDATES:
-        if Path(candidate).is_file():
-            return Path(candidate)
-    raise FontMissingError(
-        f"OCR-B font not found in {_OCRB_CANDIDATES}: install the Debian package "
-        f"{_OCRB_PACKAGE} (scripts/bootstrap.sh does as root) or set APOYO_OCRB_FONT"
-    )
-
-
 @cache
 def ocrb_font() -> ImageFont.FreeTypeFont:
-    font = ImageFont.truetype(str(ocrb_path()), 100)
+    font = ImageFont.truetype(str(font_path()), 100)
     # Size the font so its advance is exactly the ICAO pitch of 2.54 mm.
     size = 100 * 2.54 * PX_PER_MM / font.getlength("<")
-    return ImageFont.truetype(str(ocrb_path()), size)
+    return ImageFont.truetype(str(font_path()), size)
 
 
 @cache

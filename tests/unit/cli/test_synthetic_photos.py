@@ -7,6 +7,7 @@ from PIL import Image
 from apoyo.synthetic import card_style, credential, photos
 from apoyo.synthetic.people import make_citizens
 from apoyo_identity.rules.mrz import check_digit as mrz_check_digit
+from apoyo_identity.vision import glyphs
 
 PERSON = make_citizens(1, seed=8)[0]
 
@@ -89,6 +90,6 @@ def test_front_back_and_signature_keep_their_formats() -> None:
 
 def test_a_missing_ocr_b_font_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("APOYO_OCRB_FONT", raising=False)
-    monkeypatch.setattr(card_style, "_OCRB_CANDIDATES", ())
-    with pytest.raises(card_style.FontMissingError, match="fonts-ocr-b"):
-        card_style.ocrb_path()
+    monkeypatch.setattr(glyphs, "FONT_PATHS", ())
+    with pytest.raises(glyphs.FontMissingError, match="fonts-ocr-b"):
+        glyphs.font_path()

@@ -5,6 +5,7 @@ symbol's ink, with the glyph where the font puts it. A cell cut from a photo wit
 box relative to the character pitch then compares pixel for pixel, `<` included.
 """
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,18 +16,28 @@ from PIL import Image, ImageDraw, ImageFont
 from apoyo_identity.rules.mrz import CHARSET
 
 FONT_PATHS = (
-    Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf"),
+    Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf"),  # Debian's package fonts-ocr-b
     Path("/usr/share/fonts/truetype/ocr-b/OCRB.ttf"),
+    Path("/usr/local/share/fonts/OCRB.otf"),
 )
 PITCH = 16  # template width: one character pitch, in canonical pixels
 _RENDER_SIZE = 200
 
 
+class FontMissingError(FileNotFoundError):
+    """No OCR-B font: the MRZ can be neither read against it nor drawn faithfully."""
+
+
 def font_path() -> Path:
-    for path in FONT_PATHS:
-        if path.exists():
+    """The OCR-B font file: `APOYO_OCRB_FONT` if set, else the usual places."""
+    override = os.environ.get("APOYO_OCRB_FONT")
+    for path in ((Path(override),) if override else ()) + FONT_PATHS:
+        if path.is_file():
             return path
-    raise FileNotFoundError("OCR-B font missing: install Debian's package fonts-ocr-b")
+    raise FontMissingError(
+        f"OCR-B font not found in {[str(p) for p in FONT_PATHS]}: install the Debian package "
+        "fonts-ocr-b (scripts/bootstrap.sh does as root) or set APOYO_OCRB_FONT"
+    )
 
 
 def _render(char: str, font: ImageFont.FreeTypeFont, width: int) -> NDArray[np.uint8]:
