@@ -13,13 +13,14 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from apoyo_identity.findings import Code, ImageFindings, SupportFindings
+from apoyo_common.codes import EvidenceKind
+from apoyo_identity.findings import BACK, FRONT, Code, ImageFindings, SupportFindings
 from apoyo_identity.vision import evidence, faces, phash
 from apoyo_identity.vision.barcodes import read_barcodes
 from apoyo_identity.vision.mrz_reader import read_mrz
 
 MAX_PIXELS = 40_000_000
-CARD_SIDES = ("credential_front", "credential_back")
+CARD_SIDES = (FRONT, BACK)
 
 
 def decode_image(data: bytes) -> NDArray[np.uint8] | None:
@@ -40,13 +41,15 @@ def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFin
     if image is None:
         return ImageFindings(flags=("UNREADABLE_IMAGE",), unreadable=True)
     card = kind in CARD_SIDES
-    mrz = read_mrz(image) if card and look_for_mrz else None
-    codes = tuple(Code(b.format, b.kind, b.text) for b in read_barcodes(image)) if card else ()
+    # One grey copy for the readers and the hash; only the colour checks need the colours.
+    gray = np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    mrz = read_mrz(gray) if card and look_for_mrz else None
+    codes = tuple(Code(b.format, b.kind, b.text) for b in read_barcodes(gray)) if card else ()
     return ImageFindings(
         mrz=mrz,
         barcodes=codes,
         flags=tuple(_image_flags(image, kind, mrz is not None)),
-        phash=phash.perceptual_hash(image),
+        phash=phash.perceptual_hash(gray),
         width=image.shape[1],
         height=image.shape[0],
         ms=(time.perf_counter() - started) * 1000,
@@ -57,7 +60,7 @@ def _image_flags(image: NDArray[np.uint8], kind: str, legible: bool) -> list[str
     """`legible`: its MRZ was read, which proves the print large and sharp enough."""
     if kind in CARD_SIDES:
         return evidence.picture_flags(image, legible)
-    if kind == "selfie" and not faces.has_face(image):
+    if kind == EvidenceKind.SELFIE.value and not faces.has_face(image):
         return ["NO_FACE"]
     return []
 
@@ -69,8 +72,8 @@ def analyse_support(images: dict[str, bytes]) -> SupportFindings:
     show, and searching a front that has no MRZ costs as much as reading a back.
     """
     found: dict[str, ImageFindings] = {}
-    for kind in sorted(images, key=lambda k: k != "credential_back"):
-        back = found.get("credential_back")
-        look = kind != "credential_front" or back is None or back.mrz is None
+    for kind in sorted(images, key=lambda k: k != BACK):
+        back = found.get(BACK)
+        look = kind != FRONT or back is None or back.mrz is None
         found[kind] = analyse_image(images[kind], kind, look_for_mrz=look)
     return SupportFindings(found)

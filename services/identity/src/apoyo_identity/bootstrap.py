@@ -8,8 +8,8 @@ from apoyo_common.runtime import Infrastructure, ServiceUnit, Step, run_step
 from apoyo_common.storage import ObjectStore
 from apoyo_common.topics import IDENTITY_DECODED, SUPPORT_CAPTURED
 from apoyo_identity.adapters.postgres import PgPictureIndex
-from apoyo_identity.domain import BACK, FRONT, decode
-from apoyo_identity.findings import SupportFindings
+from apoyo_identity.domain import decode
+from apoyo_identity.findings import BACK, FRONT, SupportFindings
 from apoyo_identity.pool import Analyser, PoolAnalyser
 from apoyo_identity.ports import PictureIndex
 

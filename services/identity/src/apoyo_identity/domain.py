@@ -9,12 +9,11 @@ from apoyo_common.credential import BarcodeRead, MrzFields
 from apoyo_common.messages import EvidenceFacts, IdentityDecoded, SupportCaptured
 from apoyo_common.topics import citizen_identity, citizen_key
 from apoyo_identity.crosscheck import cross_checks
-from apoyo_identity.findings import Code, SupportFindings
+from apoyo_identity.findings import BACK, FRONT, Code, SupportFindings
 from apoyo_identity.rules.mrz import MrzRead
 from apoyo_identity.vision.phash import is_reuse
 
 EVIDENCE_ALTERED = "EVIDENCE_HASH_MISMATCH"
-FRONT, BACK = EvidenceKind.CREDENTIAL_FRONT.value, EvidenceKind.CREDENTIAL_BACK.value
 
 
 def measure(

@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from apoyo_common.codes import EvidenceKind
 from apoyo_identity.rules.mrz import MrzRead
+
+FRONT, BACK = EvidenceKind.CREDENTIAL_FRONT.value, EvidenceKind.CREDENTIAL_BACK.value
 
 
 @dataclass(frozen=True)
