@@ -33,13 +33,12 @@ def _rotated(found: Blobs, angle: float) -> NDArray[np.float64]:
     return np.asarray(found.centres @ rot.T, dtype=np.float64)
 
 
-def _chains(found: Blobs, angle: float) -> list[NDArray[np.int64]]:
+def _chains(xy: NDArray[np.float64], h: NDArray[np.float64]) -> list[NDArray[np.int64]]:
     """Blobs linked to their mutual nearest neighbour along the text direction, as chains.
 
     Linking only mutual neighbours of similar size keeps clutter between rows from bridging
     them; a gap of up to about two pitches is allowed for a character lost to glare.
     """
-    xy, h = _rotated(found, angle), found.heights
     dx = xy[None, :, 0] - xy[:, None, 0]
     dy = np.abs(xy[None, :, 1] - xy[:, None, 1])
     scale = np.maximum(h[None, :], h[:, None])
@@ -146,7 +145,8 @@ def find_rows(gray: NDArray[np.uint8]) -> tuple[Row, Row, Row] | None:
         return None
     for angle in text_angles(found):
         xy = _rotated(found, angle)
-        candidates = [_row(xy[c], found.heights[c], angle) for c in _chains(found, angle)]
+        chains = _chains(xy, found.heights)
+        candidates = [_row(xy[c], found.heights[c], angle) for c in chains]
         candidates.sort(key=lambda r: r.across)
         best, best_score = None, 0.0
         for triple in combinations(candidates, 3):
