@@ -43,3 +43,21 @@ def test_fields_come_from_the_checked_lines() -> None:
     assert read is not None
     assert read.seccion + read.identificador == read.ocr == item.mrz[0][17:30]
     assert read.cic == item.mrz[0][5:14] and read.sex in "HMX"
+
+
+def test_a_picture_of_thousands_of_blobs_is_refused_before_pairing_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from apoyo_identity.vision import locate
+    from apoyo_identity.vision.components import blobs
+    from apoyo_identity.vision.locate import MAX_BLOBS, find_rows
+
+    def no_pairing(*_: object) -> list[float]:
+        raise AssertionError("blobs were paired")
+
+    monkeypatch.setattr(locate, "text_angles", no_pairing)
+    dots = np.full((1200, 1200), 255, np.uint8)
+    dots[8::20, 8::20] = 0  # 3600 character-sized dark squares once dilated
+    dots = np.asarray(cv2.erode(dots, np.ones((9, 9), np.uint8)), np.uint8)
+    assert len(blobs(dots).heights) > MAX_BLOBS
+    assert find_rows(dots) is None

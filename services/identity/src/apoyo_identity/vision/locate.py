@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from apoyo_identity.vision.components import Blobs, blobs, text_angles
 
 ROW_CHARS = 30
+MAX_BLOBS = 2500
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,9 @@ def _triple_score(rows: tuple[Row, Row, Row]) -> float:
 
 def find_rows(gray: NDArray[np.uint8]) -> tuple[Row, Row, Row] | None:
     found = blobs(gray)
-    if len(found.heights) < 60:
+    # Pairing blobs takes memory that grows with their number squared: a picture of clutter
+    # (or a hostile one) with thousands of blobs has no MRZ worth that much.
+    if not 60 <= len(found.heights) <= MAX_BLOBS:
         return None
     for angle in text_angles(found):
         xy = _rotated(found, angle)
