@@ -3,6 +3,7 @@
 import asyncio
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -20,9 +21,11 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help="apoyo ciudad
 process_app = typer.Typer(no_args_is_help=True, help="Processes")
 token_app = typer.Typer(no_args_is_help=True, help="Bearer tokens")
 identity_app = typer.Typer(no_args_is_help=True, help="Reading credentials")
+roll_app = typer.Typer(no_args_is_help=True, help="Voter-roll cuts")
 app.add_typer(process_app, name="process")
 app.add_typer(token_app, name="token")
 app.add_typer(identity_app, name="identity")
+app.add_typer(roll_app, name="voter-roll")
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="embedded data directory")]
 
@@ -81,6 +84,47 @@ def token_issue(
     """Print a bearer token signed by the deployment's key."""
     token = admin.issue_token(admin.settings_for(data), role, process, aspirant, ttl, subject)
     sys.stdout.write(token + "\n")
+
+
+@roll_app.command("load")
+def voter_roll_load(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV, or CSV.gz")],
+    cut: Annotated[datetime, typer.Option("--cut", formats=["%Y-%m-%d"], help="YYYY-MM-DD")],
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid")] = False,
+    rejects: Annotated[
+        Path | None, typer.Option("--rejects", help="default FILE.rechazos.csv")
+    ] = None,
+    data: DataOpt = None,
+) -> None:
+    """Load a voter-roll cut (interfaces.md §4), replacing that cut atomically."""
+    from apoyo.voter_roll import InvalidRoll, default_rejects, load_file
+
+    settings = admin.settings_for(data)
+    rejects = rejects or default_rejects(file)
+    try:
+        report = asyncio.run(load_file(settings, file, cut.date(), skip_invalid, rejects))
+    except InvalidRoll as invalid:
+        typer.echo(f"{file}: {invalid}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        json.dumps(
+            {"cut": report.cut.isoformat(), "rows": report.loaded, "rejected": report.rejected}
+        )
+    )
+
+
+@roll_app.command("cuts")
+def voter_roll_cuts(data: DataOpt = None) -> None:
+    """The cuts loaded: date, rows and when, one JSON line each."""
+    from apoyo.voter_roll import list_cuts
+
+    for info in asyncio.run(list_cuts(admin.settings_for(data))):
+        line = {
+            "cut": info.cut.isoformat(),
+            "rows": info.rows,
+            "loaded_at": info.loaded_at.isoformat(),
+        }
+        typer.echo(json.dumps(line))
 
 
 @identity_app.command("read")

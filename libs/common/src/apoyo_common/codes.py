@@ -35,3 +35,23 @@ class Role(StrEnum):
     ASPIRANT = "aspirant"
     AUXILIARY = "auxiliary"
     CITIZEN = "citizen"
+
+
+class Situacion(StrEnum):
+    """A citizen's standing in a voter-roll cut (interfaces.md §4)."""
+
+    LN = "LN"  # in the Lista Nominal: may support
+    PADRON = "PADRON"  # registered, not in the LN (e.g. credential never collected)
+    BAJA = "BAJA"  # removed, with a CausaBaja
+
+
+class CausaBaja(StrEnum):
+    """Why a record was removed from the padrón (domain.md, `BAJA` + cause)."""
+
+    DEFUNCION = "DEFUNCION"
+    SUSPENSION_DERECHOS = "SUSPENSION_DERECHOS"
+    PERDIDA_VIGENCIA = "PERDIDA_VIGENCIA"
+    CANCELACION_TRAMITE = "CANCELACION_TRAMITE"
+    DUPLICADO_PADRON = "DUPLICADO_PADRON"
+    DOMICILIO_IRREGULAR = "DOMICILIO_IRREGULAR"
+    USURPACION = "USURPACION"

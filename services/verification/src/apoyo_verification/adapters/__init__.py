@@ -1,0 +1,1 @@
+"""Adapters of the verification service's ports: in memory and PostgreSQL."""

@@ -1,0 +1,135 @@
+"""PostgreSQL voter roll (schema `verification`): one partition of `roll` per cut.
+
+A load runs in one transaction: a staging table is created, filled with COPY, indexed and
+analysed, then swapped in for the cut's old partition. Readers see nothing of it until the
+commit; a failure rolls all of it back, staging table included (docs/voter-roll.md).
+"""
+
+import secrets
+from collections.abc import AsyncIterable, Sequence
+from datetime import date
+from typing import Any
+
+import asyncpg
+
+from apoyo_common.codes import CausaBaja, Situacion
+from apoyo_verification.ports import CardKey, ClaveKey, CutInfo, UnknownCut
+from apoyo_verification.roll.rows import COLUMNS, RollRow
+
+SCHEMA = "verification"
+# Partition indexes must match the parent's (migration 0002) to be attached, not rebuilt.
+_INDEXES = ("(cic, identificador)", "(clave_elector, emision, seccion, identificador)")
+_LONG = 3600.0  # seconds: COPY batches and index builds of a whole state's roll
+_SELECT = "SELECT " + ", ".join(f"r.{c}" for c in COLUMNS) + f" FROM {SCHEMA}.roll r "
+_BY_CARD = (
+    _SELECT + "JOIN unnest($2::text[], $3::text[]) AS k(cic, identificador) "
+    "ON r.cic = k.cic AND r.identificador = k.identificador WHERE r.cut = $1"
+)
+_BY_CLAVE_EMISION_OCR = (
+    _SELECT + "JOIN unnest($2::text[], $3::text[], $4::text[], $5::text[]) "
+    "AS k(clave_elector, emision, seccion, identificador) "
+    "ON r.clave_elector = k.clave_elector AND r.emision = k.emision "
+    "AND r.seccion = k.seccion AND r.identificador = k.identificador WHERE r.cut = $1"
+)
+_BY_CLAVE = _SELECT + "WHERE r.cut = $1 AND r.clave_elector = ANY($2::text[])"
+
+
+def _row(record: asyncpg.Record) -> RollRow:
+    values: list[Any] = list(record.values())
+    values[16] = Situacion(values[16])
+    values[17] = CausaBaja(values[17]) if values[17] else None
+    return RollRow(*values)
+
+
+async def _stage(conn: asyncpg.Connection, table: str, cut: date) -> None:
+    # The CHECK lets ATTACH PARTITION trust the rows instead of scanning them again.
+    literal = f"DATE '{cut.isoformat()}'"
+    await conn.execute(
+        f"CREATE TABLE {SCHEMA}.{table} (LIKE {SCHEMA}.roll_template INCLUDING ALL, "
+        f"CHECK (cut = {literal})); "
+        f"ALTER TABLE {SCHEMA}.{table} ALTER COLUMN cut SET DEFAULT {literal}"
+    )
+
+
+async def _index(conn: asyncpg.Connection, table: str) -> None:
+    for columns in _INDEXES:
+        await conn.execute(f"CREATE INDEX ON {SCHEMA}.{table} {columns}", timeout=_LONG)
+    await conn.execute(f"ANALYZE {SCHEMA}.{table}", timeout=_LONG)
+
+
+async def _swap(conn: asyncpg.Connection, cut: date, table: str, rows: int) -> None:
+    # Loads of any cut swap one at a time; readers of roll_cuts are not blocked by this lock.
+    await conn.execute(f"LOCK TABLE {SCHEMA}.roll_cuts IN EXCLUSIVE MODE", timeout=_LONG)
+    old = await conn.fetchval(f"SELECT partition FROM {SCHEMA}.roll_cuts WHERE cut = $1", cut)
+    if old is not None:
+        # Waits for running lookups of any cut, and holds new ones until the commit.
+        await conn.execute(f"ALTER TABLE {SCHEMA}.roll DETACH PARTITION {SCHEMA}.{old}")
+        await conn.execute(f"DROP TABLE {SCHEMA}.{old}")
+    await conn.execute(
+        f"ALTER TABLE {SCHEMA}.roll ATTACH PARTITION {SCHEMA}.{table} "
+        f"FOR VALUES IN ('{cut.isoformat()}')"
+    )
+    await conn.execute(
+        f"INSERT INTO {SCHEMA}.roll_cuts (cut, partition, rows, loaded_at) "
+        "VALUES ($1, $2, $3, clock_timestamp()) ON CONFLICT (cut) DO UPDATE SET "
+        "partition = EXCLUDED.partition, rows = EXCLUDED.rows, loaded_at = EXCLUDED.loaded_at",
+        cut,
+        table,
+        rows,
+    )
+
+
+class PgVoterRoll:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def load(self, cut: date, batches: AsyncIterable[Sequence[RollRow]]) -> int:
+        table = f"roll_{cut:%Y%m%d}_{secrets.token_hex(4)}"
+        rows = 0
+        async with self.pool.acquire() as conn, conn.transaction():
+            await _stage(conn, table, cut)
+            async for batch in batches:
+                await conn.copy_records_to_table(
+                    table, schema_name=SCHEMA, records=batch, columns=COLUMNS, timeout=_LONG
+                )
+                rows += len(batch)
+            await _index(conn, table)
+            await _swap(conn, cut, table, rows)
+        return rows
+
+    async def _find(self, cut: date, sql: str, *arrays: list[str]) -> list[RollRow]:
+        async with self.pool.acquire() as conn:
+            found = [_row(r) for r in await conn.fetch(sql, cut, *arrays)]
+            if not found and not await self._known(conn, cut):
+                raise UnknownCut(cut)
+        return found
+
+    async def _known(self, conn: asyncpg.Connection, cut: date) -> bool:
+        sql = f"SELECT EXISTS (SELECT 1 FROM {SCHEMA}.roll_cuts WHERE cut = $1)"
+        return bool(await conn.fetchval(sql, cut))
+
+    async def by_card(self, cut: date, keys: Sequence[CardKey]) -> list[RollRow]:
+        unique = list(dict.fromkeys(keys))
+        return await self._find(
+            cut, _BY_CARD, [k.cic for k in unique], [k.identificador for k in unique]
+        )
+
+    async def by_clave_emision_ocr(self, cut: date, keys: Sequence[ClaveKey]) -> list[RollRow]:
+        unique = list(dict.fromkeys(keys))
+        return await self._find(
+            cut,
+            _BY_CLAVE_EMISION_OCR,
+            [k.clave_elector for k in unique],
+            [k.emision for k in unique],
+            [k.ocr[:4] for k in unique],
+            [k.ocr[4:] for k in unique],
+        )
+
+    async def by_clave(self, cut: date, claves: Sequence[str]) -> list[RollRow]:
+        return await self._find(cut, _BY_CLAVE, list(dict.fromkeys(claves)))
+
+    async def cuts(self) -> list[CutInfo]:
+        records = await self.pool.fetch(
+            f"SELECT cut, rows, loaded_at FROM {SCHEMA}.roll_cuts ORDER BY cut"
+        )
+        return [CutInfo(r["cut"], r["rows"], r["loaded_at"]) for r in records]

@@ -1,0 +1,1 @@
+"""The voter roll (lista nominal / padrón) by cut: its rows, its file and its loading."""
