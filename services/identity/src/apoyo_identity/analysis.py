@@ -48,7 +48,7 @@ def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFin
     return ImageFindings(
         mrz=mrz,
         barcodes=codes,
-        flags=tuple(_image_flags(image, kind, mrz is not None)),
+        flags=tuple(_image_flags(image, gray, kind, mrz is not None)),
         phash=phash.perceptual_hash(gray),
         width=image.shape[1],
         height=image.shape[0],
@@ -56,10 +56,12 @@ def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFin
     )
 
 
-def _image_flags(image: NDArray[np.uint8], kind: str, legible: bool) -> list[str]:
+def _image_flags(
+    image: NDArray[np.uint8], gray: NDArray[np.uint8], kind: str, legible: bool
+) -> list[str]:
     """`legible`: its MRZ was read, which proves the print large and sharp enough."""
     if kind in CARD_SIDES:
-        return evidence.picture_flags(image, legible)
+        return evidence.picture_flags(image, legible, gray)
     if kind == EvidenceKind.SELFIE.value and not faces.has_face(image):
         return ["NO_FACE"]
     return []

@@ -6,6 +6,9 @@ Thresholds were set on labelled synthetic pictures (`benchmarks/evidence.py`); w
 check measures, its rates and its limits are in docs/evidence-checks.md.
 """
 
+from dataclasses import dataclass
+from functools import cache
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -21,45 +24,80 @@ VIVID_STEP, VIVID_SHARE = 0.03, 0.008  # or a small card of vivid ink in a grey 
 SPECKS_PER_MP, PAPER_SHARE = 1200.0, 0.3
 # Screen: how much of a tile's spectrum one grating holds, over the card's text area.
 GRATING_SHARE = 0.145
-# Blur: the steepest edges' slope over their contrast (1/px); a sigma-s blur gives ~0.4/s.
+# Blur: the steepest edges' slope over their contrast (1/px) on the working copy.
 SHARPNESS = 0.22
-# Too small: a legible card shows a dozen characters at least this tall at the MRZ reader's
-# working resolution (long side 1400 px).
+# Too small: a legible card shows a dozen characters at least this tall (pixels of the
+# picture as sent).
 MIN_SIDE, MIN_TEXT, MIN_CHARACTERS = 400, 8, 12
-TEXT_SIDE = 1400
+# The working copies: grey reduced by a whole factor to at most WORK_SIDE (a whole factor
+# is a cheap, exact box average), colours to at most COLOUR_SIDE.
+WORK_SIDE, COLOUR_SIDE = 700, 330
+SCREEN_SIDE = 1400
 _TILE = 64
-MAX_TILES = 96
+MAX_TILES = 64
+_MEDIAN_SAMPLE = 4096
+
+
+@dataclass(frozen=True)
+class Views:
+    """The copies of one picture that the checks share, each made once."""
+
+    colour: Image  # BGR (gray if the picture is), long side at most COLOUR_SIDE
+    gray: Image  # full resolution
+    work: Image  # gray reduced by `factor`, long side at most WORK_SIDE
+    factor: int
 
 
 def _gray(image: Image) -> Image:
     return image if image.ndim == 2 else np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
 
 
+def _reduce(image: Image, side: int) -> tuple[Image, int]:
+    factor = -(-max(image.shape[:2]) // side)
+    if factor == 1:
+        return image, 1
+    small = cv2.resize(image, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA)
+    return np.asarray(small, np.uint8), factor
+
+
 def _shrink(image: Image, side: int) -> Image:
-    """Area-averaged down to `side` on the long edge: checks then see the same scale
-    whatever the camera, and run in bounded time."""
+    """Area-averaged down to `side` on the long edge (photocopy check only)."""
     scale = side / max(image.shape[:2])
     if scale >= 1:
         return image
     return np.asarray(cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
 
 
-def looks_grayscale(image: Image) -> bool:
-    """No colour over the card: a black-and-white photo, scan or photocopy.
+def views(image: Image, gray: Image | None = None) -> Views:
+    gray = _gray(image) if gray is None else gray
+    work, factor = _reduce(gray, WORK_SIDE)
+    return Views(_reduce(image, COLOUR_SIDE)[0], gray, work, factor)
 
-    Chromaticity (r, g, b over their sum) rather than Lab chroma: a white-balance cast
+
+def looks_grayscale(image: Image) -> bool:
+    """No colour over the card: a black-and-white photo, scan or photocopy."""
+    return _grayscale(_reduce(image, COLOUR_SIDE)[0])
+
+
+def _grayscale(colour: Image) -> bool:
+    """Chromaticity (r, g, b over their sum) rather than Lab chroma: a white-balance cast
     multiplies the channels, which leaves a grey picture's chromaticity uniform, so it is
     measured against the picture's own median. A mostly neutral frame (grey desk, white
     scanner bed) still counts as colour if a few percent of it is card tint or ink."""
-    if image.ndim == 2:
+    if colour.ndim == 2:
         return True
-    pixels = _shrink(image, 500).reshape(-1, 3).astype(np.float32)
-    total = pixels.sum(1)
-    lit = total >= 150  # in the dark, chromaticity is mostly sensor noise
+    lit = colour.sum(2, dtype=np.int32).ravel() >= 150  # in the dark, chroma is mostly noise
     if lit.sum() < 100:
         return False  # too dark to tell; other checks speak for it
-    chroma = pixels[lit] / total[lit, None]
-    stray = np.abs(chroma - np.median(chroma, 0)).max(1)
+    # Channel by channel: numpy reduces along a length-3 axis far slower than across one.
+    channels = colour.reshape(-1, 3)[lit].T.astype(np.float32)
+    total = channels[0] + channels[1] + channels[2]
+    stray = np.zeros_like(total)
+    for channel in channels:
+        chroma = channel / total
+        # The median of an even sample is as good a reference as the median of all.
+        median = np.median(chroma[:: max(1, len(chroma) // _MEDIAN_SAMPLE)])
+        np.maximum(stray, np.abs(chroma - median), out=stray)
     coloured = bool(np.mean(stray > CHROMA_STEP) >= COLOUR_SHARE)
     return not (coloured or bool(np.mean(stray > VIVID_STEP) >= VIVID_SHARE))
 
@@ -83,38 +121,53 @@ def looks_photocopy(image: Image) -> bool:
     return _specks_per_megapixel(gray) >= SPECKS_PER_MP or paper >= PAPER_SHARE
 
 
-def _text_area(gray: Image, boxes: NDArray[np.int64] | None = None) -> NDArray[np.bool_] | None:
-    boxes = text_boxes(gray) if boxes is None else boxes
+def _text_area(work: Image, boxes: NDArray[np.int64]) -> NDArray[np.float32] | None:
+    """The convex hull of the text boxes, as a 0/1 mask the size of `work`."""
     if len(boxes) < MIN_CHARACTERS:
         return None
     corners = np.concatenate([boxes[:, :2], boxes[:, :2] + boxes[:, 2:]]).astype(np.int32)
-    mask = np.zeros(gray.shape, np.uint8)
-    cv2.fillConvexPoly(mask, cv2.convexHull(corners), 1)
-    return mask.astype(bool)
+    mask = np.zeros(work.shape, np.float32)
+    cv2.fillConvexPoly(mask, cv2.convexHull(corners), 1.0)
+    return np.asarray(mask, np.float32)
 
 
-def _grating_shares(gray: Image, area: NDArray[np.bool_]) -> NDArray[np.float64]:
+def _grating_shares(gray: Image, area: NDArray[np.float32]) -> NDArray[np.float64]:
     """For each 64 px tile inside `area`: the share of its band-pass spectrum (periods 3 to
     30 px) that the strongest peak and its 8 neighbour bins hold."""
-    starts = [
-        (y, x)
-        for y in range(0, gray.shape[0] - _TILE + 1, _TILE // 2)
-        for x in range(0, gray.shape[1] - _TILE + 1, _TILE // 2)
-        if area[y : y + _TILE, x : x + _TILE].mean() >= 0.9
-    ]
+    starts = _tiles_inside(area, gray.shape)
     if not starts:
         return np.zeros(0)
     # An even sample of the tiles tells the moiré as well as all of them, at a bounded cost.
-    starts = starts[:: max(1, len(starts) // MAX_TILES)]
+    starts = starts[:: max(1, -(-len(starts) // MAX_TILES))]
     tiles = np.stack([gray[y : y + _TILE, x : x + _TILE] for y, x in starts]).astype(np.float32)
-    window = np.outer(np.hanning(_TILE), np.hanning(_TILE)).astype(np.float32)
-    tiles = (tiles - tiles.mean((1, 2), keepdims=True)) * window
-    f = np.fft.fftfreq(_TILE)
-    radius = np.hypot(f[:, None], f[None, :])
-    power = np.abs(np.fft.fft2(tiles)) ** 2 * ((radius >= 1 / 30) & (radius <= 1 / 3))
-    pooled = sum(np.roll(power, (dy, dx), (1, 2)) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+    tiles = (tiles - tiles.mean((1, 2), keepdims=True)) * _window()
+    power = np.abs(np.fft.fft2(tiles)) ** 2 * _band()
+    across = power + np.roll(power, 1, 2) + np.roll(power, -1, 2)
+    pooled = across + np.roll(across, 1, 1) + np.roll(across, -1, 1)  # 3 × 3 bins, wrapped
     # A real tile's spectrum is symmetric: the peak's mirror holds as much again.
     return np.asarray(pooled.max((1, 2)) / (power.sum((1, 2)) + 1e-6) / 2, np.float64)
+
+
+def _tiles_inside(area: NDArray[np.float32], shape: tuple[int, ...]) -> list[tuple[int, int]]:
+    """Corners of the 64 px tiles of a picture of `shape`, at a 32 px stride, that lie at
+    least 90% inside `area` (a mask of the same picture at any scale)."""
+    half = _TILE // 2
+    rows, cols = shape[0] // half, shape[1] // half
+    blocks = cv2.resize(area, (cols, rows), interpolation=cv2.INTER_AREA)
+    inside = (blocks[:-1, :-1] + blocks[1:, :-1] + blocks[:-1, 1:] + blocks[1:, 1:]) / 4 >= 0.9
+    return [(int(y) * half, int(x) * half) for y, x in zip(*np.nonzero(inside), strict=True)]
+
+
+@cache
+def _window() -> NDArray[np.float32]:
+    return np.outer(np.hanning(_TILE), np.hanning(_TILE)).astype(np.float32)
+
+
+@cache
+def _band() -> NDArray[np.bool_]:
+    f = np.fft.fftfreq(_TILE)
+    radius = np.hypot(f[:, None], f[None, :])
+    return np.asarray((radius >= 1 / 30) & (radius <= 1 / 3))
 
 
 def looks_screen(image: Image) -> bool:
@@ -122,12 +175,14 @@ def looks_screen(image: Image) -> bool:
     lays one regular grating over the whole card. Printed text and guilloche spread their
     energy over many frequencies instead. Only tiles inside the card's text area count, so
     the desk's wood grain and ruled papers do not."""
-    gray = _shrink(_gray(image), TEXT_SIDE)
-    return _screen(gray, text_boxes(gray))
+    seen = views(image)
+    return _screen(seen, _boxes(seen))
 
 
-def _screen(gray: Image, boxes: NDArray[np.int64]) -> bool:
-    area = _text_area(gray, boxes)
+def _screen(seen: Views, boxes: NDArray[np.int64]) -> bool:
+    # Moiré periods are a few pixels: the tiles come from the picture near full resolution.
+    gray = _shrink(seen.gray, SCREEN_SIDE)
+    area = _text_area(seen.work, boxes)
     if area is None:
         return False
     shares = _grating_shares(gray, area)
@@ -138,43 +193,54 @@ def is_blurry(image: Image) -> bool:
     """Edges are soft: across the picture's contrasty edges, the steepest slopes (99th
     percentile) over the local contrast. A sharp edge climbs in ~2 px, a sigma-s blur over
     ~2.5 s px; dividing by the contrast makes dim or washed-out pictures comparable."""
-    gray = _shrink(_gray(image), 1000).astype(np.float32)
-    slope = np.hypot(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1)) / 8
-    kernel = np.ones((9, 9), np.uint8)
-    contrast = cv2.dilate(gray, kernel) - cv2.erode(gray, kernel)
+    return _blurry(views(image).work)
+
+
+def _blurry(work: Image) -> bool:
+    dx = cv2.Sobel(work, cv2.CV_32F, 1, 0)
+    slope = cv2.magnitude(dx, cv2.Sobel(work, cv2.CV_32F, 0, 1))
+    contrast = cv2.morphologyEx(work, cv2.MORPH_GRADIENT, np.ones((9, 9), np.uint8))
     edges = contrast > 40
     if edges.sum() < 200:
         return True  # nothing with contrast at all: nothing legible either
-    return float(np.percentile(slope[edges] / contrast[edges], 99)) < SHARPNESS
+    ratio = slope[edges] / (8 * contrast[edges].astype(np.float32))
+    steep = int(len(ratio) * 0.99)
+    return float(np.partition(ratio, steep)[steep]) < SHARPNESS
+
+
+def _boxes(seen: Views) -> NDArray[np.int64]:
+    """Text boxes found on the working copy, in its coordinates."""
+    return text_boxes(seen.work)
 
 
 def is_too_small(image: Image) -> bool:
     """The card's print is too small to read: the image itself is tiny, or it has fewer
     than a dozen characters of legible height lined up in rows (a card far off in a big
     frame; also a picture with no card at all)."""
-    return _small(image, text_boxes(_shrink(_gray(image), TEXT_SIDE)))
+    seen = views(image)
+    return _small(seen, _boxes(seen))
 
 
-def _small(image: Image, boxes: NDArray[np.int64]) -> bool:
-    if min(image.shape[:2]) < MIN_SIDE:
+def _small(seen: Views, boxes: NDArray[np.int64]) -> bool:
+    if min(seen.gray.shape[:2]) < MIN_SIDE:
         return True
-    return int(np.sum(boxes[:, 3] >= MIN_TEXT)) < MIN_CHARACTERS
+    return int(np.sum(boxes[:, 3] * seen.factor >= MIN_TEXT)) < MIN_CHARACTERS
 
 
-def picture_flags(image: Image, legible: bool) -> list[str]:
+def picture_flags(image: Image, legible: bool, gray: Image | None = None) -> list[str]:
     """Flags of one card picture; `legible` when its MRZ was read, which proves the print
     large and sharp enough whatever the text-size estimate says."""
+    seen = views(image, gray)
     found = []
-    if looks_grayscale(image):
+    if _grayscale(seen.colour):
         found.append("GRAYSCALE")
         if looks_photocopy(image):
             found.append("PHOTOCOPY")
-    text = _shrink(_gray(image), TEXT_SIDE)
-    boxes = text_boxes(text)  # shared by the screen and the size checks: it costs the most
-    if _screen(text, boxes):
+    boxes = _boxes(seen)  # shared by the screen and the size checks
+    if _screen(seen, boxes):
         found.append("SCREEN_PHOTO")
-    if is_blurry(image):
+    if _blurry(seen.work):
         found.append("BLURRY")  # and its text size cannot be judged
-    elif not legible and _small(image, boxes):
+    elif not legible and _small(seen, boxes):
         found.append("TOO_SMALL")
     return found

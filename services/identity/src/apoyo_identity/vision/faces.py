@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 CASCADE = Path(__file__).with_name("lbpcascade_frontalface_improved.xml")
 SCALE_STEP = 1.1  # detectMultiScale's default
 MIN_NEIGHBOURS = 3  # its default: lone windows are the usual false detections
-WORKING_SIDE = 400  # a selfie face is large: faces from ~11% of the long side up
+WORKING_SIDE = 320  # a selfie face is large: faces from ~14% of the long side up
 _THRESHOLD_EPS = 1e-5  # as CascadeClassifierImpl::Data::read
 _EPS = 0.2  # groupRectangles' similarity: corners within 20% of the smaller size
 
@@ -134,23 +134,31 @@ def windows_at(gray: NDArray[np.uint8], model: Cascade, step: int = 2) -> NDArra
     return np.stack([x, y], 1).astype(np.intp)
 
 
+def _scales(gray: NDArray[np.uint8], model: Cascade) -> list[float]:
+    """The pyramid's scale factors, finest first, as OpenCV steps them (kept as float32)."""
+    width, height = model.window
+    found, factor = [], 1.0
+    while gray.shape[1] / factor >= width - 0.5 and gray.shape[0] / factor >= height - 0.5:
+        found.append(float(np.float32(factor)))
+        factor *= SCALE_STEP
+    return found
+
+
+def windows_scaled(gray: NDArray[np.uint8], model: Cascade, scale: float) -> NDArray[np.float64]:
+    """The windows (x, y, w, h in `gray`'s pixels) that the cascade accepts at one scale."""
+    width, height = model.window
+    size = (round(gray.shape[1] / scale), round(gray.shape[0] / scale))
+    scaled = cv2.resize(gray, size, interpolation=cv2.INTER_LINEAR_EXACT)
+    # Every other position at fine scales, every position at coarse ones.
+    corners = windows_at(np.asarray(scaled, np.uint8), model, 1 if scale >= 2 else 2)
+    side = (round(width * scale), round(height * scale))
+    found = [(round(x * scale), round(y * scale), *side) for x, y in corners]
+    return np.array(found, np.float64).reshape(-1, 4)
+
+
 def detections(gray: NDArray[np.uint8], model: Cascade) -> NDArray[np.float64]:
     """Every window (x, y, w, h in `gray`'s pixels) that the cascade accepts, all scales."""
-    found: list[tuple[int, int, int, int]] = []
-    width, height = model.window
-    factor = 1.0
-    while True:
-        scale = float(np.float32(factor))  # OpenCV keeps its scales as float
-        size = (round(gray.shape[1] / scale), round(gray.shape[0] / scale))
-        if size[0] < width or size[1] < height:
-            break
-        scaled = cv2.resize(gray, size, interpolation=cv2.INTER_LINEAR_EXACT)
-        # Every other position at fine scales, every position at coarse ones.
-        corners = windows_at(np.asarray(scaled, np.uint8), model, 1 if scale >= 2 else 2)
-        side = (round(width * scale), round(height * scale))
-        found.extend((round(x * scale), round(y * scale), *side) for x, y in corners)
-        factor *= SCALE_STEP
-    return np.array(found, np.float64).reshape(-1, 4)
+    return np.concatenate([windows_scaled(gray, model, s) for s in _scales(gray, model)])
 
 
 def largest_group(rects: NDArray[np.float64]) -> int:
@@ -179,4 +187,13 @@ def has_face(image: NDArray[np.uint8]) -> bool:
         gray = cv2.resize(
             gray, None, fx=WORKING_SIDE / side, fy=WORKING_SIDE / side, interpolation=cv2.INTER_AREA
         )
-    return largest_group(detections(np.asarray(gray, np.uint8), cascade())) > MIN_NEIGHBOURS
+    gray = np.asarray(gray, np.uint8)
+    model = cascade()
+    # Coarse scales first: a selfie's face is large, and groups only grow as windows are
+    # added, so once one is big enough the fine scales (most of the cost) need not be seen.
+    found = np.zeros((0, 4))
+    for scale in reversed(_scales(gray, model)):
+        found = np.concatenate([found, windows_scaled(gray, model, scale)])
+        if largest_group(found) > MIN_NEIGHBOURS:
+            return True
+    return False

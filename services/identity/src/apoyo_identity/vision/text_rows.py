@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-_BLOCK, _OFFSET = 31, 20  # adaptive threshold: ink 20 levels darker than its surroundings
+_BLOCK, _OFFSET = 15, 20  # adaptive threshold: ink 20 levels darker than its surroundings
 _CHUNK = 512  # rows of the pairwise comparison at a time, to bound memory
 
 
@@ -43,7 +43,7 @@ def _character_like(gray: NDArray[np.uint8]) -> NDArray[np.int64]:
     x, y, w, h, area = stats[1:].T.astype(np.int64)
     # A thin stroke (a ruled line, a pen) is elongated; a word is too, but lies horizontal.
     slim = (elongation < 8) | ((np.abs(angle) < 15) & (elongation < 30))
-    keep = (h >= 5) & (h <= 100) & (w >= 0.3 * h) & (w <= 6 * h) & (area >= 0.3 * w * h) & slim
+    keep = (h >= 3) & (h <= 60) & (w >= 0.3 * h) & (w <= 6 * h) & (area >= 0.3 * w * h) & slim
     return np.asarray(np.stack([x, y, w, h], 1)[keep], np.int64)
 
 
