@@ -18,6 +18,7 @@ from apoyo.client import post_support, support_data, support_files
 from apoyo.embedded import serve_embedded
 from apoyo.synthetic.people import Citizen, make_citizens
 from apoyo.synthetic.roll import demo_process, roll_csv
+from apoyo.voter_roll import load_file as load_roll_file
 from apoyo_common.codes import Role
 from apoyo_common.processes import ProcessDefinition
 
@@ -161,8 +162,10 @@ async def run_demo(count: int, out: Path) -> int:
         settings = admin.settings_for(out / "data")
         people = make_citizens(count)
         (out / "voter-roll.csv").write_text(roll_csv(people), encoding="utf-8")
+        cut = date(2026, 8, 31)
+        await load_roll_file(settings, out / "voter-roll.csv", cut, True, None)
         write_sample(out / "sample", people[0])
-        process = demo_process(date(2026, 8, 31))
+        process = demo_process(cut)
         (out / "process.json").write_text(json.dumps(process, ensure_ascii=False, indent=2))
         await admin.create_process(ProcessDefinition.model_validate(process), settings)
         token = admin.issue_token(
