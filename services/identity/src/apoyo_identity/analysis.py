@@ -43,8 +43,10 @@ def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFin
     card = kind in CARD_SIDES
     # One grey copy for the readers and the hash; only the colour checks need the colours.
     gray = np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
-    mrz = read_mrz(gray) if card and look_for_mrz else None
-    codes = tuple(Code(b.format, b.kind, b.text) for b in read_barcodes(gray)) if card else ()
+    read = card and look_for_mrz
+    mrz = read_mrz(gray) if read else None
+    # The codes are on the back: a front is read for them only when it may be the back.
+    codes = tuple(Code(b.format, b.kind, b.text) for b in read_barcodes(gray)) if read else ()
     return ImageFindings(
         mrz=mrz,
         barcodes=codes,
@@ -70,8 +72,8 @@ def _image_flags(
 def analyse_support(images: dict[str, bytes]) -> SupportFindings:
     """Every image of one support; the entry point the worker processes run.
 
-    The front is searched for an MRZ only when the back gave none: that is how swapped sides
-    show, and searching a front that has no MRZ costs as much as reading a back.
+    The front is searched for an MRZ and barcodes only when the back gave no MRZ: that is how
+    swapped sides show, and a front carries neither (models E-H print both on the back).
     """
     found: dict[str, ImageFindings] = {}
     for kind in sorted(images, key=lambda k: k != BACK):
