@@ -44,3 +44,23 @@ def test_consumers_join_a_group_commit_after_work_and_start_at_earliest() -> Non
     assert subscriber.group_id == "apoyo-export"
     assert subscriber.ack_policy is AckPolicy.NACK_ON_ERROR
     assert options["enable_auto_commit"] is False and options["auto_offset_reset"] == "earliest"
+
+
+async def test_concurrent_consumers_share_the_partitions_and_still_commit_after_work() -> None:
+    from faststream import AckPolicy
+    from faststream.kafka.subscriber.usecase import ConcurrentBetweenPartitionsSubscriber
+
+    broker, seen = KafkaBroker(), list[bytes]()
+    delivery = Delivery("identity", "support.captured", RetryPolicy(1, 0), BrokerPublisher(broker))
+
+    async def handle(raw: bytes) -> None:
+        seen.append(raw)
+
+    subscribe(broker, delivery, "apoyo-identity", handle, concurrency=3)
+    [subscriber] = broker.subscribers
+    assert isinstance(subscriber, ConcurrentBetweenPartitionsSubscriber)
+    assert subscriber.ack_policy is AckPolicy.NACK_ON_ERROR
+    assert subscriber._connection_args["enable_auto_commit"] is False  # FastStream 0.7.8
+    async with TestKafkaBroker(broker):
+        await broker.publish(b"one", "support.captured", key=b"k")
+    assert seen == [b"one"]

@@ -57,7 +57,11 @@ def subscribe(
     group_id: str,
     handle: Callable[[bytes], Awaitable[None]],
     namespace: str = "",
+    concurrency: int = 1,
 ) -> None:
+    """`concurrency` above 1 runs that many consumers in the group, each on its own partitions:
+    messages of one partition stay in order, and an offset is still committed after its work."""
+
     async def on_message(body: bytes, message: KafkaMessage) -> None:
         key = getattr(message.raw_message, "key", None) or b""
         await delivery.run(body, key, handle)
@@ -70,6 +74,7 @@ def subscribe(
         ack_policy=AckPolicy.NACK_ON_ERROR,
         max_poll_interval_ms=600_000,
         decoder=_raw_body,
+        max_workers=concurrency,
     )(on_message)
 
 

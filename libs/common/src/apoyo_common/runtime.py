@@ -68,10 +68,15 @@ class ServiceUnit:
 
 
 def consume(
-    infra: Infrastructure, unit: ServiceUnit, topic: str, handle: Callable[[bytes], Awaitable[None]]
+    infra: Infrastructure,
+    unit: ServiceUnit,
+    topic: str,
+    handle: Callable[[bytes], Awaitable[None]],
+    concurrency: int = 1,
 ) -> None:
     delivery = Delivery(unit.name, topic, infra.retry, infra.publisher)
-    subscribe(infra.broker, delivery, unit.group_id, handle, infra.settings.namespace)
+    namespace = infra.settings.namespace
+    subscribe(infra.broker, delivery, unit.group_id, handle, namespace, concurrency)
 
 
 def citizen_keyed(out: CitizenEvent) -> bytes:
@@ -87,6 +92,7 @@ class Step(Generic[In, Out]):
     table: str
     columns: Callable[[Out], Mapping[str, object]]
     work: Callable[[In], Awaitable[Out]]
+    concurrency: int = 1  # messages in flight at once, each partition in order
 
 
 def run_step(infra: Infrastructure, unit: ServiceUnit, step: "Step[In, Out]") -> None:
@@ -101,7 +107,7 @@ def run_step(infra: Infrastructure, unit: ServiceUnit, step: "Step[In, Out]") ->
         infra.publisher,
         key_of=citizen_keyed,
     )
-    consume(infra, unit, source_topic, stage.handle)
+    consume(infra, unit, source_topic, stage.handle, step.concurrency)
 
 
 async def prepare(infra: Infrastructure, units: Sequence[ServiceUnit]) -> None:

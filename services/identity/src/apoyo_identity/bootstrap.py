@@ -60,7 +60,8 @@ def identity_work(
 
 
 def build(infra: Infrastructure) -> ServiceUnit:
-    analyser = PoolAnalyser(infra.settings.workers())
+    workers = infra.settings.workers()
+    analyser = PoolAnalyser(workers)
     unit = ServiceUnit(SERVICE, "apoyo_identity", on_stop=[analyser.close])
     work = identity_work(infra, analyser, PgPictureIndex(infra.pool))
     run_step(
@@ -72,6 +73,8 @@ def build(infra: Infrastructure) -> ServiceUnit:
             "identity.decodings",
             columns,
             work,
+            # One support in flight per worker process; without this the pool idles.
+            concurrency=workers,
         ),
     )
     return unit
