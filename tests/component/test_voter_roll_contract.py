@@ -13,6 +13,7 @@ from apoyo_common.db import migrate
 from apoyo_verification.adapters.memory import InMemoryVoterRoll
 from apoyo_verification.adapters.postgres import PgVoterRoll
 from apoyo_verification.ports import CardKey, ClaveKey, UnknownCut, VoterRoll
+from apoyo_verification.roll.batch import RollBatch, batch_of
 from apoyo_verification.roll.rows import RollRow, validate
 from tests.roll_files import CUT, fields, people
 
@@ -39,9 +40,9 @@ def rows(persons: Sequence[Citizen], **changes: str) -> list[RollRow]:
     return [row(p, **changes) for p in persons]
 
 
-async def stream(*batches: list[RollRow]) -> AsyncIterator[list[RollRow]]:
+async def stream(*batches: list[RollRow]) -> AsyncIterator[RollBatch]:
     for batch in batches:
-        yield batch
+        yield batch_of(batch)
 
 
 def card(r: RollRow) -> CardKey:
@@ -92,9 +93,9 @@ async def test_a_reload_is_invisible_until_complete(roll: VoterRoll) -> None:
     await roll.load(CUT, stream(old))
     seen: list[int] = []
 
-    async def batches() -> AsyncIterator[list[RollRow]]:
+    async def batches() -> AsyncIterator[RollBatch]:
         for start in range(0, 30, 10):
-            yield new[start : start + 10]
+            yield batch_of(new[start : start + 10])
             seen.append(len(await roll.by_card(CUT, keys)))
 
     await roll.load(CUT, batches())
@@ -128,8 +129,8 @@ async def test_a_failed_reload_leaves_the_old_cut(roll: VoterRoll) -> None:
     await roll.load(CUT, stream(old))
     before = await roll.cuts()
 
-    async def failing() -> AsyncIterator[list[RollRow]]:
-        yield new
+    async def failing() -> AsyncIterator[RollBatch]:
+        yield batch_of(new)
         raise RuntimeError("the file broke")
 
     with pytest.raises(RuntimeError):
@@ -144,8 +145,8 @@ async def test_postgres_leaves_no_staging_table_behind(pool: asyncpg.Pool) -> No
     await roll.load(CUT, stream(rows(people(3))))
     await roll.load(CUT, stream(rows(people(4))))
 
-    async def broken() -> AsyncIterator[list[RollRow]]:
-        yield rows(people(2))
+    async def broken() -> AsyncIterator[RollBatch]:
+        yield batch_of(rows(people(2)))
         raise ValueError("unreadable")
 
     with pytest.raises(ValueError, match="unreadable"):

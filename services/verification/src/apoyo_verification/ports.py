@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple, Protocol
 
+from apoyo_verification.roll.batch import RollBatch
 from apoyo_verification.roll.rows import RollRow
 
 
@@ -37,9 +38,9 @@ class UnknownCut(LookupError):
 class VoterRoll(Protocol):
     """Voter-roll cuts side by side; each lookup names its cut and takes a batch of keys."""
 
-    async def load(self, cut: date, batches: AsyncIterable[Sequence[RollRow]]) -> int:
-        """Replace the cut by the rows given, atomically: readers see the old cut or the new
-        one, complete. If iterating the batches raises, the old cut stays as it was."""
+    async def load(self, cut: date, batches: AsyncIterable[RollBatch]) -> int:
+        """Replace the cut by the rows given (already valid), atomically: readers see the old
+        cut or the new one, complete. If iterating the batches raises, the old cut stays."""
         ...
 
     async def by_card(self, cut: date, keys: Sequence[CardKey]) -> list[RollRow]: ...

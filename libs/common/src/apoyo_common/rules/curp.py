@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from operator import mul
 
 _VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ")}
 STATES = frozenset(
@@ -46,8 +47,12 @@ _FORMAT = re.compile(
 )
 
 
+_WEIGHTS = tuple(range(18, 1, -1))
+
+
 def check_digit(first17: str) -> str:
-    total = sum(_VALUES[c] * (18 - i) for i, c in enumerate(first17))
+    # map() rather than a generator: a voter roll checks millions of these.
+    total = sum(map(mul, map(_VALUES.__getitem__, first17), _WEIGHTS))
     return str((10 - total % 10) % 10)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from apoyo_verification.ports import CardKey, ClaveKey, CutInfo, UnknownCut
+from apoyo_verification.roll.batch import RollBatch, rows_of
 from apoyo_verification.roll.rows import RollRow
 
 Key = Callable[[RollRow], Hashable]
@@ -27,14 +28,14 @@ class InMemoryVoterRoll:
         self._cuts: dict[date, _Cut] = {}
         self._clock = clock
 
-    async def load(self, cut: date, batches: AsyncIterable[Sequence[RollRow]]) -> int:
+    async def load(self, cut: date, batches: AsyncIterable[RollBatch]) -> int:
         indexes: dict[str, dict[Hashable, list[RollRow]]] = {n: defaultdict(list) for n in _INDEXES}
         rows = 0
         async for batch in batches:
-            for row in batch:
+            for row in rows_of(batch):
                 for name, key in _INDEXES.items():
                     indexes[name][key(row)].append(row)
-            rows += len(batch)
+            rows += batch.rows
         # One assignment: a reader holds either the old cut or the new one.
         self._cuts[cut] = _Cut(CutInfo(cut, rows, self._clock()), indexes)
         return rows

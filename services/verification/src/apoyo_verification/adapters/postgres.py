@@ -6,7 +6,7 @@ commit; a failure rolls all of it back, staging table included (docs/voter-roll.
 """
 
 import secrets
-from collections.abc import AsyncIterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -14,11 +14,14 @@ import asyncpg
 
 from apoyo_common.codes import CausaBaja, Situacion
 from apoyo_verification.ports import CardKey, ClaveKey, CutInfo, UnknownCut
+from apoyo_verification.roll.batch import RollBatch
 from apoyo_verification.roll.rows import COLUMNS, RollRow
 
 SCHEMA = "verification"
 # Partition indexes must match the parent's (migration 0002) to be attached, not rebuilt.
 _INDEXES = ("(cic, identificador)", "(clave_elector, emision, seccion, identificador)")
+# An unquoted empty field is NULL in CSV: right for curp and causa_baja, not for surnames.
+_CSV: dict[str, Any] = {"format": "csv", "force_not_null": ["apellido_paterno", "apellido_materno"]}
 _LONG = 3600.0  # seconds: COPY batches and index builds of a whole state's roll
 _SELECT = "SELECT " + ", ".join(f"r.{c}" for c in COLUMNS) + f" FROM {SCHEMA}.roll r "
 _BY_CARD = (
@@ -83,16 +86,22 @@ class PgVoterRoll:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
 
-    async def load(self, cut: date, batches: AsyncIterable[Sequence[RollRow]]) -> int:
+    async def load(self, cut: date, batches: AsyncIterable[RollBatch]) -> int:
         table = f"roll_{cut:%Y%m%d}_{secrets.token_hex(4)}"
         rows = 0
+
+        async def text() -> AsyncIterator[bytes]:
+            nonlocal rows
+            async for batch in batches:
+                rows += batch.rows
+                yield batch.text.encode()
+
         async with self.pool.acquire() as conn, conn.transaction():
             await _stage(conn, table, cut)
-            async for batch in batches:
-                await conn.copy_records_to_table(
-                    table, schema_name=SCHEMA, records=batch, columns=COLUMNS, timeout=_LONG
-                )
-                rows += len(batch)
+            # One COPY for the whole file: the server parses while the next batch is checked.
+            await conn.copy_to_table(
+                table, schema_name=SCHEMA, source=text(), columns=COLUMNS, **_CSV, timeout=_LONG
+            )
             await _index(conn, table)
             await _swap(conn, cut, table, rows)
         return rows

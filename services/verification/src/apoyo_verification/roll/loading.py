@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from apoyo_verification.ports import VoterRoll
+from apoyo_verification.roll.batch import RollBatch, csv_line
+from apoyo_verification.roll.fast import fast_line
 from apoyo_verification.roll.rows import COLUMNS, RollRow, RowError, column_positions, validate
 from apoyo_verification.roll.source import RollFile, open_roll
 
@@ -42,6 +44,10 @@ class _Counts:
     rejected: int = 0
 
 
+def _batch(lines: list[str]) -> RollBatch:
+    return RollBatch("\n".join(lines) + "\n" if lines else "", len(lines))
+
+
 def _ignore_progress(done: int, rows: int) -> None:
     pass
 
@@ -52,9 +58,12 @@ class _Loader:
         self.reject, self.progress = reject, progress
         self.counts = _Counts()
         self.positions: list[int] = []
+        self.in_order = False
+        self.cut_iso = cut.isoformat()
 
     def read_header(self, roll_file: RollFile) -> None:
         self.positions, errors = column_positions(roll_file.header())
+        self.in_order = self.positions == list(range(len(COLUMNS)))
         if errors:
             self.reject(1, errors, None)
             raise InvalidRoll(1, "el encabezado no es el del formato; no se cargó nada")
@@ -63,14 +72,18 @@ class _Loader:
         """The fields in COLUMNS order, or None when the row does not fit the header."""
         if fields is None or len(fields) != len(self.positions):
             return None
-        return [fields[i] for i in self.positions]
+        return fields if self.in_order else [fields[i] for i in self.positions]
 
-    def checked(self, line: int, fields: list[str] | None) -> RollRow | None:
+    def checked(self, line: int, fields: list[str] | None) -> str | None:
+        """The row as a CSV line for the roll, or None once reported as rejected."""
         ordered = self.ordered(fields)
         if ordered is not None:
+            quick = fast_line(ordered, self.cut_iso)
+            if quick is not None:
+                return quick
             found = validate(ordered, line, self.cut)
             if isinstance(found, RollRow):
-                return found
+                return csv_line(found)
         elif fields is None:
             found = [RowError(line, "", "CSV mal formado")]
         else:
@@ -79,21 +92,21 @@ class _Loader:
         self.reject(line, found, ordered or fields)
         return None
 
-    async def batches(self, roll_file: RollFile) -> AsyncIterator[list[RollRow]]:
+    async def batches(self, roll_file: RollFile) -> AsyncIterator[RollBatch]:
         self.read_header(roll_file)
-        batch: list[RollRow] = []
+        lines: list[str] = []
         for line, fields in roll_file.rows():
             self.counts.rows += 1
-            row = self.checked(line, fields)
-            if row is not None and (self.skip_invalid or not self.counts.rejected):
-                batch.append(row)
-            if len(batch) >= BATCH_ROWS:
-                yield batch
-                batch = []
+            text = self.checked(line, fields)
+            if text is not None and (self.skip_invalid or not self.counts.rejected):
+                lines.append(text)
+            if self.counts.rows % BATCH_ROWS == 0:
+                yield _batch(lines)
+                lines = []
                 self.progress(roll_file.position(), self.counts.rows)
         self.progress(roll_file.size, self.counts.rows)
         self.verdict()
-        yield batch
+        yield _batch(lines)
 
     def verdict(self) -> None:
         """Raised inside the stream, so the roll abandons the load before its swap."""
