@@ -22,7 +22,13 @@ SCHEMA = "verification"
 _INDEXES = ("(cic, identificador)", "(clave_elector, emision, seccion, identificador)")
 # An unquoted empty field is NULL in CSV: right for curp and causa_baja, not for surnames.
 _CSV: dict[str, Any] = {"format": "csv", "force_not_null": ["apellido_paterno", "apellido_materno"]}
-_LONG = 3600.0  # seconds: COPY batches and index builds of a whole state's roll
+_LONG = 3600.0  # seconds: the COPY and the index builds of a whole state's roll
+_SORT_MEMORY = "256MB"
+# The lookup keys, and what the thresholds and the classification filter on.
+_ANALYSED = (
+    "cic, identificador, clave_elector, emision, seccion, municipio, distrito_local, "
+    "distrito_federal, entidad, situacion"
+)
 _SELECT = "SELECT " + ", ".join(f"r.{c}" for c in COLUMNS) + f" FROM {SCHEMA}.roll r "
 _BY_CARD = (
     _SELECT + "JOIN unnest($2::text[], $3::text[]) AS k(cic, identificador) "
@@ -55,9 +61,13 @@ async def _stage(conn: asyncpg.Connection, table: str, cut: date) -> None:
 
 
 async def _index(conn: asyncpg.Connection, table: str) -> None:
+    # A state's keys sort in memory with this much; the default spills them to disk.
+    await conn.execute(f"SET LOCAL maintenance_work_mem = '{_SORT_MEMORY}'")
     for columns in _INDEXES:
         await conn.execute(f"CREATE INDEX ON {SCHEMA}.{table} {columns}", timeout=_LONG)
-    await conn.execute(f"ANALYZE {SCHEMA}.{table}", timeout=_LONG)
+    # Statistics now, not when autovacuum gets to it: without them a batch lookup in a fresh
+    # cut may be planned as a scan of the whole partition.
+    await conn.execute(f"ANALYZE {SCHEMA}.{table} ({_ANALYSED})", timeout=_LONG)
 
 
 async def _swap(conn: asyncpg.Connection, cut: date, table: str, rows: int) -> None:
