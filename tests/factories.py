@@ -4,8 +4,14 @@ import hashlib
 from datetime import UTC, datetime
 
 from apoyo.synthetic.people import Citizen, make_citizens
-from apoyo_common.codes import Channel, EvidenceKind
-from apoyo_common.messages import EvidenceRef, IdentityDecoded, SupportCaptured, SupportForm
+from apoyo_common.codes import Channel, EvidenceKind, Status
+from apoyo_common.messages import (
+    EvidenceRef,
+    IdentityDecoded,
+    SupportCaptured,
+    SupportForm,
+    SupportVerified,
+)
 from apoyo_common.processes import ProcessDefinition
 from apoyo_identity.domain import decode
 from apoyo_identity.findings import SupportFindings
@@ -80,3 +86,12 @@ def identity_decoded(
     images = images if images is not None else {ref.kind: JPEG for ref in event.evidence}
     found = found if found is not None else SupportFindings()
     return decode(event, images, found, reused=False, secret=secret, now=now)
+
+
+def verified(
+    decoded: IdentityDecoded, now: datetime = NOW, status: Status = Status.EN_LISTA_NOMINAL
+) -> SupportVerified:
+    """support.verified for a decoded support, with the status given."""
+    return SupportVerified(
+        **decoded.envelope(), status=status, email=decoded.form.email, verified_at=now
+    )

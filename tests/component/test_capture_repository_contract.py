@@ -11,8 +11,7 @@ from apoyo_capture.adapters.postgres import PgCaptureRepository
 from apoyo_capture.ports import CaptureRepository, IdempotencyRace
 from apoyo_common.codes import Status
 from apoyo_common.db import migrate
-from apoyo_verification.domain import verify
-from tests.factories import NOW, captured, identity_decoded, process
+from tests.factories import NOW, captured, identity_decoded, process, verified
 
 pytestmark = pytest.mark.component
 
@@ -66,10 +65,10 @@ async def test_outbox_items_leave_once_published(repository: CaptureRepository) 
 async def test_only_a_newer_verdict_replaces_the_status(repository: CaptureRepository) -> None:
     await repository.save_support(captured("s-1"), "aux", "k1", "f")
     decoded = identity_decoded(captured("s-1"))
-    newer = verify(decoded, NOW + timedelta(minutes=2)).model_copy(
+    newer = verified(decoded, NOW + timedelta(minutes=2)).model_copy(
         update={"status": Status.EN_LISTA_NOMINAL}
     )
-    older = verify(decoded, NOW + timedelta(minutes=1))
+    older = verified(decoded, NOW + timedelta(minutes=1))
     await repository.apply_verdict(newer)
     await repository.apply_verdict(older)
     view = await repository.support("s-1")

@@ -1,7 +1,9 @@
 """The five services on FastStream's in-memory broker and the embedded PostgreSQL."""
 
+import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
@@ -9,14 +11,14 @@ import pytest
 from faststream.kafka import KafkaBroker, KafkaMessage, TestKafkaBroker
 
 from apoyo.services import build_all
-from apoyo_capture.outbox import OutboxRelay
 from apoyo_capture.service import CaptureService
 from apoyo_common.messages import DeadLetter
+from apoyo_common.outbox import OutboxRelay
 from apoyo_common.runtime import Infrastructure, prepare, stop_units
 from apoyo_common.settings import Settings
 from apoyo_common.storage import LocalFolderStore
 from apoyo_common.tokens import Principal
-from tests.factories import JPEG, captured, process
+from tests.factories import JPEG, NOW, captured, process
 from tests.unit.capture.test_service import AUX, files, req
 
 pytestmark = pytest.mark.component
@@ -47,7 +49,10 @@ async def stack(pool: asyncpg.Pool, database: str, tmp_path: Path) -> AsyncItera
         retry_base_delay_s=0,
     )
     broker, store = KafkaBroker(), LocalFolderStore(tmp_path)
-    infra = Infrastructure(settings, broker, pool, store)
+    ticks = itertools.count()
+    infra = Infrastructure(
+        settings, broker, pool, store, lambda: NOW + timedelta(milliseconds=next(ticks))
+    )
     units = build_all(infra)
     dead: list[DeadLetter] = []
 
@@ -61,6 +66,7 @@ async def stack(pool: asyncpg.Pool, database: str, tmp_path: Path) -> AsyncItera
         service, relay = capture["service"], capture["relay"]
         assert isinstance(service, CaptureService) and isinstance(relay, OutboxRelay)
         await service.repository.save_process(process())
+        await relay.drain()  # verification learns the process from `process.defined`
         yield Stack(broker, pool, store, service, relay, dead)
     await stop_units(units)
 
@@ -70,7 +76,9 @@ async def test_an_accepted_support_reaches_every_stage_once(stack: Stack) -> Non
     await stack.relay.drain()
     assert await stack.counts() == [1, 1, 1, 1]
     view = await stack.service.view(Principal(AUX.role.OPLE, "o"), answer.support_id)
-    assert view.status == "RECIBIDO" and view.updated_at > view.received_at
+    # Unreadable test images and nothing typed: a person at the desk has to read the card.
+    assert view.status == "PENDIENTE_REVISION" and view.reasons == ("ILEGIBLE",)
+    assert view.updated_at > view.received_at
 
 
 async def test_redelivered_and_replayed_messages_change_nothing(stack: Stack) -> None:
@@ -83,6 +91,8 @@ async def test_redelivered_and_replayed_messages_change_nothing(stack: Stack) ->
     assert await stack.counts() == [1, 1, 1, 1]
     outputs = await stack.pool.fetch("SELECT output FROM export.records")
     assert [o["output"]["support_id"] for o in outputs] == ["s-7"]
+    # captured() sends no signature: an evidence problem, decided once.
+    assert [o["output"]["status"] for o in outputs] == ["INCONSISTENCIA"]
 
 
 async def test_a_poison_message_is_dead_lettered_and_the_stream_goes_on(stack: Stack) -> None:

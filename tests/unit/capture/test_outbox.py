@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 
 from apoyo_capture.adapters.memory import InMemoryCaptureRepository
-from apoyo_capture.outbox import OutboxRelay
+from apoyo_common.outbox import OutboxRelay
 from tests.factories import captured, process
 
 

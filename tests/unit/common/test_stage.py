@@ -3,8 +3,7 @@ from datetime import UTC, datetime
 from apoyo_common.messages import SupportCaptured, SupportVerified
 from apoyo_common.publishing import RecordingPublisher
 from apoyo_common.stage import InMemoryLedger, Stage
-from apoyo_verification.domain import verify
-from tests.factories import captured, identity_decoded
+from tests.factories import captured, identity_decoded, verified
 
 
 def make_stage(
@@ -14,7 +13,7 @@ def make_stage(
     async def work(event: SupportCaptured) -> SupportVerified:
         work_calls.append(event.support_id)
         decoded = identity_decoded(event, now=datetime.now(UTC))
-        return verify(decoded, datetime.now(UTC))
+        return verified(decoded, datetime.now(UTC))
 
     return Stage(
         "verification",

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Protocol
 
 from apoyo_common.messages import SupportCaptured, SupportVerified
+from apoyo_common.outbox import OutboxItem
 from apoyo_common.processes import ProcessDefinition
 
 
@@ -27,14 +28,6 @@ class SupportView:
     reasons: tuple[str, ...]
     received_at: datetime
     updated_at: datetime
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    id: int
-    topic: str
-    key: bytes
-    payload: bytes
 
 
 class IdempotencyRace(Exception):

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass, field, replace
 
-from apoyo_capture.ports import IdempotencyRace, OutboxItem, StoredAnswer, SupportView
+from apoyo_capture.ports import IdempotencyRace, StoredAnswer, SupportView
 from apoyo_common.messages import SupportCaptured, SupportVerified
+from apoyo_common.outbox import OutboxItem
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.publishing import encode
 from apoyo_common.topics import PROCESS_DEFINED, SUPPORT_CAPTURED, process_key, support_key

@@ -4,8 +4,9 @@ import json
 
 import asyncpg
 
-from apoyo_capture.ports import IdempotencyRace, OutboxItem, StoredAnswer, SupportView
+from apoyo_capture.ports import IdempotencyRace, StoredAnswer, SupportView
 from apoyo_common.messages import SupportCaptured, SupportVerified
+from apoyo_common.outbox import OutboxItem, PgOutbox
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.publishing import encode
 from apoyo_common.topics import PROCESS_DEFINED, SUPPORT_CAPTURED, process_key, support_key
@@ -16,6 +17,7 @@ _INSERT_OUTBOX = "INSERT INTO capture.outbox (topic, key, payload) VALUES ($1, $
 class PgCaptureRepository:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
+        self.outbox = PgOutbox(pool, "capture.outbox")
 
     async def process(self, process_id: str) -> ProcessDefinition | None:
         row = await self.pool.fetchrow(
@@ -101,27 +103,10 @@ class PgCaptureRepository:
         )
 
     async def claim_outbox(self, limit: int) -> list[OutboxItem]:
-        # A lease rather than a held lock: replicas share the work, a crashed one's claim lapses.
-        rows = await self.pool.fetch(
-            "UPDATE capture.outbox SET claimed_until = now() + interval '10 seconds' "
-            "WHERE id IN (SELECT id FROM capture.outbox WHERE published_at IS NULL "
-            "AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY id LIMIT $1 "
-            "FOR UPDATE SKIP LOCKED) RETURNING id, topic, key, payload",
-            limit,
-        )
-        return sorted(
-            (OutboxItem(r["id"], r["topic"], r["key"], r["payload"]) for r in rows),
-            key=lambda item: item.id,
-        )
+        return await self.outbox.claim_outbox(limit)
 
     async def mark_published(self, ids: list[int]) -> None:
-        await self.pool.execute(
-            "UPDATE capture.outbox SET published_at = now() WHERE id = ANY($1::bigint[])", ids
-        )
+        await self.outbox.mark_published(ids)
 
     async def pending_outbox(self) -> int:
-        return int(
-            await self.pool.fetchval(
-                "SELECT count(*) FROM capture.outbox WHERE published_at IS NULL"
-            )
-        )
+        return await self.outbox.pending()

@@ -1,0 +1,126 @@
+"""The transactional outbox: events stored with the effect that caused them, relayed to Kafka.
+
+A service writes its events into its own `outbox` table in the same transaction as its state,
+so an event exists exactly when its cause does. The relay moves them to Kafka, in order, until
+none is pending; it keeps trying while Kafka is away. A crash between the publish and the mark
+republishes the event, which every consumer treats as a redelivery.
+"""
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import asyncpg
+
+from apoyo_common import metrics
+from apoyo_common.delivery import describe
+from apoyo_common.logs import get_logger
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    topic: str
+    key: bytes
+    payload: bytes
+
+
+class OutboxStore(Protocol):
+    async def claim_outbox(self, limit: int) -> list[OutboxItem]: ...
+
+    async def mark_published(self, ids: list[int]) -> None: ...
+
+
+class RawPublisher(Protocol):
+    async def publish_raw(self, topic: str, key: bytes, payload: bytes) -> None: ...
+
+
+async def enqueue(
+    conn: asyncpg.Connection, table: str, topic: str, key: bytes, payload: bytes
+) -> None:
+    """Add an event inside the caller's transaction (`table` is schema-qualified)."""
+    await conn.execute(
+        f"INSERT INTO {table} (topic, key, payload) VALUES ($1, $2, $3)", topic, key, payload
+    )
+
+
+class PgOutbox:
+    """An `outbox` table (id bigserial, topic, key, payload, claimed_until, published_at)."""
+
+    def __init__(self, pool: asyncpg.Pool, table: str) -> None:
+        self.pool, self.table = pool, table
+
+    async def claim_outbox(self, limit: int) -> list[OutboxItem]:
+        # A lease rather than a held lock: replicas share the work, a crashed one's claim lapses.
+        rows = await self.pool.fetch(
+            f"UPDATE {self.table} SET claimed_until = now() + interval '10 seconds' "
+            f"WHERE id IN (SELECT id FROM {self.table} WHERE published_at IS NULL "
+            "AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY id LIMIT $1 "
+            "FOR UPDATE SKIP LOCKED) RETURNING id, topic, key, payload",
+            limit,
+        )
+        return sorted(
+            (OutboxItem(r["id"], r["topic"], r["key"], r["payload"]) for r in rows),
+            key=lambda item: item.id,
+        )
+
+    async def mark_published(self, ids: list[int]) -> None:
+        await self.pool.execute(
+            f"UPDATE {self.table} SET published_at = now() WHERE id = ANY($1::bigint[])", ids
+        )
+
+    async def pending(self) -> int:
+        sql = f"SELECT count(*) FROM {self.table} WHERE published_at IS NULL"
+        return int(await self.pool.fetchval(sql))
+
+
+@dataclass
+class OutboxRelay:
+    store: OutboxStore
+    publisher: RawPublisher
+    service: str = "capture"
+    interval_s: float = 0.5
+    batch: int = 100
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def nudge(self) -> None:
+        self.wake.set()
+
+    async def relay_once(self) -> int:
+        """Publish one batch; return how many went out."""
+        items = await self.store.claim_outbox(self.batch)
+        done: list[int] = []
+        try:
+            for item in items:
+                await self.publisher.publish_raw(item.topic, item.key, item.payload)
+                done.append(item.id)
+                metrics.MESSAGES_OUT.labels(self.service, item.topic).inc()
+        finally:
+            if done:
+                await self.store.mark_published(done)
+        metrics.OUTBOX_PENDING.labels(self.service).observe(len(items))
+        return len(done)
+
+    async def drain(self) -> None:
+        while await self.relay_once():
+            pass
+
+    async def try_drain(self) -> bool:
+        """Drain now; a failure is left to the background loop (the events are durable)."""
+        try:
+            await self.drain()
+        except Exception as error:
+            log.warning("outbox_publish_failed", service=self.service, error=describe(error))
+            return False
+        return True
+
+    async def run_forever(self) -> None:
+        while True:
+            await self.try_drain()
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout=self.interval_s)
+            except TimeoutError:
+                pass
+            self.wake.clear()

@@ -1,0 +1,50 @@
+"""A support as verification keeps it: its own verdict, and the outcome last published."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from apoyo_common.messages import IdentityDecoded, SupportVerified
+from apoyo_verification.classify import Verdict
+
+TICK = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: Verdict  # the support's own category, before the duplicates rule
+    published: SupportVerified  # what `support.verified` says now, duplicates included
+
+    @property
+    def support_id(self) -> str:
+        return self.published.support_id
+
+    @property
+    def aspirant_id(self) -> str:
+        return self.published.aspirant_id
+
+    @property
+    def received_at(self) -> datetime:
+        return self.published.received_at
+
+    @property
+    def final(self) -> Verdict:
+        return Verdict(self.published.status, self.published.reasons)
+
+
+def first_outcome(decoded: IdentityDecoded, verdict: Verdict, now: datetime) -> Outcome:
+    published = SupportVerified(
+        **decoded.envelope(),
+        status=verdict.status,
+        reasons=verdict.reasons,
+        email=decoded.form.email,
+        verified_at=now,
+    )
+    return Outcome(verdict, published)
+
+
+def revised(outcome: Outcome, final: Verdict, now: datetime) -> Outcome:
+    """The same support with a new final verdict, stamped later than the one it replaces, so
+    that every consumer ordering by `verified_at` (capture's view) takes it, whatever the clocks."""
+    stamp = max(now, outcome.published.verified_at + TICK)
+    changes = {"status": final.status, "reasons": final.reasons, "verified_at": stamp}
+    return Outcome(outcome.verdict, outcome.published.model_copy(update=changes))
