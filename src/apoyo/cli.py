@@ -90,7 +90,10 @@ def token_issue(
 def voter_roll_load(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV, or CSV.gz")],
     cut: Annotated[datetime, typer.Option("--cut", formats=["%Y-%m-%d"], help="YYYY-MM-DD")],
-    skip_invalid: Annotated[bool, typer.Option("--skip-invalid")] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="load the valid rows, write the others to --rejects"),
+    ] = False,
     rejects: Annotated[
         Path | None, typer.Option("--rejects", help="default FILE.rechazos.csv")
     ] = None,
