@@ -124,6 +124,20 @@ async def test_readers_during_a_reload_see_one_cut_whole(roll: VoterRoll) -> Non
     assert set(snapshots) <= {(50, True), (60, False)} and (60, False) in snapshots
 
 
+async def test_loads_running_together_each_swap_in_whole(roll: VoterRoll) -> None:
+    persons = people(40, seed=7)
+    first, second, third = rows(persons[:10]), rows(persons[10:25]), rows(persons[25:])
+    await asyncio.gather(
+        roll.load(CUT, stream(first[:5], first[5:])),
+        roll.load(LATER, stream(second[:5], second[5:])),
+        roll.load(CUT, stream(third[:5], third[5:])),
+    )
+    cuts = {c.cut: c.rows for c in await roll.cuts()}
+    assert cuts[LATER] == 15 and cuts[CUT] in (10, 15)
+    found = await roll.by_card(CUT, [card(r) for r in first + third])
+    assert sorted(found) in (sorted(first), sorted(third))
+
+
 async def test_a_failed_reload_leaves_the_old_cut(roll: VoterRoll) -> None:
     old, new = rows(people(10, seed=5)), rows(people(10, seed=6))
     await roll.load(CUT, stream(old))
