@@ -53,7 +53,7 @@ async def test_each_lookup_path_finds_the_row(roll: VoterRoll) -> None:
     loaded = rows(people(30))
     loaded[4] = loaded[4]._replace(apellido_paterno="NÚÑEZ", curp=None, situacion=Situacion.BAJA)
     loaded[4] = loaded[4]._replace(causa_baja=CausaBaja.DEFUNCION)
-    assert await roll.load(CUT, stream(loaded[:10], loaded[10:])) == 30
+    assert await roll.load(CUT, stream(loaded[:10], [], loaded[10:])) == 30
     wanted = loaded[4]
     assert await roll.by_card(CUT, [card(wanted)]) == [wanted]
     key = ClaveKey(wanted.clave_elector, wanted.emision, wanted.ocr)

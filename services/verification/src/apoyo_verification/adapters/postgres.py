@@ -104,7 +104,8 @@ class PgVoterRoll:
             nonlocal rows
             async for batch in batches:
                 rows += batch.rows
-                yield batch.text.encode()
+                if batch.rows:  # an all-or-nothing load that met a bad row sends none
+                    yield batch.text.encode()
 
         async with self.pool.acquire() as conn, conn.transaction():
             await _stage(conn, table, cut)
