@@ -5,6 +5,7 @@ analysed, then swapped in for the cut's old partition. Readers see nothing of it
 commit; a failure rolls all of it back, staging table included (docs/voter-roll.md).
 """
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from datetime import date
@@ -92,9 +93,32 @@ async def _swap(conn: asyncpg.Connection, cut: date, table: str, rows: int) -> N
     )
 
 
+class SwapBlocked(RuntimeError):
+    """Long-running lookups kept the roll busy through every attempt to swap the cut in."""
+
+
 class PgVoterRoll:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, swap_wait_s: float = 2.0, swap_attempts: int = 30
+    ) -> None:
         self.pool = pool
+        self.swap_wait_s, self.swap_attempts = swap_wait_s, swap_attempts
+
+    async def _swap_patiently(
+        self, conn: asyncpg.Connection, cut: date, table: str, rows: int
+    ) -> None:
+        """While the swap waits for its lock on `roll`, every new lookup queues behind it: so
+        it waits briefly, and gives way to a long query (a count of a territory, say) to try
+        again, rather than stall verification for as long as that query runs."""
+        for _ in range(self.swap_attempts):
+            try:
+                async with conn.transaction():  # a savepoint: a try that gives way undoes itself
+                    await conn.execute(f"SET LOCAL lock_timeout = {int(self.swap_wait_s * 1000)}")
+                    await _swap(conn, cut, table, rows)
+                    return
+            except asyncpg.LockNotAvailableError:
+                await asyncio.sleep(self.swap_wait_s)
+        raise SwapBlocked(f"the roll stayed busy; cut {cut} was not swapped in")
 
     async def load(self, cut: date, batches: AsyncIterable[RollBatch]) -> int:
         table = f"roll_{cut:%Y%m%d}_{secrets.token_hex(4)}"
@@ -114,7 +138,7 @@ class PgVoterRoll:
                 table, schema_name=SCHEMA, source=text(), columns=COLUMNS, **_CSV, timeout=_LONG
             )
             await _index(conn, table)
-            await _swap(conn, cut, table, rows)
+            await self._swap_patiently(conn, cut, table, rows)
         return rows
 
     async def _find(self, cut: date, sql: str, *arrays: list[str]) -> list[RollRow]:
