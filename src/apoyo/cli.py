@@ -100,7 +100,7 @@ def voter_roll_load(
     data: DataOpt = None,
 ) -> None:
     """Load a voter-roll cut (interfaces.md §4), replacing that cut atomically."""
-    from apoyo.voter_roll import InvalidRoll, default_rejects, load_file
+    from apoyo.voter_roll import InvalidRoll, SwapBlocked, default_rejects, load_file
 
     settings = admin.settings_for(data)
     rejects = rejects or default_rejects(file)
@@ -108,6 +108,9 @@ def voter_roll_load(
         report = asyncio.run(load_file(settings, file, cut.date(), skip_invalid, rejects))
     except InvalidRoll as invalid:
         typer.echo(f"{file}: {invalid}", err=True)
+        raise typer.Exit(1) from None
+    except SwapBlocked:
+        typer.echo(f"{file}: consultas largas ocuparon el padrón; no se cargó nada", err=True)
         raise typer.Exit(1) from None
     typer.echo(
         json.dumps(

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 
 from apoyo_common.db import create_pool, migrate
 from apoyo_common.settings import Settings
-from apoyo_verification.adapters.postgres import PgVoterRoll
+from apoyo_verification.adapters.postgres import PgVoterRoll, SwapBlocked
 from apoyo_verification.ports import CutInfo, VoterRoll
 from apoyo_verification.roll.loading import InvalidRoll, LoadReport, Reject, load_roll
 from apoyo_verification.roll.rows import COLUMNS, RowError
@@ -95,4 +95,4 @@ async def list_cuts(settings: Settings) -> list[CutInfo]:
         await pool.close()
 
 
-__all__ = ["InvalidRoll", "list_cuts", "load_file"]
+__all__ = ["InvalidRoll", "SwapBlocked", "list_cuts", "load_file"]
