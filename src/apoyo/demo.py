@@ -4,7 +4,7 @@ import asyncio
 import json
 import socket
 import time
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -152,6 +152,13 @@ async def statuses(dsn: str) -> dict[str, int]:
         await conn.close()
 
 
+def capture_window_around_now() -> dict[str, str]:
+    """The supports are captured now: a window around today, so that they are on time."""
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    start, end = today - timedelta(days=7), today + timedelta(days=30)
+    return {"start": start.isoformat(), "end": end.isoformat()}
+
+
 async def run_demo(count: int, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     started, port, stop = time.monotonic(), free_port(), asyncio.Event()
@@ -165,7 +172,7 @@ async def run_demo(count: int, out: Path) -> int:
         cut = date(2026, 8, 31)
         await load_roll_file(settings, out / "voter-roll.csv", cut, True, None)
         write_sample(out / "sample", people[0])
-        process = demo_process(cut)
+        process = demo_process(cut) | {"capture": capture_window_around_now()}
         (out / "process.json").write_text(json.dumps(process, ensure_ascii=False, indent=2))
         await admin.create_process(ProcessDefinition.model_validate(process), settings)
         token = admin.issue_token(

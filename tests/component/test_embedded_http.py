@@ -4,6 +4,7 @@ stores nothing for it."""
 import asyncio
 import json
 import socket
+import time
 from collections.abc import Iterator
 
 import asyncpg
@@ -11,19 +12,25 @@ import httpx
 import pytest
 
 from apoyo.client import support_data, support_files
-from apoyo.synthetic.roll import demo_process
+from apoyo.demo import capture_window_around_now
+from apoyo.synthetic.roll import demo_process, roll_csv
 from apoyo_common.embedded_postgres import EmbeddedPostgres
 from tests.component import embedded_server
 from tests.component.embedded_server import EmbeddedServer
-from tests.factories import NOW, citizen
+from tests.factories import citizen
+from tests.roll_files import CUT
 
 pytestmark = pytest.mark.component
-PROCESS = demo_process(NOW.date())
+# Supports are captured now: the window is around today; the cut holds the citizens posted.
+PROCESS = demo_process(CUT) | {"capture": capture_window_around_now()}
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmbeddedServer]:
     running = embedded_server.start()
+    roll = running.data / "voter-roll.csv"
+    roll.write_text(roll_csv([citizen(i) for i in range(3)]), encoding="utf-8")
+    running.cli("voter-roll", "load", str(roll), "--cut", CUT.isoformat())
     running.create_process(PROCESS)
     yield running
     running.stop()
@@ -53,8 +60,8 @@ def post(
     )
 
 
-def good() -> tuple[dict[str, object], dict[str, tuple[str, bytes, str]]]:
-    person = citizen(1)
+def good(index: int = 1) -> tuple[dict[str, object], dict[str, tuple[str, bytes, str]]]:
+    person = citizen(index)
     return support_data(person, "gub-son-2027", "asp-01"), support_files(person)
 
 
@@ -135,15 +142,25 @@ def test_idempotency_key_same_body_same_answer_other_body_409(
     expect(post(server, aux, "idem-1", changed, files), 409, "idempotency_conflict")
 
 
+def verified_view(url: str, token: str, seconds: float = 60) -> dict[str, object]:
+    """The support as `GET` shows it once verification has given it a status."""
+    deadline = time.monotonic() + seconds
+    view: dict[str, object] = httpx.get(url, headers={"Authorization": f"Bearer {token}"}).json()
+    while view["status"] == "RECIBIDO" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        view = httpx.get(url, headers={"Authorization": f"Bearer {token}"}).json()
+    return view
+
+
 def test_get_support_by_role(server: EmbeddedServer, aux: str) -> None:
-    data, files = good()
+    data, files = good(2)  # a citizen no other test posts: not a duplicate
     support_id = post(server, aux, "get-1", data, files).json()["support_id"]
     ople = server.token("ople")
     own = server.token("aspirant", "gub-son-2027", "asp-01")
     other = server.token("aspirant", "gub-son-2027", "asp-02")
     url = f"{server.url}/v1/supports/{support_id}"
-    view = httpx.get(url, headers={"Authorization": f"Bearer {ople}"}).json()
-    assert view["support_id"] == support_id and view["status"] == "RECIBIDO"
+    view = verified_view(url, ople)
+    assert view["support_id"] == support_id and view["status"] == "EN_LISTA_NOMINAL"
     assert view["channel"] == "AUXILIAR" and view["reasons"] == []
     assert httpx.get(url, headers={"Authorization": f"Bearer {own}"}).status_code == 200
     expect(httpx.get(url, headers={"Authorization": f"Bearer {other}"}), 403, "forbidden")

@@ -6,13 +6,15 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from apoyo.synthetic.people import make_citizens
+from apoyo.demo import capture_window_around_now
+from apoyo.synthetic.people import Citizen, make_citizens
 from apoyo.synthetic.roll import demo_process
 from tests.e2e.harness import SERVICES, Deployment, deployment
-from tests.factories import NOW
 from tests.paths import ROOT
+from tests.roll_files import CUT
 
-PROCESS = demo_process(NOW.date())
+# Supports are captured now: the window is around today, the cut is loaded by `people`.
+PROCESS = demo_process(CUT) | {"capture": capture_window_around_now()}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -49,8 +51,12 @@ def aux_token(deployed: Deployment) -> str:
     )
 
 
-def people(count: int, seed: int) -> list:  # type: ignore[type-arg]
-    return make_citizens(count, seed=seed)
+def people(deployed: Deployment, count: int, seed: int) -> list[Citizen]:
+    """Synthetic citizens, loaded as the process's voter-roll cut (rows the loader rejects,
+    such as impossible CURPs, are left out: those supports are NO_ENCONTRADO)."""
+    found = make_citizens(count, seed=seed)
+    deployed.load_roll(found, CUT)
+    return found
 
 
 def client(deployed: Deployment) -> httpx.AsyncClient:

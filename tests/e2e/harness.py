@@ -12,6 +12,7 @@ import subprocess
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import asyncpg
@@ -19,6 +20,8 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 
 from apoyo.demo import free_port
+from apoyo.synthetic.people import Citizen
+from apoyo.synthetic.roll import roll_csv
 from tests.paths import APOYO
 
 SERVICES = ("capture", "identity", "verification", "notification", "export")
@@ -112,6 +115,20 @@ class Deployment:
         path = self.logs / "process.json"
         path.write_text(json.dumps(definition))
         self.cli("process", "create", str(path))
+
+    def load_roll(self, people: list[Citizen], cut: date) -> None:
+        path = self.logs / "voter-roll.csv"
+        path.write_text(roll_csv(people), encoding="utf-8")
+        self.cli("voter-roll", "load", str(path), "--cut", cut.isoformat(), "--skip-invalid")
+
+    async def statuses(self) -> dict[str, int]:
+        """Supports per verification status."""
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            sql = "SELECT status, count(*) AS n FROM verification.supports GROUP BY status"
+            return {r["status"]: int(r["n"]) for r in await conn.fetch(sql)}
+        finally:
+            await conn.close()
 
     async def counts(self) -> dict[str, int]:
         conn = await asyncpg.connect(self.dsn)

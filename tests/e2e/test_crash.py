@@ -29,7 +29,9 @@ async def kill_mid_stream(deployed: Deployment, victim: str) -> int:
 async def scenario(deployed: Deployment, victim: str) -> tuple[list[str], int, set[str]]:
     async with client(deployed) as http:
         posting = asyncio.create_task(
-            post_many(http, aux_token(deployed), people(SUPPORTS, seed=23), "c", parallel=4)
+            post_many(
+                http, aux_token(deployed), people(deployed, SUPPORTS, seed=23), "c", parallel=4
+            )
         )
         done_at_kill = await kill_mid_stream(deployed, victim)
         accepted = await posting

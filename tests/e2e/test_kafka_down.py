@@ -28,7 +28,7 @@ async def post_while_kafka_is_down(deployed: Deployment) -> list[str]:
     kafka("stop")
     try:
         async with client(deployed) as http:
-            accepted = await post_many(http, token, people(SUPPORTS, seed=31), "down")
+            accepted = await post_many(http, token, people(deployed, SUPPORTS, seed=31), "down")
         counts = await deployed.counts()
         assert counts["capture"] == SUPPORTS and counts["identity"] == 0
     finally:
