@@ -4,7 +4,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from apoyo_identity.rules.curp import check_digit as curp_check_digit
+from apoyo_common.rules.curp import check_digit as curp_check_digit
 
 PATERNOS = (
     "GARCIA",
@@ -98,7 +98,10 @@ def _clave(p: str, m: str, n: str, born: date, sex: str, rng: random.Random) -> 
 def _curp(p: str, m: str, n: str, born: date, sex: str, rng: random.Random) -> str:
     head = _plain(p)[0] + _first_internal(p, consonant=False) + _plain(m)[0] + _plain(n)[0]
     inner = "".join(_first_internal(w, consonant=True) for w in (p, m, n))
-    first17 = f"{head}{born:%y%m%d}{sex}SR{inner}{rng.choice('0123456789')}"
+    # Position 17 tells the century: a digit for births before 2000, a letter from then on.
+    drawn = int(rng.choice("0123456789"))  # one draw either way: same stream, same people
+    century = str(drawn) if born.year < 2000 else "ABCDEFGHIJ"[drawn]
+    first17 = f"{head}{born:%y%m%d}{sex}SR{inner}{century}"
     return first17 + curp_check_digit(first17)
 
 

@@ -1,6 +1,7 @@
 from apoyo.synthetic.credential import mrz_lines
 from apoyo.synthetic.people import make_citizens
-from apoyo_identity.rules import curp, mrz
+from apoyo_common.rules import curp
+from apoyo_identity.rules import mrz
 
 
 def test_citizens_are_consistent_and_reproducible() -> None:

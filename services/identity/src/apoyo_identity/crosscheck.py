@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from apoyo_common.credential import FieldCheck
 from apoyo_common.messages import SupportForm
-from apoyo_identity.rules.clave import mismatches
+from apoyo_common.rules.clave import mismatches
 from apoyo_identity.rules.mrz import MrzRead
 
 Reader = Callable[[MrzRead], str | None]

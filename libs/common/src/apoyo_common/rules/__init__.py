@@ -1,5 +1,3 @@
-"""Credential rules shared by services: CURP and clave de elector, as pure functions.
-
-Copied from identity's rules so that verification can validate a voter roll without
-depending on the identity service; identity is to import these instead of its copies.
-"""
+"""Credential rules that more than one service needs, as pure functions: the CURP with its
+check digit and the clave de elector with its consistency with names and birth date.
+Identity checks what it reads against them; verification validates the voter roll."""

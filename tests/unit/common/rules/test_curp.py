@@ -2,7 +2,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apoyo.synthetic.people import make_citizens
-from apoyo_identity.rules.curp import check_digit, is_valid, problems
+from apoyo_common.rules.curp import birth_date, check_digit, is_valid, problems
 
 
 def test_documented_example() -> None:
@@ -28,3 +28,11 @@ def test_problems_are_named() -> None:
     assert "birth_date" in problems("SABC561326MDFLRN09")
     assert "state" in problems("SABC560626MZZLRN01")
     assert problems("SABC560626MDFLRN02") == ["check_digit"]
+
+
+def test_the_differentiator_tells_the_century_of_birth() -> None:
+    people = make_citizens(400, seed=3)
+    assert any(p.fecha_nacimiento.year >= 2000 for p in people)
+    for person in people:
+        assert person.curp[16].isalpha() == (person.fecha_nacimiento.year >= 2000)
+        assert birth_date(person.curp) == person.fecha_nacimiento

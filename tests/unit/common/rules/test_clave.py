@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apoyo.synthetic.people import make_citizens
-from apoyo_identity.rules.clave import is_valid_format, mismatches, name_letters, normalise
+from apoyo_common.rules.clave import is_valid_format, mismatches, name_letters, normalise
 
 
 def test_letters_follow_the_registry_rule() -> None:
