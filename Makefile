@@ -49,11 +49,14 @@ crash: bootstrap infra-up
 test: bootstrap
 	$(MAKE) --no-print-directory lint typecheck unit component e2e
 
-bench: bootstrap
+bench: bootstrap infra-up
 	bash benchmarks/setup_anchors.sh
 	$(VENV)/python benchmarks/mrz.py
 	$(VENV)/python benchmarks/barcodes.py
 	$(VENV)/python benchmarks/evidence.py
+	$(VENV)/python benchmarks/identity_throughput.py
+	$(VENV)/python benchmarks/identity_service.py
+	$(VENV)/python benchmarks/voter_roll_load.py --rows 2000000
 
 clean:
 	rm -rf .local demo-out .mypy_cache .ruff_cache

@@ -1,0 +1,157 @@
+"""Identity service end to end: supports per second per core, fetch to publish, on real servers.
+
+A benchmark, not a test. It needs the servers of deploy/local/infra.sh (Kafka, PostgreSQL,
+S3; `make bench` starts them). It writes N supports' images (front and back as level-1 phone
+photos, and a signature) to S3 and their `support.captured` events to Kafka, a backlog, then
+starts `apoyo serve identity` with one worker process per core and times how fast the
+backlog drains: from the first `identity.decoded` seen by an outside consumer to the last.
+Every support is fetched from S3, analysed in the pool, recorded in PostgreSQL, indexed for
+picture reuse and published, as in production. The PostgreSQL, Kafka and S3 servers run on
+the same cores, so the per-core figure carries their cost too.
+
+    .venv/bin/python benchmarks/identity_service.py [--supports 240]
+"""
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the e2e harness deploys services as their own processes
+
+from tests.e2e.harness import Deployment, deployment  # noqa: E402
+
+from apoyo.client import support_files  # noqa: E402
+from apoyo.synthetic.people import Citizen, make_citizens  # noqa: E402
+from apoyo_common.codes import Channel, EvidenceKind  # noqa: E402
+from apoyo_common.kafka import ensure_topics  # noqa: E402
+from apoyo_common.messages import EvidenceRef, SupportCaptured, SupportForm  # noqa: E402
+from apoyo_common.settings import Settings  # noqa: E402
+from apoyo_common.storage.s3 import S3Store  # noqa: E402
+
+TARGET = 30.0
+
+
+def settings_of(deployed: Deployment) -> Settings:
+    prefix = "APOYO_"
+    values = {k[len(prefix) :].lower(): v for k, v in deployed.env.items() if k.startswith(prefix)}
+    return Settings.model_validate(values)
+
+
+async def backlog(deployed: Deployment, count: int) -> None:
+    """`count` supports in S3 and on `support.captured`, as capture would leave them."""
+    settings = settings_of(deployed)
+    store = S3Store.from_settings(settings)
+    await store.ensure_ready()
+    await ensure_topics(settings)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
+    await producer.start()
+    try:
+        for i, person in enumerate(make_citizens(count, seed=4242)):
+            event = await stored_support(store, f"bench-{i:05d}", person, photo_seed=100 + i)
+            topic = f"{settings.namespace}.support.captured"
+            await producer.send(
+                topic, event.model_dump_json().encode(), key=event.support_id.encode()
+            )
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+async def stored_support(
+    store: S3Store, support_id: str, person: Citizen, photo_seed: int
+) -> SupportCaptured:
+    refs = []
+    for kind, (name, data, content_type) in support_files(person, photo_seed).items():
+        key = f"evidence/gub-son-2027/{support_id}/{name}"
+        await store.put(key, data, content_type)
+        digest = hashlib.sha256(data).hexdigest()
+        refs.append(
+            EvidenceRef(
+                kind=EvidenceKind(kind),
+                object_key=key,
+                sha256=digest,
+                bytes=len(data),
+                content_type=content_type,
+            )
+        )
+    form = SupportForm(
+        nombre=person.nombre,
+        apellido_paterno=person.apellido_paterno,
+        apellido_materno=person.apellido_materno,
+        clave_elector=person.clave_elector,
+        ocr=person.ocr,
+        cic=person.cic,
+        consent=True,
+    )
+    return SupportCaptured(
+        support_id=support_id,
+        process_id="gub-son-2027",
+        aspirant_id="asp-01",
+        channel=Channel.AUXILIAR,
+        received_at=datetime.now(UTC),
+        captured_by="bench",
+        form=form,
+        evidence=tuple(refs),
+    )
+
+
+async def drain_times(deployed: Deployment, count: int, seconds: float = 900) -> list[float]:
+    """Arrival time of each distinct support on `identity.decoded`."""
+    consumer = AIOKafkaConsumer(
+        f"{deployed.namespace}.identity.decoded",
+        bootstrap_servers=deployed.env["APOYO_KAFKA_BOOTSTRAP"],
+        group_id=f"{deployed.namespace}-bench",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    seen: dict[str, float] = {}
+    deadline = time.monotonic() + seconds
+    try:
+        while len(seen) < count and time.monotonic() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    seen.setdefault(json.loads(record.value)["support_id"], time.monotonic())
+    finally:
+        await consumer.stop()
+    return sorted(seen.values())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--supports", type=int, default=240)
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    deployed = deployment(ROOT / ".local" / "bench-logs")
+    deployed.env["APOYO_IDENTITY_WORKERS"] = str(cores)
+    asyncio.run(backlog(deployed, args.supports))
+    try:
+        deployed.start("identity")
+        arrivals = asyncio.run(drain_times(deployed, args.supports))
+    finally:
+        deployed.stop_all()
+    if len(arrivals) < args.supports:
+        raise SystemExit(f"only {len(arrivals)} of {args.supports} supports came out")
+    # From the first output on: start-up (worker spawn, templates) is not throughput.
+    rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
+    print(
+        f"identity service end to end, real Kafka/PostgreSQL/S3, {cores} workers on {cores} cores"
+    )
+    print(f"{args.supports} supports (front, back as level-1 phone photos; signature)")
+    print(
+        f"{rate:.1f} supports/s in all; {rate / cores:.1f} per core "
+        f"(target {TARGET:.0f}: {'PASS' if rate / cores >= TARGET else 'FAIL'})"
+    )
+    print(f"load average {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
