@@ -34,8 +34,9 @@ from apoyo.synthetic.people import make_citizens
 from apoyo.synthetic.photo_ops import desk
 from apoyo_identity.analysis import analyse_support
 from apoyo_identity.domain import support_flags
+from apoyo_identity.reuse import REUSE_DISTANCE, hamming
 from apoyo_identity.vision import evidence, faces
-from apoyo_identity.vision.phash import REUSE_DISTANCE, hamming, perceptual_hash
+from apoyo_identity.vision.phash import perceptual_hash
 
 Image = NDArray[np.uint8]
 CHECKS: dict[str, Callable[[Image], bool]] = {

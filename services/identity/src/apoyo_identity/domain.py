@@ -10,8 +10,8 @@ from apoyo_common.messages import EvidenceFacts, IdentityDecoded, SupportCapture
 from apoyo_common.topics import citizen_identity, citizen_key
 from apoyo_identity.crosscheck import cross_checks
 from apoyo_identity.findings import BACK, FRONT, Code, SupportFindings
+from apoyo_identity.reuse import is_reuse
 from apoyo_identity.rules.mrz import MrzRead
-from apoyo_identity.vision.phash import is_reuse
 
 EVIDENCE_ALTERED = "EVIDENCE_HASH_MISMATCH"
 

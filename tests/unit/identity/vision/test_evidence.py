@@ -15,9 +15,10 @@ from apoyo.synthetic.photo_ops import desk
 from apoyo_identity.adapters.memory import InMemoryPictureIndex
 from apoyo_identity.analysis import analyse_support
 from apoyo_identity.domain import support_flags
+from apoyo_identity.reuse import REUSE_DISTANCE, hamming
 from apoyo_identity.vision import evidence
 from apoyo_identity.vision.faces import cascade, windows_at
-from apoyo_identity.vision.phash import REUSE_DISTANCE, hamming, perceptual_hash
+from apoyo_identity.vision.phash import perceptual_hash
 
 Image = NDArray[np.uint8]
 

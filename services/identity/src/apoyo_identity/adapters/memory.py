@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from apoyo_identity.vision.phash import is_reuse
+from apoyo_identity.reuse import is_reuse
 
 
 @dataclass

@@ -7,7 +7,7 @@ thousand pictures (noted for the operations issue).
 
 import asyncpg
 
-from apoyo_identity.vision.phash import REUSE_DISTANCE
+from apoyo_identity.reuse import REUSE_DISTANCE
 
 
 def signed(value: int) -> int:
