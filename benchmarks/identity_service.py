@@ -15,14 +15,12 @@ the same cores, so the per-core figure carries their cost too.
 import argparse
 import asyncio
 import hashlib
-import json
 import os
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the e2e harness deploys services as their own processes
@@ -104,27 +102,6 @@ async def stored_support(
     )
 
 
-async def drain_times(deployed: Deployment, count: int, seconds: float = 900) -> list[float]:
-    """Arrival time of each distinct support on `identity.decoded`."""
-    consumer = AIOKafkaConsumer(
-        f"{deployed.namespace}.identity.decoded",
-        bootstrap_servers=deployed.env["APOYO_KAFKA_BOOTSTRAP"],
-        group_id=f"{deployed.namespace}-bench",
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
-    seen: dict[str, float] = {}
-    deadline = time.monotonic() + seconds
-    try:
-        while len(seen) < count and time.monotonic() < deadline:
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                for record in records:
-                    seen.setdefault(json.loads(record.value)["support_id"], time.monotonic())
-    finally:
-        await consumer.stop()
-    return sorted(seen.values())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--supports", type=int, default=240)
@@ -135,7 +112,8 @@ def main() -> None:
     asyncio.run(backlog(deployed, args.supports))
     try:
         deployed.start("identity")
-        arrivals = asyncio.run(drain_times(deployed, args.supports))
+        seen = asyncio.run(deployed.arrivals("identity.decoded", args.supports, 900))
+        arrivals = sorted(seen.values())
     finally:
         deployed.stop_all()
     if len(arrivals) < args.supports:

@@ -29,12 +29,12 @@ from pathlib import Path
 import asyncpg
 
 from apoyo.synthetic.people import make_citizens
-from apoyo.synthetic.roll import COLUMNS, roll_csv
+from apoyo.synthetic.roll import roll_csv
 from apoyo_common.db import create_pool, migrate
 from apoyo_common.embedded_postgres import EmbeddedPostgres
 from apoyo_verification.adapters.postgres import PgVoterRoll
 from apoyo_verification.roll.loading import load_roll
-from apoyo_verification.roll.rows import RowError
+from apoyo_verification.roll.rows import COLUMNS, RowError
 
 CUT = date(2026, 8, 31)
 CHUNK = 50_000  # citizens generated and written at a time, to keep memory flat

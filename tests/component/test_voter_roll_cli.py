@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from apoyo.cli import app
-from apoyo.synthetic.roll import COLUMNS
+from apoyo_verification.roll.rows import COLUMNS
 from tests.roll_files import fields, people
 
 pytestmark = pytest.mark.component

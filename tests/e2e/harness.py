@@ -153,20 +153,26 @@ class Deployment:
 
     async def exported_ids(self, expected: int, seconds: float = 240) -> set[str]:
         """Distinct support ids seen on `support.exported`, read as an outside consumer."""
+        return set(await self.arrivals("support.exported", expected, seconds))
+
+    async def arrivals(self, topic: str, expected: int, seconds: float) -> dict[str, float]:
+        """When each distinct support id first showed on `topic` (monotonic clock), read as
+        an outside consumer, until `expected` of them or `seconds` passed."""
         consumer = AIOKafkaConsumer(
-            f"{self.namespace}.support.exported",
+            f"{self.namespace}.{topic}",
             bootstrap_servers=self.env["APOYO_KAFKA_BOOTSTRAP"],
-            group_id=f"{self.namespace}-observer",
+            group_id=f"{self.namespace}-observer-{topic}",
             auto_offset_reset="earliest",
         )
         await consumer.start()
-        seen: set[str] = set()
+        seen: dict[str, float] = {}
         deadline = time.monotonic() + seconds
         try:
             while len(seen) < expected and time.monotonic() < deadline:
-                batch = await consumer.getmany(timeout_ms=1000)
-                for records in batch.values():
-                    seen.update(json.loads(r.value)["support_id"] for r in records)
+                for records in (await consumer.getmany(timeout_ms=500)).values():
+                    for record in records:
+                        support_id = json.loads(record.value)["support_id"]
+                        seen.setdefault(support_id, time.monotonic())
         finally:
             await consumer.stop()
         return seen

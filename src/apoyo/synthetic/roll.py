@@ -5,27 +5,7 @@ import io
 from datetime import date
 
 from apoyo.synthetic.people import Citizen
-
-COLUMNS = [
-    "cic",
-    "identificador",
-    "clave_elector",
-    "emision",
-    "curp",
-    "apellido_paterno",
-    "apellido_materno",
-    "nombre",
-    "fecha_nacimiento",
-    "sexo",
-    "entidad",
-    "distrito_federal",
-    "distrito_local",
-    "municipio",
-    "seccion",
-    "vigencia",
-    "situacion",
-    "causa_baja",
-]
+from apoyo_verification.roll.rows import COLUMNS
 
 
 def roll_row(person: Citizen) -> dict[str, str]:

@@ -4,12 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from apoyo.synthetic.roll import COLUMNS
 from apoyo_verification.adapters.memory import InMemoryVoterRoll
 from apoyo_verification.ports import CardKey
 from apoyo_verification.roll import loading
 from apoyo_verification.roll.loading import InvalidRoll, load_roll
-from apoyo_verification.roll.rows import RowError
+from apoyo_verification.roll.rows import COLUMNS, RowError
 from tests.roll_files import CUT, fields, people, write_roll
 
 
