@@ -4,6 +4,7 @@ in-memory broker and a local folder for objects, through the same handlers as pr
 Everything lives in one data directory:
     DATA/postgres/   the embedded cluster         DATA/objects/   the evidence images
     DATA/secrets.json  token and citizen-key secrets, made on first use (mode 0600)
+    DATA/signing-key.pem  the institute's Ed25519 key for certificates, made on first use (0600)
 """
 
 import asyncio
@@ -57,15 +58,16 @@ def embedded_settings(data: Path, dsn: str, port: int = 8000) -> Settings:
         token_secret=SecretStr(values["token_secret"]),
         citizen_key_secret=SecretStr(values["citizen_key_secret"]),
         retry_base_delay_s=0.05,
+        signing_key_file=data / "signing-key.pem",
     )
 
 
 async def serve_embedded(
-    data: Path, host: str, port: int, stop: asyncio.Event | None = None
+    data: Path, host: str, port: int, stop: asyncio.Event | None = None, **overrides: object
 ) -> None:
     server, dsn = await asyncio.to_thread(start_postgres, data.resolve())
     try:
-        settings = embedded_settings(data.resolve(), dsn, port)
+        settings = embedded_settings(data.resolve(), dsn, port).model_copy(update=overrides)
         pool = await create_pool(dsn, settings.db_pool_max)
         broker = KafkaBroker()  # never connects: in_memory() routes every publish
         infra = Infrastructure(settings, broker, pool, LocalFolderStore(settings.storage_dir))

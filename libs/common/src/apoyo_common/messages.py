@@ -130,3 +130,32 @@ class DeadLetter(Contract):
     reason: str
     attempts: int
     failed_at: datetime
+
+
+class InvitationCreated(Contract):
+    """Capture asks notification to e-mail an invitation link (personal data: the address,
+    and a bearer link; never logged, kept no longer than delivery needs)."""
+
+    topic: Literal["invitation.created"] = "invitation.created"
+    schema_version: Literal[1] = 1
+    invitation_id: str
+    process_id: str
+    aspirant_id: str
+    aspirant_name: str
+    email: str
+    link: str
+    expires_at: AwareDatetime
+
+
+class EmailCodeRequested(Contract):
+    """Capture asks notification to e-mail a one-time code proving an address (self-service)."""
+
+    topic: Literal["email.code.requested"] = "email.code.requested"
+    schema_version: Literal[1] = 1
+    request_id: str
+    process_id: str
+    aspirant_id: str
+    aspirant_name: str
+    email: str
+    code: str
+    expires_at: AwareDatetime

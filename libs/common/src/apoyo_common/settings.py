@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     outbox_interval_s: float = Field(default=0.5, gt=0)
     log_level: str = "INFO"
     identity_workers: int = Field(default=0, ge=0)  # image-analysis processes; 0: one per core
+    # Capture channels and guards (docs/capture-channels.md).
+    signing_key_file: Path | None = None  # the institute's Ed25519 key (PEM); None: ephemeral
+    public_url: str = ""  # base of the links sent to citizens; empty: the request's own
+    echo_secrets: bool = False  # demo and tests only: answer invitation links and e-mail codes
+    max_image_pixels: int = Field(default=40_000_000, ge=1)
+    rate_ip_per_s: float = Field(default=5.0, ge=0)  # 0: no limit
+    rate_ip_burst: int = Field(default=300, ge=1)
+    rate_token_per_s: float = Field(default=1.0, ge=0)  # 0: no limit
+    rate_token_burst: int = Field(default=120, ge=1)
 
     def workers(self) -> int:
         return self.identity_workers or os.cpu_count() or 1

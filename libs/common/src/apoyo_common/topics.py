@@ -16,6 +16,10 @@ SUPPORT_VERIFIED = "support.verified"
 SUPPORT_NOTIFIED = "support.notified"
 SUPPORT_EXPORTED = "support.exported"
 PROCESS_DEFINED = "process.defined"
+# Mail that capture asks notification to send (capture-channels.md); keyed by their own ids.
+INVITATION_CREATED = "invitation.created"
+EMAIL_CODE_REQUESTED = "email.code.requested"
+MAIL_TOPICS = (INVITATION_CREATED, EMAIL_CODE_REQUESTED)
 
 PIPELINE_TOPICS = (
     SUPPORT_CAPTURED,
@@ -34,6 +38,7 @@ def dead_letter_topic(topic: str) -> str:
 ALL_TOPICS = (
     *PIPELINE_TOPICS,
     PROCESS_DEFINED,
+    *MAIL_TOPICS,
     *tuple(dead_letter_topic(t) for t in PIPELINE_TOPICS),
 )
 
