@@ -252,3 +252,16 @@ async def test_concurrent_consumers_on_shuffled_redeliveries_agree_with_one_in_o
     statuses = {status for status, _ in expected.values()}
     assert {"EN_LISTA_NOMINAL", "INCONSISTENCIA", "NO_ENCONTRADO"} <= statuses
     assert statuses & {"DUPLICADO_MISMO_ASPIRANTE", "DUPLICADO_OTRO_ASPIRANTE"}
+
+
+async def test_a_redefined_process_applies_to_the_supports_judged_after(backend: Backend) -> None:
+    verifier = await backend.verifier()
+    closed = PROCESS.capture.model_copy(update={"end": NOW - timedelta(days=2)})
+    await verifier.processes.save(PROCESS.model_copy(update={"capture": closed}))
+    await verifier.verify(support(0, "late"))
+    await verifier.processes.save(PROCESS)
+    await verifier.verify(support(1, "on-time"))
+    assert await backend.finals() == {
+        "late": (Status.INCONSISTENCIA.value, ("FUERA_DE_PLAZO",)),
+        "on-time": VALID,
+    }

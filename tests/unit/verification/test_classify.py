@@ -230,3 +230,10 @@ def test_the_first_rule_that_applies_wins() -> None:
     )
     baja_outside = found(WHO, situacion="BAJA", causa_baja="USURPACION", entidad="02")
     assert judge(decoded(WHO, flags=("BLURRY",)), baja_outside).status is Status.BAJA
+
+
+def test_a_compound_surname_split_anywhere_on_the_mrz_still_matches() -> None:
+    read = mrz(WHO).model_copy(update={"surnames": ("DE", "LA", "CRUZ", "SOTO")})
+    record = found(WHO, apellido_paterno="de la Cruz", apellido_materno="Soto")
+    support = decoded(WHO, read=read, typed=form(None))
+    assert judge(support, record).status is Status.EN_LISTA_NOMINAL
