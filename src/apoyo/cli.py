@@ -22,10 +22,12 @@ process_app = typer.Typer(no_args_is_help=True, help="Processes")
 token_app = typer.Typer(no_args_is_help=True, help="Bearer tokens")
 identity_app = typer.Typer(no_args_is_help=True, help="Reading credentials")
 roll_app = typer.Typer(no_args_is_help=True, help="Voter-roll cuts")
+certificate_app = typer.Typer(no_args_is_help=True, help="Support certificates")
 app.add_typer(process_app, name="process")
 app.add_typer(token_app, name="token")
 app.add_typer(identity_app, name="identity")
 app.add_typer(roll_app, name="voter-roll")
+app.add_typer(certificate_app, name="certificate")
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="embedded data directory")]
 
@@ -142,6 +144,34 @@ def identity_read(
 
     for line in read_images(images):
         sys.stdout.write(line + "\n")
+
+
+@certificate_app.command("verify")
+def certificate_verify(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    public_key: Annotated[
+        Path | None,
+        typer.Option("--public-key", exists=True, dir_okay=False, help="the institute's PEM key"),
+    ] = None,
+    evidence: Annotated[
+        Path | None,
+        typer.Option("--evidence", exists=True, file_okay=False, help="folder of its images"),
+    ] = None,
+) -> None:
+    """Check a support's certificate offline: exit 0 when intact, else one line per problem."""
+    from apoyo.certificates import verify_file
+
+    problems = verify_file(file, public_key, evidence)
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        raise typer.Exit(1)
+    if public_key is None:
+        typer.echo(
+            "íntegra (verificada con la llave que trae; fije la del instituto con --public-key)"
+        )
+    else:
+        typer.echo("íntegra")
 
 
 @app.command("demo")

@@ -1,4 +1,5 @@
-"""Each service installs on its own; only identity pulls the image-processing libraries."""
+"""Each service installs on its own; only identity pulls the image-processing libraries
+(capture decodes uploads with Pillow alone, to refuse what is not an image: issue 5)."""
 
 import tomllib
 from pathlib import Path
@@ -8,6 +9,7 @@ import pytest
 from tests.paths import ROOT
 
 IMAGE_LIBS = ("opencv", "zxing", "numpy", "pillow")
+HEAVY_IMAGE_LIBS = ("opencv", "zxing", "numpy")
 SERVICES = ("capture", "identity", "verification", "notification", "export")
 
 
@@ -19,8 +21,10 @@ def dependencies(path: Path) -> list[str]:
 def test_service_depends_on_common_and_image_libs_only_in_identity(service: str) -> None:
     deps = dependencies(ROOT / "services" / service / "pyproject.toml")
     assert "apoyo-common" in deps
-    pulls_images = any(lib in dep for dep in deps for lib in IMAGE_LIBS)
+    pulls_images = any(lib in dep for dep in deps for lib in HEAVY_IMAGE_LIBS)
     assert pulls_images == (service == "identity")
+    pulls_pillow = any("pillow" in dep for dep in deps)
+    assert pulls_pillow == (service in ("identity", "capture"))
 
 
 def test_common_does_not_pull_image_libs() -> None:

@@ -1,16 +1,58 @@
-"""Wiring of the capture service: repository, service, outbox relay, HTTP app."""
+"""Wiring of the capture service: repository, services, outbox relay, HTTP app."""
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.routing import Mount
 
 from apoyo_capture.adapters.postgres import PgCaptureRepository
+from apoyo_capture.certificates import CertificateService
+from apoyo_capture.guards import RateLimiter
 from apoyo_capture.handlers import on_verified
 from apoyo_capture.http.app import create_app
+from apoyo_capture.http.deps import CaptureApi
+from apoyo_capture.http.limits import RateLimits
+from apoyo_capture.invitations import InvitationService
+from apoyo_capture.registry import AuxiliaryRegistry
+from apoyo_capture.self_service import SelfService
 from apoyo_capture.service import CaptureService
+from apoyo_common.logs import get_logger
 from apoyo_common.outbox import OutboxRelay
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
+from apoyo_common.settings import Settings
+from apoyo_common.signing import load_or_create_key
 from apoyo_common.topics import SUPPORT_VERIFIED
 
 SERVICE = "capture"
+log = get_logger(__name__)
+
+
+def signing_key(settings: Settings) -> Ed25519PrivateKey:
+    if settings.signing_key_file is not None:
+        return load_or_create_key(settings.signing_key_file)
+    log.warning("signing_key_ephemeral", hint="set APOYO_SIGNING_KEY_FILE")
+    return Ed25519PrivateKey.generate()
+
+
+def http_api(
+    infra: Infrastructure, repository: PgCaptureRepository, service: CaptureService
+) -> CaptureApi:
+    settings, clock = infra.settings, infra.clock
+    secret = settings.token_secret.get_secret_value()
+    return CaptureApi(
+        capture=service,
+        invitations=InvitationService(repository, clock, secret),
+        self_service=SelfService(repository, clock, secret),
+        registry=AuxiliaryRegistry(repository, clock, secret),
+        certificates=CertificateService(repository, clock, signing_key(settings)),
+        limits=RateLimits(
+            RateLimiter(settings.rate_ip_per_s, settings.rate_ip_burst),
+            RateLimiter(settings.rate_token_per_s, settings.rate_token_burst),
+        ),
+        token_secret=secret,
+        max_image_bytes=settings.max_image_bytes,
+        max_image_pixels=settings.max_image_pixels,
+        public_url=settings.public_url,
+        echo_secrets=settings.echo_secrets,
+    )
 
 
 def build(infra: Infrastructure) -> ServiceUnit:
@@ -19,9 +61,7 @@ def build(infra: Infrastructure) -> ServiceUnit:
         repository, infra.publisher, SERVICE, interval_s=infra.settings.outbox_interval_s
     )
     service = CaptureService(repository, infra.store, infra.clock, on_stored=relay.nudge)
-    app = create_app(
-        service, infra.settings.token_secret.get_secret_value(), infra.settings.max_image_bytes
-    )
+    app = create_app(http_api(infra, repository, service))
     unit = ServiceUnit(
         SERVICE,
         "apoyo_capture",

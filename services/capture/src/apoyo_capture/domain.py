@@ -45,9 +45,10 @@ class SupportRequest(BaseModel):
     )
     captured_at: AwareDatetime | None = None
     consent: Literal[True]
+    consent_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
 
     def form(self) -> SupportForm:
-        fields = self.model_dump(exclude={"process_id", "aspirant_id", "channel"})
+        fields = self.model_dump(exclude={"process_id", "aspirant_id", "channel", "consent_sha256"})
         return SupportForm.model_validate(fields)
 
 

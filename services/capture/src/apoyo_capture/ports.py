@@ -4,7 +4,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from apoyo_common.messages import SupportCaptured, SupportVerified
+from apoyo_capture.auxiliaries import Auxiliary, AuxiliaryCount
+from apoyo_capture.certificate import Submission
+from apoyo_capture.grants import Grant
+from apoyo_common.messages import (
+    EmailCodeRequested,
+    InvitationCreated,
+    SupportCaptured,
+    SupportVerified,
+)
 from apoyo_common.outbox import OutboxItem
 from apoyo_common.processes import ProcessDefinition
 
@@ -34,7 +42,53 @@ class IdempotencyRace(Exception):
     """Another request with the same idempotency key was stored first."""
 
 
-class CaptureRepository(Protocol):
+class GrantSpent(Exception):
+    """The grant was spent, expired or replaced while this support was being stored."""
+
+
+class AuxiliaryTaken(Exception):
+    """That clave de elector is already an active auxiliary in the process."""
+
+
+class ChannelRepository(Protocol):
+    """Invitations and self-service grants, auxiliaries and certificates."""
+
+    async def process(self, process_id: str) -> ProcessDefinition | None: ...
+
+    async def add_grant(self, grant: Grant, mail: InvitationCreated | EmailCodeRequested) -> None:
+        """Store the grant and, in the same transaction, the mail notification will send."""
+
+    async def grant(self, grant_id: str) -> Grant | None: ...
+
+    async def mark_opened(self, grant_id: str, at: datetime) -> None:
+        """The first opening only: later ones change nothing."""
+
+    async def count_attempt(self, grant_id: str) -> None: ...
+
+    async def verify_email(
+        self, grant_id: str, at: datetime, token_sha256: str, expires_at: datetime
+    ) -> bool:
+        """Mark the address proven and arm the token; False when it was already proven."""
+
+    async def add_auxiliary(self, auxiliary: Auxiliary) -> None: ...
+
+    async def auxiliary(self, auxiliary_id: str) -> Auxiliary | None: ...
+
+    async def revoke_auxiliary(self, auxiliary_id: str, at: datetime) -> Auxiliary | None: ...
+
+    async def auxiliary_counts(self, process_id: str, aspirant_id: str) -> list[AuxiliaryCount]: ...
+
+    async def certificate_facts(
+        self, support_id: str
+    ) -> tuple[SupportCaptured, Submission, Grant | None] | None: ...
+
+    async def certificate(self, support_id: str) -> bytes | None: ...
+
+    async def save_certificate(self, support_id: str, document: bytes) -> bytes:
+        """Store the document unless one is stored already; return the stored one."""
+
+
+class CaptureRepository(ChannelRepository, Protocol):
     async def process(self, process_id: str) -> ProcessDefinition | None: ...
 
     async def save_process(self, definition: ProcessDefinition) -> None: ...
@@ -42,8 +96,16 @@ class CaptureRepository(Protocol):
     async def answer_for(self, principal: str, idempotency_key: str) -> StoredAnswer | None: ...
 
     async def save_support(
-        self, event: SupportCaptured, principal: str, idempotency_key: str, fingerprint: str
-    ) -> StoredAnswer: ...
+        self,
+        event: SupportCaptured,
+        principal: str,
+        idempotency_key: str,
+        fingerprint: str,
+        submission: Submission | None = None,
+        spend: str | None = None,
+    ) -> StoredAnswer:
+        """Store the support; with `spend` (a token's SHA-256) spend `submission.grant_id` in
+        the same transaction, or raise GrantSpent and store nothing."""
 
     async def support(self, support_id: str) -> SupportView | None: ...
 

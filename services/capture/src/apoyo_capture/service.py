@@ -4,8 +4,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
+from apoyo_capture import auxiliaries, grants
+from apoyo_capture.certificate import Submission
+from apoyo_capture.consent import consent_sha256
 from apoyo_capture.domain import (
     REQUIRED_EVIDENCE,
     EvidenceFile,
@@ -13,7 +15,15 @@ from apoyo_capture.domain import (
     captured_event,
     fingerprint,
 )
-from apoyo_capture.ports import CaptureRepository, IdempotencyRace, StoredAnswer, SupportView
+from apoyo_capture.guards import window_problem
+from apoyo_capture.ports import (
+    CaptureRepository,
+    GrantSpent,
+    IdempotencyRace,
+    StoredAnswer,
+    SupportView,
+)
+from apoyo_capture.refusals import Refused, refuse_if
 from apoyo_common.codes import Channel, EvidenceKind, Role
 from apoyo_common.messages import SupportCaptured
 from apoyo_common.processes import ProcessDefinition
@@ -26,12 +36,17 @@ CHANNELS_BY_ROLE = {
 }
 
 
-class Refused(Exception):
-    """A request the service will not take; `status` and `code` reach the client."""
+__all__ = ["CaptureService", "Refused"]
 
-    def __init__(self, status: int, code: str, detail: str | dict[str, Any]) -> None:
-        super().__init__(code)
-        self.status, self.code, self.detail = status, code, detail
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sends a support, beyond the token's claims: the request's own facts."""
+
+    principal: Principal
+    token_sha256: str = ""
+    ip: str | None = None
+    user_agent: str | None = None
 
 
 def authorize_capture(principal: Principal, request: SupportRequest) -> None:
@@ -64,30 +79,66 @@ class CaptureService:
     on_stored: Callable[[], None] = lambda: None
 
     async def accept(
-        self, principal: Principal, key: str, request: SupportRequest, files: list[EvidenceFile]
+        self,
+        principal: Principal | Caller,
+        key: str,
+        request: SupportRequest,
+        files: list[EvidenceFile],
     ) -> StoredAnswer:
-        authorize_capture(principal, request)
-        await self._check_process(request, files)
+        caller = principal if isinstance(principal, Caller) else Caller(principal)
+        who = caller.principal
+        authorize_capture(who, request)
+        await self._check_auxiliary(who, request)
+        process = await self._check_process(request, files)
+        now = self.clock()
+        refuse_if(window_problem(process.capture, request.captured_at, now))
+        consent = consent_sha256(process, request.aspirant_id)
+        if request.consent_sha256 not in (None, consent):
+            raise Refused.of("consent_mismatch")
         print_ = fingerprint(request, files)
-        prior = await self._prior(principal, key, print_)
+        prior = await self._prior(who, key, print_)
         if prior is not None:
             return prior
+        grant_id = await self._check_grant(caller, now)
         event = captured_event(
             support_id=str(uuid.uuid4()),
             request=request,
             files=files,
-            captured_by=principal.subject,
-            received_at=self.clock(),
+            captured_by=who.subject,
+            received_at=now,
         )
-        return await self._store(principal, key, print_, event, files)
+        submission = Submission(caller.ip, caller.user_agent, consent, grant_id)
+        spend = caller.token_sha256 if grant_id else None
+        return await self._store(who, key, print_, event, files, submission, spend)
 
-    async def _check_process(self, request: SupportRequest, files: list[EvidenceFile]) -> None:
+    async def _check_auxiliary(self, principal: Principal, request: SupportRequest) -> None:
+        """A registered auxiliary's token works while the registration stands (one lookup)."""
+        auxiliary_id = auxiliaries.auxiliary_id_of(principal.subject)
+        if principal.role is Role.AUXILIARY and auxiliary_id is not None:
+            found = await self.repository.auxiliary(auxiliary_id)
+            refuse_if(auxiliaries.capture_problem(found, request.aspirant_id))
+
+    async def _check_grant(self, caller: Caller, now: datetime) -> str | None:
+        """A citizen's token must name an unspent grant; it is spent when the support is stored."""
+        if caller.principal.role is not Role.CITIZEN:
+            return None
+        grant_id = grants.grant_id_of(caller.principal.subject)
+        if grant_id is None:
+            raise Refused.of("token_invalid")
+        grant = await self.repository.grant(grant_id)
+        refuse_if(grants.spend_problem(grant, caller.token_sha256, now))
+        return grant_id
+
+    async def _check_process(
+        self, request: SupportRequest, files: list[EvidenceFile]
+    ) -> ProcessDefinition:
         process = await self.repository.process(request.process_id)
         if process is None:
             raise Refused(422, "unknown_process", "el proceso no existe")
         if not process.has_aspirant(request.aspirant_id):
             raise Refused(422, "unknown_aspirant", "el aspirante no pertenece al proceso")
         check_evidence(process, files)
+        return process
 
     async def _prior(self, principal: Principal, key: str, print_: str) -> StoredAnswer | None:
         prior = await self.repository.answer_for(principal.subject, key)
@@ -104,17 +155,22 @@ class CaptureService:
         print_: str,
         event: SupportCaptured,
         files: list[EvidenceFile],
+        submission: Submission,
+        spend: str | None,
     ) -> StoredAnswer:
         # Objects first: a support row never points at evidence that is not there.
         for ref, evidence in zip(event.evidence, files, strict=True):
             await self.store.put(ref.object_key, evidence.data, evidence.content_type)
         try:
-            answer = await self.repository.save_support(event, principal.subject, key, print_)
-        except IdempotencyRace:
+            answer = await self.repository.save_support(
+                event, principal.subject, key, print_, submission, spend
+            )
+        except (IdempotencyRace, GrantSpent):
             for ref in event.evidence:
                 await self.store.delete(ref.object_key)
             winner = await self._prior(principal, key, print_)
-            assert winner is not None
+            if winner is None:  # the grant went to another submission
+                raise Refused.of("token_used") from None
             return winner
         self.on_stored()
         return answer

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field, replace
 
+from apoyo_capture.adapters.memory_channels import InMemoryChannels
+from apoyo_capture.certificate import Submission
 from apoyo_capture.ports import IdempotencyRace, StoredAnswer, SupportView
 from apoyo_common.messages import SupportCaptured, SupportVerified
 from apoyo_common.outbox import OutboxItem
@@ -11,15 +13,11 @@ from apoyo_common.topics import PROCESS_DEFINED, SUPPORT_CAPTURED, process_key, 
 
 
 @dataclass
-class InMemoryCaptureRepository:
+class InMemoryCaptureRepository(InMemoryChannels):
     processes: dict[str, ProcessDefinition] = field(default_factory=dict)
     supports: dict[str, SupportView] = field(default_factory=dict)
     answers: dict[tuple[str, str], StoredAnswer] = field(default_factory=dict)
-    outbox: list[OutboxItem] = field(default_factory=list)
     published: set[int] = field(default_factory=set)
-
-    def _enqueue(self, topic: str, key: bytes, payload: bytes) -> None:
-        self.outbox.append(OutboxItem(len(self.outbox) + 1, topic, key, payload))
 
     async def process(self, process_id: str) -> ProcessDefinition | None:
         return self.processes.get(process_id)
@@ -32,10 +30,20 @@ class InMemoryCaptureRepository:
         return self.answers.get((principal, idempotency_key))
 
     async def save_support(
-        self, event: SupportCaptured, principal: str, idempotency_key: str, fingerprint: str
+        self,
+        event: SupportCaptured,
+        principal: str,
+        idempotency_key: str,
+        fingerprint: str,
+        submission: Submission | None = None,
+        spend: str | None = None,
     ) -> StoredAnswer:
         if (principal, idempotency_key) in self.answers:
             raise IdempotencyRace(idempotency_key)
+        submission = submission or Submission()
+        if spend is not None:
+            self._spend(submission.grant_id, spend, event)
+        self.events[event.support_id] = (event, submission)
         answer = StoredAnswer(event.support_id, event.received_at, fingerprint)
         self.answers[(principal, idempotency_key)] = answer
         self.supports[event.support_id] = SupportView(

@@ -1,10 +1,13 @@
 """PostgreSQL repository of the capture service (schema `capture`)."""
 
 import json
+from dataclasses import asdict
 
 import asyncpg
 
-from apoyo_capture.ports import IdempotencyRace, StoredAnswer, SupportView
+from apoyo_capture.adapters.postgres_channels import PgChannels
+from apoyo_capture.certificate import Submission
+from apoyo_capture.ports import GrantSpent, IdempotencyRace, StoredAnswer, SupportView
 from apoyo_common.messages import SupportCaptured, SupportVerified
 from apoyo_common.outbox import OutboxItem, PgOutbox
 from apoyo_common.processes import ProcessDefinition
@@ -14,9 +17,9 @@ from apoyo_common.topics import PROCESS_DEFINED, SUPPORT_CAPTURED, process_key, 
 _INSERT_OUTBOX = "INSERT INTO capture.outbox (topic, key, payload) VALUES ($1, $2, $3)"
 
 
-class PgCaptureRepository:
+class PgCaptureRepository(PgChannels):
     def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
+        super().__init__(pool)
         self.outbox = PgOutbox(pool, "capture.outbox")
 
     async def process(self, process_id: str) -> ProcessDefinition | None:
@@ -51,14 +54,21 @@ class PgCaptureRepository:
         return StoredAnswer(row["support_id"], row["received_at"], row["fingerprint"])
 
     async def save_support(
-        self, event: SupportCaptured, principal: str, idempotency_key: str, fingerprint: str
+        self,
+        event: SupportCaptured,
+        principal: str,
+        idempotency_key: str,
+        fingerprint: str,
+        submission: Submission | None = None,
+        spend: str | None = None,
     ) -> StoredAnswer:
+        submission = submission or Submission()
         try:
             async with self.pool.acquire() as conn, conn.transaction():
                 await conn.execute(
                     "INSERT INTO capture.supports (support_id, process_id, aspirant_id, channel, "
-                    "captured_by, received_at, updated_at, event) "
-                    "VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
+                    "captured_by, received_at, updated_at, event, submission) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)",
                     event.support_id,
                     event.process_id,
                     event.aspirant_id,
@@ -66,7 +76,10 @@ class PgCaptureRepository:
                     event.captured_by,
                     event.received_at,
                     json.loads(event.model_dump_json()),
+                    asdict(submission),
                 )
+                if spend is not None:
+                    await _spend(conn, submission.grant_id, spend, event)
                 await conn.execute(
                     "INSERT INTO capture.idempotency_keys VALUES ($1, $2, $3, $4)",
                     principal,
@@ -110,3 +123,19 @@ class PgCaptureRepository:
 
     async def pending_outbox(self) -> int:
         return await self.outbox.pending()
+
+
+async def _spend(
+    conn: asyncpg.Connection, grant_id: str | None, token_sha256: str, event: SupportCaptured
+) -> None:
+    # The row lock makes a second submission with the same token wait, then find it spent.
+    status = await conn.execute(
+        "UPDATE capture.grants SET spent_at = $3, support_id = $4 WHERE grant_id = $1 "
+        "AND token_sha256 = $2 AND spent_at IS NULL AND expires_at > $3",
+        grant_id,
+        token_sha256,
+        event.received_at,
+        event.support_id,
+    )
+    if status != "UPDATE 1":
+        raise GrantSpent(grant_id)

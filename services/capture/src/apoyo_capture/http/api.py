@@ -1,15 +1,15 @@
-"""Routes of the capture HTTP API (interfaces.md §5): thin, each a call into the service."""
+"""Routes of the capture HTTP API for supports (interfaces.md §5): thin, each a service call."""
 
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
+from apoyo_capture.http.deps import CaptureApi
 from apoyo_capture.http.uploads import read_support
-from apoyo_capture.service import CaptureService, Refused
-from apoyo_common.tokens import InvalidToken, Principal, verify
+from apoyo_capture.service import Caller, Refused
 
 _SUPPORT_BODY: dict[str, Any] = {
     "requestBody": {
@@ -53,38 +53,47 @@ class SupportOut(BaseModel):
     updated_at: datetime
 
 
-def router(service: CaptureService, token_secret: str, max_image_bytes: int) -> APIRouter:
-    api = APIRouter(prefix="/v1")
+def router(api: CaptureApi) -> APIRouter:
+    routes = APIRouter(prefix="/v1")
 
-    def principal(authorization: Annotated[str | None, Header()] = None) -> Principal:
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise Refused(401, "unauthorized", "falta el token Bearer")
-        try:
-            return verify(token_secret, token.strip())
-        except InvalidToken:
-            raise Refused(401, "unauthorized", "token inválido o vencido") from None
-
-    @api.post("/supports", status_code=202, response_model=Accepted, openapi_extra=_SUPPORT_BODY)
+    @routes.post("/supports", status_code=202, response_model=Accepted, openapi_extra=_SUPPORT_BODY)
     async def post_support(
         request: Request,
-        who: Annotated[Principal, Depends(principal)],
+        who: Annotated[Caller, Depends(api.caller)],
         idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     ) -> JSONResponse:
+        api.limits.check(request, "token:" + who.principal.subject)
         if not idempotency_key:
             raise Refused(400, "idempotency_key_required", "falta el encabezado Idempotency-Key")
-        data, files = await read_support(request, max_image_bytes)
-        answer = await service.accept(who, idempotency_key, data, files)
+        data, files = await read_support(request, api.max_image_bytes, api.max_image_pixels)
+        answer = await api.capture.accept(who, idempotency_key, data, files)
         body = Accepted(
             support_id=answer.support_id, status="RECIBIDO", received_at=answer.received_at
         )
         return JSONResponse(body.model_dump(mode="json"), status_code=202)
 
-    @api.get("/supports/{support_id}", response_model=SupportOut)
+    @routes.get("/supports/{support_id}", response_model=SupportOut)
     async def get_support(
-        support_id: str, who: Annotated[Principal, Depends(principal)]
+        support_id: str, who: Annotated[Caller, Depends(api.caller)]
     ) -> SupportOut:
-        view = await service.view(who, support_id)
+        view = await api.capture.view(who.principal, support_id)
         return SupportOut(**{**view.__dict__, "reasons": list(view.reasons)})
 
-    return api
+    @routes.get("/supports/{support_id}/certificate", response_class=Response)
+    async def get_certificate(
+        support_id: str,
+        who: Annotated[Caller, Depends(api.caller)],
+        accept: Annotated[str | None, Header()] = None,
+    ) -> Response:
+        document = await api.certificates.document(who.principal, support_id)
+        if "application/pdf" in (accept or ""):
+            from apoyo_capture.http.certificate_pdf import render_pdf
+
+            return Response(render_pdf(document), media_type="application/pdf")
+        return Response(document, media_type="application/json")
+
+    @routes.get("/certificates/public-key.pem", response_class=Response)
+    async def certificate_key() -> Response:
+        return Response(api.certificates.public_key_pem(), media_type="application/x-pem-file")
+
+    return routes

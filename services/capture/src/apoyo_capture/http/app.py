@@ -2,13 +2,12 @@
 
 from fastapi import FastAPI
 
-from apoyo_capture.http import errors
-from apoyo_capture.http.api import router
+from apoyo_capture.http import api, auxiliaries, channels, errors, pages
+from apoyo_capture.http.deps import CaptureApi
 from apoyo_capture.http.uploads import BodyLimit, body_limit
-from apoyo_capture.service import CaptureService
 
 
-def create_app(service: CaptureService, token_secret: str, max_image_bytes: int) -> FastAPI:
+def create_app(deps: CaptureApi) -> FastAPI:
     app = FastAPI(
         title="apoyo",
         summary="Registro y verificación de apoyo ciudadano",
@@ -17,6 +16,7 @@ def create_app(service: CaptureService, token_secret: str, max_image_bytes: int)
         redoc_url=None,
     )
     errors.install(app)
-    app.include_router(router(service, token_secret, max_image_bytes))
-    app.add_middleware(BodyLimit, limit=body_limit(max_image_bytes))
+    for module in (api, channels, auxiliaries, pages):
+        app.include_router(module.router(deps))
+    app.add_middleware(BodyLimit, limit=body_limit(deps.max_image_bytes))
     return app

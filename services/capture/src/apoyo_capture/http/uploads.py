@@ -1,5 +1,6 @@
 """Reading `POST /v1/supports`: limits first, then the parts, then the bytes of each image."""
 
+import asyncio
 import json
 from typing import Any
 
@@ -8,8 +9,9 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from apoyo_capture.domain import EvidenceFile, SupportRequest, sniff_image
-from apoyo_capture.service import Refused
+from apoyo_capture.domain import EvidenceFile, SupportRequest
+from apoyo_capture.images import ImageProblem, inspect_image
+from apoyo_capture.refusals import Refused
 from apoyo_common.codes import EvidenceKind
 
 DATA_PART_LIMIT = 64 * 1024
@@ -56,7 +58,7 @@ async def _too_large(send: Send) -> None:
 
 
 async def read_support(
-    request: Request, max_image_bytes: int
+    request: Request, max_image_bytes: int, max_pixels: int = 40_000_000
 ) -> tuple[SupportRequest, list[EvidenceFile]]:
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise Refused(415, "unsupported_media_type", "se espera multipart/form-data")
@@ -68,7 +70,7 @@ async def read_support(
         raise Refused(422, "unexpected_part", {"parts": unknown})
     request_data = _parse_data(form.get("data"))
     files = [
-        await _read_image(kind, form.get(name), max_image_bytes)
+        await _read_image(kind, form.get(name), max_image_bytes, max_pixels)
         for name, kind in FILE_PARTS.items()
         if form.get(name) is not None
     ]
@@ -88,7 +90,7 @@ def _parse_data(part: Any) -> SupportRequest:
         raise Refused(422, "validation_error", {"fields": fields}) from None
 
 
-async def _read_image(kind: EvidenceKind, part: Any, limit: int) -> EvidenceFile:
+async def _read_image(kind: EvidenceKind, part: Any, limit: int, max_pixels: int) -> EvidenceFile:
     if not isinstance(part, UploadFile):
         raise Refused(422, "validation_error", f"'{kind.value}' debe ser un archivo")
     if part.size is not None and part.size > limit:
@@ -98,7 +100,8 @@ async def _read_image(kind: EvidenceKind, part: Any, limit: int) -> EvidenceFile
         raise Refused(413, "payload_too_large", f"'{kind.value}' excede {limit} bytes")
     if not data:
         raise Refused(422, "missing_file", f"'{kind.value}' está vacío")
-    sniffed = sniff_image(data)
-    if sniffed is None:
-        raise Refused(415, "unsupported_media_type", f"'{kind.value}' no es JPEG, PNG ni WebP")
-    return EvidenceFile(kind=kind, data=data, content_type=sniffed[0], extension=sniffed[1])
+    try:  # decoding is CPU work: off the event loop
+        content_type, extension = await asyncio.to_thread(inspect_image, data, max_pixels)
+    except ImageProblem as problem:
+        raise Refused.of(problem.code, {"part": kind.value, "problem": problem.code}) from None
+    return EvidenceFile(kind=kind, data=data, content_type=content_type, extension=extension)

@@ -1,0 +1,152 @@
+"""PostgreSQL grants, auxiliaries and certificates (schema `capture`)."""
+
+import json
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from apoyo_capture.auxiliaries import Auxiliary, AuxiliaryCount, AuxiliaryForm
+from apoyo_capture.certificate import Submission
+from apoyo_capture.grants import Grant, GrantKind
+from apoyo_capture.ports import AuxiliaryTaken
+from apoyo_common.messages import EmailCodeRequested, InvitationCreated, SupportCaptured
+from apoyo_common.outbox import enqueue
+from apoyo_common.publishing import encode
+
+_GRANT_COLUMNS = (
+    "grant_id, kind, process_id, aspirant_id, email, created_at, expires_at, token_sha256, "
+    "code_hmac, attempts, opened_at, email_verified_at, spent_at, support_id"
+)
+_AUXILIARY_COLUMNS = (
+    "auxiliary_id, process_id, aspirant_id, form, registered_by, registered_at, revoked_at"
+)
+_COUNTS = (
+    "WITH c AS (SELECT captured_by, count(*) AS n FROM capture.supports "
+    "WHERE process_id = $1 AND aspirant_id = $2 GROUP BY captured_by), "
+    f"a AS (SELECT 'aux:' || auxiliary_id AS captured_by, {_AUXILIARY_COLUMNS} "
+    "FROM capture.auxiliaries WHERE process_id = $1 AND aspirant_id = $2) "
+    "SELECT captured_by, coalesce(c.n, 0) AS n, "
+    + ", ".join(f"a.{name}" for name in _AUXILIARY_COLUMNS.split(", "))
+    + " FROM c FULL JOIN a USING (captured_by) ORDER BY captured_by"
+)
+
+
+def _grant(row: asyncpg.Record) -> Grant:
+    return Grant(**{**dict(row), "kind": GrantKind(row["kind"])})
+
+
+def _auxiliary(row: asyncpg.Record | dict[str, Any]) -> Auxiliary:
+    values = {name: row[name] for name in _AUXILIARY_COLUMNS.split(", ")}
+    return Auxiliary(**{**values, "form": AuxiliaryForm.model_validate(row["form"])})
+
+
+class PgChannels:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def add_grant(self, grant: Grant, mail: InvitationCreated | EmailCodeRequested) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                f"INSERT INTO capture.grants ({_GRANT_COLUMNS}) VALUES "
+                "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                *(getattr(grant, name) for name in _GRANT_COLUMNS.split(", ")),
+            )
+            await enqueue(conn, "capture.outbox", mail.topic, grant.grant_id.encode(), encode(mail))
+
+    async def grant(self, grant_id: str) -> Grant | None:
+        sql = f"SELECT {_GRANT_COLUMNS} FROM capture.grants WHERE grant_id = $1"
+        row = await self.pool.fetchrow(sql, grant_id)
+        return None if row is None else _grant(row)
+
+    async def mark_opened(self, grant_id: str, at: datetime) -> None:
+        await self.pool.execute(
+            "UPDATE capture.grants SET opened_at = $2 WHERE grant_id = $1 AND opened_at IS NULL",
+            grant_id,
+            at,
+        )
+
+    async def count_attempt(self, grant_id: str) -> None:
+        sql = "UPDATE capture.grants SET attempts = attempts + 1 WHERE grant_id = $1"
+        await self.pool.execute(sql, grant_id)
+
+    async def verify_email(
+        self, grant_id: str, at: datetime, token_sha256: str, expires_at: datetime
+    ) -> bool:
+        status = await self.pool.execute(
+            "UPDATE capture.grants SET email_verified_at = $2, token_sha256 = $3, "
+            "expires_at = $4 WHERE grant_id = $1 AND email_verified_at IS NULL",
+            grant_id,
+            at,
+            token_sha256,
+            expires_at,
+        )
+        return bool(status == "UPDATE 1")
+
+    async def add_auxiliary(self, auxiliary: Auxiliary) -> None:
+        try:
+            await self.pool.execute(
+                f"INSERT INTO capture.auxiliaries ({_AUXILIARY_COLUMNS}, clave_elector) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                auxiliary.auxiliary_id,
+                auxiliary.process_id,
+                auxiliary.aspirant_id,
+                json.loads(auxiliary.form.model_dump_json()),
+                auxiliary.registered_by,
+                auxiliary.registered_at,
+                auxiliary.revoked_at,
+                auxiliary.form.clave_elector.upper(),
+            )
+        except asyncpg.UniqueViolationError:
+            raise AuxiliaryTaken(auxiliary.auxiliary_id) from None
+
+    async def auxiliary(self, auxiliary_id: str) -> Auxiliary | None:
+        sql = f"SELECT {_AUXILIARY_COLUMNS} FROM capture.auxiliaries WHERE auxiliary_id = $1"
+        row = await self.pool.fetchrow(sql, auxiliary_id)
+        return None if row is None else _auxiliary(row)
+
+    async def revoke_auxiliary(self, auxiliary_id: str, at: datetime) -> Auxiliary | None:
+        await self.pool.execute(
+            "UPDATE capture.auxiliaries SET revoked_at = $2 "
+            "WHERE auxiliary_id = $1 AND revoked_at IS NULL",
+            auxiliary_id,
+            at,
+        )
+        return await self.auxiliary(auxiliary_id)
+
+    async def auxiliary_counts(self, process_id: str, aspirant_id: str) -> list[AuxiliaryCount]:
+        rows = await self.pool.fetch(_COUNTS, process_id, aspirant_id)
+        return [
+            AuxiliaryCount(
+                r["captured_by"], int(r["n"]), None if r["auxiliary_id"] is None else _auxiliary(r)
+            )
+            for r in rows
+        ]
+
+    async def certificate_facts(
+        self, support_id: str
+    ) -> tuple[SupportCaptured, Submission, Grant | None] | None:
+        row = await self.pool.fetchrow(
+            "SELECT event, submission FROM capture.supports WHERE support_id = $1", support_id
+        )
+        if row is None:
+            return None
+        submission = Submission(**row["submission"])
+        grant = await self.grant(submission.grant_id) if submission.grant_id else None
+        return SupportCaptured.model_validate(row["event"]), submission, grant
+
+    async def certificate(self, support_id: str) -> bytes | None:
+        sql = "SELECT document FROM capture.certificates WHERE support_id = $1"
+        found = await self.pool.fetchval(sql, support_id)
+        return None if found is None else bytes(found)
+
+    async def save_certificate(self, support_id: str, document: bytes) -> bytes:
+        await self.pool.execute(
+            "INSERT INTO capture.certificates (support_id, document) VALUES ($1, $2) "
+            "ON CONFLICT (support_id) DO NOTHING",
+            support_id,
+            document,
+        )
+        stored = await self.certificate(support_id)
+        assert stored is not None
+        return stored

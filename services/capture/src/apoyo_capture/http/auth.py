@@ -1,0 +1,40 @@
+"""Bearer tokens on the capture API: the principal, and the token's hash for grants."""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Header, Request
+
+from apoyo_capture.grants import token_digest
+from apoyo_capture.refusals import Refused
+from apoyo_capture.service import Caller
+from apoyo_common.tokens import InvalidToken, verify
+
+MAX_USER_AGENT = 400
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "desconocida"
+
+
+def bearer(token_secret: str) -> Callable[..., Caller]:
+    """A FastAPI dependency: the verified caller, or 401."""
+
+    def caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller:
+        scheme, _, token = (authorization or "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Refused(401, "unauthorized", "falta el token Bearer")
+        try:
+            principal = verify(token_secret, token)
+        except InvalidToken:
+            raise Refused(401, "unauthorized", "token inválido o vencido") from None
+        agent = request.headers.get("user-agent")
+        return Caller(
+            principal,
+            token_digest(token),
+            client_ip(request),
+            agent[:MAX_USER_AGENT] if agent else None,
+        )
+
+    return caller

@@ -1,0 +1,36 @@
+"""Everything the HTTP routes call into, built once by the wiring module."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from apoyo_capture.certificates import CertificateService
+from apoyo_capture.http.auth import bearer
+from apoyo_capture.http.limits import RateLimits
+from apoyo_capture.invitations import InvitationService
+from apoyo_capture.registry import AuxiliaryRegistry
+from apoyo_capture.self_service import SelfService
+from apoyo_capture.service import Caller, CaptureService
+
+
+@dataclass
+class CaptureApi:
+    capture: CaptureService
+    invitations: InvitationService
+    self_service: SelfService
+    registry: AuxiliaryRegistry
+    certificates: CertificateService
+    limits: RateLimits
+    token_secret: str
+    max_image_bytes: int
+    max_image_pixels: int
+    public_url: str = ""
+    echo_secrets: bool = False  # demo and tests: answers carry links and codes
+
+    @property
+    def caller(self) -> Callable[..., Caller]:
+        return bearer(self.token_secret)
+
+    def base_url(self, request: Request) -> str:
+        return (self.public_url or str(request.base_url)).rstrip("/")

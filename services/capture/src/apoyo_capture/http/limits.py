@@ -1,0 +1,33 @@
+"""Rate limits on the capture API: per client IP and per token (or e-mail), 429 + Retry-After."""
+
+import hashlib
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from apoyo_capture.guards import RateLimiter
+from apoyo_capture.http.auth import client_ip
+from apoyo_capture.refusals import Refused
+
+
+@dataclass
+class RateLimits:
+    by_ip: RateLimiter
+    by_key: RateLimiter
+
+    def check(self, request: Request, key: str | None = None) -> None:
+        wait = self.by_ip.take("ip:" + client_ip(request))
+        if not wait and key is not None:
+            wait = self.by_key.take(key)
+        if wait:
+            raise Refused(
+                429,
+                "too_many_requests",
+                "demasiadas solicitudes; intente más tarde",
+                {"Retry-After": str(int(wait))},
+            )
+
+
+def hashed(kind: str, value: str) -> str:
+    """A bucket key that keeps no personal data in memory (e-mail addresses)."""
+    return kind + ":" + hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
