@@ -1,8 +1,9 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from apoyo_capture.adapters.memory import InMemoryCaptureRepository
+from apoyo_capture.consent import consent_sha256
 from apoyo_capture.domain import EvidenceFile, SupportRequest
 from apoyo_capture.service import CaptureService, Refused
 from apoyo_common.codes import EvidenceKind, Role
@@ -110,3 +111,27 @@ async def test_view_is_for_the_institute_and_the_supports_aspirant(service: Capt
             await service.view(who, answer.support_id)
     with pytest.raises(Refused, match="not_found"):
         await service.view(ople, "missing")
+
+
+async def test_the_capture_window_and_its_upload_grace() -> None:
+    repository = InMemoryCaptureRepository()
+    await repository.save_process(process())
+    end = process().capture.end
+    late = CaptureService(repository, InMemoryStore(), lambda: end + timedelta(hours=2))
+    in_time = (end - timedelta(hours=1)).isoformat()
+    assert await late.accept(AUX, "k1", req(captured_at=in_time), files())
+    just_after = (end + timedelta(seconds=1)).isoformat()
+    for data in (req(), req(captured_at=just_after)):  # no capture time: the reception's
+        with pytest.raises(Refused, match="capture_closed") as refused:
+            await late.accept(AUX, "k2", data, files())
+        assert refused.value.status == 422
+    too_late = CaptureService(repository, InMemoryStore(), lambda: end + timedelta(hours=25))
+    with pytest.raises(Refused, match="upload_late"):
+        await too_late.accept(AUX, "k3", req(captured_at=in_time), files())
+
+
+async def test_the_consent_shown_must_be_the_current_text(service: CaptureService) -> None:
+    shown = consent_sha256(process(), "asp-01")
+    assert await service.accept(AUX, "k1", req(consent_sha256=shown), files())
+    with pytest.raises(Refused, match="consent_mismatch"):
+        await service.accept(AUX, "k2", req(consent_sha256="0" * 64), files())

@@ -1,0 +1,47 @@
+import json
+
+import pytest
+
+from apoyo_capture.certificate import certificate_problems
+from apoyo_capture.consent import consent_sha256
+from apoyo_capture.grants import token_digest
+from apoyo_capture.invitations import InvitationRequest
+from apoyo_capture.refusals import Refused
+from apoyo_capture.service import Caller
+from apoyo_common.codes import Role
+from apoyo_common.tokens import Principal, verify
+from tests.factories import process
+from tests.unit.capture.conftest import SECRET, Capture
+from tests.unit.capture.test_service import AUX, files, req
+
+OPLE = Principal(Role.OPLE, "ople")
+
+
+async def test_the_certificate_is_signed_once_and_served_as_stored(capture: Capture) -> None:
+    caller = Caller(AUX, "", "203.0.113.9", "apoyo-app/1.0")
+    answer = await capture.service.accept(caller, "k1", req(), files())
+    first = await capture.certificates.document(OPLE, answer.support_id)
+    capture.clock.advance(hours=1)
+    assert await capture.certificates.document(OPLE, answer.support_id) == first
+    assert certificate_problems(first, capture.key.public_key()) == []
+    body = json.loads(first)["certificate"]
+    assert body["client"] == {"ip": "203.0.113.9", "user_agent": "apoyo-app/1.0"}
+    assert body["consent"]["sha256"] == consent_sha256(process(), "asp-01")
+
+
+async def test_who_may_read_a_certificate(capture: Capture) -> None:
+    request = InvitationRequest(process_id="gub-son-2027", aspirant_id="asp-01", emails=["a@b.mx"])
+    [invited] = await capture.invitations.invite(OPLE, request, "http://x")
+    token = invited.link.rsplit("/", 1)[1]
+    citizen = Caller(verify(SECRET, token), token_digest(token))
+    answer = await capture.service.accept(citizen, "k", req(channel="AUTOSERVICIO"), files())
+    own = Principal(Role.ASPIRANT, "a", "gub-son-2027", "asp-01")
+    for who in (OPLE, own, citizen.principal):
+        assert await capture.certificates.document(who, answer.support_id)
+    other = Principal(Role.ASPIRANT, "b", "gub-son-2027", "asp-02")
+    stranger = Principal(Role.CITIZEN, "invitation:other", "gub-son-2027", "asp-01")
+    for who in (other, stranger, AUX):
+        with pytest.raises(Refused, match="forbidden"):
+            await capture.certificates.document(who, answer.support_id)
+    with pytest.raises(Refused, match="not_found"):
+        await capture.certificates.document(OPLE, "missing")

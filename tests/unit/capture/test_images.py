@@ -1,0 +1,68 @@
+import io
+import struct
+import zlib
+
+import pytest
+from PIL import Image
+
+from apoyo_capture.images import ImageProblem, inspect_image
+
+LIMIT = 4_000_000
+
+
+def encoded(fmt: str, size: tuple[int, int] = (64, 48)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (120, 30, 200)).save(out, format=fmt)
+    return out.getvalue()
+
+
+def png_bomb(width: int, height: int) -> bytes:
+    """A tiny PNG that claims width×height pixels (zeros compress to almost nothing)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * (width + 1) * 16)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    "fmt,expected",
+    [
+        ("JPEG", ("image/jpeg", "jpg")),
+        ("PNG", ("image/png", "png")),
+        ("WEBP", ("image/webp", "webp")),
+    ],
+)
+def test_the_format_comes_from_decoding(fmt: str, expected: tuple[str, str]) -> None:
+    assert inspect_image(encoded(fmt), LIMIT) == expected
+
+
+def problem(data: bytes, limit: int = LIMIT) -> str:
+    with pytest.raises(ImageProblem) as raised:
+        inspect_image(data, limit)
+    return raised.value.code
+
+
+def test_what_is_not_an_accepted_image_is_refused() -> None:
+    assert problem(b"%PDF-1.7 not an image") == "unsupported_media_type"
+    assert problem(b"\xff\xd8\xff" + b"0" * 100) in ("unsupported_media_type", "invalid_image")
+    assert problem(encoded("GIF")) == "unsupported_media_type"
+    assert problem(encoded("BMP")) == "unsupported_media_type"
+
+
+def test_a_truncated_image_is_refused() -> None:
+    for fmt in ("JPEG", "PNG"):
+        whole = encoded(fmt, (400, 300))
+        assert problem(whole[: len(whole) // 2]) == "invalid_image"
+
+
+def test_pixels_are_counted_before_decoding() -> None:
+    assert problem(encoded("PNG", (100, 100)), limit=9_999) == "image_too_large"
+    bomb = png_bomb(30_000, 30_000)  # 900 megapixels in a few kilobytes
+    assert len(bomb) < 10_000
+    assert problem(bomb) == "image_too_large"
