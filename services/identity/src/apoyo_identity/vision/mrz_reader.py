@@ -9,17 +9,14 @@ from numpy.typing import NDArray
 from apoyo_identity.mrz_decode import decode
 from apoyo_identity.rules.mrz import MrzRead
 from apoyo_identity.vision.align import column_centres
-from apoyo_identity.vision.cells import MARGIN, match, rectify, windows
+from apoyo_identity.vision.cells import MARGIN, rectify, windows
+from apoyo_identity.vision.classifier import scores
 from apoyo_identity.vision.components import blobs
-from apoyo_identity.vision.confusable import lookalikes, sharpen
 from apoyo_identity.vision.glyphs import PITCH
 from apoyo_identity.vision.locate import ROW_CHARS, Row, find_rows, homography
 
 WORKING_SIDE = 1400
 HALF_SIZE_FROM = 1000
-FINE_PITCH = 20.0
-LOOKALIKE_MARGIN = 0.10
-LOW_RES_LOOKALIKE_MARGIN = 0.25
 
 
 def working_gray(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -86,14 +83,11 @@ def read_mrz(image: NDArray[np.uint8]) -> MrzRead | None:
     gap = np.linalg.norm((rows[2].start + rows[2].end - rows[0].start - rows[0].end) / 4)
     pitch = float(np.mean(spans)) / (ROW_CHARS - 1)
     row_step = float(PITCH * gap / pitch)
-    # The name line has no check digit: look-alike letters (O/D, E/F, I/T…) must win clearly,
-    # and below FINE_PITCH pixels per character they were misread even with a clear margin.
-    margin = LOW_RES_LOOKALIKE_MARGIN if pitch < FINE_PITCH else LOOKALIKE_MARGIN
     for upside_down in (False, True):
         matrix = homography(rows, PITCH, row_step, MARGIN, upside_down)
         flat = rectify(gray, matrix, row_step)
         centres = column_centres(rows, matrix, MARGIN, row_step, upside_down)
-        read = decode(sharpen(match(windows(flat, centres))), lookalikes(), margin)
+        read = decode(scores(windows(flat, centres)))
         if read is not None:
             return read
     return None

@@ -1,0 +1,35 @@
+"""The cell classifier and the decoder's use of its scores."""
+
+import numpy as np
+
+from apoyo.synthetic.photos import labelled_backs
+from apoyo_identity.mrz_decode import decode
+from apoyo_identity.rules.mrz import CHARSET
+from apoyo_identity.vision.classifier import scores
+from apoyo_identity.vision.training_cells import training_set
+
+
+def test_training_cells_are_the_same_for_the_same_seed() -> None:
+    first, labels = training_set(2, seed=3)
+    again, same_labels = training_set(2, seed=3)
+    assert np.array_equal(first, again) and np.array_equal(labels, same_labels)
+
+
+def test_rendered_cells_not_learnt_from_are_classified() -> None:
+    cells, labels = training_set(6, seed=11)
+    assert (scores(cells).argmax(axis=1) == labels).mean() >= 0.97
+
+
+def _certain(text: str) -> np.ndarray:
+    """Scores that prefer each character of `text` by a wide margin."""
+    found = np.zeros((90, len(CHARSET)), np.float32)
+    found[np.arange(90), [CHARSET.index(c) for c in text]] = 100.0
+    return found
+
+
+def test_a_clear_read_decodes_and_a_name_line_of_no_name_does_not() -> None:
+    truth = "".join(labelled_backs(1, 0, seed=3)[0].mrz)
+    read = decode(_certain(truth))
+    assert read is not None and "".join(read.lines) == truth
+    broken = truth[:88] + "K" + truth[89:]  # a stray letter among the trailing fillers
+    assert truth[86:90] == "<<<<" and decode(_certain(broken)) is None
