@@ -15,6 +15,7 @@ from rich.table import Table
 
 from apoyo import admin
 from apoyo.client import post_support, support_data, support_files
+from apoyo.demo_channels import show_channels
 from apoyo.embedded import serve_embedded
 from apoyo.synthetic.people import Citizen, make_citizens
 from apoyo.synthetic.roll import demo_process, roll_csv
@@ -162,7 +163,11 @@ def capture_window_around_now() -> dict[str, str]:
 async def run_demo(count: int, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     started, port, stop = time.monotonic(), free_port(), asyncio.Event()
-    server = asyncio.create_task(serve_embedded(out / "data", "127.0.0.1", port, stop))
+    # One token stands for many auxiliaries here: no rate limit; links and codes echoed.
+    demo_settings = {"rate_ip_per_s": 0.0, "rate_token_per_s": 0.0, "echo_secrets": True}
+    server = asyncio.create_task(
+        serve_embedded(out / "data", "127.0.0.1", port, stop, **demo_settings)
+    )
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
         console.print(f"Iniciando el sistema embebido en http://127.0.0.1:{port} …")
         await wait_ready(client)
@@ -182,10 +187,13 @@ async def run_demo(count: int, out: Path) -> int:
             codes = await post_all(client, people, token, str(process["id"]), progress)
             counts = await follow_pipeline(settings.database_url, count, progress)
         found = await statuses(settings.database_url)
+        channels = await show_channels(client, settings, out, str(process["id"]), people[0])
     stop.set()
     await server
     accepted = codes.count(202)
     console.print(summary_table(counts, found, accepted, time.monotonic() - started))
+    for line in channels:
+        console.print(line, markup=False, soft_wrap=True)
     (out / "summary.json").write_text(json.dumps({"stages": counts, "statuses": found}, indent=2))
     ok = accepted == count and counts["export"] == count
     console.print("Listo." if ok else "[red]La demostración no terminó completa.[/red]")

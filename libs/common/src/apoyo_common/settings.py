@@ -40,10 +40,11 @@ class Settings(BaseSettings):
     public_url: str = ""  # base of the links sent to citizens; empty: the request's own
     echo_secrets: bool = False  # demo and tests only: answer invitation links and e-mail codes
     max_image_pixels: int = Field(default=40_000_000, ge=1)
-    rate_ip_per_s: float = Field(default=5.0, ge=0)  # 0: no limit
-    rate_ip_burst: int = Field(default=300, ge=1)
-    rate_token_per_s: float = Field(default=1.0, ge=0)  # 0: no limit
-    rate_token_burst: int = Field(default=120, ge=1)
+    # Token buckets: a phone back online may send hundreds of supports queued offline at once.
+    rate_ip_per_s: float = Field(default=20.0, ge=0)  # 0: no limit
+    rate_ip_burst: int = Field(default=600, ge=1)
+    rate_token_per_s: float = Field(default=2.0, ge=0)  # 0: no limit
+    rate_token_burst: int = Field(default=600, ge=1)
 
     def workers(self) -> int:
         return self.identity_workers or os.cpu_count() or 1
