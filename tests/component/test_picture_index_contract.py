@@ -10,7 +10,7 @@ from apoyo_common.db import migrate
 from apoyo_identity.adapters.memory import InMemoryPictureIndex
 from apoyo_identity.adapters.postgres import PgPictureIndex
 from apoyo_identity.ports import PictureIndex
-from apoyo_identity.reuse import REUSE_DISTANCE
+from apoyo_identity.reuse import HALF, REUSE_DISTANCE
 
 pytestmark = pytest.mark.component
 
@@ -24,30 +24,36 @@ async def index(request: pytest.FixtureRequest, pool: asyncpg.Pool) -> AsyncIter
     yield PgPictureIndex(pool)
 
 
-def flipped(value: int, bits: list[int]) -> int:
+def flipped(value: int, bits: list[int], half: str = "coarse") -> int:
+    """`value` with `bits` of one half of the hash inverted."""
+    offset = HALF if half == "coarse" else 0
     for bit in bits:
-        value ^= 1 << bit
+        value ^= 1 << (bit + offset)
     return value
 
 
 async def test_a_near_picture_of_another_support_is_reuse(index: PictureIndex) -> None:
     r = random.Random(5)
-    original = r.getrandbits(64)
+    original = r.getrandbits(128)
     await index.record("p", "s-1", {"credential_front": original})
     for trial in range(40):
-        # Anywhere in the hash, up to the reuse distance.
+        # Anywhere in each half, up to the reuse distance.
         bits = r.sample(range(64), r.randint(0, REUSE_DISTANCE))
-        near = {"credential_back": flipped(original, bits)}
+        fine_bits = r.sample(range(64), r.randint(0, REUSE_DISTANCE))
+        near = {"credential_back": flipped(flipped(original, bits), fine_bits, "fine")}
         assert await index.reused("p", f"s-{trial + 2}", near), bits
     # The banded search's worst case: two bits off in three quarters, one in the fourth.
     worst = flipped(original, [0, 1, 16, 17, 32, 33, 48])
     assert await index.reused("p", "s-50", {"credential_back": worst})
     far = flipped(original, [0, 1, 16, 17, 32, 33, 48, 49])  # one bit more: another picture
     assert not await index.reused("p", "s-51", {"credential_back": far})
+    # Near on the coarse half, far on the fine one: two scans of different cards of a model.
+    other_card = flipped(original, list(range(REUSE_DISTANCE + 1)), "fine")
+    assert not await index.reused("p", "s-52", {"credential_back": other_card})
 
 
 async def test_its_own_pictures_and_other_processes_are_no_reuse(index: PictureIndex) -> None:
-    value = (1 << 63) | 12345  # the top bit set: stored as a negative bigint
+    value = (1 << 127) | (1 << 63) | 12345  # top bits set: stored as negative bigints
     await index.record("p", "s-1", {"credential_front": value, "selfie": value ^ 1})
     assert await index.reused("p", "s-2", {"selfie": value})
     assert not await index.reused("p", "s-1", {"credential_back": value})
@@ -64,7 +70,20 @@ async def test_recording_twice_changes_nothing(index: PictureIndex) -> None:
 async def test_many_unrelated_pictures_are_told_apart(index: PictureIndex) -> None:
     r = random.Random(11)
     for i in range(300):
-        await index.record("p", f"s-{i}", {"credential_front": r.getrandbits(64)})
-    fresh = [r.getrandbits(64) for _ in range(20)]
-    # Random 64-bit hashes lie ~32 bits apart: none of these is near any recorded one.
+        await index.record("p", f"s-{i}", {"credential_front": r.getrandbits(128)})
+    fresh = [r.getrandbits(128) for _ in range(20)]
+    # Random hashes lie ~32 bits apart per half: none of these is near any recorded one.
     assert not any([await index.reused("p", "new", {"selfie": v}) for v in fresh])
+
+
+async def test_pictures_recorded_before_the_fine_half_are_judged_on_the_coarse_one(
+    pool: asyncpg.Pool,
+) -> None:
+    await migrate(pool, "identity", "apoyo_identity")
+    await pool.execute(
+        "INSERT INTO identity.picture_bands (process_id, band, value, support_id, kind, phash) "
+        "SELECT 'p', b, 0, 'old', 'credential_front', 0 FROM generate_series(0, 3) b"
+    )
+    index = PgPictureIndex(pool)
+    assert await index.reused("p", "new", {"selfie": (1 << 64) - 1})  # coarse 0, any fine
+    assert not await index.reused("p", "new", {"selfie": 0xFF << 64})

@@ -78,7 +78,7 @@ class EvidenceFacts(Contract):
     sha256: str
     bytes: int
     matches_capture: bool
-    phash: str | None = None  # 64-bit perceptual hash, hex: the same picture sent again
+    phash: str | None = None  # 128-bit perceptual hash, hex: the same picture sent again
 
 
 class IdentityDecoded(CitizenEvent):

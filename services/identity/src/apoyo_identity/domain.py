@@ -31,7 +31,7 @@ def measure(
                 sha256=digest,
                 bytes=len(data),
                 matches_capture=digest == ref.sha256 and len(data) == ref.bytes,
-                phash=None if seen is None or seen.phash is None else f"{seen.phash:016x}",
+                phash=None if seen is None or seen.phash is None else f"{seen.phash:032x}",
             )
         )
     return facts

@@ -15,7 +15,7 @@ from apoyo.synthetic.photo_ops import desk
 from apoyo_identity.adapters.memory import InMemoryPictureIndex
 from apoyo_identity.analysis import analyse_support
 from apoyo_identity.domain import support_flags
-from apoyo_identity.reuse import REUSE_DISTANCE, hamming
+from apoyo_identity.reuse import REUSE_DISTANCE, coarse, hamming, is_reuse
 from apoyo_identity.vision import evidence
 from apoyo_identity.vision.faces import cascade, windows_at
 from apoyo_identity.vision.phash import perceptual_hash
@@ -86,7 +86,7 @@ def test_too_small(pictures: dict[str, Image]) -> None:
 def test_the_hash_survives_reencoding_resizing_and_brightness(pictures: dict[str, Image]) -> None:
     image = pictures["front"]
     original = perceptual_hash(image)
-    assert 0 <= original < 1 << 64
+    assert 0 <= original < 1 << 128
     copies = [
         jpeg(image, 40),
         np.asarray(cv2.resize(image, None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA)),
@@ -94,16 +94,18 @@ def test_the_hash_survives_reencoding_resizing_and_brightness(pictures: dict[str
         np.asarray(cv2.convertScaleAbs(image, alpha=1.15, beta=-20)),
     ]
     for copy in copies:
-        assert hamming(original, perceptual_hash(np.asarray(copy, np.uint8))) <= REUSE_DISTANCE
+        assert is_reuse(original, perceptual_hash(np.asarray(copy, np.uint8)))
 
 
 def test_the_hash_tells_apart_scans_of_cards_with_the_same_layout() -> None:
-    # Flatbed scans (level 0) of two people's fronts share every printed line of the model.
-    scans = [decoded(photos.phone_photo(front(p), 0, seed=0)) for p in make_citizens(3, seed=8)]
-    hashes = [perceptual_hash(scan) for scan in scans]
-    assert min(hamming(a, b) for i, a in enumerate(hashes) for b in hashes[i + 1 :]) > (
-        REUSE_DISTANCE
+    # Flatbed scans (level 0) of two people's fronts share every printed line of the model:
+    # these two are near on the coarse half, and only the fine half tells them apart.
+    people = make_citizens(7, seed=21)
+    a, b = (
+        perceptual_hash(decoded(photos.phone_photo(front(people[i]), 0, seed=0))) for i in (5, 6)
     )
+    assert hamming(coarse(a), coarse(b)) <= REUSE_DISTANCE
+    assert not is_reuse(a, b)
 
 
 def test_hamming() -> None:
