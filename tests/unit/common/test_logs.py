@@ -75,3 +75,11 @@ def test_ids_and_counts_stay_readable(captured_logs: io.StringIO) -> None:
     get_logger("t").info("stored", support_id="8c0e-41", attempt=3, topic="support.captured")
     output = captured_logs.getvalue()
     assert "8c0e-41" in output and '"attempt": 3' in output and "support.captured" in output
+
+
+def test_bearer_tokens_and_links_are_redacted(captured_logs: io.StringIO) -> None:
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJpbnZpdGF0aW9uOngifQ.c2lnbmF0dXJl-_x"
+    log = get_logger("t")
+    log.info("invited", link=f"https://x/i/{token}", token=token)
+    log.info(f"opened https://x/i/{token} twice")
+    assert token not in captured_logs.getvalue()

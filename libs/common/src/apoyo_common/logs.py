@@ -42,6 +42,8 @@ PERSONAL_KEYS = frozenset(
         "fecha_nacimiento",
         "birth_date",
         "ip",
+        "token",
+        "link",
     }
 )
 _PATTERNS = (
@@ -49,6 +51,7 @@ _PATTERNS = (
     re.compile(r"\b[A-Z]{6}\d{8}[HMX]\d{3}\b", re.IGNORECASE),  # clave de elector
     re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),  # e-mail
     re.compile(r"\b\d{13}\b"),  # OCR
+    re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+"),  # a bearer token (JWT), e.g. in an invitation link
 )
 
 
