@@ -1,15 +1,17 @@
 """Ports of the outcomes (the support book) and of the processes verification knows.
 
-Everything one `identity.decoded` changes happens in one transaction of the book: the lock on
-the citizen, the arriving outcome, the revised ones and the events to publish (the outbox).
+Everything a batch of `identity.decoded` changes happens in one transaction of the book: the
+locks on its citizens, the arriving outcomes, the revised ones, the events to publish (the
+outbox) and the moves of the aggregates (tally.py).
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 from apoyo_common.processes import ProcessDefinition
 from apoyo_verification.outcome import Outcome
+from apoyo_verification.recording import Changes, CitizenKey
 
 
 class UnknownProcess(LookupError):
@@ -22,24 +24,27 @@ class Processes(Protocol):
     async def save(self, definition: ProcessDefinition) -> None: ...
 
 
-class CitizenSupports(Protocol):
-    """One citizen's supports in one process, held (locked) for one transaction."""
+class HeldCitizens(Protocol):
+    """Some citizens' supports, locked for one transaction."""
 
-    async def recorded(self, support_id: str) -> Outcome | None: ...
+    async def recorded(self, support_ids: Sequence[str]) -> dict[str, Outcome]: ...
 
-    async def outcomes(self) -> list[Outcome]: ...
-
-    async def save(self, arriving: Outcome, revisions: Sequence[Outcome]) -> None:
-        """Store the new outcome and the revised ones; queue each to be published."""
+    async def outcomes(self) -> dict[CitizenKey, list[Outcome]]:
+        """Every recorded outcome of the held citizens."""
         ...
 
-    async def republish(self, outcome: Outcome) -> None: ...
+    async def write(self, changes: Changes) -> None:
+        """Store the new and revised outcomes, queue the events, move the aggregates."""
+        ...
 
 
 class SupportBook(Protocol):
-    def citizen(
-        self, process_id: str, citizen_key: str
-    ) -> AbstractAsyncContextManager[CitizenSupports]:
-        """A transaction holding the citizen's lock: committed when the block ends normally,
-        rolled back when it raises."""
+    def citizens(self, keys: Collection[CitizenKey]) -> AbstractAsyncContextManager[HeldCitizens]:
+        """A transaction holding the citizens' locks (taken in one order, so two batches never
+        wait on each other in a circle): committed when the block ends normally, rolled back
+        when it raises."""
+        ...
+
+    async def tally(self, process_id: str, aspirant_id: str) -> dict[tuple[str, str], int]:
+        """The aggregates of one aspirant: supports per (status, cell)."""
         ...

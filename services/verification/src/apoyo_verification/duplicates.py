@@ -9,6 +9,7 @@ changed are revised (published again with their new status).
 """
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from apoyo_common.codes import Status
@@ -41,4 +42,4 @@ def settle(
     ]
     mine = final[arriving.support_id]
     update = {"status": mine.status, "reasons": mine.reasons}
-    return Outcome(arriving.verdict, arriving.published.model_copy(update=update)), changed
+    return replace(arriving, published=arriving.published.model_copy(update=update)), changed

@@ -1,6 +1,6 @@
 """A support as verification keeps it: its own verdict, and the outcome last published."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from apoyo_common.messages import IdentityDecoded, SupportVerified
@@ -13,6 +13,7 @@ TICK = timedelta(microseconds=1)
 class Outcome:
     verdict: Verdict  # the support's own category, before the duplicates rule
     published: SupportVerified  # what `support.verified` says now, duplicates included
+    cell: str | None = None  # where its record lives (geography.cell_of), when one was found
 
     @property
     def support_id(self) -> str:
@@ -31,7 +32,9 @@ class Outcome:
         return Verdict(self.published.status, self.published.reasons)
 
 
-def first_outcome(decoded: IdentityDecoded, verdict: Verdict, now: datetime) -> Outcome:
+def first_outcome(
+    decoded: IdentityDecoded, verdict: Verdict, now: datetime, cell: str | None = None
+) -> Outcome:
     published = SupportVerified(
         **decoded.envelope(),
         status=verdict.status,
@@ -39,7 +42,7 @@ def first_outcome(decoded: IdentityDecoded, verdict: Verdict, now: datetime) -> 
         email=decoded.form.email,
         verified_at=now,
     )
-    return Outcome(verdict, published)
+    return Outcome(verdict, published, cell)
 
 
 def revised(outcome: Outcome, final: Verdict, now: datetime) -> Outcome:
@@ -47,4 +50,4 @@ def revised(outcome: Outcome, final: Verdict, now: datetime) -> Outcome:
     that every consumer ordering by `verified_at` (capture's view) takes it, whatever the clocks."""
     stamp = max(now, outcome.published.verified_at + TICK)
     changes = {"status": final.status, "reasons": final.reasons, "verified_at": stamp}
-    return Outcome(outcome.verdict, outcome.published.model_copy(update=changes))
+    return replace(outcome, published=outcome.published.model_copy(update=changes))

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple, Protocol
 
+from apoyo_verification.geography import Cell
 from apoyo_verification.roll.batch import RollBatch
 from apoyo_verification.roll.rows import RollRow
 
@@ -50,3 +51,7 @@ class VoterRoll(Protocol):
     async def by_clave(self, cut: date, claves: Sequence[str]) -> list[RollRow]: ...
 
     async def cuts(self) -> list[CutInfo]: ...
+
+    async def cells(self, cut: date) -> list[Cell]:
+        """The cut's cells with their `LN` records, counted once per cut. Raises UnknownCut."""
+        ...

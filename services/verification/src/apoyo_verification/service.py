@@ -1,5 +1,7 @@
-"""Verifying one support: its process, its record, its category, its place among duplicates."""
+"""Verifying supports: their process, their records, their categories, their place among
+duplicates, and the aggregates that progress reads."""
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,13 +12,15 @@ from apoyo_common.messages import IdentityDecoded
 from apoyo_common.topics import SUPPORT_VERIFIED
 from apoyo_verification.book import Processes, SupportBook, UnknownProcess
 from apoyo_verification.classify import Case, Verdict, before_lookup, classify
-from apoyo_verification.duplicates import settle
+from apoyo_verification.geography import cell_of
 from apoyo_verification.lookup import find_records
 from apoyo_verification.outcome import Outcome, first_outcome
 from apoyo_verification.ports import VoterRoll
+from apoyo_verification.recording import Recording
 
 log = get_logger(__name__)
 SERVICE = "verification"
+Judged = tuple[Verdict, str | None]  # the verdict, and the cell of the record found
 
 
 @dataclass(frozen=True)
@@ -26,55 +30,66 @@ class Verifier:
     book: SupportBook
     clock: Callable[[], datetime]
 
-    async def judge(self, supports: Sequence[IdentityDecoded]) -> list[Verdict]:
+    async def judge(self, supports: Sequence[IdentityDecoded]) -> list[Judged]:
         """The verdicts in input order, with one roll query per lookup path and process for
         the whole batch. Raises UnknownProcess, or UnknownCut when the process's cut is not
         loaded: judging without them would reject good supports, so the message is retried,
         then parked."""
-        verdicts: dict[str, Verdict] = {}
+        judged: dict[str, Judged] = {}
         by_process: dict[str, list[IdentityDecoded]] = {}
         for one in supports:
             by_process.setdefault(one.process_id, []).append(one)
         for process_id, group in by_process.items():
-            verdicts |= await self._judge_process(process_id, group)
-        return [verdicts[one.support_id] for one in supports]
+            judged |= await self._judge_process(process_id, group)
+        return [judged[one.support_id] for one in supports]
 
     async def _judge_process(
         self, process_id: str, supports: list[IdentityDecoded]
-    ) -> dict[str, Verdict]:
+    ) -> dict[str, Judged]:
         process = await self.processes.get(process_id)
         if process is None:
             raise UnknownProcess(process_id)
-        verdicts = {s.support_id: v for s in supports if (v := before_lookup(s, process))}
-        undecided = [s for s in supports if s.support_id not in verdicts]
+        judged: dict[str, Judged] = {
+            s.support_id: (v, None) for s in supports if (v := before_lookup(s, process))
+        }
+        undecided = [s for s in supports if s.support_id not in judged]
         found = await find_records(self.roll, process.cut, undecided) if undecided else {}
         for one in undecided:
-            verdicts[one.support_id] = classify(Case(one, process, found.get(one.support_id)))
-        return verdicts
+            record = found.get(one.support_id)
+            cell = None if record is None else cell_of(record.record)
+            judged[one.support_id] = (classify(Case(one, process, record)), cell)
+        return judged
 
     async def verify(self, decoded: IdentityDecoded) -> Outcome:
         return (await self.verify_many([decoded]))[0]
 
     async def verify_many(self, supports: Sequence[IdentityDecoded]) -> list[Outcome]:
-        """Judged together, recorded one by one in arrival order (each its own transaction)."""
-        verdicts = await self.judge(supports)
-        return [await self.record(s, v) for s, v in zip(supports, verdicts, strict=True)]
+        """Judged together, recorded together in arrival order in one transaction."""
+        return await self.record_many(supports, await self.judge(supports))
 
-    async def record(self, decoded: IdentityDecoded, verdict: Verdict) -> Outcome:
-        async with self.book.citizen(decoded.process_id, decoded.citizen_key) as citizen:
-            known = await citizen.recorded(decoded.support_id)
-            if known is not None:  # a redelivery: say again what was decided, decide nothing
-                await citizen.republish(known)
-                metrics.REDELIVERED.labels(SERVICE, SUPPORT_VERIFIED).inc()
-                return known
+    async def record_many(
+        self, supports: Sequence[IdentityDecoded], judged: Sequence[Judged]
+    ) -> list[Outcome]:
+        keys = {(s.process_id, s.citizen_key) for s in supports}
+        async with self.book.citizens(keys) as held:
+            recording = Recording(
+                await held.recorded([s.support_id for s in supports]), await held.outcomes()
+            )
             now = self.clock()
-            recorded = await citizen.outcomes()
-            arriving, revisions = settle(recorded, first_outcome(decoded, verdict, now), now)
-            await citizen.save(arriving, revisions)
+            arrived = [
+                recording.arrive(first_outcome(s, verdict, now, cell), now)
+                for s, (verdict, cell) in zip(supports, judged, strict=True)
+            ]
+            await held.write(recording.changes)
+        changes = recording.changes
+        if changes.redelivered:
+            metrics.REDELIVERED.labels(SERVICE, SUPPORT_VERIFIED).inc(changes.redelivered)
+        statuses = Counter(o.published.status.value for o in changes.inserted.values())
         log.info(
-            "support_verified",
-            support_id=decoded.support_id,
-            status=arriving.published.status.value,
-            revised=[o.support_id for o in revisions],
+            "supports_verified",
+            supports=len(supports),
+            statuses=dict(statuses),
+            revised=sorted(changes.updated),
+            redelivered=changes.redelivered,
         )
-        return arriving
+        return arrived

@@ -3,7 +3,7 @@
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass, field
 
 from apoyo_common.outbox import OutboxItem
@@ -11,6 +11,8 @@ from apoyo_common.processes import ProcessDefinition
 from apoyo_common.publishing import encode
 from apoyo_common.topics import SUPPORT_VERIFIED
 from apoyo_verification.outcome import Outcome
+from apoyo_verification.recording import Changes, CitizenKey, citizen_of
+from apoyo_verification.tally import Moves, add
 
 
 class OneCountingSupport(Exception):
@@ -29,29 +31,24 @@ class InMemoryProcesses:
 
 
 @dataclass
-class _Citizen:
+class _Held:
     book: "InMemorySupportBook"
-    key: tuple[str, str]
-    writes: dict[str, Outcome] = field(default_factory=dict)
-    events: list[Outcome] = field(default_factory=list)
+    keys: frozenset[CitizenKey]
+    pending: Changes | None = None
 
-    async def recorded(self, support_id: str) -> Outcome | None:
-        return self.book.outcomes.get(support_id)
+    async def recorded(self, support_ids: Sequence[str]) -> dict[str, Outcome]:
+        found = (self.book.outcomes.get(i) for i in support_ids)
+        return {o.support_id: o for o in found if o is not None}
 
-    async def outcomes(self) -> list[Outcome]:
-        return [o for o in self.book.outcomes.values() if _key(o) == self.key]
+    async def outcomes(self) -> dict[CitizenKey, list[Outcome]]:
+        held: dict[CitizenKey, list[Outcome]] = {}
+        for outcome in self.book.outcomes.values():
+            if citizen_of(outcome) in self.keys:
+                held.setdefault(citizen_of(outcome), []).append(outcome)
+        return held
 
-    async def save(self, arriving: Outcome, revisions: Sequence[Outcome]) -> None:
-        for outcome in (*revisions, arriving):
-            self.writes[outcome.support_id] = outcome
-            self.events.append(outcome)
-
-    async def republish(self, outcome: Outcome) -> None:
-        self.events.append(outcome)
-
-
-def _key(outcome: Outcome) -> tuple[str, str]:
-    return outcome.published.process_id, outcome.published.citizen_key
+    async def write(self, changes: Changes) -> None:
+        self.pending = changes
 
 
 @dataclass
@@ -59,27 +56,45 @@ class InMemorySupportBook:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     outbox: list[OutboxItem] = field(default_factory=list)
     published: set[int] = field(default_factory=set)
-    locks: defaultdict[tuple[str, str], asyncio.Lock] = field(
+    totals: Moves = field(default_factory=dict)
+    locks: defaultdict[CitizenKey, asyncio.Lock] = field(
         default_factory=lambda: defaultdict(asyncio.Lock)
     )
 
     @contextlib.asynccontextmanager
-    async def citizen(self, process_id: str, citizen_key: str) -> AsyncIterator[_Citizen]:
-        key = (process_id, citizen_key)
-        async with self.locks[key]:
-            pending = _Citizen(self, key)
-            yield pending  # an exception leaves the writes behind: a rollback
-            self._commit(key, pending)
+    async def citizens(self, keys: Collection[CitizenKey]) -> AsyncIterator[_Held]:
+        async with contextlib.AsyncExitStack() as stack:
+            for key in sorted(set(keys)):
+                await stack.enter_async_context(self.locks[key])
+            held = _Held(self, frozenset(keys))
+            yield held  # an exception leaves the writes behind: a rollback
+            if held.pending is not None:
+                self._commit(held.pending)
 
-    def _commit(self, key: tuple[str, str], pending: _Citizen) -> None:
-        after = {**self.outcomes, **pending.writes}
-        if sum(1 for o in after.values() if _key(o) == key and o.final.standing) > 1:
-            raise OneCountingSupport(key)
+    def _commit(self, changes: Changes) -> None:
+        after = {**self.outcomes, **changes.updated, **changes.inserted}
+        standing: dict[CitizenKey, int] = {}
+        for outcome in after.values():
+            if outcome.final.standing:
+                key = citizen_of(outcome)
+                standing[key] = standing.get(key, 0) + 1
+                if standing[key] > 1:
+                    raise OneCountingSupport(key)
         self.outcomes = after
-        for outcome in pending.events:
-            payload = encode(outcome.published)
-            item = OutboxItem(len(self.outbox) + 1, SUPPORT_VERIFIED, key[1].encode(), payload)
+        add(self.totals, changes.moves)
+        for outcome in changes.events:
+            out = outcome.published
+            item = OutboxItem(
+                len(self.outbox) + 1, SUPPORT_VERIFIED, out.citizen_key.encode(), encode(out)
+            )
             self.outbox.append(item)
+
+    async def tally(self, process_id: str, aspirant_id: str) -> dict[tuple[str, str], int]:
+        return {
+            (status, cell): n
+            for (process, aspirant, status, cell), n in self.totals.items()
+            if (process, aspirant) == (process_id, aspirant_id)
+        }
 
     async def claim_outbox(self, limit: int) -> list[OutboxItem]:
         return [item for item in self.outbox if item.id not in self.published][:limit]

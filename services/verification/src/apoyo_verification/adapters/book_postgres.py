@@ -1,83 +1,104 @@
-"""PostgreSQL support book and processes (schema `verification`)."""
+"""PostgreSQL support book and processes (schema `verification`).
+
+One transaction per batch: advisory locks on its citizens in one order, one read of what they
+have recorded, then the new outcomes, the revisions, the outbox events and the moves of the
+aggregates (`tally`), each written with one pipelined statement.
+"""
 
 import contextlib
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 
 import asyncpg
 
 from apoyo_common.codes import Status
 from apoyo_common.messages import SupportVerified
-from apoyo_common.outbox import enqueue
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.publishing import encode
 from apoyo_common.topics import SUPPORT_VERIFIED
 from apoyo_verification.classify import Verdict
 from apoyo_verification.outcome import Outcome
+from apoyo_verification.recording import Changes, CitizenKey, citizen_of
 
 OUTBOX = "verification.outbox"
-_COLUMNS = "output, verdict, verdict_reasons"
+_COLUMNS = "output, verdict, verdict_reasons, cell"
 _INSERT = (
     "INSERT INTO verification.supports (support_id, process_id, aspirant_id, citizen_key, "
-    "status, received_at, output, verified_at, verdict, verdict_reasons) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    "status, received_at, output, verified_at, verdict, verdict_reasons, cell) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11)"
 )
 _UPDATE = (
-    "UPDATE verification.supports SET status = $2, output = $3, verified_at = $4 "
+    "UPDATE verification.supports SET status = $2, output = $3::text::jsonb, verified_at = $4 "
     "WHERE support_id = $1"
+)
+_ENQUEUE = f"INSERT INTO {OUTBOX} (topic, key, payload) VALUES ($1, $2, $3)"
+_TALLY = (
+    "INSERT INTO verification.tally (process_id, aspirant_id, status, cell, n) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (process_id, aspirant_id, status, cell) "
+    "DO UPDATE SET n = verification.tally.n + EXCLUDED.n"
 )
 
 
 def _outcome(row: asyncpg.Record) -> Outcome:
     verdict = Verdict(Status(row["verdict"]), tuple(row["verdict_reasons"]))
-    return Outcome(verdict, SupportVerified.model_validate(row["output"]))
+    return Outcome(verdict, SupportVerified.model_validate(row["output"]), row["cell"])
 
 
-def _json(outcome: Outcome) -> object:
-    return json.loads(outcome.published.model_dump_json())
+def _inserted(outcome: Outcome) -> tuple[object, ...]:
+    out, verdict = outcome.published, outcome.verdict
+    return (
+        *(out.support_id, out.process_id, out.aspirant_id, out.citizen_key),
+        *(out.status.value, out.received_at, out.model_dump_json(), out.verified_at),
+        *(verdict.status.value, list(verdict.reasons), outcome.cell),
+    )
 
 
-class _PgCitizen:
-    def __init__(self, conn: asyncpg.Connection, process_id: str, citizen_key: str) -> None:
-        self.conn, self.process_id, self.citizen_key = conn, process_id, citizen_key
-
-    async def recorded(self, support_id: str) -> Outcome | None:
-        row = await self.conn.fetchrow(
-            f"SELECT {_COLUMNS} FROM verification.supports WHERE support_id = $1", support_id
-        )
-        return None if row is None else _outcome(row)
-
-    async def outcomes(self) -> list[Outcome]:
-        rows = await self.conn.fetch(
-            f"SELECT {_COLUMNS} FROM verification.supports "
-            "WHERE process_id = $1 AND citizen_key = $2",
-            self.process_id,
-            self.citizen_key,
-        )
-        return [_outcome(r) for r in rows]
-
-    async def save(self, arriving: Outcome, revisions: Sequence[Outcome]) -> None:
-        # Revisions first: the one standing place may be moving to the arriving support.
-        if revisions:
-            await self.conn.executemany(_UPDATE, [_revision(o) for o in revisions])
-        out, verdict = arriving.published, arriving.verdict
-        await self.conn.execute(
-            _INSERT,
-            *(out.support_id, out.process_id, out.aspirant_id, out.citizen_key),
-            *(out.status.value, out.received_at, _json(arriving), out.verified_at),
-            *(verdict.status.value, list(verdict.reasons)),
-        )
-        for outcome in (*revisions, arriving):
-            await self.republish(outcome)
-
-    async def republish(self, outcome: Outcome) -> None:
-        out = outcome.published
-        await enqueue(self.conn, OUTBOX, SUPPORT_VERIFIED, out.citizen_key.encode(), encode(out))
-
-
-def _revision(outcome: Outcome) -> tuple[object, ...]:
+def _updated(outcome: Outcome) -> tuple[object, ...]:
     out = outcome.published
-    return (out.support_id, out.status.value, _json(outcome), out.verified_at)
+    return (out.support_id, out.status.value, out.model_dump_json(), out.verified_at)
+
+
+class _PgHeld:
+    def __init__(self, conn: asyncpg.Connection, keys: list[CitizenKey]) -> None:
+        self.conn, self.keys = conn, keys
+
+    async def recorded(self, support_ids: Sequence[str]) -> dict[str, Outcome]:
+        rows = await self.conn.fetch(
+            f"SELECT {_COLUMNS} FROM verification.supports WHERE support_id = ANY($1::text[])",
+            list(support_ids),
+        )
+        return {o.support_id: o for o in map(_outcome, rows)}
+
+    async def outcomes(self) -> dict[CitizenKey, list[Outcome]]:
+        rows = await self.conn.fetch(
+            f"SELECT {_COLUMNS} FROM verification.supports s "
+            "JOIN unnest($1::text[], $2::text[]) AS k(process_id, citizen_key) "
+            "ON s.process_id = k.process_id AND s.citizen_key = k.citizen_key",
+            [p for p, _ in self.keys],
+            [c for _, c in self.keys],
+        )
+        held: dict[CitizenKey, list[Outcome]] = {}
+        for outcome in map(_outcome, rows):
+            held.setdefault(citizen_of(outcome), []).append(outcome)
+        return held
+
+    async def write(self, changes: Changes) -> None:
+        # Revisions first: the one standing place may be moving to an arriving support; and
+        # the ones that stop standing before any that starts (the partial unique index).
+        updates = sorted(changes.updated.values(), key=lambda o: o.final.standing)
+        if updates:
+            await self.conn.executemany(_UPDATE, [_updated(o) for o in updates])
+        if changes.inserted:
+            await self.conn.executemany(_INSERT, [_inserted(o) for o in changes.inserted.values()])
+        if changes.events:
+            events = [o.published for o in changes.events]
+            await self.conn.executemany(
+                _ENQUEUE, [(SUPPORT_VERIFIED, o.citizen_key.encode(), encode(o)) for o in events]
+            )
+        if changes.moves:  # in key order: two batches never wait on each other in a circle
+            await self.conn.executemany(
+                _TALLY, [(*key, n) for key, n in sorted(changes.moves.items())]
+            )
 
 
 class PgSupportBook:
@@ -85,15 +106,26 @@ class PgSupportBook:
         self.pool = pool
 
     @contextlib.asynccontextmanager
-    async def citizen(self, process_id: str, citizen_key: str) -> AsyncIterator[_PgCitizen]:
+    async def citizens(self, keys: Collection[CitizenKey]) -> AsyncIterator[_PgHeld]:
+        held = sorted(set(keys))
         async with self.pool.acquire() as conn, conn.transaction():
-            # Replicas serialise on the citizen, not on the table; a hash collision between
-            # two citizens only makes one wait for the other.
+            # Replicas serialise on citizens, not on the table, taking the locks in one order;
+            # a hash collision between two citizens only makes one wait for the other.
             await conn.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                f"{process_id}\x1f{citizen_key}",
+                "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) "
+                "FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i",
+                [f"{p}\x1f{c}" for p, c in held],
             )
-            yield _PgCitizen(conn, process_id, citizen_key)
+            yield _PgHeld(conn, held)
+
+    async def tally(self, process_id: str, aspirant_id: str) -> dict[tuple[str, str], int]:
+        rows = await self.pool.fetch(
+            "SELECT status, cell, n FROM verification.tally "
+            "WHERE process_id = $1 AND aspirant_id = $2 AND n <> 0",
+            process_id,
+            aspirant_id,
+        )
+        return {(r["status"], r["cell"]): int(r["n"]) for r in rows}
 
 
 class PgProcesses:

@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from apoyo_common.codes import CausaBaja, Situacion
+from apoyo_verification.geography import Cell
 from apoyo_verification.ports import CardKey, ClaveKey, CutInfo, UnknownCut
 from apoyo_verification.roll.batch import RollBatch
 from apoyo_verification.roll.rows import COLUMNS, RollRow
@@ -42,6 +43,18 @@ _BY_CLAVE_EMISION_OCR = (
     "AND r.seccion = k.seccion AND r.identificador = k.identificador WHERE r.cut = $1"
 )
 _BY_CLAVE = _SELECT + "WHERE r.cut = $1 AND r.clave_elector = ANY($2::text[])"
+_GEOGRAPHY = "entidad, distrito_federal, distrito_local, municipio, seccion"
+_CELLS = f"SELECT {_GEOGRAPHY}, ln FROM {SCHEMA}.roll_cells WHERE cut = $1 ORDER BY cell"
+
+
+def _count_cells(source: str) -> str:
+    """The statement that counts a cut's LN records per cell from `source` (one pass)."""
+    return (
+        f"INSERT INTO {SCHEMA}.roll_cells (cut, cell, {_GEOGRAPHY}, ln) "
+        f"SELECT $1, concat_ws('-', {_GEOGRAPHY}), {_GEOGRAPHY}, "
+        f"count(*) FILTER (WHERE situacion = 'LN') FROM {source} "
+        f"WHERE cut = $1 GROUP BY {_GEOGRAPHY} ON CONFLICT DO NOTHING"
+    )
 
 
 def _row(record: asyncpg.Record) -> RollRow:
@@ -138,6 +151,9 @@ class PgVoterRoll:
                 table, schema_name=SCHEMA, source=text(), columns=COLUMNS, **_CSV, timeout=_LONG
             )
             await _index(conn, table)
+            # Counted from the staging table, seen by readers with the swap, not before.
+            await conn.execute(f"DELETE FROM {SCHEMA}.roll_cells WHERE cut = $1", cut)
+            await conn.execute(_count_cells(f"{SCHEMA}.{table}"), cut, timeout=_LONG)
             await self._swap_patiently(conn, cut, table, rows)
         return rows
 
@@ -171,6 +187,16 @@ class PgVoterRoll:
 
     async def by_clave(self, cut: date, claves: Sequence[str]) -> list[RollRow]:
         return await self._find(cut, _BY_CLAVE, list(dict.fromkeys(claves)))
+
+    async def cells(self, cut: date) -> list[Cell]:
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch(_CELLS, cut)
+            if not rows:  # a cut loaded before cells were counted: count them once now
+                if not await self._known(conn, cut):
+                    raise UnknownCut(cut)
+                await conn.execute(_count_cells(f"{SCHEMA}.roll"), cut, timeout=_LONG)
+                rows = await conn.fetch(_CELLS, cut)
+        return [Cell(*r.values()) for r in rows]
 
     async def cuts(self) -> list[CutInfo]:
         records = await self.pool.fetch(
