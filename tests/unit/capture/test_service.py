@@ -135,3 +135,15 @@ async def test_the_consent_shown_must_be_the_current_text(service: CaptureServic
     assert await service.accept(AUX, "k1", req(consent_sha256=shown), files())
     with pytest.raises(Refused, match="consent_mismatch"):
         await service.accept(AUX, "k2", req(consent_sha256="0" * 64), files())
+
+
+async def test_a_retry_after_the_window_gets_its_first_answer() -> None:
+    repository = InMemoryCaptureRepository()
+    await repository.save_process(process())
+    now = [process().capture.end]
+    service = CaptureService(repository, InMemoryStore(), lambda: now[0])
+    first = await service.accept(AUX, "k1", req(), files())
+    now[0] += timedelta(days=3)
+    assert await service.accept(AUX, "k1", req(), files()) == first
+    with pytest.raises(Refused, match="capture_closed"):
+        await service.accept(AUX, "k2", req(), files())

@@ -90,15 +90,15 @@ class CaptureService:
         authorize_capture(who, request)
         await self._check_auxiliary(who, request)
         process = await self._check_process(request, files)
-        now = self.clock()
-        refuse_if(window_problem(process.capture, request.captured_at, now))
         consent = consent_sha256(process, request.aspirant_id)
         if request.consent_sha256 not in (None, consent):
             raise Refused.of("consent_mismatch")
         print_ = fingerprint(request, files)
         prior = await self._prior(who, key, print_)
-        if prior is not None:
+        if prior is not None:  # a retry gets its answer even once the window has closed
             return prior
+        now = self.clock()
+        refuse_if(window_problem(process.capture, request.captured_at, now))
         grant_id = await self._check_grant(caller, now)
         event = captured_event(
             support_id=str(uuid.uuid4()),

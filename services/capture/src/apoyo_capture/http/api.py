@@ -1,5 +1,6 @@
 """Routes of the capture HTTP API for supports (interfaces.md §5): thin, each a service call."""
 
+import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -7,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel
 from starlette.responses import JSONResponse, Response
 
+from apoyo_capture.http.certificate_pdf import render_pdf
 from apoyo_capture.http.deps import CaptureApi
 from apoyo_capture.http.uploads import read_support
 from apoyo_capture.service import Caller, Refused
@@ -54,7 +56,7 @@ class SupportOut(BaseModel):
 
 
 def router(api: CaptureApi) -> APIRouter:
-    routes = APIRouter(prefix="/v1")
+    routes = APIRouter(prefix="/v1", dependencies=[Depends(api.limits.ip)])
 
     @routes.post("/supports", status_code=202, response_model=Accepted, openapi_extra=_SUPPORT_BODY)
     async def post_support(
@@ -62,7 +64,7 @@ def router(api: CaptureApi) -> APIRouter:
         who: Annotated[Caller, Depends(api.caller)],
         idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     ) -> JSONResponse:
-        api.limits.check(request, "token:" + who.principal.subject)
+        api.limits.key("token:" + who.principal.subject)
         if not idempotency_key:
             raise Refused(400, "idempotency_key_required", "falta el encabezado Idempotency-Key")
         data, files = await read_support(request, api.max_image_bytes, api.max_image_pixels)
@@ -87,9 +89,8 @@ def router(api: CaptureApi) -> APIRouter:
     ) -> Response:
         document = await api.certificates.document(who.principal, support_id)
         if "application/pdf" in (accept or ""):
-            from apoyo_capture.http.certificate_pdf import render_pdf
-
-            return Response(render_pdf(document), media_type="application/pdf")
+            pdf = await asyncio.to_thread(render_pdf, document)  # drawing is CPU work
+            return Response(pdf, media_type="application/pdf")
         return Response(document, media_type="application/json")
 
     @routes.get("/certificates/public-key.pem", response_class=Response)

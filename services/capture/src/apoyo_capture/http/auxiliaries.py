@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from apoyo_capture.auxiliaries import Auxiliary, AuxiliaryForm
 from apoyo_capture.http.deps import CaptureApi
@@ -24,15 +24,15 @@ def described(auxiliary: Auxiliary) -> dict[str, Any]:
 
 
 def router(api: CaptureApi) -> APIRouter:
-    routes = APIRouter(prefix="/v1")
+    routes = APIRouter(prefix="/v1", dependencies=[Depends(api.limits.ip)])
     path = "/processes/{process_id}/aspirants/{aspirant_id}/auxiliaries"
 
     @routes.post(path, status_code=201)
     async def register(
-        process_id: str, aspirant_id: str, body: AuxiliaryForm, request: Request,
+        process_id: str, aspirant_id: str, body: AuxiliaryForm,
         who: Annotated[Caller, Depends(api.caller)],
     ) -> dict[str, Any]:  # fmt: skip
-        api.limits.check(request, "token:" + who.principal.subject)
+        api.limits.key("token:" + who.principal.subject)
         done = await api.registry.register(who.principal, process_id, aspirant_id, body)
         return described(done.auxiliary) | {
             "token": done.token,

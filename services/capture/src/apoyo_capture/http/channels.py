@@ -18,14 +18,14 @@ from apoyo_capture.service import Caller
 
 
 def router(api: CaptureApi) -> APIRouter:
-    routes = APIRouter(prefix="/v1")
+    routes = APIRouter(prefix="/v1", dependencies=[Depends(api.limits.ip)])
     aspirant_path = "/processes/{process_id}/aspirants/{aspirant_id}"
 
     @routes.post("/invitations", status_code=201)
     async def invite(
         body: InvitationRequest, request: Request, who: Annotated[Caller, Depends(api.caller)]
     ) -> dict[str, Any]:
-        api.limits.check(request, "token:" + who.principal.subject)
+        api.limits.key("token:" + who.principal.subject)
         invited = await api.invitations.invite(who.principal, body, api.base_url(request))
         out = []
         for one in invited:
@@ -36,15 +36,15 @@ def router(api: CaptureApi) -> APIRouter:
         return {"invitations": out}
 
     @routes.post("/self-service/codes", status_code=202)
-    async def request_code(body: CodeRequest, request: Request) -> dict[str, Any]:
-        api.limits.check(request, hashed("email", body.email))
+    async def request_code(body: CodeRequest) -> dict[str, Any]:
+        api.limits.key(hashed("email", body.email))
         grant, code = await api.self_service.request_code(body)
         answer = {"request_id": grant.grant_id, "expires_at": grant.expires_at.isoformat()}
         return answer | ({"code": code} if api.echo_secrets else {})
 
     @routes.post("/self-service/tokens")
-    async def verify_code(body: CodeCheck, request: Request) -> dict[str, Any]:
-        api.limits.check(request, "code:" + body.request_id)
+    async def verify_code(body: CodeCheck) -> dict[str, Any]:
+        api.limits.key("code:" + body.request_id)
         issued = await api.self_service.verify_code(body)
         return {
             "token": issued.token,

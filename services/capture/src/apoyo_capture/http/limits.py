@@ -15,17 +15,22 @@ class RateLimits:
     by_ip: RateLimiter
     by_key: RateLimiter
 
-    def check(self, request: Request, key: str | None = None) -> None:
-        wait = self.by_ip.take("ip:" + client_ip(request))
-        if not wait and key is not None:
-            wait = self.by_key.take(key)
-        if wait:
-            raise Refused(
-                429,
-                "too_many_requests",
-                "demasiadas solicitudes; intente más tarde",
-                {"Retry-After": str(int(wait))},
-            )
+    def ip(self, request: Request) -> None:
+        """A FastAPI dependency: runs before authentication, so floods of bad tokens count."""
+        _refuse_after(self.by_ip.take("ip:" + client_ip(request)))
+
+    def key(self, key: str) -> None:
+        _refuse_after(self.by_key.take(key))
+
+
+def _refuse_after(wait: float) -> None:
+    if wait:
+        raise Refused(
+            429,
+            "too_many_requests",
+            "demasiadas solicitudes; intente más tarde",
+            {"Retry-After": str(int(wait))},
+        )
 
 
 def hashed(kind: str, value: str) -> str:

@@ -6,7 +6,7 @@ follow links before people do. The pages say what the citizen form (a later piec
 
 from html import escape
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends
 from starlette.responses import HTMLResponse
 
 from apoyo_capture.http.deps import CaptureApi
@@ -42,11 +42,10 @@ def page(status: int, title: str, body: str) -> HTMLResponse:
 
 
 def router(api: CaptureApi) -> APIRouter:
-    routes = APIRouter(include_in_schema=False)
+    routes = APIRouter(include_in_schema=False, dependencies=[Depends(api.limits.ip)])
 
     @routes.get("/i/{token}")
-    async def invitation(token: str, request: Request) -> HTMLResponse:
-        api.limits.check(request)
+    async def invitation(token: str) -> HTMLResponse:
         grant, problem = await api.invitations.open(token)
         if problem is not None or grant is None:
             status, title, text = _PROBLEMS.get(problem or "", _INVALID)
@@ -61,8 +60,7 @@ def router(api: CaptureApi) -> APIRouter:
         return page(200, "Invitación para dar su apoyo ciudadano", body)
 
     @routes.get("/c/{process_id}/{aspirant_id}")
-    async def campaign(process_id: str, aspirant_id: str, request: Request) -> HTMLResponse:
-        api.limits.check(request)
+    async def campaign(process_id: str, aspirant_id: str) -> HTMLResponse:
         process = await api.capture.repository.process(process_id)
         if process is None or not process.has_aspirant(aspirant_id):
             return page(404, "Campaña no encontrada", "<p>Revise que el enlace esté completo.</p>")
