@@ -52,6 +52,8 @@ async def test_a_grant_and_its_mail_are_stored_together(repository: CaptureRepos
     assert await repository.grant("g-1") == GRANT
     items = [i for i in await repository.claim_outbox(10) if i.topic == "invitation.created"]
     assert [InvitationCreated.model_validate_json(i.payload) for i in items] == [MAIL]
+    assert await repository.invitations("gub-son-2027", "asp-01") == [GRANT]
+    assert await repository.invitations("gub-son-2027", "asp-02") == []
     await repository.mark_opened("g-1", NOW + timedelta(hours=1))
     await repository.mark_opened("g-1", NOW + timedelta(hours=2))
     opened = await repository.grant("g-1")

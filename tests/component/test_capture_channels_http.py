@@ -80,6 +80,15 @@ def test_an_invitation_link_opens_without_spending_and_is_spent_once(
     assert post(server, token, "inv-1", data, files).json() == first.json()
     expect(post(server, token, "inv-2", *self_service(4)), 409, "token_used")
     assert httpx.get(link).status_code == 410
+    aspirant = server.token("aspirant", "gub-son-2027", "asp-01")
+    listing = f"{server.url}/v1/processes/gub-son-2027/aspirants/asp-01/invitations"
+    mine = [
+        row
+        for row in httpx.get(listing, headers=bearer(aspirant)).json()["invitations"]
+        if row["invitation_id"] == invitation["invitation_id"]
+    ]
+    assert mine[0]["status"] == "USADA" and mine[0]["support_id"] == first.json()["support_id"]
+    assert mine[0]["opened_at"] and "link" not in mine[0]
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     expect(post(server, forged, "inv-3", *self_service(5)), 401, "unauthorized")
     assert httpx.get(link[:-4] + forged[-4:]).status_code == 404

@@ -66,3 +66,9 @@ def test_code_rules_in_order() -> None:
     assert code_problem(CODE, right, CODE.expires_at) == "code_expired"
     tired = replace(CODE, attempts=MAX_CODE_ATTEMPTS)
     assert code_problem(tired, right, NOW) == "too_many_attempts"
+
+
+def test_an_unused_grant_past_its_expiry_is_vencida() -> None:
+    assert INVITATION.status_at(NOW) == "CREADA"
+    assert INVITATION.status_at(INVITATION.expires_at) == "VENCIDA"
+    assert replace(INVITATION, spent_at=NOW).status_at(INVITATION.expires_at) == "USADA"

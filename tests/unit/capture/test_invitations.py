@@ -118,3 +118,14 @@ async def test_a_revoked_grant_replaced_mid_store_is_refused(capture: Capture) -
         await capture.service.accept(citizen(invited.link), "k2", autoservicio(), files())
     capture.repository.grant = original  # type: ignore[method-assign]
     assert len(capture.store.objects) == 3  # the loser's images were removed
+
+
+async def test_the_aspirant_lists_their_invitations(capture: Capture) -> None:
+    invited = await capture.invitations.invite(ASPIRANT, invitation("a@x.mx", "b@x.mx"), BASE)
+    await capture.service.accept(citizen(invited[0].link), "k", autoservicio(), files())
+    found = await capture.invitations.listing(ASPIRANT, "gub-son-2027", "asp-01")
+    # Invitations made in one request share their time: compare them by address.
+    assert sorted((g.email, g.status) for g in found) == [("a@x.mx", "USADA"), ("b@x.mx", "CREADA")]
+    other = Principal(Role.ASPIRANT, "x", "gub-son-2027", "asp-02")
+    with pytest.raises(Refused, match="forbidden"):
+        await capture.invitations.listing(other, "gub-son-2027", "asp-01")

@@ -49,6 +49,9 @@ class Grant:
             return "USADA"
         return "ABIERTA" if self.opened_at is not None else "CREADA"
 
+    def status_at(self, now: datetime) -> str:
+        return "VENCIDA" if self.spent_at is None and now >= self.expires_at else self.status
+
 
 def subject_of(kind: GrantKind, grant_id: str) -> str:
     return _PREFIX[kind] + grant_id

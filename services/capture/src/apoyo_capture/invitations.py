@@ -116,6 +116,11 @@ class InvitationService:
         await self.repository.add_grant(grant, mail)
         return Invited(grant, link)
 
+    async def listing(self, principal: Principal, process_id: str, aspirant_id: str) -> list[Grant]:
+        require_aspirant(principal, process_id, aspirant_id)
+        await known_aspirant(self.repository, process_id, aspirant_id)
+        return await self.repository.invitations(process_id, aspirant_id)
+
     async def open(self, token: str) -> tuple[Grant | None, str | None]:
         """The invitation a link names and why it cannot be used (None: it can). Records the
         first opening of a usable link; never spends it."""

@@ -60,6 +60,9 @@ class ChannelRepository(Protocol):
 
     async def grant(self, grant_id: str) -> Grant | None: ...
 
+    async def invitations(self, process_id: str, aspirant_id: str) -> list[Grant]:
+        """The aspirant's invitations, oldest first."""
+
     async def mark_opened(self, grant_id: str, at: datetime) -> None:
         """The first opening only: later ones change nothing."""
 

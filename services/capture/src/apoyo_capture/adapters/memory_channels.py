@@ -6,7 +6,7 @@ from datetime import datetime
 
 from apoyo_capture.auxiliaries import Auxiliary, AuxiliaryCount
 from apoyo_capture.certificate import Submission
-from apoyo_capture.grants import Grant
+from apoyo_capture.grants import Grant, GrantKind
 from apoyo_capture.ports import AuxiliaryTaken, GrantSpent
 from apoyo_common.messages import EmailCodeRequested, InvitationCreated, SupportCaptured
 from apoyo_common.outbox import OutboxItem
@@ -30,6 +30,17 @@ class InMemoryChannels:
 
     async def grant(self, grant_id: str) -> Grant | None:
         return self.grants.get(grant_id)
+
+    async def invitations(self, process_id: str, aspirant_id: str) -> list[Grant]:
+        return sorted(
+            (
+                g
+                for g in self.grants.values()
+                if g.kind is GrantKind.INVITACION
+                and (g.process_id, g.aspirant_id) == (process_id, aspirant_id)
+            ),
+            key=lambda g: (g.created_at, g.grant_id),
+        )
 
     async def mark_opened(self, grant_id: str, at: datetime) -> None:
         grant = self.grants.get(grant_id)

@@ -59,6 +59,16 @@ class PgChannels:
         row = await self.pool.fetchrow(sql, grant_id)
         return None if row is None else _grant(row)
 
+    async def invitations(self, process_id: str, aspirant_id: str) -> list[Grant]:
+        rows = await self.pool.fetch(
+            f"SELECT {_GRANT_COLUMNS} FROM capture.grants WHERE process_id = $1 "
+            "AND aspirant_id = $2 AND kind = $3 ORDER BY created_at, grant_id",
+            process_id,
+            aspirant_id,
+            GrantKind.INVITACION.value,
+        )
+        return [_grant(r) for r in rows]
+
     async def mark_opened(self, grant_id: str, at: datetime) -> None:
         await self.pool.execute(
             "UPDATE capture.grants SET opened_at = $2 WHERE grant_id = $1 AND opened_at IS NULL",

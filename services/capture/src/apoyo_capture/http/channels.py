@@ -2,6 +2,7 @@
 and the consent text a front end shows."""
 
 import io
+from datetime import datetime
 from typing import Annotated, Any
 
 import segno
@@ -10,11 +11,28 @@ from starlette.responses import Response
 
 from apoyo_capture.access import require_aspirant
 from apoyo_capture.consent import CONSENT_VERSION, consent_sha256, consent_text
+from apoyo_capture.grants import Grant
 from apoyo_capture.http.deps import CaptureApi
 from apoyo_capture.http.limits import hashed
 from apoyo_capture.invitations import InvitationRequest, known_aspirant
 from apoyo_capture.self_service import CodeCheck, CodeRequest
 from apoyo_capture.service import Caller
+
+
+def described(grant: Grant, now: datetime) -> dict[str, Any]:
+    def moment(value: datetime | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    return {
+        "invitation_id": grant.grant_id,
+        "email": grant.email,
+        "status": grant.status_at(now),
+        "created_at": moment(grant.created_at),
+        "opened_at": moment(grant.opened_at),
+        "used_at": moment(grant.spent_at),
+        "support_id": grant.support_id,
+        "expires_at": moment(grant.expires_at),
+    }
 
 
 def router(api: CaptureApi) -> APIRouter:
@@ -27,13 +45,21 @@ def router(api: CaptureApi) -> APIRouter:
     ) -> dict[str, Any]:
         api.limits.key("token:" + who.principal.subject)
         invited = await api.invitations.invite(who.principal, body, api.base_url(request))
-        out = []
-        for one in invited:
-            grant = one.grant
-            item = {"invitation_id": grant.grant_id, "email": grant.email,
-                    "status": grant.status, "expires_at": grant.expires_at.isoformat()}  # fmt: skip
-            out.append(item | ({"link": one.link} if api.echo_secrets else {}))
-        return {"invitations": out}
+        now = api.invitations.clock()
+        return {
+            "invitations": [
+                described(one.grant, now) | ({"link": one.link} if api.echo_secrets else {})
+                for one in invited
+            ]
+        }
+
+    @routes.get(aspirant_path + "/invitations")
+    async def invitations(
+        process_id: str, aspirant_id: str, who: Annotated[Caller, Depends(api.caller)]
+    ) -> dict[str, Any]:
+        found = await api.invitations.listing(who.principal, process_id, aspirant_id)
+        now = api.invitations.clock()
+        return {"invitations": [described(grant, now) for grant in found]}
 
     @routes.post("/self-service/codes", status_code=202)
     async def request_code(body: CodeRequest) -> dict[str, Any]:
