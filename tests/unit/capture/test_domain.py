@@ -6,7 +6,6 @@ from apoyo_capture.domain import (
     SupportRequest,
     captured_event,
     fingerprint,
-    sniff_image,
 )
 from apoyo_common.codes import EvidenceKind
 from tests.factories import JPEG, NOW, PNG
@@ -23,14 +22,6 @@ DATA = {
 
 def request(**changes: object) -> SupportRequest:
     return SupportRequest.model_validate({**DATA, **changes})
-
-
-def test_image_types_come_from_the_bytes() -> None:
-    assert sniff_image(JPEG) == ("image/jpeg", "jpg")
-    assert sniff_image(PNG) == ("image/png", "png")
-    assert sniff_image(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == ("image/webp", "webp")
-    assert sniff_image(b"%PDF-1.7") is None
-    assert sniff_image(b"") is None
 
 
 @pytest.mark.parametrize(

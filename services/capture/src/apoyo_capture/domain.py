@@ -16,10 +16,6 @@ REQUIRED_EVIDENCE = (
     EvidenceKind.CREDENTIAL_BACK,
     EvidenceKind.SIGNATURE,
 )
-_MAGIC = (
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-)
 
 
 class SupportRequest(BaseModel):
@@ -62,16 +58,6 @@ class EvidenceFile:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
-
-
-def sniff_image(data: bytes) -> tuple[str, str] | None:
-    """Content type and extension from the file's own bytes; the client's label is not trusted."""
-    for magic, content_type, extension in _MAGIC:
-        if data.startswith(magic):
-            return content_type, extension
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp", "webp"
-    return None
 
 
 def fingerprint(request: SupportRequest, files: list[EvidenceFile]) -> str:
