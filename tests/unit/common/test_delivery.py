@@ -68,3 +68,36 @@ async def test_when_the_dead_letter_topic_is_unreachable_the_error_escapes() -> 
 def test_backoff_grows_and_is_capped() -> None:
     policy = RetryPolicy(attempts=10, base_delay_s=0.5, max_delay_s=3)
     assert [policy.delay(n) for n in (1, 2, 3, 4)] == [0.5, 1.0, 2.0, 3.0]
+
+
+async def test_a_batch_is_handled_in_one_call_when_it_can_be() -> None:
+    publisher, batches = RecordingPublisher(), list[list[bytes]]()
+
+    async def many(raws: list[bytes]) -> None:
+        batches.append(raws)
+
+    async def one(raw: bytes) -> None:
+        raise AssertionError("not called when the batch succeeds")
+
+    await delivery(publisher).run_batch([(b"a", b"k"), (b"b", b"k")], many, one)
+    assert batches == [[b"a", b"b"]] and publisher.sent == []
+
+
+async def test_a_failed_batch_is_delivered_message_by_message_and_only_the_poison_is_parked() -> (
+    None
+):
+    publisher, done = RecordingPublisher(), list[bytes]()
+
+    async def many(raws: list[bytes]) -> None:
+        raise RuntimeError("one of them is poison")
+
+    async def one(raw: bytes) -> None:
+        if raw == b"poison":
+            raise RuntimeError("poison")
+        done.append(raw)
+
+    messages = [(b"a", b"k1"), (b"poison", b"k2"), (b"c", b"k3")]
+    await delivery(publisher).run_batch(messages, many, one)
+    assert done == [b"a", b"c"]
+    [(_, key, letter)] = publisher.sent
+    assert key == b"k2" and isinstance(letter, DeadLetter) and letter.payload == "poison"

@@ -64,3 +64,23 @@ async def test_concurrent_consumers_share_the_partitions_and_still_commit_after_
     async with TestKafkaBroker(broker):
         await broker.publish(b"one", "support.captured", key=b"k")
     assert seen == [b"one"]
+
+
+async def test_a_batch_subscription_hands_over_lists_with_their_keys() -> None:
+    from apoyo_common.kafka import subscribe_batch
+
+    broker, seen = KafkaBroker(), list[list[bytes]]()
+    publisher = BrokerPublisher(broker)
+
+    async def many(raws: list[bytes]) -> None:
+        seen.append(raws)
+
+    async def one(raw: bytes) -> None:
+        seen.append([raw])
+
+    delivery = Delivery("verification", "identity.decoded", RetryPolicy(1, 0), publisher)
+    subscribe_batch(broker, delivery, "apoyo-verification", many, one)
+    async with TestKafkaBroker(broker):
+        await publisher.publish_raw("identity.decoded", b"k", b"one")
+        await broker.publish_batch(b"two", b"three", topic="identity.decoded")
+    assert seen == [[b"one"], [b"two", b"three"]]

@@ -49,6 +49,33 @@ class Delivery:
 
     async def run(self, raw: bytes, key: bytes, handle: Callable[[bytes], Awaitable[None]]) -> None:
         metrics.MESSAGES_IN.labels(self.service, self.topic).inc()
+        await self._attempts(raw, key, handle)
+
+    async def run_batch(
+        self,
+        messages: list[tuple[bytes, bytes]],
+        handle_many: Callable[[list[bytes]], Awaitable[None]],
+        handle_one: Callable[[bytes], Awaitable[None]],
+    ) -> None:
+        """A batch in one call; if that fails, each message alone with its own retries and
+        dead letter, so one poison message never holds back the others."""
+        metrics.MESSAGES_IN.labels(self.service, self.topic).inc(len(messages))
+        started = time.perf_counter()
+        try:
+            await handle_many([raw for raw, _ in messages])
+        except Exception as error:
+            log.warning("batch_failed", topic=self.topic, size=len(messages), error=describe(error))
+        else:
+            metrics.HANDLER_SECONDS.labels(self.service, self.topic).observe(
+                time.perf_counter() - started
+            )
+            return
+        for raw, key in messages:
+            await self._attempts(raw, key, handle_one)
+
+    async def _attempts(
+        self, raw: bytes, key: bytes, handle: Callable[[bytes], Awaitable[None]]
+    ) -> None:
         for attempt in range(1, self.policy.attempts + 1):
             started = time.perf_counter()
             try:

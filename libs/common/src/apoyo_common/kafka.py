@@ -78,6 +78,47 @@ def subscribe(
     )(on_message)
 
 
+def subscribe_batch(
+    broker: KafkaBroker,
+    delivery: Delivery,
+    group_id: str,
+    handle_many: Callable[[list[bytes]], Awaitable[None]],
+    handle_one: Callable[[bytes], Awaitable[None]],
+    namespace: str = "",
+    max_records: int = 500,
+) -> None:
+    """Up to `max_records` messages a poll, handled in one call and committed together after
+    it; when the call fails, each message is delivered alone (Delivery.run_batch). One
+    consumer per subscriber: FastStream ignores `max_workers` for batches."""
+
+    async def on_batch(bodies: list[bytes], message: KafkaMessage) -> None:
+        records = message.raw_message if isinstance(message.raw_message, list | tuple) else ()
+        keys = [getattr(r, "key", None) or b"" for r in records]
+        keys += [b""] * (len(bodies) - len(keys))
+        await delivery.run_batch(list(zip(bodies, keys, strict=False)), handle_many, handle_one)
+
+    on_batch.__name__ = f"{delivery.service}_on_{delivery.topic.replace('.', '_')}_batch"
+    broker.subscriber(
+        qualified(namespace, delivery.topic),
+        group_id=qualified(namespace, group_id),
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        max_poll_interval_ms=600_000,
+        decoder=_raw_bodies,
+        batch=True,
+        max_records=max_records,
+        batch_timeout_ms=100,
+    )(on_batch)
+
+
+async def _raw_bodies(message: KafkaMessage) -> list[bytes]:
+    """A batch's bodies as they came (the batch parser gives a list of them)."""
+    body: object = message.body
+    if isinstance(body, list | tuple):
+        return [bytes(b) for b in body]
+    return [body] if isinstance(body, bytes) else []
+
+
 async def _raw_body(message: KafkaMessage) -> bytes:
     """Hand the handler the bytes as they came: parsing (and its failures) is ours to judge."""
     return message.body

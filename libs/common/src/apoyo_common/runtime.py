@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute
 
 from apoyo_common.db import migrate
 from apoyo_common.delivery import Delivery, RetryPolicy
-from apoyo_common.kafka import BrokerPublisher, subscribe
+from apoyo_common.kafka import BrokerPublisher, subscribe, subscribe_batch
 from apoyo_common.ledger import PgLedger
 from apoyo_common.logs import get_logger
 from apoyo_common.messages import CitizenEvent, SupportEnvelope
@@ -77,6 +77,21 @@ def consume(
     delivery = Delivery(unit.name, topic, infra.retry, infra.publisher)
     namespace = infra.settings.namespace
     subscribe(infra.broker, delivery, unit.group_id, handle, namespace, concurrency)
+
+
+def consume_batch(
+    infra: Infrastructure,
+    unit: ServiceUnit,
+    topic: str,
+    handle_many: Callable[[list[bytes]], Awaitable[None]],
+    handle_one: Callable[[bytes], Awaitable[None]],
+    max_records: int = 500,
+) -> None:
+    delivery = Delivery(unit.name, topic, infra.retry, infra.publisher)
+    namespace = infra.settings.namespace
+    subscribe_batch(
+        infra.broker, delivery, unit.group_id, handle_many, handle_one, namespace, max_records
+    )
 
 
 def citizen_keyed(out: CitizenEvent) -> bytes:

@@ -14,6 +14,7 @@ from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount
 
 from apoyo_common.ops import ops_routes
 from apoyo_common.runtime import Infrastructure, ServiceUnit, background, prepare, stop_units
@@ -60,8 +61,18 @@ def build_app(
         if on_close is not None:
             await on_close()
 
-    routes = ops_routes(ready) + [route for unit in units for route in unit.routes]
+    routes = ops_routes(ready) + catch_alls_last([r for unit in units for r in unit.routes])
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def catch_alls_last(routes: list[BaseRoute]) -> list[BaseRoute]:
+    """A unit's app mounted at the root (capture's) answers every path, 404 included: the
+    other units' routes go before it, or they would never be reached."""
+
+    def catch_all(route: BaseRoute) -> bool:
+        return isinstance(route, Mount) and route.path == ""
+
+    return [r for r in routes if not catch_all(r)] + [r for r in routes if catch_all(r)]
 
 
 class GracefulServer(uvicorn.Server):

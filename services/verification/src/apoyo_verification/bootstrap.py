@@ -1,29 +1,44 @@
 """Wiring of the verification service."""
 
 from apoyo_common.outbox import OutboxRelay, PgOutbox
-from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
+from apoyo_common.runtime import Infrastructure, ServiceUnit, consume, consume_batch
 from apoyo_common.topics import IDENTITY_DECODED, PROCESS_DEFINED
 from apoyo_verification.adapters.book_postgres import OUTBOX, PgProcesses, PgSupportBook
 from apoyo_verification.adapters.postgres import PgVoterRoll
-from apoyo_verification.handlers import on_decoded, on_process_defined
+from apoyo_verification.handlers import on_decoded_batch, on_process_defined
+from apoyo_verification.http import progress_route
+from apoyo_verification.progress import ProgressReader
 from apoyo_verification.service import SERVICE, Verifier
+
+BATCH = 500  # supports a Kafka poll hands over, and the most one transaction records
 
 
 def build(infra: Infrastructure) -> ServiceUnit:
-    processes = PgProcesses(infra.pool)
-    verifier = Verifier(PgVoterRoll(infra.pool), processes, PgSupportBook(infra.pool), infra.clock)
+    processes, roll, book = (
+        PgProcesses(infra.pool),
+        PgVoterRoll(infra.pool),
+        PgSupportBook(infra.pool),
+    )
+    verifier = Verifier(roll, processes, book, infra.clock)
     relay = OutboxRelay(
         PgOutbox(infra.pool, OUTBOX),
         infra.publisher,
         SERVICE,
         interval_s=infra.settings.outbox_interval_s,
     )
+    secret = infra.settings.token_secret.get_secret_value()
     unit = ServiceUnit(
         SERVICE,
         "apoyo_verification",
         tasks=[relay.run_forever],
+        routes=[progress_route(ProgressReader(processes, roll, book), secret)],
         extra={"verifier": verifier, "relay": relay},
     )
     consume(infra, unit, PROCESS_DEFINED, on_process_defined(processes))
-    consume(infra, unit, IDENTITY_DECODED, on_decoded(verifier, relay))
+    handle_many = on_decoded_batch(verifier, relay, BATCH)
+
+    async def handle_one(raw: bytes) -> None:
+        await handle_many([raw])
+
+    consume_batch(infra, unit, IDENTITY_DECODED, handle_many, handle_one, BATCH)
     return unit
