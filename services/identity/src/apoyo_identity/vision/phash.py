@@ -20,12 +20,15 @@ not caught (docs/evidence-checks.md). When two hashes are the same picture is
 `apoyo_identity.reuse`'s to say.
 """
 
+from functools import cache
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-COARSE = (128, slice(24, 32))  # thumbnail side, DCT rows and columns whose signs are kept
-FINE = (256, slice(48, 56))
+# Thumbnail side, and the first of the 8 DCT rows and columns whose signs are kept.
+COARSE, FINE = (128, 24), (256, 48)
+BLOCK = 8
 
 
 def perceptual_hash(image: NDArray[np.uint8]) -> int:
@@ -36,10 +39,19 @@ def perceptual_hash(image: NDArray[np.uint8]) -> int:
     return _signs(gray, *COARSE) << 64 | _signs(gray, *FINE)
 
 
-def _signs(gray: NDArray[np.uint8], side: int, band: slice) -> int:
+def _signs(gray: NDArray[np.uint8], side: int, first: int) -> int:
     # Area averaging is the low-pass that makes the thumbnail the same at any input size.
-    thumb = cv2.resize(gray, (side, side), interpolation=cv2.INTER_AREA)
-    block = cv2.dct(np.asarray(thumb, np.float32))[band, band]
+    thumb = np.asarray(cv2.resize(gray, (side, side), interpolation=cv2.INTER_AREA), np.float32)
+    rows = _basis(side, first)
+    block = rows @ thumb @ rows.T  # only the 8 × 8 coefficients kept, not the whole DCT
     # Signs, not a median split: an AC coefficient's sign ignores brightness and contrast.
     bits = (block > 0).ravel()
     return int.from_bytes(np.packbits(bits).tobytes(), "big")
+
+
+@cache
+def _basis(side: int, first: int) -> NDArray[np.float32]:
+    """The DCT-II basis rows `first` to `first + BLOCK` (unscaled: only signs are kept)."""
+    k = np.arange(first, first + BLOCK)[:, None]
+    n = np.arange(side)[None, :]
+    return np.cos(np.pi * (2 * n + 1) * k / (2 * side)).astype(np.float32)
