@@ -42,17 +42,19 @@ def steps(back: bytes) -> dict[str, float]:
     image = decode_image(back)
     assert image is not None
     gray = np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    seen = evidence.views(image, gray)
     return {
         "decode JPEG": timed(lambda: decode_image(back)),
         "grey copy": timed(lambda: cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)),
         "MRZ": timed(lambda: read_mrz(gray)),
         "barcodes": timed(lambda: read_barcodes(gray)),
         # As the service runs them: together, sharing work (the text boxes), none skipped.
-        "evidence checks": timed(lambda: evidence.picture_flags(image, legible=False)),
+        "reduced copies": timed(lambda: evidence.views(image, gray)),
+        "evidence checks": timed(lambda: evidence.flags(seen, legible=False)),
         "  of which grayscale": timed(lambda: evidence.looks_grayscale(image)),
         "  of which blurry": timed(lambda: evidence.is_blurry(image)),
-        "perceptual hash": timed(lambda: phash.perceptual_hash(gray)),
-        "face (selfies only)": timed(lambda: faces.has_face(image)),
+        "perceptual hash": timed(lambda: phash.perceptual_hash(seen.work)),
+        "face (selfies only)": timed(lambda: faces.has_face(seen.work)),
     }
 
 

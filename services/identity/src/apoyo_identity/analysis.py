@@ -47,24 +47,23 @@ def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFin
     mrz = read_mrz(gray) if read else None
     # The codes are on the back: a front is read for them only when it may be the back.
     codes = tuple(Code(b.format, b.kind, b.text) for b in read_barcodes(gray)) if read else ()
+    seen = evidence.views(image, gray)  # the reduced copies the checks and the hash share
     return ImageFindings(
         mrz=mrz,
         barcodes=codes,
-        flags=tuple(_image_flags(image, gray, kind, mrz is not None)),
-        phash=phash.perceptual_hash(gray),
+        flags=tuple(_image_flags(seen, kind, mrz is not None)),
+        phash=phash.perceptual_hash(seen.work),
         width=image.shape[1],
         height=image.shape[0],
         ms=(time.perf_counter() - started) * 1000,
     )
 
 
-def _image_flags(
-    image: NDArray[np.uint8], gray: NDArray[np.uint8], kind: str, legible: bool
-) -> list[str]:
+def _image_flags(seen: evidence.Views, kind: str, legible: bool) -> list[str]:
     """`legible`: its MRZ was read, which proves the print large and sharp enough."""
     if kind in CARD_SIDES:
-        return evidence.picture_flags(image, legible, gray)
-    if kind == EvidenceKind.SELFIE.value and not faces.has_face(image):
+        return evidence.flags(seen, legible)
+    if kind == EvidenceKind.SELFIE.value and not faces.has_face(seen.work):
         return ["NO_FACE"]
     return []
 

@@ -131,7 +131,7 @@ def test_good_support_has_no_flag(pictures: dict[str, Image]) -> None:
 
 def test_support_level_flags(pictures: dict[str, Image], monkeypatch: pytest.MonkeyPatch) -> None:
     # The picture checks have their own tests; here only the pairing logic is exercised.
-    monkeypatch.setattr(evidence, "picture_flags", lambda image, legible, gray: [])
+    monkeypatch.setattr(evidence, "flags", lambda seen, legible: [])
     swapped = support(pictures["back"], pictures["front"])
     assert "SIDES_SWAPPED" in swapped and "NO_MRZ" not in swapped  # the MRZ was found
     twice = support(pictures["front"], jpeg(pictures["front"], 60))

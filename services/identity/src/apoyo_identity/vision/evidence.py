@@ -114,9 +114,11 @@ def _specks_per_megapixel(gray: Image) -> float:
 def looks_photocopy(image: Image) -> bool:
     """Grey, and copier-like: toner specks, or a large blank sheet around the card (a copy
     is a page; a black-and-white photo is mostly card and desk)."""
-    if not looks_grayscale(image):
-        return False
-    gray = _shrink(_gray(image), 1000)
+    return looks_grayscale(image) and _copier_like(_gray(image))
+
+
+def _copier_like(gray: Image) -> bool:
+    gray = _shrink(gray, 1000)
     paper = float(np.mean(gray >= np.percentile(gray, 99.5) - 6))
     return _specks_per_megapixel(gray) >= SPECKS_PER_MP or paper >= PAPER_SHARE
 
@@ -239,14 +241,17 @@ def _small(seen: Views, boxes: NDArray[np.int64]) -> bool:
     return int(np.sum(boxes[:, 3] * seen.factor >= MIN_TEXT)) < MIN_CHARACTERS
 
 
-def picture_flags(image: Image, legible: bool, gray: Image | None = None) -> list[str]:
+def picture_flags(image: Image, legible: bool) -> list[str]:
+    return flags(views(image), legible)
+
+
+def flags(seen: Views, legible: bool) -> list[str]:
     """Flags of one card picture; `legible` when its MRZ was read, which proves the print
     large and sharp enough whatever the text-size estimate says."""
-    seen = views(image, gray)
     found = []
     if _grayscale(seen.colour):
         found.append("GRAYSCALE")
-        if looks_photocopy(image):
+        if _copier_like(seen.gray):
             found.append("PHOTOCOPY")
     boxes = _boxes(seen)  # shared by the screen and the size checks
     if _screen(seen, boxes):
