@@ -23,15 +23,15 @@ DIGITS, LETTERS, FILL = "0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "<"
 MAX_CHANGES = 2
 ALTERNATIVES = 3
 # Log-likelihood units, set on development photos (never the held-out benchmark ones).
-# Sex and name letters: no check digit covers them. On 520 level-2 and -3 development photos
-# wrong name letters won by at most 12.8 where the rest of the read held.
-UNCHECKED_MIN_MARGIN = 16.0
 MIN_SCORE = -2500.0  # below this a cell looks like no symbol: not an MRZ, or unreadable
 MAX_COST = 15.0  # a correction may only swap in runner-ups this close to the first choices
 AMBIGUOUS = 5.0  # two corrections this close in cost: the check digit cannot choose
 UNCHECKED = (7, *range(60, 90))
 # Surname(s), then `<<` and given names; single `<` between words, `<` to the end.
 NAME_LINE = re.compile(r"[A-Z]+(<[A-Z]+)*(<<[A-Z]+(<[A-Z]+)*)?<*")
+# Line 2's optional data: the emission number, then fillers. Only the composite digit covers
+# it and line 1's OCR, and one digit passes a garbled field one time in ten.
+OPTIONAL_DATA = re.compile(r"[0-9]*<*")
 
 
 def _layout() -> list[str]:
@@ -123,7 +123,9 @@ def _fix(chars: list[str], found: Candidates, positions: list[int], check_at: in
     return True
 
 
-def decode(scores: NDArray[np.float32]) -> MrzRead | None:
+def decode(scores: NDArray[np.float32], unchecked_margin: float) -> MrzRead | None:
+    """`unchecked_margin`: how much likelier than its runner-up a sex or name letter must be,
+    no check digit covering them."""
     found = candidates(scores)
     chars = found.best()
     for positions, check_at in FIELDS.values():
@@ -131,19 +133,23 @@ def decode(scores: NDArray[np.float32]) -> MrzRead | None:
             return None
     if not _fix(chars, found, COMPOSITE[0], COMPOSITE[1]):
         return None
-    if not _certain(found, chars) or not NAME_LINE.fullmatch("".join(chars[60:])):
-        return None
     text = "".join(chars)
+    if not _certain(found, chars, unchecked_margin) or not _well_formed(text):
+        return None
     return parse_td1([text[:30], text[30:60], text[60:]])
 
 
-def _certain(found: Candidates, chars: list[str]) -> bool:
+def _well_formed(text: str) -> bool:
+    return bool(NAME_LINE.fullmatch(text[60:]) and OPTIONAL_DATA.fullmatch(text[48:59]))
+
+
+def _certain(found: Candidates, chars: list[str], unchecked_margin: float) -> bool:
     """Every cell looks like a symbol, and where no check digit vouches for a character it
     must be clearly likelier than any other."""
     if min(float(scores[0]) for scores in found.scores) < MIN_SCORE:
         return False
     for position in UNCHECKED:
         margin = float(found.scores[position][0] - found.scores[position][1])
-        if chars[position] != found.symbols[position][0] or margin < UNCHECKED_MIN_MARGIN:
+        if chars[position] != found.symbols[position][0] or margin < unchecked_margin:
             return False
     return True

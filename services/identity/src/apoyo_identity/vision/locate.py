@@ -6,7 +6,7 @@ Each row's first and last character centres anchor columns 0 and 29, so rotation
 perspective all come out of one homography; an upside-down card gives the same rows reversed.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 import cv2
@@ -125,19 +125,53 @@ def _row(points: NDArray[np.float64], heights: NDArray[np.float64], angle: float
     )
 
 
-def _triple_score(rows: tuple[Row, Row, Row]) -> float:
-    spans = [np.linalg.norm(r.end - r.start) for r in rows]
-    pitch = np.mean(spans) / (ROW_CHARS - 1)
-    if max(spans) > 1.25 * min(spans) or max(r.count for r in rows) > 36:
+def _triple_score(rows: tuple[Row, Row, Row], angle: float) -> float:
+    """Rows of one MRZ: evenly spaced, two of them about as long, the third not much shorter
+    (glare or shadow can take a few characters off the end of one line)."""
+    spans = sorted(end - start for start, end in _along(rows, angle))
+    pitch = spans[2] / (ROW_CHARS - 1)
+    if spans[2] > 1.25 * spans[1] or spans[0] < 0.6 * spans[2] or max(r.count for r in rows) > 36:
         return -1.0
-    gaps = [
-        np.linalg.norm((rows[i + 1].start + rows[i + 1].end - rows[i].start - rows[i].end) / 2)
-        for i in range(2)
-    ]
+    gaps = [rows[i + 1].across - rows[i].across for i in range(2)]
     spaced = 0.9 * pitch < min(gaps) and max(gaps) < 2.6 * pitch and max(gaps) < 1.3 * min(gaps)
     if not spaced:
         return -1.0
     return float(sum(min(r.count, ROW_CHARS) for r in rows))
+
+
+def _along(rows: tuple[Row, ...], angle: float) -> list[tuple[float, float]]:
+    """Where each row starts and ends along the text direction."""
+    direction = np.array([np.cos(angle), np.sin(angle)])
+    return [(float(r.start @ direction), float(r.end @ direction)) for r in rows]
+
+
+def _completed(rows: tuple[Row, Row, Row]) -> tuple[Row, Row, Row]:
+    """A row that lost end characters to glare or shadow (fewer than 30 blobs), stretched to
+    where the other two put its ends: all three lines are 30 symbols, fillers included, and
+    evenly spaced, so each end lies on the line through the other rows' ends (not straight
+    across: a tilted photo shears the block)."""
+    out = list(rows)
+    for k, row in enumerate(rows):
+        if row.count >= ROW_CHARS:
+            continue
+        length = float(np.linalg.norm(row.end - row.start))
+        unit = (row.end - row.start) / max(length, 1e-6)
+        pitch = length / (row.count - 1) if row.count > 1 else 0.0
+        start, end = (_expected([r.start for r in rows], k), _expected([r.end for r in rows], k))
+        early = float((row.start - start) @ unit)  # how far before this row's first blob
+        late = float((end - row.end) @ unit)
+        out[k] = replace(
+            row,
+            start=row.start - early * unit if early > 0.5 * pitch else row.start,
+            end=row.end + late * unit if late > 0.5 * pitch else row.end,
+        )
+    return out[0], out[1], out[2]
+
+
+def _expected(points: list[NDArray[np.float64]], k: int) -> NDArray[np.float64]:
+    """Point k of three evenly spaced ones, from the other two."""
+    a, b, c = points
+    return [2 * b - c, (a + c) / 2, 2 * b - a][k]
 
 
 def find_rows(gray: NDArray[np.uint8]) -> tuple[Row, Row, Row] | None:
@@ -153,11 +187,11 @@ def find_rows(gray: NDArray[np.uint8]) -> tuple[Row, Row, Row] | None:
         candidates.sort(key=lambda r: r.across)
         best, best_score = None, 0.0
         for triple in combinations(candidates, 3):
-            score = _triple_score(triple)
+            score = _triple_score(triple, angle)
             if score > best_score:
                 best, best_score = triple, score
         if best is not None:
-            return best
+            return _completed(best)
     return None
 
 
