@@ -30,21 +30,39 @@ def blobs(gray: NDArray[np.uint8]) -> Blobs:
     return Blobs(centroids[1:][keep].astype(np.float64), tall[keep].astype(np.float64))
 
 
+def pairs_within(x: NDArray[np.float64], reach: NDArray[np.float64]) -> NDArray[np.int64]:
+    """(2, P) index pairs (i, j), x[i] <= x[j], that lie within max(reach[i], reach[j]) of
+    each other along x: the only pairs worth comparing, found without the N x N matrices
+    that a busy photo's thousand blobs make slow."""
+    order = np.argsort(x, kind="stable")
+    xs, rs = x[order], reach[order]
+    limit = float(rs.max()) if len(rs) else 0.0
+    firsts, seconds = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    for k in range(1, len(xs)):
+        gap = xs[k:] - xs[:-k]
+        if gap.min() > limit:
+            break
+        near = np.flatnonzero(gap <= np.maximum(rs[k:], rs[:-k]))
+        firsts.append(near)
+        seconds.append(near + k)
+    return np.asarray(order[np.vstack([np.concatenate(firsts), np.concatenate(seconds)])])
+
+
 def text_angles(found: Blobs, count: int = 3) -> list[float]:
     """Directions in which neighbouring blobs of similar size line up, strongest first
     (radians, within ±pi/2). Barcodes and patterns line up too, so several are offered."""
     c, h = found.centres, found.heights
     if len(c) < 10:
         return [0.0]
-    delta = c[None, :, :] - c[:, None, :]
-    dist = np.hypot(delta[..., 0], delta[..., 1])
-    scale = np.maximum(h[None, :], h[:, None])
-    similar = np.abs(h[None, :] - h[:, None]) <= 0.4 * scale
+    i, j = pairs_within(c[:, 0], 1.35 * h)
+    delta = c[j] - c[i]
+    dist = np.hypot(delta[:, 0], delta[:, 1])
+    scale = np.maximum(h[i], h[j])
+    similar = np.abs(h[i] - h[j]) <= 0.4 * scale
     # Beside a character its neighbour is one pitch (~1.03 heights) away; the row below is
     # ~1.6 heights away, so a shorter reach keeps the MRZ grid's columns out of the count.
     near = (dist > 0.5 * scale) & (dist < 1.35 * scale) & similar
-    i, j = np.nonzero(np.triu(near))
-    angles = np.arctan2(delta[i, j, 1], delta[i, j, 0]) % np.pi
+    angles = np.arctan2(delta[near, 1], delta[near, 0]) % np.pi
     hist, edges = np.histogram(angles, bins=180, range=(0, np.pi))
     smooth = hist + np.roll(hist, 1) + np.roll(hist, -1)
     peaks: list[float] = []

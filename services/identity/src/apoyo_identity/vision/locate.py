@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from apoyo_identity.vision.components import Blobs, blobs, text_angles
+from apoyo_identity.vision.components import Blobs, blobs, pairs_within, text_angles
 
 ROW_CHARS = 30
 MAX_BLOBS = 2500
@@ -40,17 +40,7 @@ def _chains(xy: NDArray[np.float64], h: NDArray[np.float64]) -> list[NDArray[np.
     Linking only mutual neighbours of similar size keeps clutter between rows from bridging
     them; a gap of up to about two pitches is allowed for a character lost to glare.
     """
-    dx = xy[None, :, 0] - xy[:, None, 0]
-    dy = np.abs(xy[None, :, 1] - xy[:, None, 1])
-    scale = np.maximum(h[None, :], h[:, None])
-    ok = (dx > 0.4 * scale) & (dx < 2.3 * scale) & (dy < 0.35 * scale)
-    ok &= np.minimum(h[None, :], h[:, None]) * 1.9 >= scale
-    cost = np.where(ok, dx + 3 * dy, np.inf)
-    right = np.argmin(cost, axis=1)
-    left = np.argmin(cost, axis=0)
-    has_right = np.isfinite(cost[np.arange(len(h)), right])
-    mutual = has_right & (left[right] == np.arange(len(h)))
-    nxt = np.where(mutual, right, -1)
+    nxt = _mutual_right(xy, h)
     starts = set(range(len(h))) - set(nxt[nxt >= 0].tolist())
     chains = []
     for start in starts:
@@ -63,6 +53,32 @@ def _chains(xy: NDArray[np.float64], h: NDArray[np.float64]) -> list[NDArray[np.
         if len(regular) >= 18:
             chains.append(regular)
     return chains
+
+
+def _mutual_right(xy: NDArray[np.float64], h: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Each blob's mutual nearest neighbour to its right, or -1."""
+    i, j = pairs_within(xy[:, 0], 2.3 * h)
+    dx = xy[j, 0] - xy[i, 0]
+    dy = np.abs(xy[j, 1] - xy[i, 1])
+    scale = np.maximum(h[i], h[j])
+    ok = (dx > 0.4 * scale) & (dx < 2.3 * scale) & (dy < 0.35 * scale)
+    ok &= np.minimum(h[i], h[j]) * 1.9 >= scale
+    i, j, cost = i[ok], j[ok], (dx + 3 * dy)[ok]
+    right = _cheapest(i, j, cost, len(h))
+    left = _cheapest(j, i, cost, len(h))
+    mutual = (right >= 0) & (left[np.maximum(right, 0)] == np.arange(len(h)))
+    return np.where(mutual, right, -1)
+
+
+def _cheapest(
+    owner: NDArray[np.int64], other: NDArray[np.int64], cost: NDArray[np.float64], n: int
+) -> NDArray[np.int64]:
+    """For each of n blobs, the `other` of its cheapest pair where it is the `owner`, or -1."""
+    out = np.full(n, -1, dtype=np.int64)
+    order = np.lexsort((cost, owner))
+    first = np.unique(owner[order], return_index=True)[1]
+    out[owner[order][first]] = other[order][first]
+    return out
 
 
 def _regular(chain: NDArray[np.int64], xy: NDArray[np.float64]) -> NDArray[np.int64]:
