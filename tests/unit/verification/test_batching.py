@@ -65,3 +65,24 @@ async def test_a_lone_failure_reaches_its_caller() -> None:
 
     with pytest.raises(ValueError, match="down"):
         await GroupCommit(flush).submit([1])
+
+
+async def test_callers_arriving_during_a_run_share_one_more_run() -> None:
+    from apoyo_verification.batching import Coalesced
+
+    runs, gate = [0], asyncio.Event()
+
+    async def work() -> None:
+        runs[0] += 1
+        if runs[0] == 1:
+            await gate.wait()
+
+    once = Coalesced(work)
+    first = asyncio.create_task(once())
+    await asyncio.sleep(0)
+    await asyncio.gather(*(once() for _ in range(5)))  # return at once: a run is going
+    gate.set()
+    await first
+    assert runs == [2]  # the first, and one more for everyone who came during it
+    await once()
+    assert runs == [3]

@@ -71,3 +71,27 @@ def _settle(
         done.set_exception(error)
     else:
         done.set_result(result or [])
+
+
+class Coalesced:
+    """One run of `work` at a time for many callers: a caller arriving while it runs asks for
+    one more run and returns; the running one repeats until nobody asked. A lone caller waits
+    for its own run (an outbox drain that covers what it just committed)."""
+
+    def __init__(self, work: Callable[[], Awaitable[object]]) -> None:
+        self.work = work
+        self._running = False
+        self._again = False
+
+    async def __call__(self) -> None:
+        if self._running:
+            self._again = True
+            return
+        self._running = True
+        try:
+            self._again = True
+            while self._again:
+                self._again = False
+                await self.work()
+        finally:
+            self._running = False

@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable
 from apoyo_common.messages import IdentityDecoded
 from apoyo_common.outbox import OutboxRelay
 from apoyo_common.processes import ProcessDefinition
-from apoyo_verification.batching import GroupCommit
+from apoyo_verification.batching import Coalesced, GroupCommit
 from apoyo_verification.book import Processes
 from apoyo_verification.outcome import Outcome
 from apoyo_verification.service import Verifier
@@ -18,11 +18,13 @@ def on_decoded_batch(verifier: Verifier, relay: OutboxRelay, max_items: int = 50
     """A batch of `identity.decoded` (a Kafka poll, or one message on the in-memory broker),
     written with whatever other batches are in flight in one transaction."""
     group: GroupCommit[IdentityDecoded, Outcome] = GroupCommit(verifier.verify_many, max_items)
+    publish = Coalesced(relay.try_drain)
 
     async def handle(raws: list[bytes]) -> None:
         await group.submit([IdentityDecoded.model_validate_json(raw) for raw in raws])
-        # Published now in the usual case; the relay's own loop retries what this leaves.
-        await relay.try_drain()
+        # Published now in the usual case, by one drain for the batches in flight; the relay's
+        # own loop retries what this leaves.
+        await publish()
 
     return handle
 
