@@ -256,8 +256,10 @@ def flags(seen: Views, legible: bool) -> list[str]:
     boxes = _boxes(seen)  # shared by the screen and the size checks
     if _screen(seen, boxes):
         found.append("SCREEN_PHOTO")
+    if legible:
+        return found  # a read MRZ proves the print sharp and large enough
     if _blurry(seen.work):
         found.append("BLURRY")  # and its text size cannot be judged
-    elif not legible and _small(seen, boxes):
+    elif _small(seen, boxes):
         found.append("TOO_SMALL")
     return found
