@@ -165,6 +165,14 @@ async def fresh_database(server: str) -> str:
     return server.rsplit("/", 1)[0] + f"/{name}"
 
 
+async def drop_database(server: str, dsn: str) -> None:
+    admin = await asyncpg.connect(server)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{dsn.rsplit("/", 1)[1]}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
 async def lookup_rate(pool: asyncpg.Pool, supports: list[IdentityDecoded]) -> float:
     roll = PgVoterRoll(pool)
     keys = [CardKey(s.mrz.cic, s.mrz.identificador) for s in supports if s.mrz is not None]
@@ -238,7 +246,7 @@ async def real_broker(pool: asyncpg.Pool, dsn: str, supports: list[IdentityDecod
         await producer.stop()
     await reset(pool)
     broker = make_broker(settings, "bench-verification")
-    infra = Infrastructure(settings, broker, pool, LocalFolderStore(tempfile.gettempdir()))
+    infra = Infrastructure(settings, broker, pool, LocalFolderStore(Path(tempfile.gettempdir())))
     unit = bootstrap.build(infra)
     await prepare(infra, [unit])
     await broker.start()
@@ -331,6 +339,7 @@ async def main(roll_rows: int, count: int, kafka: bool) -> None:
                 print(f"real broker (Kafka, one consumer, backlog): {rate:,.0f} supports a second")
         finally:
             await pool.close()
+            await drop_database(where, dsn)
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} at the end")
 
 

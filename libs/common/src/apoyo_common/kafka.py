@@ -6,6 +6,7 @@ offset only after the handler finished; an exception that escapes (the dead-lett
 itself was unreachable) seeks back, so the message is delivered again.
 """
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -49,6 +50,21 @@ class BrokerPublisher:
             key=key,
             headers={"content-type": "application/json"},
         )
+
+    async def publish_raw_many(self, items: list[tuple[str, bytes, bytes]]) -> None:
+        """Handed to the producer in order (so each partition keeps it), sent in as few
+        requests as the producer batches them, then every acknowledgement awaited."""
+        pending = [
+            await self.broker.publish(
+                payload,
+                qualified(self.namespace, topic),
+                key=key,
+                headers={"content-type": "application/json"},
+                no_confirm=True,
+            )
+            for topic, key, payload in items
+        ]
+        await asyncio.gather(*(p for p in pending if isinstance(p, asyncio.Future)))
 
 
 def subscribe(

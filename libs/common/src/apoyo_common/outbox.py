@@ -37,6 +37,12 @@ class RawPublisher(Protocol):
     async def publish_raw(self, topic: str, key: bytes, payload: bytes) -> None: ...
 
 
+class PipelinedPublisher(RawPublisher, Protocol):
+    async def publish_raw_many(self, items: list[tuple[str, bytes, bytes]]) -> None:
+        """Send them all in order, then wait for every acknowledgement."""
+        ...
+
+
 async def enqueue(
     conn: asyncpg.Connection, table: str, topic: str, key: bytes, payload: bytes
 ) -> None:
@@ -84,6 +90,7 @@ class OutboxRelay:
     interval_s: float = 0.5
     batch: int = 100
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    pipelined: bool = False  # a claimed batch sent at once, acknowledged together
 
     def nudge(self) -> None:
         self.wake.set()
@@ -91,6 +98,14 @@ class OutboxRelay:
     async def relay_once(self) -> int:
         """Publish one batch; return how many went out."""
         items = await self.store.claim_outbox(self.batch)
+        many = getattr(self.publisher, "publish_raw_many", None)
+        if self.pipelined and many is not None and items:
+            await many([(item.topic, item.key, item.payload) for item in items])
+            await self.store.mark_published([item.id for item in items])
+            for item in items:
+                metrics.MESSAGES_OUT.labels(self.service, item.topic).inc()
+            metrics.OUTBOX_PENDING.labels(self.service).observe(len(items))
+            return len(items)
         done: list[int] = []
         try:
             for item in items:

@@ -25,6 +25,8 @@ def build(infra: Infrastructure) -> ServiceUnit:
         infra.publisher,
         SERVICE,
         interval_s=infra.settings.outbox_interval_s,
+        batch=BATCH,
+        pipelined=True,
     )
     secret = infra.settings.token_secret.get_secret_value()
     unit = ServiceUnit(

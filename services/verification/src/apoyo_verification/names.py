@@ -5,12 +5,14 @@ cannot write `Ñ` or accents, and phones type names with or without them: a supp
 be rejected because a keyboard had no `Ñ`. Two names that differ only so are the same name.
 """
 
+import functools
 import re
 import unicodedata
 
 _NOT_LETTERS = re.compile(r"[^A-Z]+")
 
 
+@functools.lru_cache(maxsize=65536)  # names repeat: most people share a few thousand
 def plain(name: str) -> str:
     bare = unicodedata.normalize("NFD", name.upper())
     letters = "".join(c for c in bare if not unicodedata.combining(c))

@@ -14,7 +14,6 @@ import asyncpg
 from apoyo_common.codes import Status
 from apoyo_common.messages import SupportVerified
 from apoyo_common.processes import ProcessDefinition
-from apoyo_common.publishing import encode
 from apoyo_common.topics import SUPPORT_VERIFIED
 from apoyo_verification.classify import Verdict
 from apoyo_verification.outcome import Outcome
@@ -44,18 +43,27 @@ def _outcome(row: asyncpg.Record) -> Outcome:
     return Outcome(verdict, SupportVerified.model_validate(row["output"]), row["cell"])
 
 
-def _inserted(outcome: Outcome) -> tuple[object, ...]:
+def _inserted(outcome: Outcome, text: str) -> tuple[object, ...]:
     out, verdict = outcome.published, outcome.verdict
     return (
         *(out.support_id, out.process_id, out.aspirant_id, out.citizen_key),
-        *(out.status.value, out.received_at, out.model_dump_json(), out.verified_at),
+        *(out.status.value, out.received_at, text, out.verified_at),
         *(verdict.status.value, list(verdict.reasons), outcome.cell),
     )
 
 
-def _updated(outcome: Outcome) -> tuple[object, ...]:
+def _updated(outcome: Outcome, text: str) -> tuple[object, ...]:
     out = outcome.published
-    return (out.support_id, out.status.value, out.model_dump_json(), out.verified_at)
+    return (out.support_id, out.status.value, text, out.verified_at)
+
+
+def _written(changes: Changes) -> list[Outcome]:
+    return [*changes.updated.values(), *changes.inserted.values(), *changes.events]
+
+
+def _event(outcome: Outcome, texts: dict[int, str]) -> tuple[object, ...]:
+    out = outcome.published
+    return (SUPPORT_VERIFIED, out.citizen_key.encode(), texts[id(outcome)].encode())
 
 
 class _PgHeld:
@@ -85,16 +93,15 @@ class _PgHeld:
     async def write(self, changes: Changes) -> None:
         # Revisions first: the one standing place may be moving to an arriving support; and
         # the ones that stop standing before any that starts (the partial unique index).
+        texts = {id(o): o.published.model_dump_json() for o in _written(changes)}
         updates = sorted(changes.updated.values(), key=lambda o: o.final.standing)
         if updates:
-            await self.conn.executemany(_UPDATE, [_updated(o) for o in updates])
+            await self.conn.executemany(_UPDATE, [_updated(o, texts[id(o)]) for o in updates])
         if changes.inserted:
-            await self.conn.executemany(_INSERT, [_inserted(o) for o in changes.inserted.values()])
+            rows = [_inserted(o, texts[id(o)]) for o in changes.inserted.values()]
+            await self.conn.executemany(_INSERT, rows)
         if changes.events:
-            events = [o.published for o in changes.events]
-            await self.conn.executemany(
-                _ENQUEUE, [(SUPPORT_VERIFIED, o.citizen_key.encode(), encode(o)) for o in events]
-            )
+            await self.conn.executemany(_ENQUEUE, [_event(o, texts) for o in changes.events])
         if changes.moves:  # in key order: two batches never wait on each other in a circle
             await self.conn.executemany(
                 _TALLY, [(*key, n) for key, n in sorted(changes.moves.items())]
