@@ -16,6 +16,7 @@ from rich.table import Table
 from apoyo import admin
 from apoyo.client import post_support, support_data, support_files
 from apoyo.demo_channels import show_channels
+from apoyo.demo_progress import fetch_progress, progress_table, status_table
 from apoyo.embedded import serve_embedded
 from apoyo.synthetic.people import Citizen, make_citizens
 from apoyo.synthetic.roll import demo_process, roll_csv
@@ -188,13 +189,17 @@ async def run_demo(count: int, out: Path) -> int:
             counts = await follow_pipeline(settings.database_url, count, progress)
         found = await statuses(settings.database_url)
         channels = await show_channels(client, settings, out, str(process["id"]), people[0])
+        advance = await fetch_progress(client, settings, process)
     stop.set()
     await server
     accepted = codes.count(202)
     console.print(summary_table(counts, found, accepted, time.monotonic() - started))
     for line in channels:
         console.print(line, markup=False, soft_wrap=True)
-    (out / "summary.json").write_text(json.dumps({"stages": counts, "statuses": found}, indent=2))
+    console.print(progress_table(advance))
+    console.print(status_table(advance))
+    summary = {"stages": counts, "statuses": found, "progress": advance}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
     ok = accepted == count and counts["export"] == count
     console.print("Listo." if ok else "[red]La demostración no terminó completa.[/red]")
     return 0 if ok else 1
