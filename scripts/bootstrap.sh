@@ -50,4 +50,5 @@ need_package() {  # PACKAGE WHY: install PACKAGE unless already installed
 }
 need_package fonts-ocr-b "the OCR-B font: MRZ templates and synthetic credentials"
 need_package libzbar0 "the zbar library pyzbar loads, for the barcode benchmark"
+need_package chromium "the browser the citizen-form tests drive with Playwright"
 echo "bootstrap: .venv ready ($(.venv/bin/python --version))"

@@ -1,20 +1,30 @@
-"""The public pages citizens open: an invitation link and an aspirant's campaign link.
+"""The public pages citizens open: an invitation link (the citizen web form) and an
+aspirant's campaign link, and the static files of the form.
 
 Opening a page changes nothing but the first-opened time of an invitation: mail scanners
-follow links before people do. The pages say what the citizen form (a later piece) will ask.
+follow links before people do. Every page carries a strict Content-Security-Policy: scripts,
+styles and workers only from this origin, no inline code; images also from `blob:` and
+`data:` (the previews of the photos taken).
 """
 
 from html import escape
+from importlib import resources
 
 from fastapi import APIRouter, Depends
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from apoyo_capture.http.deps import CaptureApi
+from apoyo_capture.http.form_page import form_html
 from apoyo_capture.invitations import aspirant_name
+from apoyo_capture.refusals import Refused
 
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+    "connect-src 'self'; worker-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'",
+    "Content-Security-Policy": CSP,
     "Referrer-Policy": "no-referrer",  # the invitation link is a bearer token
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -22,23 +32,34 @@ HEADERS = {
 _SHELL = (
     '<!doctype html><html lang="es"><head><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<link rel="stylesheet" href="/static/form.css">{script}'
     "<title>{title}</title></head><body><main><h1>{title}</h1>{body}</main></body></html>"
 )
+_SCRIPT = '<script src="/static/form.js" defer></script>'
 FORM_TO_COME = (
-    "<p>Aquí estará el formulario para dar su apoyo: leerá la declaración de apoyo y el aviso "
-    "de privacidad, fotografiará ambos lados de su credencial para votar, firmará (o escribirá "
-    "su nombre y confirmará) y revisará todo antes de enviarlo.</p>"
+    "<p>Después podrá dar su apoyo: leerá la declaración de apoyo y el aviso de privacidad, "
+    "fotografiará ambos lados de su credencial para votar, firmará (o escribirá su nombre y "
+    "confirmará) y revisará todo antes de enviarlo.</p>"
 )
 _PROBLEMS = {
     "token_used": (410, "Este enlace ya se usó", "Con este enlace ya se registró un apoyo."),
     "token_expired": (410, "Este enlace venció", "Pida al aspirante una nueva invitación."),
 }
 _INVALID = (404, "Enlace no válido", "Revise que el enlace esté completo.")
+STATIC = {  # file name: media type; served from this package
+    "form.js": "text/javascript; charset=utf-8",
+    "form.css": "text/css; charset=utf-8",
+}
+SERVICE_WORKER = "sw.js"
 
 
-def page(status: int, title: str, body: str) -> HTMLResponse:
-    html = _SHELL.format(title=escape(title), body=body)
+def page(status: int, title: str, body: str, *, script: bool = False) -> HTMLResponse:
+    html = _SHELL.format(title=escape(title), body=body, script=_SCRIPT if script else "")
     return HTMLResponse(html, status_code=status, headers=HEADERS)
+
+
+def _static(name: str) -> bytes:
+    return resources.files("apoyo_capture.http").joinpath("static", name).read_bytes()
 
 
 def router(api: CaptureApi) -> APIRouter:
@@ -51,13 +72,13 @@ def router(api: CaptureApi) -> APIRouter:
             status, title, text = _PROBLEMS.get(problem or "", _INVALID)
             return page(status, title, f"<p>{escape(text)}</p>")
         process = await api.capture.repository.process(grant.process_id)
-        name = aspirant_name(process, grant.aspirant_id) if process else grant.aspirant_id
-        body = (
-            f"<p>Recibió una invitación para apoyar a <strong>{escape(name)}</strong>. "
-            "Este enlace es personal y sirve para un solo apoyo; abrirlo no lo usa. Vence el "
-            f"{escape(grant.expires_at.strftime('%d/%m/%Y %H:%M UTC'))}.</p>" + FORM_TO_COME
-        )
-        return page(200, "Invitación para dar su apoyo ciudadano", body)
+        if process is None or not process.has_aspirant(grant.aspirant_id):
+            status, title, text = _INVALID
+            return page(status, title, f"<p>{escape(text)}</p>")
+        name = aspirant_name(process, grant.aspirant_id)
+        expires = grant.expires_at.strftime("%d/%m/%Y %H:%M UTC")
+        body = form_html(process, grant.aspirant_id, name, expires)
+        return page(200, "Dé su apoyo ciudadano", body, script=True)
 
     @routes.get("/c/{process_id}/{aspirant_id}")
     async def campaign(process_id: str, aspirant_id: str) -> HTMLResponse:
@@ -70,5 +91,25 @@ def router(api: CaptureApi) -> APIRouter:
             "correo electrónico: recibirá un código válido por 24 horas.</p>" + FORM_TO_COME
         )
         return page(200, "Dé su apoyo ciudadano", body)
+
+    routes.include_router(static_router())
+    return routes
+
+
+def static_router() -> APIRouter:
+    """The form's script, style sheet and service worker (at the root, so that its scope can
+    cover /i/), from this package's files: no build step, no third-party host."""
+    routes = APIRouter(include_in_schema=False)
+    headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+
+    @routes.get("/static/{name}")
+    async def static(name: str) -> Response:
+        if name not in STATIC:
+            raise Refused(404, "not_found", "no existe ese archivo")
+        return Response(_static(name), media_type=STATIC[name], headers=headers)
+
+    @routes.get("/" + SERVICE_WORKER)
+    async def service_worker() -> Response:
+        return Response(_static(SERVICE_WORKER), media_type=STATIC["form.js"], headers=headers)
 
     return routes
