@@ -131,6 +131,8 @@ def _signature_problems(body: Any, signature: Any, pinned: Ed25519PublicKey | No
     if signature["algorithm"] != ALGORITHM:
         return [f"algoritmo de firma desconocido: {signature['algorithm']!r}"]
     try:
+        if not _canonical_base64(signature["public_key"]):
+            raise ValueError("base64 with stray padding bits")
         embedded = public_from_raw(base64.b64decode(signature["public_key"], validate=True))
     except (ValueError, TypeError, binascii.Error):
         return ["la llave pública de la constancia no es válida"]
@@ -140,11 +142,21 @@ def _signature_problems(body: Any, signature: Any, pinned: Ed25519PublicKey | No
     key = pinned or embedded
     if pinned is not None and key_id(pinned) != key_id(embedded):
         problems.append("la constancia no está firmada con la llave indicada")
-    if not isinstance(signature["value"], str) or not is_valid(
+    if not _canonical_base64(signature["value"]) or not is_valid(
         key, canonical_json(body), signature["value"]
     ):
         problems.append("la firma no corresponde al contenido")
     return problems
+
+
+def _canonical_base64(text: Any) -> bool:
+    """Base64 decoders ignore the padding bits of the last character: two texts decode to the
+    same key or signature. Only the one encoding counts, so any changed byte is found."""
+    try:
+        decoded = base64.b64decode(text, validate=True) if isinstance(text, str) else None
+    except (ValueError, binascii.Error):
+        return False
+    return decoded is not None and base64.b64encode(decoded).decode() == text
 
 
 def evidence_problems(body: dict[str, Any], evidence: dict[str, bytes]) -> list[str]:
