@@ -50,5 +50,6 @@ need_package() {  # PACKAGE WHY: install PACKAGE unless already installed
 }
 need_package fonts-ocr-b "the OCR-B font: MRZ templates and synthetic credentials"
 need_package libzbar0 "the zbar library pyzbar loads, for the barcode benchmark"
+need_package fonts-dejavu-core "DejaVu Sans: the accents on the printed cédulas"
 need_package chromium "the browser the citizen-form tests drive with Playwright"
 echo "bootstrap: .venv ready ($(.venv/bin/python --version))"

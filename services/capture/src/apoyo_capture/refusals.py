@@ -21,6 +21,11 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "unsupported_media_type": (415, "el archivo no es una imagen JPEG, PNG ni WebP"),
     "image_too_large": (413, "la imagen excede el número máximo de píxeles"),
     "invalid_image": (422, "la imagen está dañada o incompleta"),
+    "sheet_code_missing": (
+        422,
+        "la hoja escaneada (parte 'signature') no muestra el código QR de una cédula",
+    ),
+    "sheet_other_aspirant": (422, "la cédula escaneada es de otro proceso o aspirante"),
 }
 
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from apoyo_capture import auxiliaries, grants
+from apoyo_capture import auxiliaries, cedulas, grants
 from apoyo_capture.certificate import Submission
 from apoyo_capture.consent import consent_sha256
 from apoyo_capture.domain import (
@@ -90,6 +90,7 @@ class CaptureService:
         authorize_capture(who, request)
         await self._check_auxiliary(who, request)
         process = await self._check_process(request, files)
+        await cedulas.check_scan(request, files)
         consent = consent_sha256(process, request.aspirant_id)
         if request.consent_sha256 not in (None, consent):
             raise Refused.of("consent_mismatch")

@@ -6,7 +6,9 @@ import json
 from typing import Any
 
 import segno
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
+
+from apoyo_capture.http.fonts import font
 
 WIDTH, HEIGHT, MARGIN = 1275, 1650, 80  # letter size at 150 dpi
 
@@ -24,7 +26,7 @@ def render_pdf(document: bytes) -> bytes:
     body, signature = parsed["certificate"], parsed["signature"]
     page = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(page)
-    title, text = ImageFont.load_default(size=34), ImageFont.load_default(size=20)
+    title, text = font(34), font(20)
     draw.text((MARGIN, MARGIN), "Constancia de apoyo ciudadano", fill="black", font=title)
     y = MARGIN + 70
     for line in [*_lines(body), f"firma.key_id: {signature['key_id']}"]:
