@@ -57,6 +57,8 @@ bench: bootstrap infra-up
 	$(VENV)/python benchmarks/identity_throughput.py
 	$(VENV)/python benchmarks/identity_service.py
 	$(VENV)/python benchmarks/voter_roll_load.py --rows 2000000
+	$(VENV)/python benchmarks/verification.py
+	$(VENV)/python benchmarks/verification.py --roll 2000000 --kafka
 
 clean:
 	rm -rf .local demo-out .mypy_cache .ruff_cache

@@ -29,6 +29,7 @@ import hashlib
 import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -257,7 +258,8 @@ async def real_broker(pool: asyncpg.Pool, dsn: str, supports: list[IdentityDecod
     first, last = await pool.fetchrow(
         "SELECT min(verified_at), max(verified_at) FROM verification.supports"
     )
-    return len(supports) / max((last - first).total_seconds(), 1e-6)
+    seconds: float = (last - first).total_seconds()
+    return len(supports) / max(seconds, 1e-6)
 
 
 async def wait_for(count: Callable[[], Awaitable[int]], expected: int, seconds: float) -> None:
@@ -344,6 +346,7 @@ async def main(roll_rows: int, count: int, kafka: bool) -> None:
 
 
 if __name__ == "__main__":
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--roll", type=int, default=200_000, help="citizens in the cut")
     parser.add_argument("--supports", type=int, default=20_000)
