@@ -1,10 +1,12 @@
 """Score each MRZ cell against the 37 symbols with a classifier learnt from rendered cells.
 
 Template correlation weighs every pixel alike, so at 14-18 px per character, after blur and
-JPEG, 0 looks like 6 and O like D. A linear discriminant learns, from thousands of degraded
-renders (`training_cells`), which pixels tell symbols apart and how noise and blur spread
-between pixels: cells are whitened by the pooled within-symbol covariance and compared with
-each symbol's mean. The score is that Gaussian log-likelihood, best over a pixel of shift.
+JPEG, 0 looks like 6 and O like D. From thousands of degraded renders (`training_cells`) a
+linear discriminant learns which pixels tell symbols apart and how noise and blur spread
+between pixels: cells are whitened by the pooled within-symbol covariance. In the 36
+directions that separate the symbol means, each symbol then gets its own covariance (an I
+varies in other ways than a T), a Gaussian whose log-likelihood is the score; the rest of
+the whitened cell, alike for every symbol, counts once. Best over a pixel of shift.
 
 Learning takes a few seconds, so the model is kept in the user's cache directory, keyed by the
 font file and the training recipe; without a writable cache it is learnt once per process.
@@ -27,12 +29,16 @@ TRAINING_BLOCKS = 400
 TRAINING_SEED = 20261128
 SLACK = 1  # pixels of shift tried each way: the training cells already carry small slips
 RIDGE = 1e-3  # of the mean variance, added to the covariance: pixels no sample moved
+SYMBOL_RIDGE = 0.1  # added to each symbol's covariance in the discriminant directions
 
 
 @dataclass(frozen=True)
 class Model:
-    means: NDArray[np.float32]  # (37, features) whitened symbol means
-    whiten: NDArray[np.float32]  # (pixels, features)
+    whiten: NDArray[np.float32]  # (pixels, pixels): cell to whitened cell
+    directions: NDArray[np.float32]  # (pixels, 36) that separate the whitened symbol means
+    means: NDArray[np.float32]  # (37, 36) symbol means along them
+    shapes: NDArray[np.float32]  # (36, 37·36) per symbol, the Cholesky factor of its precision
+    log_dets: NDArray[np.float32]  # (37,) log determinant of each symbol's covariance
 
 
 def features(cells: NDArray[np.float32], dy: int, dx: int) -> NDArray[np.float32]:
@@ -46,12 +52,29 @@ def features(cells: NDArray[np.float32], dy: int, dx: int) -> NDArray[np.float32
 
 def fit(cells: NDArray[np.float32], labels: NDArray[np.int64]) -> Model:
     x = features(cells, SHIFT, SHIFT).astype(np.float64)
-    means = np.stack([x[labels == s].mean(axis=0) for s in range(int(labels.max()) + 1)])
+    symbols = int(labels.max()) + 1
+    means = np.stack([x[labels == s].mean(axis=0) for s in range(symbols)])
     spread = x - means[labels]
     within = spread.T @ spread / len(x)
     within += np.eye(len(within)) * RIDGE * np.trace(within) / len(within)
     whiten = np.linalg.cholesky(np.linalg.inv(within))
-    return Model((means @ whiten).astype(np.float32), whiten.astype(np.float32))
+    centred = means @ whiten - (means @ whiten).mean(axis=0)
+    directions = np.linalg.svd(centred, full_matrices=False)[2][: symbols - 1].T
+    along = x @ whiten @ directions
+    shapes, log_dets, centres = [], [], []
+    for s in range(symbols):
+        mine = along[labels == s]
+        covariance = np.cov(mine.T, bias=True) + SYMBOL_RIDGE * np.eye(len(directions.T))
+        shapes.append(np.linalg.cholesky(np.linalg.inv(covariance)))
+        log_dets.append(np.linalg.slogdet(covariance)[1])
+        centres.append(mine.mean(axis=0))
+    return Model(
+        whiten.astype(np.float32),
+        directions.astype(np.float32),
+        np.asarray(centres, np.float32),
+        np.hstack(shapes).astype(np.float32),
+        np.asarray(log_dets, np.float32),
+    )
 
 
 def _recipe() -> str:
@@ -65,9 +88,10 @@ def _recipe() -> str:
         TRAINING_BLOCKS,
         TRAINING_SEED,
         RIDGE,
+        SYMBOL_RIDGE,
         PITCH,
         box_height(),
-        5,  # bump when the rendering code changes
+        6,  # bump when the rendering code changes
     )
     digest = hashlib.sha256(font_path().read_bytes())
     digest.update(repr(parts).encode())
@@ -84,14 +108,14 @@ def model() -> Model:
     path = _cache_file()
     try:
         with np.load(path) as stored:
-            return Model(stored["means"].astype(np.float32), stored["whiten"].astype(np.float32))
+            return Model(*(stored[name] for name in Model.__dataclass_fields__))
     except (OSError, KeyError, ValueError):
         pass
     learnt = fit(*training_cells.training_set(TRAINING_BLOCKS, TRAINING_SEED))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.npz")
-        np.savez(partial, means=learnt.means, whiten=learnt.whiten)
+        np.savez(partial, **learnt.__dict__)
         partial.replace(path)
     except OSError:
         pass  # a read-only home: learn again next time
@@ -109,7 +133,11 @@ def scores(cells: NDArray[np.float32]) -> NDArray[np.float32]:
         ]
     )
     z = views @ found.whiten
-    means = found.means
-    distance = (z * z).sum(axis=1)[:, None] - 2 * z @ means.T + (means * means).sum(axis=1)
-    best = (-0.5 * distance).reshape(-1, len(cells), len(means)).max(axis=0)
+    along = z @ found.directions
+    rest = (z * z).sum(axis=1) - (along * along).sum(axis=1)  # alike for every symbol
+    symbols, size = found.means.shape
+    offsets = np.einsum("sj,jsk->sk", found.means, found.shapes.reshape(size, symbols, size))
+    shaped = (along @ found.shapes).reshape(len(views), symbols, size) - offsets
+    distance = (shaped * shaped).sum(axis=2) + found.log_dets + rest[:, None]
+    best = (-0.5 * distance).reshape(-1, len(cells), symbols).max(axis=0)
     return np.asarray(best, dtype=np.float32)

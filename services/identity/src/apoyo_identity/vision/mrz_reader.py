@@ -19,10 +19,10 @@ WORKING_SIDE = 1400
 HALF_SIZE_FROM = 1000
 # How much likelier than its runner-up a name or sex letter must be (log-likelihood; no check
 # digit covers them). On 460 level-2 development photos (22-27 px per character) wrong name
-# letters won by at most 11.5; on 460 level-3 ones (14-18 px) by up to 16.1.
+# letters won by at most 13.2; on 460 level-3 ones (14-18 px) by up to 24.2.
 FINE_PITCH = 20.0
-FINE_MARGIN = 16.0
-COARSE_MARGIN = 21.0
+FINE_MARGIN = 20.0
+COARSE_MARGIN = 30.0
 
 
 def working_gray(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
