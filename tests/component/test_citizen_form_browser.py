@@ -132,20 +132,10 @@ def moment(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def test_a_citizen_completes_the_form_through_an_offline_reload(
-    server: EmbeddedServer, context: BrowserContext
-) -> None:
-    email = "form-offline@example.org"
-    link = invitation_link(server, email)
-    data, files = person(40)
-    page = context.new_page()
-    open_form(page, link)
-    consent = httpx.get(f"{server.url}{BASE}/consent").json()
-    assert page.locator("#consent-text").inner_text() == consent["text"]
-    expect(page.locator("#form")).to_have_attribute("data-offline-ready", "true")
-
+def fill_with_the_mouse(page: Page, data: dict[str, Any], files: list[FilePayload]) -> None:
+    """From the statement to the review step, as a citizen with a pointer would."""
     page.get_by_label("He leído la declaración").check()
-    page.get_by_role("button", name="Siguiente").click()
+    page.locator("#step-consent").get_by_role("button", name="Siguiente").click()
     page.get_by_label("Nombre(s)").fill(str(data["nombre"]))
     page.get_by_label("Primer apellido").fill(str(data["apellido_paterno"]))
     page.get_by_label("Segundo apellido").fill(str(data["apellido_materno"]))
@@ -168,6 +158,21 @@ def test_a_citizen_completes_the_form_through_an_offline_reload(
     page.locator("#step-signature").get_by_role("button", name="Siguiente").click()
     expect(page.locator("#h-review")).to_be_focused()
     expect(page.locator("#review-list")).to_contain_text(str(data["clave_elector"]))
+
+
+def test_a_citizen_completes_the_form_through_an_offline_reload(
+    server: EmbeddedServer, context: BrowserContext
+) -> None:
+    email = "form-offline@example.org"
+    link = invitation_link(server, email)
+    data, files = person(40)
+    page = context.new_page()
+    open_form(page, link)
+    consent = httpx.get(f"{server.url}{BASE}/consent").json()
+    assert page.locator("#consent-text").inner_text() == consent["text"]
+    expect(page.locator("#form")).to_have_attribute("data-offline-ready", "true")
+
+    fill_with_the_mouse(page, data, files)
 
     context.set_offline(True)
     before = datetime.now().astimezone()
@@ -271,3 +276,32 @@ def test_a_citizen_completes_the_form_with_the_keyboard_alone(
     evidence = certificate(server, support_id)["evidence"]
     signature = next(e for e in evidence if e["kind"] == "signature")
     assert signature["bytes"] > 1000  # the typed name drawn as a PNG
+
+
+def test_a_citizen_proves_an_email_on_the_campaign_link_then_gives_support(
+    server: EmbeddedServer, context: BrowserContext
+) -> None:
+    data, files = person(42)
+    page = context.new_page()
+    open_form(page, f"{server.url}/c/gub-son-2027/asp-01")
+    expect(page.locator("#h-email")).to_be_visible()
+    page.get_by_label("Correo electrónico", exact=True).fill("campana@example.org")
+    with page.expect_response("**/v1/self-service/codes") as asked:
+        page.get_by_role("button", name="Enviarme el código").click()
+    code = asked.value.json()["code"]  # the e-mail's content, echoed in tests only
+    expect(page.get_by_label("Código recibido")).to_be_focused()
+    page.get_by_label("Código recibido").fill(f"{(int(code) + 1) % 10**6:06d}")
+    page.get_by_role("button", name="Comprobar el código").click()
+    expect(page.locator("#f-code-error")).to_contain_text("no coincide")
+    page.get_by_label("Código recibido").fill(code)
+    page.get_by_role("button", name="Comprobar el código").click()
+    expect(page.locator("#h-consent")).to_be_focused()
+    fill_with_the_mouse(page, data, files)
+    page.get_by_role("button", name="Enviar mi apoyo").click()
+    expect(page.locator("#h-done")).to_be_visible(timeout=30_000)
+    support_id = page.locator("#done-id").inner_text()
+    body = certificate(server, support_id)
+    assert body["channel"] == "AUTOSERVICIO"
+    assert body["email"] == {"address": "campana@example.org", "verified_by": "CODIGO_UNICO"}
+    page.get_by_role("button", name="Descargar mi constancia (PDF)").click()
+    expect(page.get_by_role("link", name="Abrir la constancia")).to_be_focused()

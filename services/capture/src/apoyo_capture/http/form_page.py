@@ -58,12 +58,12 @@ def _photo(name: str, label: str, guidance: str, capture: str) -> str:
 def _step(number: int, key: str, title: str, body: str, *, last: bool = False) -> str:
     back = (
         '<button type="button" class="secondary" data-action="back">Anterior</button>'
-        if number > 1
+        if number > 1 and key != "consent"
         else ""
     )
     forward = (
         ""
-        if last
+        if last or key == "email"
         else '<button type="button" class="primary" data-action="next">Siguiente</button>'
     )
     return (
@@ -135,14 +135,39 @@ DONE = (
 )
 
 
-def form_html(process: ProcessDefinition, aspirant_id: str, aspirant: str, expires: str) -> str:
-    """The body of the citizen form for one process and aspirant (escaped throughout)."""
+EMAIL = (
+    "<p>Primero comprobaremos su correo electrónico: le enviaremos un código de seis números, "
+    "válido por 24 horas, que sirve para un solo apoyo.</p>"
+    + _field("email", "Correo electrónico", "Donde recibirá el código y su constancia.",
+             required=True, kind="email", extra=' autocomplete="email" maxlength="254"')
+    + '<button type="button" class="primary" data-action="request-code">Enviarme el código'
+    "</button>"
+    '<div id="code-box" hidden>'
+    + _field("code", "Código recibido", "Los seis números del correo que le enviamos.",
+             required=True, pattern="[0-9]{6}",
+             extra=' inputmode="numeric" maxlength="6" autocomplete="one-time-code"')
+    + '<button type="button" class="primary" data-action="verify-code">Comprobar el código'
+    "</button></div>"
+)  # fmt: skip
+
+
+def form_html(
+    process: ProcessDefinition, aspirant_id: str, aspirant: str, expires: str | None = None
+) -> str:
+    """The body of the citizen form for one process and aspirant (escaped throughout). With
+    `expires` (an invitation) the link is the token; without it (the campaign link) the
+    citizen first proves an e-mail address and gets a self-service token."""
     consent = consent_text(process, aspirant_id)
-    consent_body = (
+    lead = (
         f'<p class="lead">Apoyo para <strong>{escape(aspirant)}</strong>. Este enlace es '
         "personal y sirve para un solo apoyo; abrirlo no lo usa. Vence el "
         f"{escape(expires)}.</p>"
-        "<h3>Declaración de apoyo</h3>"
+        if expires is not None
+        else f'<p class="lead">Apoyo para <strong>{escape(aspirant)}</strong> en el proceso '
+        f"«{escape(process.name)}».</p>"
+    )
+    consent_body = (
+        lead + "<h3>Declaración de apoyo</h3>"
         f'<p id="consent-text" class="consent">{escape(consent)}</p>'
         f"<h3>Aviso de privacidad</h3><p>{escape(PRIVACY_NOTICE)}</p>"
         '<div class="field choice"><input type="checkbox" id="f-consent" name="consent" '
@@ -171,20 +196,18 @@ def form_html(process: ProcessDefinition, aspirant_id: str, aspirant: str, expir
         "pantalla.",
         "user",
     )
-    steps = [
-        ("consent", "1. Declaración de apoyo y aviso de privacidad", consent_body),
-        ("names", "2. Su nombre", NAMES),
-        ("ids", "3. Datos de su credencial", IDENTIFIERS),
-        ("photos", "4. Fotografías de su credencial", photos),
+    steps = [] if expires is not None else [("email", "Su correo electrónico", EMAIL)]
+    steps += [
+        ("consent", "Declaración de apoyo y aviso de privacidad", consent_body),
+        ("names", "Su nombre", NAMES),
+        ("ids", "Datos de su credencial", IDENTIFIERS),
+        ("photos", "Fotografías de su credencial", photos),
     ]
     if process.require_selfie:
-        steps.append(("selfie", "5. Fotografía de su rostro", selfie))
-    steps += [
-        ("signature", f"{len(steps) + 1}. Firma", SIGNATURE),
-        ("review", f"{len(steps) + 2}. Revisión y envío", REVIEW),
-    ]
+        steps.append(("selfie", "Fotografía de su rostro", selfie))
+    steps += [("signature", "Firma", SIGNATURE), ("review", "Revisión y envío", REVIEW)]
     sections = "".join(
-        _step(i, key, title, body, last=key == "review")
+        _step(i, key, f"{i}. {title}", body, last=key == "review")
         for i, (key, title, body) in enumerate(steps, start=1)
     )
     done = (
@@ -192,7 +215,8 @@ def form_html(process: ProcessDefinition, aspirant_id: str, aspirant: str, expir
         'hidden><h2 id="h-done" tabindex="-1">Apoyo enviado</h2>' + DONE + "</section>"
     )
     return (
-        f'<div id="form" data-process="{escape(process.id)}" '
+        f'<div id="form" data-entry="{"invitation" if expires is not None else "campaign"}" '
+        f'data-process="{escape(process.id)}" '
         f'data-aspirant="{escape(aspirant_id)}" '
         f'data-selfie="{"true" if process.require_selfie else "false"}" '
         f'data-consent-sha256="{consent_sha256(process, aspirant_id)}">'

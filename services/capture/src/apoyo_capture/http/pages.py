@@ -1,5 +1,6 @@
-"""The public pages citizens open: an invitation link (the citizen web form) and an
-aspirant's campaign link, and the static files of the form.
+"""The public pages citizens open: an invitation link and an aspirant's campaign link (both
+the citizen web form; the campaign one starts by proving an e-mail address), and the static
+files of the form.
 
 Opening a page changes nothing but the first-opened time of an invitation: mail scanners
 follow links before people do. Every page carries a strict Content-Security-Policy: scripts,
@@ -36,11 +37,6 @@ _SHELL = (
     "<title>{title}</title></head><body><main><h1>{title}</h1>{body}</main></body></html>"
 )
 _SCRIPT = '<script src="/static/form.js" defer></script>'
-FORM_TO_COME = (
-    "<p>Después podrá dar su apoyo: leerá la declaración de apoyo y el aviso de privacidad, "
-    "fotografiará ambos lados de su credencial para votar, firmará (o escribirá su nombre y "
-    "confirmará) y revisará todo antes de enviarlo.</p>"
-)
 _PROBLEMS = {
     "token_used": (410, "Este enlace ya se usó", "Con este enlace ya se registró un apoyo."),
     "token_expired": (410, "Este enlace venció", "Pida al aspirante una nueva invitación."),
@@ -85,12 +81,8 @@ def router(api: CaptureApi) -> APIRouter:
         process = await api.capture.repository.process(process_id)
         if process is None or not process.has_aspirant(aspirant_id):
             return page(404, "Campaña no encontrada", "<p>Revise que el enlace esté completo.</p>")
-        body = (
-            f"<p>Apoyo ciudadano para <strong>{escape(aspirant_name(process, aspirant_id))}"
-            f"</strong> en el proceso «{escape(process.name)}».</p><p>Primero comprobará su "
-            "correo electrónico: recibirá un código válido por 24 horas.</p>" + FORM_TO_COME
-        )
-        return page(200, "Dé su apoyo ciudadano", body)
+        body = form_html(process, aspirant_id, aspirant_name(process, aspirant_id))
+        return page(200, "Dé su apoyo ciudadano", body, script=True)
 
     routes.include_router(static_router())
     return routes

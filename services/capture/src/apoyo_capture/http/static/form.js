@@ -14,7 +14,7 @@
   var CACHE = "apoyo-formulario-v1";
   var RETRY_MS = 15000;
   var TEXT_FIELDS = ["nombre", "apellido_paterno", "apellido_materno", "clave_elector", "ocr",
-    "cic", "seccion", "emision", "typed_name"];
+    "cic", "seccion", "emision", "typed_name", "email"];
   var PATTERNS = {
     clave_elector: /^[A-Za-z]{6}[0-9]{8}[HMXhmx][0-9]{3}$/,
     ocr: /^[0-9]{13}$/, cic: /^[0-9]{9}$/, seccion: /^[0-9]{4}$/, emision: /^[0-9]{2}$/
@@ -45,11 +45,21 @@
     validation_error: "Algún dato no tiene el formato esperado: revíselo.",
     unauthorized: "El enlace no es válido."
   };
+  var CODE_REFUSALS = {
+    code_wrong: "El código no coincide. Revíselo e inténtelo de nuevo.",
+    code_expired: "El código venció. Solicite otro.",
+    code_used: "Ese código ya se usó. Solicite otro.",
+    too_many_attempts: "Demasiados intentos. Solicite otro código.",
+    too_many_requests: "Demasiadas solicitudes. Espere un momento e inténtelo de nuevo."
+  };
 
   var root = document.getElementById("form");
   if (!root) { return; }
-  var token = decodeURIComponent(location.pathname.split("/i/")[1] || "");
-  var draftKey = "i:" + token;
+  // An invitation link is the token; on the campaign link the token comes from the e-mail
+  // code and is kept in the draft.
+  var invited = root.dataset.entry === "invitation";
+  var token = invited ? decodeURIComponent(location.pathname.split("/i/")[1] || "") : "";
+  var draftKey = invited ? "i:" + token : "c:" + root.dataset.process + ":" + root.dataset.aspirant;
   var steps = Array.prototype.slice.call(root.querySelectorAll("section.step"))
     .filter(function (s) { return s.dataset.step !== "done"; });
   var statusBox = document.getElementById("status");
@@ -102,7 +112,8 @@
     return {
       key: draftKey, idempotencyKey: newKey(), state: "draft", step: steps[0].dataset.step,
       consent: false, fields: {}, images: {}, signatureMode: "draw", typedConfirm: false,
-      capturedAt: null, result: null, createdAt: new Date().toISOString()
+      capturedAt: null, result: null, createdAt: new Date().toISOString(), token: null,
+      requestId: null
     };
   }
 
@@ -110,7 +121,7 @@
   function keepOffline() {
     var done = function () { root.dataset.offlineReady = "true"; };
     if (!("serviceWorker" in navigator) || !window.caches) { return; }
-    navigator.serviceWorker.register("/sw.js", { scope: "/i/" }).then(function () {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function () {
       return caches.open(CACHE);
@@ -160,7 +171,10 @@
   function validate(step) {
     var problems = [];
     var f = draft.fields;
-    if (step === "consent") {
+    if (step === "email") {
+      check(problems, "f-email", draft.token ? "" :
+        "Primero compruebe su correo con el código que le enviamos.");
+    } else if (step === "consent") {
       check(problems, "f-consent", draft.consent ? "" :
         "Para continuar marque que leyó la declaración y el aviso y que da su apoyo.");
     } else if (step === "names") {
@@ -383,6 +397,7 @@
       var value = (f[name] || "").trim();
       if (value) { data[name] = name === "clave_elector" ? value.toUpperCase() : value; }
     });
+    if (!invited && (f.email || "").trim()) { data.email = f.email.trim().toLowerCase(); }
     return data;
   }
   function body() {
@@ -428,7 +443,8 @@
   function sent(answer) {
     if (retryTimer) { clearInterval(retryTimer); retryTimer = null; }
     // Keep only the receipt on the device: the personal data and photos are no longer needed.
-    draft = { key: draftKey, state: "sent", result: answer, step: "done" };
+    // The token stays: it fetches the certificate, the citizen's receipt.
+    draft = { key: draftKey, state: "sent", result: answer, step: "done", token: draft.token };
     return save().then(showDone);
   }
   function refused(answer) {
@@ -481,6 +497,69 @@
     });
   }
 
+  /* ---------- e-mail code (campaign link) ---------- */
+  function post(path, payload) {
+    return fetch(path, {
+      method: "POST", body: JSON.stringify(payload), credentials: "omit", cache: "no-store",
+      headers: { "Content-Type": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (answer) {
+        return { status: response.status, answer: answer };
+      });
+    });
+  }
+  function offlineForCode() {
+    warn("Para recibir y comprobar el código necesita conexión a internet.");
+  }
+  function requestCode() {
+    var email = (draft.fields.email || "").trim();
+    if (!/^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$/.test(email)) {
+      setError("f-email", "Escriba un correo electrónico válido, por ejemplo nombre@dominio.mx.");
+      warn("Hay un dato por corregir.");
+      $("f-email").focus();
+      return;
+    }
+    setError("f-email", "");
+    post("/v1/self-service/codes", {
+      process_id: root.dataset.process, aspirant_id: root.dataset.aspirant, email: email
+    }).then(function (got) {
+      if (got.status !== 202) {
+        warn(CODE_REFUSALS[got.answer.error] || "No se pudo enviar el código; revise su correo.");
+        return;
+      }
+      draft.requestId = got.answer.request_id;
+      warn("");
+      save().then(function () {
+        $("code-box").hidden = false;
+        say("Le enviamos un código a su correo. Escríbalo abajo; vence en 24 horas.");
+        $("f-code").focus();
+      });
+    }, offlineForCode);
+  }
+  function verifyCode() {
+    var code = ($("f-code").value || "").trim();
+    if (!/^[0-9]{6}$/.test(code)) {
+      setError("f-code", "El código tiene seis números.");
+      warn("Hay un dato por corregir.");
+      $("f-code").focus();
+      return;
+    }
+    post("/v1/self-service/tokens", { request_id: draft.requestId, code: code })
+      .then(function (got) {
+        if (got.status !== 200) {
+          setError("f-code", CODE_REFUSALS[got.answer.error] || "No se pudo comprobar el código.");
+          warn("Hay un dato por corregir.");
+          $("f-code").focus();
+          return;
+        }
+        token = got.answer.token;
+        draft.token = token;
+        setError("f-code", "");
+        say("Correo comprobado.");
+        go(1);
+      }, offlineForCode);
+  }
+
   /* ---------- start ---------- */
   function restore() {
     TEXT_FIELDS.forEach(function (name) {
@@ -488,6 +567,7 @@
       if (input && draft.fields[name] !== undefined) { input.value = draft.fields[name]; }
     });
     $("f-consent").checked = !!draft.consent;
+    if ($("code-box")) { $("code-box").hidden = !draft.requestId; }
     $("f-typed_confirm").checked = !!draft.typedConfirm;
     ["credential_front", "credential_back", "selfie"].forEach(preview);
     showMode();
@@ -515,6 +595,8 @@
         say("Firma borrada.");
       } else if (action === "submit") { submit(); }
       else if (action === "certificate") { certificate(); }
+      else if (action === "request-code") { requestCode(); }
+      else if (action === "verify-code") { verifyCode(); }
     });
     window.addEventListener("online", send);
     window.addEventListener("offline", function () {
@@ -527,6 +609,7 @@
     return load();
   }).then(function (found) {
     draft = found || freshDraft();
+    if (!invited) { token = draft.token || ""; }
     bind();
     if (draft.state === "sent") { showDone(); return; }
     restore();

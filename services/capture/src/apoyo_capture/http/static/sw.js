@@ -1,9 +1,10 @@
-/* The form's service worker (scope /i/): the form page and its files are fetched from the
- * network first and kept in a cache, so that the page opens again without a connection and
- * finds the draft the citizen left in IndexedDB. The API is never cached or intercepted. */
+/* The form's service worker: the form pages (invitation and campaign links) and their files
+ * are fetched from the network first and kept in a cache, so that a page opens again without
+ * a connection and finds the draft the citizen left in IndexedDB. The API is never cached or
+ * intercepted. */
 "use strict";
 var CACHE = "apoyo-formulario-v1";
-var OFFLINE_PATHS = /^\/(i\/[^/]+|static\/form\.(js|css))$/;
+var OFFLINE_PATHS = /^\/(i\/[^/]+|c\/[^/]+\/[^/]+|static\/form\.(js|css))$/;
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
