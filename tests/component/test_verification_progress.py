@@ -89,3 +89,22 @@ async def test_progress_reads_the_aggregates_and_the_cut(backend: Backend) -> No
     cells = await verifier.roll.cells(PROCESS.cut)
     assert mine.dispersion is not None
     assert mine.dispersion.units_total == len({(c.entidad, c.seccion) for c in cells if c.ln})
+
+
+async def test_cells_of_a_cut_loaded_before_they_were_counted_are_counted_on_first_use(
+    database: str,
+) -> None:
+    pg = PgBackend(database)
+    await pg.setup()
+    try:
+        roll = (await pg.verifier()).roll
+        counted = await roll.cells(PROCESS.cut)
+        await pg.pools[0].execute("DELETE FROM verification.roll_cells")
+        assert await roll.cells(PROCESS.cut) == counted
+        assert sum(c.ln for c in counted) == CITIZENS
+        memory = MemoryBackend()
+        await memory.setup()
+        assert await memory.roll.cells(PROCESS.cut) == counted  # the fake agrees
+    finally:
+        for pool in pg.pools:
+            await pool.close()
