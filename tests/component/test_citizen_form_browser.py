@@ -3,6 +3,7 @@
 loss of connection and a reload while offline; another completes it with the keyboard alone.
 """
 
+import io
 import os
 import time
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -98,6 +100,15 @@ def person(index: int) -> tuple[dict[str, Any], list[FilePayload]]:
         for name, content, mime in support_files(someone).values()
     ]
     return data, files
+
+
+def enlarged(payload: FilePayload, side: int = 6400) -> FilePayload:
+    """A photo as a 30-megapixel phone takes it: over the API's pixel limit."""
+    with Image.open(io.BytesIO(payload["buffer"])) as image:
+        big = image.convert("RGB").resize((side, side * image.height // image.width))
+    out = io.BytesIO()
+    big.save(out, format="JPEG", quality=80)
+    return FilePayload(name="foto.jpg", mimeType="image/jpeg", buffer=out.getvalue())
 
 
 def open_form(page: Page, link: str) -> None:
@@ -229,6 +240,7 @@ def test_a_citizen_completes_the_form_with_the_keyboard_alone(
     email = "form-keyboard@example.org"
     link = invitation_link(server, email)
     data, files = person(41)
+    files[0] = enlarged(files[0])  # the form reduces it on the device
     page = context.new_page()
     open_form(page, link)
 
@@ -273,8 +285,9 @@ def test_a_citizen_completes_the_form_with_the_keyboard_alone(
     support_id = page.locator("#done-id").inner_text()
     view = wait_for_status(server, support_id)
     assert view["channel"] == "AUTOSERVICIO", view
-    evidence = certificate(server, support_id)["evidence"]
-    signature = next(e for e in evidence if e["kind"] == "signature")
+    evidence = {e["kind"]: e for e in certificate(server, support_id)["evidence"]}
+    assert evidence["credential_front"]["bytes"] < len(files[0]["buffer"])
+    signature = evidence["signature"]
     assert signature["bytes"] > 1000  # the typed name drawn as a PNG
 
 

@@ -13,6 +13,11 @@
   var STORE = "drafts";
   var CACHE = "apoyo-formulario-v1";
   var RETRY_MS = 15000;
+  // The API takes at most 10 MB and 40 million pixels an image: bigger photos (recent phones)
+  // are reduced on the device, as JPEG, to at most MAX_SIDE pixels on the long side.
+  var MAX_BYTES = 8 * 1024 * 1024;
+  var MAX_PIXELS = 24000000;
+  var MAX_SIDE = 4000;
   var TEXT_FIELDS = ["nombre", "apellido_paterno", "apellido_materno", "clave_elector", "ocr",
     "cic", "seccion", "emision", "typed_name", "email"];
   var PATTERNS = {
@@ -235,14 +240,33 @@
     if (blob) { img.src = URL.createObjectURL(blob); img.hidden = false; }
     else { img.removeAttribute("src"); img.hidden = true; }
   }
+  function fitted(file) {
+    if (!window.createImageBitmap) { return Promise.resolve(file); }
+    return createImageBitmap(file).then(function (bitmap) {
+      var pixels = bitmap.width * bitmap.height;
+      if (file.size <= MAX_BYTES && pixels <= MAX_PIXELS) { bitmap.close(); return file; }
+      var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height),
+        Math.sqrt(MAX_PIXELS / pixels));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      bitmap.close();
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) { resolve(blob || file); }, "image/jpeg", 0.9);
+      });
+    }, function () { return file; });  // not an image the browser reads: the API will say
+  }
   function bindPhoto(kind) {
     var input = $("f-" + kind);
     if (!input) { return; }
     input.addEventListener("change", function () {
       var file = input.files && input.files[0];
       if (!file) { return; }
-      draft.images[kind] = file;
-      save().then(function () {
+      fitted(file).then(function (image) {
+        draft.images[kind] = image;
+        return save();
+      }).then(function () {
         preview(kind);
         setError("f-" + kind, "");
         say("Fotografía guardada: " + PHOTO_LABELS[kind].toLowerCase() + ".");
