@@ -7,7 +7,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from apoyo_identity.mrz_decode import decode
-from apoyo_identity.rules.mrz import MrzRead
+from apoyo_identity.rules.mrz import CHARSET, MrzRead
 from apoyo_identity.vision.align import column_centres
 from apoyo_identity.vision.cells import MARGIN, rectify, windows
 from apoyo_identity.vision.classifier import scores
@@ -94,7 +94,14 @@ def read_mrz(image: NDArray[np.uint8]) -> MrzRead | None:
         matrix = homography(rows, PITCH, row_step, MARGIN, upside_down)
         flat = rectify(gray, matrix, row_step)
         centres = column_centres(rows, matrix, MARGIN, row_step, upside_down)
-        read = decode(scores(windows(flat, centres)), margin)
-        if read is not None:
-            return read
+        found = scores(windows(flat, centres))
+        read = decode(found, margin)
+        if read is not None or _starts_with_document_code(found):
+            return read  # the right way up already: the other way cannot read
     return None
+
+
+def _starts_with_document_code(found: NDArray[np.float32]) -> bool:
+    """Most of the first five cells read `IDMEX`: the grid is the right way up."""
+    best = "".join(CHARSET[int(k)] for k in found[:5].argmax(axis=1))
+    return sum(a == b for a, b in zip(best, "IDMEX", strict=True)) >= 4
