@@ -58,7 +58,7 @@ def analysis_alone(count: int) -> float:
         {kind: data for kind, (_, data, _) in support_files(person, 100 + i).items()}
         for i, person in enumerate(make_citizens(count, seed=4242))
     ]
-    analyse_support(supports[0])  # warm-up: templates
+    analyse_support(supports[0])  # warm-up: the MRZ classifier
     started = time.perf_counter()
     for images in supports:
         analyse_support(images)
@@ -139,7 +139,7 @@ def main() -> None:
         deployed.stop_all()
     if len(arrivals) < args.supports:
         raise SystemExit(f"only {len(arrivals)} of {args.supports} supports came out")
-    # From the first output on: start-up (worker spawn, templates) is not throughput.
+    # From the first output on: start-up (worker spawn, classifier load) is not throughput.
     rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
     print(
         f"identity service end to end, real Kafka/PostgreSQL/S3, {cores} workers on {cores} cores"

@@ -68,7 +68,7 @@ def main() -> None:
         {k: v[1] for k, v in support_files(p, photo_seed=100 + i).items()}
         for i, p in enumerate(people)
     ]
-    analyse_support(supports[0])  # warm-up: templates, cascades
+    analyse_support(supports[0])  # warm-up: the MRZ classifier, the face cascade
     started = time.perf_counter()
     for images in supports:
         analyse_support(images)

@@ -14,10 +14,11 @@ class Analyser(Protocol):
 
 
 def _warm_up() -> None:
-    """Render the OCR-B templates once per worker, not on its first support."""
-    from apoyo_identity.vision.glyphs import templates
+    """Load (or, the first time on a machine, train) the MRZ character classifier once per
+    worker, not on its first support."""
+    from apoyo_identity.vision.classifier import model
 
-    templates()
+    model()
 
 
 class PoolAnalyser:

@@ -1,8 +1,8 @@
-"""OCR-B templates of the 37 MRZ symbols, rendered from the font the MRZ is printed in.
+"""The 37 MRZ symbols as the OCR-B font draws them, and the box every cell is cut to.
 
-Every template shares one box: the font's advance width by the height that holds every
-symbol's ink, with the glyph where the font puts it. A cell cut from a photo with the same
-box relative to the character pitch then compares pixel for pixel, `<` included.
+The box is the font's advance width by the height that holds every symbol's ink, with the
+glyph where the font puts it. Cells cut from a photo with the same box relative to the
+character pitch line up with the glyphs the classifier is trained on, `<` included.
 """
 
 import os
@@ -69,22 +69,6 @@ def rendered() -> NDArray[np.uint8]:
     font = ImageFont.truetype(str(font_path()), _RENDER_SIZE)
     advance, top, bottom = geometry()
     return np.stack([_render(c, font, round(advance))[top:bottom] for c in CHARSET])
-
-
-BLURS = (0.0, 0.7, 1.2, 1.7)  # canonical-pixel sigmas: phone photos are rarely sharp
-
-
-@lru_cache(maxsize=1)
-def templates() -> NDArray[np.float32]:
-    """(len(BLURS), 37, box_height(), PITCH) ink in [0, 1], CHARSET order, per blur level."""
-    import cv2
-
-    size = (PITCH, box_height())
-    sharp = [cv2.resize(g, size, interpolation=cv2.INTER_AREA) for g in rendered()]
-    bank = [
-        [g if sigma == 0 else cv2.GaussianBlur(g, (0, 0), sigma) for g in sharp] for sigma in BLURS
-    ]
-    return np.asarray(bank, dtype=np.float32) / 255.0
 
 
 @lru_cache(maxsize=1)
