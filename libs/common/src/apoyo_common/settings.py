@@ -46,5 +46,21 @@ class Settings(BaseSettings):
     rate_token_per_s: float = Field(default=2.0, ge=0)  # 0: no limit
     rate_token_burst: int = Field(default=600, ge=1)
 
+    # E-mail (docs/notification.md): SMTP in production, a folder of .eml files embedded.
+    mail_sender: str = Field(default="smtp", pattern="^(smtp|folder)$")
+    mail_dir: Path = Path(".local/mail")
+    mail_from: str = "Apoyo Ciudadano <no-responder@apoyo.invalid>"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, ge=0)
+    smtp_user: str = ""  # empty: no AUTH
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    smtp_timeout_s: float = Field(default=30.0, gt=0)
+    mail_rate_per_s: float = Field(default=2.0, ge=0)  # per recipient domain; 0: no limit
+    mail_rate_burst: int = Field(default=20, ge=1)
+    mail_max_attempts: int = Field(default=8, ge=1)
+    mail_retry_base_s: float = Field(default=30.0, ge=0)
+    mail_poll_s: float = Field(default=5.0, gt=0)  # how often due retries are looked for
+
     def workers(self) -> int:
         return self.identity_workers or os.cpu_count() or 1

@@ -39,7 +39,7 @@ ALL_TOPICS = (
     *PIPELINE_TOPICS,
     PROCESS_DEFINED,
     *MAIL_TOPICS,
-    *tuple(dead_letter_topic(t) for t in PIPELINE_TOPICS),
+    *tuple(dead_letter_topic(t) for t in (*PIPELINE_TOPICS, *MAIL_TOPICS)),
 )
 
 

@@ -1,39 +1,56 @@
-"""Wiring of the notification service."""
+"""Wiring of the notification service: the delivery log in PostgreSQL, a sender chosen by the
+settings (SMTP, or a folder of `.eml` files), three subscriptions and the retry loop."""
 
-from collections.abc import Mapping
+import asyncio
+import time
 
-from apoyo_common.messages import SupportNotified, SupportVerified
-from apoyo_common.runtime import Infrastructure, ServiceUnit, Step, run_step
-from apoyo_common.topics import SUPPORT_NOTIFIED, SUPPORT_VERIFIED
-from apoyo_notification.domain import notify
+from apoyo_common.delivery import describe
+from apoyo_common.logs import get_logger
+from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
+from apoyo_common.settings import Settings
+from apoyo_common.topics import EMAIL_CODE_REQUESTED, INVITATION_CREATED, SUPPORT_VERIFIED
+from apoyo_notification.adapters.folder import FolderSender
+from apoyo_notification.adapters.postgres import PgMailLog, PgOutcomes
+from apoyo_notification.adapters.smtp import SmtpSender
+from apoyo_notification.handlers import SERVICE, Handlers
+from apoyo_notification.ports import Sender
+from apoyo_notification.postman import Backoff, Postman
+from apoyo_notification.ratelimit import DomainLimits
 
-SERVICE = "notification"
+log = get_logger(__name__)
 
 
-def columns(out: SupportNotified) -> Mapping[str, object]:
-    return {
-        "process_id": out.process_id,
-        "status": out.status.value,
-        "messages_sent": out.messages_sent,
-        "notified_at": out.notified_at,
-    }
+def sender_for(settings: Settings) -> Sender:
+    if settings.mail_sender == "folder":
+        return FolderSender(settings.mail_dir)
+    return SmtpSender.from_settings(settings)
 
 
-def build(infra: Infrastructure) -> ServiceUnit:
-    unit = ServiceUnit(SERVICE, "apoyo_notification")
+def postman_for(infra: Infrastructure, sender: Sender) -> Postman:
+    s = infra.settings
+    limits = DomainLimits(s.mail_rate_per_s, s.mail_rate_burst, time.monotonic)
+    backoff = Backoff(s.mail_max_attempts, s.mail_retry_base_s)
+    return Postman(PgMailLog(infra.pool), sender, limits, infra.clock, s.mail_from, backoff)
 
-    async def work(verified: SupportVerified) -> SupportNotified:
-        return notify(verified, infra.clock())
 
-    run_step(
-        infra,
-        unit,
-        Step(
-            (SUPPORT_VERIFIED, SupportVerified),
-            (SUPPORT_NOTIFIED, SupportNotified),
-            "notification.outcomes",
-            columns,
-            work,
-        ),
+async def retry_forever(postman: Postman, every_s: float) -> None:
+    while True:
+        try:
+            await postman.retry_due()
+        except Exception as error:  # the database away for a moment: try again next round
+            log.warning("mail_retry_failed", error=describe(error))
+        await asyncio.sleep(every_s)
+
+
+def build(infra: Infrastructure, sender: Sender | None = None) -> ServiceUnit:
+    postman = postman_for(infra, sender or sender_for(infra.settings))
+    handlers = Handlers(postman, PgOutcomes(infra.pool), infra.publisher, infra.clock)
+    every_s = infra.settings.mail_poll_s
+    unit = ServiceUnit(
+        SERVICE, "apoyo_notification", tasks=(lambda: retry_forever(postman, every_s),)
     )
+    unit.extra["postman"] = postman
+    consume(infra, unit, SUPPORT_VERIFIED, handlers.on_verified)
+    consume(infra, unit, INVITATION_CREATED, handlers.on_invitation)
+    consume(infra, unit, EMAIL_CODE_REQUESTED, handlers.on_email_code)
     return unit

@@ -1,0 +1,116 @@
+"""The delivery log and the outcomes in PostgreSQL (schema `notification`)."""
+
+import json
+from datetime import datetime
+
+import asyncpg
+
+from apoyo_common.messages import SupportNotified
+from apoyo_notification.letters import Claim, Kind, Letter
+from apoyo_notification.ports import State
+
+OPEN = "state IN ('PENDING', 'SENDING', 'FAILED')"
+CLAIM = (
+    "UPDATE notification.messages SET state = 'SENDING', attempts = attempts + 1, "
+    "next_attempt_at = $3, updated_at = $2 WHERE {which} AND " + OPEN + " AND "
+    "next_attempt_at <= $2 AND letter IS NOT NULL RETURNING message_id, kind, letter, attempts"
+)
+CLAIM_ONE = CLAIM.format(which="message_id = $1")
+CLAIM_DUE = CLAIM.format(
+    which="message_id IN (SELECT message_id FROM notification.messages WHERE " + OPEN + " AND "
+    "next_attempt_at <= $2 ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+)
+
+
+def letter_json(letter: Letter) -> dict[str, str | None]:
+    expires = None if letter.expires_at is None else letter.expires_at.isoformat()
+    fields = {"to": letter.to, "subject": letter.subject, "text": letter.text}
+    return {**fields, "html": letter.html, "expires_at": expires}
+
+
+def claim_of(row: asyncpg.Record) -> Claim:
+    data = row["letter"]
+    expires = data["expires_at"] and datetime.fromisoformat(data["expires_at"])
+    fields = (data["to"], data["subject"], data["text"], data["html"], expires or None)
+    return Claim(Letter(row["message_id"], Kind(row["kind"]), *fields), row["attempts"])
+
+
+class PgMailLog:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def record(self, letter: Letter, now: datetime) -> bool:
+        status = await self.pool.execute(
+            "INSERT INTO notification.messages (message_id, kind, recipient_domain, state, "
+            "letter, created_at, updated_at, next_attempt_at) "
+            "VALUES ($1, $2, $3, 'PENDING', $4, $5, $5, $5) ON CONFLICT DO NOTHING",
+            letter.message_id, letter.kind.value, letter.domain, letter_json(letter), now,
+        )  # fmt: skip
+        return bool(status == "INSERT 0 1")
+
+    async def claim(self, message_id: str, now: datetime, until: datetime) -> Claim | None:
+        row = await self.pool.fetchrow(CLAIM_ONE, message_id, now, until)
+        return None if row is None else claim_of(row)
+
+    async def claim_due(self, now: datetime, until: datetime, limit: int) -> list[Claim]:
+        return [claim_of(r) for r in await self.pool.fetch(CLAIM_DUE, limit, now, until)]
+
+    async def settle(self, message_id: str, state: State, now: datetime) -> None:
+        await self.pool.execute(
+            "UPDATE notification.messages SET state = $2, letter = NULL, updated_at = $3, "
+            "sent_at = CASE WHEN $2 = 'SENT' THEN $3 END WHERE message_id = $1",
+            message_id, state.value, now,
+        )  # fmt: skip
+
+    async def failed(self, message_id: str, error: str, retry_at: datetime) -> None:
+        await self.pool.execute(
+            "UPDATE notification.messages SET state = 'FAILED', last_error = $2, "
+            "next_attempt_at = $3, updated_at = now() WHERE message_id = $1",
+            message_id, error, retry_at,
+        )  # fmt: skip
+
+    async def put_back(self, message_id: str, at: datetime) -> None:
+        await self.pool.execute(
+            "UPDATE notification.messages SET state = 'PENDING', attempts = attempts - 1, "
+            "next_attempt_at = $2 WHERE message_id = $1",
+            message_id, at,
+        )  # fmt: skip
+
+    async def state(self, message_id: str) -> State | None:
+        value = await self.pool.fetchval(
+            "SELECT state FROM notification.messages WHERE message_id = $1", message_id
+        )
+        return None if value is None else State(value)
+
+
+class PgOutcomes:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def latest(self, support_id: str) -> tuple[SupportNotified, datetime | None] | None:
+        row = await self.pool.fetchrow(
+            "SELECT output, verified_at FROM notification.outcomes WHERE support_id = $1",
+            support_id,
+        )
+        if row is None:
+            return None
+        return SupportNotified.model_validate(row["output"]), row["verified_at"]
+
+    async def record(self, notified: SupportNotified, verified_at: datetime) -> SupportNotified:
+        row = await self.pool.fetchrow(
+            "INSERT INTO notification.outcomes (support_id, process_id, status, messages_sent, "
+            "output, notified_at, verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+            "ON CONFLICT (support_id) DO UPDATE SET status = EXCLUDED.status, "
+            "messages_sent = EXCLUDED.messages_sent, output = EXCLUDED.output, "
+            "notified_at = EXCLUDED.notified_at, verified_at = EXCLUDED.verified_at "
+            "WHERE outcomes.verified_at IS NULL OR outcomes.verified_at < EXCLUDED.verified_at "
+            "RETURNING output",
+            notified.support_id, notified.process_id, notified.status.value,
+            notified.messages_sent, json.loads(notified.model_dump_json()),
+            notified.notified_at, verified_at,
+        )  # fmt: skip
+        if row is None:  # a later outcome is already recorded
+            kept = await self.latest(notified.support_id)
+            assert kept is not None
+            return kept[0]
+        return SupportNotified.model_validate(row["output"])
