@@ -1,7 +1,7 @@
 """Sending through an SMTP server (aiosmtplib): one connection per letter, which is simple and
 enough at the volumes of a process; STARTTLS and AUTH when configured."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 import aiosmtplib
@@ -14,7 +14,7 @@ class SmtpSender:
     host: str
     port: int
     user: str = ""
-    password: str = ""
+    password: str = field(default="", repr=False)
     starttls: bool = False
     timeout_s: float = 30.0
 

@@ -1,0 +1,87 @@
+"""One body, two backends: the in-memory delivery log and outcomes of the unit tests behave as
+the PostgreSQL ones do."""
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import asyncpg
+import pytest
+
+from apoyo_common.codes import Status
+from apoyo_common.db import migrate
+from apoyo_notification import compose
+from apoyo_notification.adapters.memory import MemoryMailLog, MemoryOutcomes
+from apoyo_notification.adapters.postgres import PgMailLog, PgOutcomes
+from apoyo_notification.domain import notify
+from apoyo_notification.ports import MailLog, Outcomes, State
+from tests.factories import NOW
+from tests.unit.notification.mail_factories import code_request, invitation, outcome
+
+pytestmark = pytest.mark.component
+LEASE = timedelta(minutes=5)
+
+
+@pytest.fixture(params=["memory", "postgres"])
+async def backends(
+    request: pytest.FixtureRequest, pool: asyncpg.Pool
+) -> AsyncIterator[tuple[MailLog, Outcomes]]:
+    if request.param == "memory":
+        yield MemoryMailLog(), MemoryOutcomes()
+        return
+    await migrate(pool, "notification", "apoyo_notification")
+    yield PgMailLog(pool), PgOutcomes(pool)
+
+
+async def test_a_letter_is_recorded_once_and_claimed_once(
+    backends: tuple[MailLog, Outcomes],
+) -> None:
+    log, _ = backends
+    letter = compose.email_code(code_request())
+    assert await log.record(letter, NOW) and not await log.record(letter, NOW)
+    claim = await log.claim(letter.message_id, NOW, NOW + LEASE)
+    assert claim is not None and claim.attempt == 1 and claim.letter == letter
+    assert await log.claim(letter.message_id, NOW, NOW + LEASE) is None
+    assert await log.claim_due(NOW, NOW + LEASE, 10) == []
+    assert await log.state(letter.message_id) is State.SENDING
+
+
+async def test_failed_letters_come_due_at_their_retry_and_settled_ones_never(
+    backends: tuple[MailLog, Outcomes],
+) -> None:
+    log, _ = backends
+    one, two = compose.invitation(invitation()), compose.email_code(code_request())
+    for letter in (one, two):
+        await log.record(letter, NOW)
+        await log.claim(letter.message_id, NOW, NOW + LEASE)
+    await log.failed(one.message_id, "OSError: down", NOW + timedelta(seconds=30))
+    await log.settle(two.message_id, State.SENT, NOW)
+    assert await log.claim_due(NOW + timedelta(seconds=29), NOW + LEASE, 10) == []
+    (claim,) = await log.claim_due(NOW + timedelta(hours=1), NOW + LEASE, 10)
+    assert claim.letter == one and claim.attempt == 2
+    assert await log.state(two.message_id) is State.SENT
+
+
+async def test_a_letter_put_back_keeps_its_attempts(backends: tuple[MailLog, Outcomes]) -> None:
+    log, _ = backends
+    letter = compose.invitation(invitation())
+    await log.record(letter, NOW)
+    await log.claim(letter.message_id, NOW, NOW + LEASE)
+    await log.put_back(letter.message_id, NOW + timedelta(seconds=2))
+    assert await log.state(letter.message_id) is State.PENDING
+    (claim,) = await log.claim_due(NOW + timedelta(seconds=2), NOW + LEASE, 10)
+    assert claim.attempt == 1
+
+
+async def test_the_latest_outcome_is_kept(backends: tuple[MailLog, Outcomes]) -> None:
+    _, outcomes = backends
+    first = outcome(Status.EN_LISTA_NOMINAL)
+    later = outcome(Status.DUPLICADO_OTRO_ASPIRANTE, at=NOW + timedelta(minutes=1))
+    assert await outcomes.latest("s-1") is None
+    kept = await outcomes.record(notify(first, NOW, 1), first.verified_at)
+    assert kept.status is Status.EN_LISTA_NOMINAL
+    kept = await outcomes.record(notify(later, NOW, 1), later.verified_at)
+    assert kept.status is Status.DUPLICADO_OTRO_ASPIRANTE
+    kept = await outcomes.record(notify(first, NOW, 1), first.verified_at)  # replayed
+    assert kept.status is Status.DUPLICADO_OTRO_ASPIRANTE
+    latest = await outcomes.latest("s-1")
+    assert latest is not None and latest[1] == later.verified_at
