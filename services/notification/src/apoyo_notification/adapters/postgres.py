@@ -57,8 +57,8 @@ class PgMailLog:
 
     async def settle(self, message_id: str, state: State, now: datetime) -> None:
         await self.pool.execute(
-            "UPDATE notification.messages SET state = $2, letter = NULL, updated_at = $3, "
-            "sent_at = CASE WHEN $2 = 'SENT' THEN $3 END WHERE message_id = $1",
+            "UPDATE notification.messages SET state = $2::text, letter = NULL, updated_at = $3, "
+            "sent_at = CASE WHEN $2::text = 'SENT' THEN $3::timestamptz END WHERE message_id = $1",
             message_id, state.value, now,
         )  # fmt: skip
 
