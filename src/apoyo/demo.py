@@ -196,9 +196,11 @@ async def run_demo(count: int, out: Path) -> int:
     console.print(summary_table(counts, found, accepted, time.monotonic() - started))
     for line in channels:
         console.print(line, markup=False, soft_wrap=True)
+    mails = sorted((out / "data" / "mail").glob("*.eml"))
+    console.print(f"Correos escritos en {out / 'data' / 'mail'}: {len(mails)} archivos .eml")
     console.print(progress_table(advance))
     console.print(status_table(advance))
-    summary = {"stages": counts, "statuses": found, "progress": advance}
+    summary = {"stages": counts, "statuses": found, "progress": advance, "mails": len(mails)}
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
     ok = accepted == count and counts["export"] == count
     console.print("Listo." if ok else "[red]La demostración no terminó completa.[/red]")
