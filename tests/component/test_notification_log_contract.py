@@ -10,32 +10,36 @@ import pytest
 from apoyo_common.codes import Status
 from apoyo_common.db import migrate
 from apoyo_notification import compose
-from apoyo_notification.adapters.memory import MemoryMailLog, MemoryOutcomes
+from apoyo_notification.adapters.memory import MemoryMailLog, MemoryOutcomes, MemoryTallies
 from apoyo_notification.adapters.postgres import PgMailLog, PgOutcomes
+from apoyo_notification.adapters.tallies import PgTallies
 from apoyo_notification.domain import notify
 from apoyo_notification.ports import MailLog, Outcomes, State
-from tests.factories import NOW
+from apoyo_notification.summaries import Tallies
+from tests.factories import NOW, process
 from tests.unit.notification.mail_factories import code_request, invitation, outcome
 
 pytestmark = pytest.mark.component
 LEASE = timedelta(minutes=5)
 
 
+Backends = tuple[MailLog, Outcomes, Tallies]
+
+
 @pytest.fixture(params=["memory", "postgres"])
-async def backends(
-    request: pytest.FixtureRequest, pool: asyncpg.Pool
-) -> AsyncIterator[tuple[MailLog, Outcomes]]:
+async def backends(request: pytest.FixtureRequest, pool: asyncpg.Pool) -> AsyncIterator[Backends]:
     if request.param == "memory":
-        yield MemoryMailLog(), MemoryOutcomes()
+        outcomes = MemoryOutcomes()
+        yield MemoryMailLog(), outcomes, MemoryTallies(outcomes=outcomes)
         return
     await migrate(pool, "notification", "apoyo_notification")
-    yield PgMailLog(pool), PgOutcomes(pool)
+    yield PgMailLog(pool), PgOutcomes(pool), PgTallies(pool)
 
 
 async def test_a_letter_is_recorded_once_and_claimed_once(
-    backends: tuple[MailLog, Outcomes],
+    backends: Backends,
 ) -> None:
-    log, _ = backends
+    log, _, _ = backends
     letter = compose.email_code(code_request())
     assert await log.record(letter, NOW) and not await log.record(letter, NOW)
     claim = await log.claim(letter.message_id, NOW, NOW + LEASE)
@@ -46,9 +50,9 @@ async def test_a_letter_is_recorded_once_and_claimed_once(
 
 
 async def test_failed_letters_come_due_at_their_retry_and_settled_ones_never(
-    backends: tuple[MailLog, Outcomes],
+    backends: Backends,
 ) -> None:
-    log, _ = backends
+    log, _, _ = backends
     one, two = compose.invitation(invitation()), compose.email_code(code_request())
     for letter in (one, two):
         await log.record(letter, NOW)
@@ -61,8 +65,8 @@ async def test_failed_letters_come_due_at_their_retry_and_settled_ones_never(
     assert await log.state(two.message_id) is State.SENT
 
 
-async def test_a_letter_put_back_keeps_its_attempts(backends: tuple[MailLog, Outcomes]) -> None:
-    log, _ = backends
+async def test_a_letter_put_back_keeps_its_attempts(backends: Backends) -> None:
+    log, _, _ = backends
     letter = compose.invitation(invitation())
     await log.record(letter, NOW)
     await log.claim(letter.message_id, NOW, NOW + LEASE)
@@ -72,8 +76,8 @@ async def test_a_letter_put_back_keeps_its_attempts(backends: tuple[MailLog, Out
     assert claim.attempt == 1
 
 
-async def test_the_latest_outcome_is_kept(backends: tuple[MailLog, Outcomes]) -> None:
-    _, outcomes = backends
+async def test_the_latest_outcome_is_kept(backends: Backends) -> None:
+    _, outcomes, _ = backends
     first = outcome(Status.EN_LISTA_NOMINAL)
     later = outcome(Status.DUPLICADO_OTRO_ASPIRANTE, at=NOW + timedelta(minutes=1))
     assert await outcomes.latest("s-1") is None
@@ -85,3 +89,21 @@ async def test_the_latest_outcome_is_kept(backends: tuple[MailLog, Outcomes]) ->
     assert kept.status is Status.DUPLICADO_OTRO_ASPIRANTE
     latest = await outcomes.latest("s-1")
     assert latest is not None and latest[1] == later.verified_at
+
+
+async def test_aspirants_are_known_from_the_process_and_counted_per_status(
+    backends: Backends,
+) -> None:
+    _, outcomes, tallies = backends
+    await tallies.save_process(process())
+    await tallies.save_process(process())  # defined again: still two
+    assert [(a.key, a.name) for a in await tallies.aspirants()] == [
+        ("gub-son-2027/asp-01", "Uno"),
+        ("gub-son-2027/asp-02", "Dos"),
+    ]
+    for n, status in enumerate([Status.EN_LISTA_NOMINAL, Status.BAJA, Status.BAJA]):
+        event = outcome(status, support_id=f"s-{n}")
+        await outcomes.record(notify(event, NOW, 1), event.verified_at)
+    counts = await tallies.counts("gub-son-2027", "asp-01")
+    assert counts == {Status.EN_LISTA_NOMINAL: 1, Status.BAJA: 2}
+    assert await tallies.counts("gub-son-2027", "asp-02") == {}

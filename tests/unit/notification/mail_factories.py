@@ -6,7 +6,12 @@ from datetime import datetime, timedelta
 from apoyo_common.codes import Status
 from apoyo_common.messages import EmailCodeRequested, InvitationCreated, SupportVerified
 from apoyo_common.publishing import RecordingPublisher
-from apoyo_notification.adapters.memory import MemoryMailLog, MemoryOutcomes, MemorySender
+from apoyo_notification.adapters.memory import (
+    MemoryMailLog,
+    MemoryOutcomes,
+    MemorySender,
+    MemoryTallies,
+)
 from apoyo_notification.handlers import Handlers
 from apoyo_notification.postman import Backoff, Postman
 from apoyo_notification.ratelimit import DomainLimits
@@ -78,4 +83,6 @@ def postman(
 
 def handlers(post: Postman) -> tuple[Handlers, RecordingPublisher]:
     publisher = RecordingPublisher()
-    return Handlers(post, MemoryOutcomes(), publisher, post.clock), publisher
+    outcomes = MemoryOutcomes()
+    tallies = MemoryTallies(outcomes=outcomes)
+    return Handlers(post, outcomes, publisher, post.clock, tallies), publisher

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     mail_max_attempts: int = Field(default=8, ge=1)
     mail_retry_base_s: float = Field(default=30.0, ge=0)
     mail_poll_s: float = Field(default=5.0, gt=0)  # how often due retries are looked for
+    # The daily summary to aspirants: "process/aspirant" -> address (JSON), sent after the hour
+    # (central Mexico time). The process definition has no addresses (docs/notification.md).
+    summary_recipients: dict[str, str] = Field(default_factory=dict)
+    summary_hour: int = Field(default=20, ge=0, le=23)
 
     def workers(self) -> int:
         return self.identity_workers or os.cpu_count() or 1

@@ -1,21 +1,30 @@
 """Wiring of the notification service: the delivery log in PostgreSQL, a sender chosen by the
-settings (SMTP, or a folder of `.eml` files), three subscriptions and the retry loop."""
+settings (SMTP, or a folder of `.eml` files), four subscriptions, the retry loop and the
+daily summaries."""
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 
 from apoyo_common.delivery import describe
 from apoyo_common.logs import get_logger
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
 from apoyo_common.settings import Settings
-from apoyo_common.topics import EMAIL_CODE_REQUESTED, INVITATION_CREATED, SUPPORT_VERIFIED
+from apoyo_common.topics import (
+    EMAIL_CODE_REQUESTED,
+    INVITATION_CREATED,
+    PROCESS_DEFINED,
+    SUPPORT_VERIFIED,
+)
 from apoyo_notification.adapters.folder import FolderSender
 from apoyo_notification.adapters.postgres import PgMailLog, PgOutcomes
 from apoyo_notification.adapters.smtp import SmtpSender
+from apoyo_notification.adapters.tallies import PgTallies
 from apoyo_notification.handlers import SERVICE, Handlers
 from apoyo_notification.ports import Sender
 from apoyo_notification.postman import Backoff, Postman
 from apoyo_notification.ratelimit import DomainLimits
+from apoyo_notification.summaries import DailySummaries
 
 log = get_logger(__name__)
 
@@ -33,24 +42,29 @@ def postman_for(infra: Infrastructure, sender: Sender) -> Postman:
     return Postman(PgMailLog(infra.pool), sender, limits, infra.clock, s.mail_from, backoff)
 
 
-async def retry_forever(postman: Postman, every_s: float) -> None:
+async def every(seconds: float, name: str, work: Callable[[], Awaitable[object]]) -> None:
     while True:
         try:
-            await postman.retry_due()
+            await work()
         except Exception as error:  # the database away for a moment: try again next round
-            log.warning("mail_retry_failed", error=describe(error))
-        await asyncio.sleep(every_s)
+            log.warning(name, error=describe(error))
+        await asyncio.sleep(seconds)
 
 
 def build(infra: Infrastructure, sender: Sender | None = None) -> ServiceUnit:
-    postman = postman_for(infra, sender or sender_for(infra.settings))
-    handlers = Handlers(postman, PgOutcomes(infra.pool), infra.publisher, infra.clock)
-    every_s = infra.settings.mail_poll_s
-    unit = ServiceUnit(
-        SERVICE, "apoyo_notification", tasks=(lambda: retry_forever(postman, every_s),)
+    s = infra.settings
+    postman = postman_for(infra, sender or sender_for(s))
+    tallies = PgTallies(infra.pool)
+    handlers = Handlers(postman, PgOutcomes(infra.pool), infra.publisher, infra.clock, tallies)
+    daily = DailySummaries(tallies, postman, infra.clock, s.summary_recipients, s.summary_hour)
+    tasks = (
+        lambda: every(s.mail_poll_s, "mail_retry_failed", postman.retry_due),
+        lambda: every(600.0, "mail_summary_failed", daily.post_due),
     )
-    unit.extra["postman"] = postman
+    unit = ServiceUnit(SERVICE, "apoyo_notification", tasks=tasks)
+    unit.extra.update(postman=postman, daily=daily)
     consume(infra, unit, SUPPORT_VERIFIED, handlers.on_verified)
     consume(infra, unit, INVITATION_CREATED, handlers.on_invitation)
     consume(infra, unit, EMAIL_CODE_REQUESTED, handlers.on_email_code)
+    consume(infra, unit, PROCESS_DEFINED, handlers.on_process)
     return unit

@@ -11,12 +11,14 @@ from apoyo_common.messages import (
     SupportNotified,
     SupportVerified,
 )
+from apoyo_common.processes import ProcessDefinition
 from apoyo_common.publishing import Publisher
 from apoyo_common.topics import SUPPORT_NOTIFIED
 from apoyo_notification import compose
 from apoyo_notification.domain import notify
 from apoyo_notification.ports import Outcomes
 from apoyo_notification.postman import Postman
+from apoyo_notification.summaries import Tallies
 
 SERVICE = "notification"
 
@@ -27,6 +29,7 @@ class Handlers:
     outcomes: Outcomes
     publisher: Publisher
     clock: Callable[[], datetime]
+    tallies: Tallies
 
     async def on_verified(self, raw: bytes) -> None:
         notified = await self.outcome(SupportVerified.model_validate_json(raw))
@@ -51,3 +54,6 @@ class Handlers:
 
     async def on_email_code(self, raw: bytes) -> None:
         await self.postman.post(compose.email_code(EmailCodeRequested.model_validate_json(raw)))
+
+    async def on_process(self, raw: bytes) -> None:
+        await self.tallies.save_process(ProcessDefinition.model_validate_json(raw))

@@ -1,12 +1,16 @@
 """In-memory fakes of the ports, for unit tests."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 
+from apoyo_common.codes import Status
 from apoyo_common.messages import SupportNotified
+from apoyo_common.processes import ProcessDefinition
 from apoyo_notification.letters import Claim, Letter
 from apoyo_notification.ports import SETTLED, State
+from apoyo_notification.summaries import AspirantOf, aspirants_of
 
 
 @dataclass
@@ -81,3 +85,22 @@ class MemoryOutcomes:
         if kept is None or kept[1] < verified_at:
             self.rows[notified.support_id] = kept = (notified, verified_at)
         return kept[0]
+
+
+@dataclass
+class MemoryTallies:
+    known: dict[str, AspirantOf] = field(default_factory=dict)
+    outcomes: MemoryOutcomes = field(default_factory=MemoryOutcomes)
+
+    async def save_process(self, process: ProcessDefinition) -> None:
+        self.known.update((a.key, a) for a in aspirants_of(process))
+
+    async def aspirants(self) -> list[AspirantOf]:
+        return [self.known[key] for key in sorted(self.known)]
+
+    async def counts(self, process_id: str, aspirant_id: str) -> dict[Status, int]:
+        found = [n for n, _ in self.outcomes.rows.values()]
+        mine = [
+            n.status for n in found if (n.process_id, n.aspirant_id) == (process_id, aspirant_id)
+        ]
+        return dict(Counter(mine))
