@@ -143,21 +143,27 @@ def moment(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def click_next(page: Page, step: str, following: str) -> None:
+    page.locator(f"#step-{step}").get_by_role("button", name="Siguiente").click()
+    expect(page.locator(f"#h-{following}")).to_be_focused()  # the draft is saved first
+
+
 def fill_with_the_mouse(page: Page, data: dict[str, Any], files: list[FilePayload]) -> None:
     """From the statement to the review step, as a citizen with a pointer would."""
     page.get_by_label("He leído la declaración").check()
-    page.locator("#step-consent").get_by_role("button", name="Siguiente").click()
+    click_next(page, "consent", "names")
     page.get_by_label("Nombre(s)").fill(str(data["nombre"]))
     page.get_by_label("Primer apellido").fill(str(data["apellido_paterno"]))
     page.get_by_label("Segundo apellido").fill(str(data["apellido_materno"]))
-    page.locator("#step-names").get_by_role("button", name="Siguiente").click()
+    click_next(page, "names", "ids")
     for name in ("clave_elector", "ocr", "cic", "seccion", "emision"):
         page.locator(f"#f-{name}").fill(str(data[name]))
-    page.locator("#step-ids").get_by_role("button", name="Siguiente").click()
+    click_next(page, "ids", "photos")
     page.locator("#f-credential_front").set_input_files(files[0])
     page.locator("#f-credential_back").set_input_files(files[1])
+    expect(page.locator("#f-credential_front-preview")).to_be_visible()
     expect(page.locator("#f-credential_back-preview")).to_be_visible()
-    page.locator("#step-photos").get_by_role("button", name="Siguiente").click()
+    click_next(page, "photos", "signature")
     box = page.locator("#sig-pad").bounding_box()
     assert box is not None
     page.mouse.move(box["x"] + 30, box["y"] + box["height"] * 0.6)
@@ -166,8 +172,7 @@ def fill_with_the_mouse(page: Page, data: dict[str, Any], files: list[FilePayloa
         x = box["x"] + 30 + step * box["width"] / 14
         page.mouse.move(x, box["y"] + box["height"] * (0.3 + 0.3 * (step % 2)))
     page.mouse.up()
-    page.locator("#step-signature").get_by_role("button", name="Siguiente").click()
-    expect(page.locator("#h-review")).to_be_focused()
+    click_next(page, "signature", "review")
     expect(page.locator("#review-list")).to_contain_text(str(data["clave_elector"]))
 
 
@@ -229,9 +234,11 @@ def tab_to(page: Page, selector: str, limit: int = 40) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def next_step(page: Page, step: str) -> None:
+def next_step(page: Page, step: str, following: str | None = None) -> None:
     tab_to(page, f"#step-{step} [data-action=next]")
     page.keyboard.press("Enter")
+    if following:
+        expect(page.locator(f"#h-{following}")).to_be_focused()
 
 
 def test_a_citizen_completes_the_form_with_the_keyboard_alone(
@@ -246,8 +253,7 @@ def test_a_citizen_completes_the_form_with_the_keyboard_alone(
 
     tab_to(page, "#f-consent")
     page.keyboard.press("Space")
-    next_step(page, "consent")
-    expect(page.locator("#h-names")).to_be_focused()
+    next_step(page, "consent", "names")
     next_step(page, "names")  # nothing typed: the errors are announced and tied to the fields
     expect(page.locator("#alert")).to_have_text("Hay 2 datos por corregir.")
     expect(page.locator("#f-nombre")).to_be_focused()
@@ -258,18 +264,18 @@ def test_a_citizen_completes_the_form_with_the_keyboard_alone(
     for name in ("apellido_paterno", "apellido_materno"):
         tab_to(page, f"#f-{name}")
         page.keyboard.type(str(data[name]))
-    next_step(page, "names")
+    next_step(page, "names", "ids")
     for name in ("clave_elector", "ocr", "cic", "seccion", "emision"):
         tab_to(page, f"#f-{name}")
         page.keyboard.type(str(data[name]))
-    next_step(page, "ids")
+    next_step(page, "ids", "photos")
     for name, payload in (("credential_front", files[0]), ("credential_back", files[1])):
         tab_to(page, f"#f-{name}")
         with page.expect_file_chooser() as chooser:
             page.keyboard.press("Space")
         chooser.value.set_files(payload)
         expect(page.locator(f"#f-{name}-preview")).to_be_visible()
-    next_step(page, "photos")
+    next_step(page, "photos", "signature")
     tab_to(page, "#f-sig-draw")
     page.keyboard.press("ArrowDown")  # radio buttons move with the arrows
     expect(page.locator("#f-sig-typed")).to_be_checked()
@@ -277,8 +283,7 @@ def test_a_citizen_completes_the_form_with_the_keyboard_alone(
     page.keyboard.type(f"{data['nombre']} {data['apellido_paterno']} {data['apellido_materno']}")
     tab_to(page, "#f-typed_confirm")
     page.keyboard.press("Space")
-    next_step(page, "signature")
-    expect(page.locator("#h-review")).to_be_focused()
+    next_step(page, "signature", "review")
     tab_to(page, "#step-review [data-action=submit]")
     page.keyboard.press("Enter")
     expect(page.locator("#h-done")).to_be_focused(timeout=30_000)
