@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from apoyo_common import metrics
 from apoyo_notification import compose
 from apoyo_notification.adapters.memory import MemoryMailLog, MemorySender
 from apoyo_notification.ports import State
@@ -13,11 +14,17 @@ def log_of(post: Postman) -> MemoryMailLog:
     return post.log
 
 
+def sent_count() -> float:
+    labels = {"kind": "invitation", "state": "SENT"}
+    return metrics.REGISTRY.get_sample_value("apoyo_mail_total", labels) or 0.0
+
+
 async def test_a_letter_is_recorded_then_sent_and_its_text_dropped() -> None:
-    sender = MemorySender()
+    sender, before = MemorySender(), sent_count()
     post = postman(sender)
     letter = compose.invitation(invitation())
     await post.post(letter)
+    assert sent_count() == before + 1
     row = log_of(post).rows[letter.message_id]
     assert row.state is State.SENT and row.attempts == 1 and row.letter is None
     assert row.domain == "example.org" and len(sender.sent) == 1

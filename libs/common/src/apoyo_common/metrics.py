@@ -54,6 +54,13 @@ OUTBOX_PENDING = Histogram(
     registry=REGISTRY,
 )
 
+MAIL = Counter(
+    "apoyo_mail_total",
+    "E-mail attempts by kind and what became of them (SENT, FAILED, PENDING: rate-limited, ...)",
+    ["kind", "state"],
+    registry=REGISTRY,
+)
+
 
 def exposition() -> tuple[bytes, str]:
     """The Prometheus text of every metric, and its content type."""

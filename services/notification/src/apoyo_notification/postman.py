@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from apoyo_common import metrics
 from apoyo_common.delivery import describe
 from apoyo_common.logs import get_logger
 from apoyo_notification.letters import Claim, Letter
@@ -66,6 +67,7 @@ class Postman:
         wait = self.limits.wait(letter.domain)
         if wait > 0:
             await self.log.put_back(letter.message_id, now + timedelta(seconds=wait))
+            metrics.MAIL.labels(letter.kind.value, State.PENDING.value).inc()
             return State.PENDING
         try:
             await self.sender.send(to_email(letter, self.sender_address, now))
@@ -77,6 +79,7 @@ class Postman:
         letter = claim.letter
         fields = {"message_id": letter.message_id, "kind": letter.kind, "domain": letter.domain}
         log.warning("mail_failed", attempt=claim.attempt, error=error, **fields)
+        metrics.MAIL.labels(letter.kind.value, State.FAILED.value).inc()
         retry_at = self.clock() + self.backoff.after(claim.attempt)
         await self.log.failed(letter.message_id, error, retry_at)
         if claim.attempt >= self.backoff.attempts:
@@ -87,6 +90,7 @@ class Postman:
         await self.log.settle(letter.message_id, state, self.clock())
         fields = {"message_id": letter.message_id, "kind": letter.kind, "domain": letter.domain}
         log.info("mail_" + state.lower(), **fields)
+        metrics.MAIL.labels(letter.kind.value, state.value).inc()
         return state
 
     def _lease(self, now: datetime) -> datetime:
