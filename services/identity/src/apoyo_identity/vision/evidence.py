@@ -31,7 +31,7 @@ SHARPNESS = 0.22
 MIN_SIDE, MIN_TEXT, MIN_CHARACTERS = 400, 8, 12
 # The working copies: grey reduced by a whole factor to at most WORK_SIDE (a whole factor
 # is a cheap, exact box average), colours to at most COLOUR_SIDE.
-WORK_SIDE, COLOUR_SIDE = 700, 330
+WORK_SIDE, COLOUR_SIDE = 700, 220
 SCREEN_SIDE = 1400
 _TILE = 64
 MAX_TILES = 96
