@@ -10,6 +10,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from apoyo_identity.vision.components import labelled
+
 _BLOCK, _OFFSET = 15, 20  # adaptive threshold: ink 20 levels darker than its surroundings
 _CHUNK = 512  # rows of the pairwise comparison at a time, to bound memory
 
@@ -38,7 +40,7 @@ def _character_like(gray: NDArray[np.uint8]) -> NDArray[np.int64]:
     ink = cv2.adaptiveThreshold(
         gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, _BLOCK, _OFFSET
     )
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, labels, stats, _ = labelled(ink)
     elongation, angle = (v[1:] for v in _inertia(np.asarray(labels, np.int32), count))
     x, y, w, h, area = stats[1:].T.astype(np.int64)
     # A thin stroke (a ruled line, a pen) is elongated; a word is too, but lies horizontal.
