@@ -1,5 +1,6 @@
 """Wiring of the identity service: the one place that knows which adapters it runs on."""
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 
 from apoyo_common.codes import EvidenceKind
@@ -14,6 +15,7 @@ from apoyo_identity.pool import Analyser, PoolAnalyser
 from apoyo_identity.ports import PictureIndex
 
 SERVICE = "identity"
+IN_FLIGHT_PER_WORKER = 2
 PICTURES = (FRONT, BACK, EvidenceKind.SELFIE.value)
 
 
@@ -29,7 +31,9 @@ def columns(out: IdentityDecoded) -> Mapping[str, object]:
 
 
 async def load_images(store: ObjectStore, captured: SupportCaptured) -> dict[EvidenceKind, bytes]:
-    return {ref.kind: await store.get(ref.object_key) for ref in captured.evidence}
+    # Together: one round trip to the object store instead of one per image.
+    found = await asyncio.gather(*(store.get(ref.object_key) for ref in captured.evidence))
+    return {ref.kind: data for ref, data in zip(captured.evidence, found, strict=True)}
 
 
 def picture_hashes(found: SupportFindings) -> dict[str, int]:
@@ -73,8 +77,10 @@ def build(infra: Infrastructure) -> ServiceUnit:
             "identity.decodings",
             columns,
             work,
-            # One support in flight per worker process; without this the pool idles.
-            concurrency=workers,
+            # Two supports in flight per worker process: while one is analysed, the other's
+            # images are fetched and its result recorded and published; with one, the pool
+            # idles during that I/O.
+            concurrency=IN_FLIGHT_PER_WORKER * workers,
         ),
     )
     return unit
