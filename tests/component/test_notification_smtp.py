@@ -7,12 +7,12 @@ import asyncpg
 import pytest
 
 from apoyo_common.db import migrate
+from apoyo_common.ratelimit import TokenBuckets
 from apoyo_notification import compose
 from apoyo_notification.adapters.postgres import PgMailLog
 from apoyo_notification.adapters.smtp import SmtpSender
 from apoyo_notification.ports import State
 from apoyo_notification.postman import Backoff, Postman
-from apoyo_notification.ratelimit import DomainLimits
 from tests.component.loopback_smtp import Inbox, free_port, smtp_server
 from tests.unit.notification.mail_factories import FROM, Clock, invitation, outcome
 
@@ -33,7 +33,7 @@ async def log(pool: asyncpg.Pool) -> AsyncIterator[PgMailLog]:
 
 def postman(log: PgMailLog, port: int, clock: Clock) -> Postman:
     """A fresh postman: what a restarted process has (nothing but the database)."""
-    limits = DomainLimits(0.0, 1, lambda: 0.0)
+    limits = TokenBuckets(0.0, 1, lambda: 0.0)
     backoff = Backoff(attempts=3, base_s=10.0, lease_s=60.0)
     return Postman(log, SmtpSender("127.0.0.1", port, timeout_s=5), limits, clock, FROM, backoff)
 

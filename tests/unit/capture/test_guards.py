@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from apoyo_capture.guards import RateLimiter, window_problem
+from apoyo_capture.guards import window_problem
+from apoyo_capture.http.limits import retry_after
 from tests.factories import process
 
 WINDOW = process().capture
@@ -30,34 +31,5 @@ def test_capture_window(captured: object, received: object, problem: str | None)
     assert window_problem(WINDOW, captured, received) == problem  # type: ignore[arg-type]
 
 
-class Ticks:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_token_bucket_allows_a_burst_then_refills_at_the_rate() -> None:
-    ticks = Ticks()
-    limiter = RateLimiter(rate_per_s=2, burst=3, clock=ticks)
-    assert [limiter.take("a") for _ in range(3)] == [0, 0, 0]
-    assert limiter.take("a") >= 1  # seconds to wait, for Retry-After
-    assert limiter.take("b") == 0  # buckets are per key
-    ticks.now += 0.5
-    assert limiter.take("a") == 0
-    assert limiter.take("a") > 0
-
-
-def test_zero_rate_is_no_limit_and_idle_buckets_are_forgotten() -> None:
-    assert all(RateLimiter(0, 1).take("a") == 0 for _ in range(100))
-    ticks = Ticks()
-    limiter = RateLimiter(rate_per_s=1, burst=1, clock=ticks, max_keys=10)
-    for n in range(11):
-        limiter.take(f"k{n}")
-    ticks.now += 5
-    limiter.take("late")
-    assert len(limiter._buckets) <= 11
-    for n in range(12):
-        limiter.take(f"m{n}")
-    assert len(limiter._buckets) < 23
+def test_retry_after_counts_whole_seconds_rounded_up() -> None:
+    assert [retry_after(w) for w in (0.01, 0.5, 1.0, 1.2, 7.9)] == ["1", "1", "1", "2", "8"]

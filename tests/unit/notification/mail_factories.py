@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from apoyo_common.codes import Status
 from apoyo_common.messages import EmailCodeRequested, InvitationCreated, SupportVerified
 from apoyo_common.publishing import RecordingPublisher
+from apoyo_common.ratelimit import TokenBuckets
 from apoyo_notification.adapters.memory import (
     MemoryMailLog,
     MemoryOutcomes,
@@ -14,7 +15,6 @@ from apoyo_notification.adapters.memory import (
 )
 from apoyo_notification.handlers import Handlers
 from apoyo_notification.postman import Backoff, Postman
-from apoyo_notification.ratelimit import DomainLimits
 from tests.factories import NOW, captured, identity_decoded, verified
 
 FROM = "Apoyo Ciudadano <no-responder@ople.example.mx>"
@@ -68,13 +68,13 @@ class Clock:
 def postman(
     sender: MemorySender | None = None,
     clock: Clock | None = None,
-    limits: DomainLimits | None = None,
+    limits: TokenBuckets | None = None,
     attempts: int = 3,
 ) -> Postman:
     return Postman(
         MemoryMailLog(),
         sender or MemorySender(),
-        limits or DomainLimits(0.0, 1, time.monotonic),
+        limits or TokenBuckets(0.0, 1, time.monotonic),
         clock or Clock(),
         FROM,
         Backoff(attempts=attempts, base_s=10.0),

@@ -1,11 +1,11 @@
 from datetime import timedelta
 
 from apoyo_common import metrics
+from apoyo_common.ratelimit import TokenBuckets
 from apoyo_notification import compose
 from apoyo_notification.adapters.memory import MemoryMailLog, MemorySender
 from apoyo_notification.ports import State
 from apoyo_notification.postman import Postman
-from apoyo_notification.ratelimit import DomainLimits
 from tests.unit.notification.mail_factories import Clock, code_request, invitation, postman
 
 
@@ -96,7 +96,7 @@ async def test_a_claim_lost_in_a_crash_is_sent_again_when_its_lease_runs_out() -
 
 async def test_the_domain_rate_limit_puts_letters_back_for_later() -> None:
     seconds, clock, sender = [0.0], Clock(), MemorySender()
-    post = postman(sender, clock, limits=DomainLimits(1.0, 2, lambda: seconds[0]))
+    post = postman(sender, clock, limits=TokenBuckets(1.0, 2, lambda: seconds[0]))
     for n in range(4):
         event = invitation().model_copy(update={"invitation_id": f"i{n}"})
         await post.post(compose.invitation(event))

@@ -5,7 +5,6 @@ from starlette.routing import Mount
 
 from apoyo_capture.adapters.postgres import PgCaptureRepository
 from apoyo_capture.certificates import CertificateService
-from apoyo_capture.guards import RateLimiter
 from apoyo_capture.handlers import on_verified
 from apoyo_capture.http.app import create_app
 from apoyo_capture.http.deps import CaptureApi
@@ -16,6 +15,7 @@ from apoyo_capture.self_service import SelfService
 from apoyo_capture.service import CaptureService
 from apoyo_common.logs import get_logger
 from apoyo_common.outbox import OutboxRelay
+from apoyo_common.ratelimit import TokenBuckets
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
 from apoyo_common.settings import Settings
 from apoyo_common.signing import load_or_create_key
@@ -44,8 +44,8 @@ def http_api(
         registry=AuxiliaryRegistry(repository, clock, secret),
         certificates=CertificateService(repository, clock, signing_key(settings)),
         limits=RateLimits(
-            RateLimiter(settings.rate_ip_per_s, settings.rate_ip_burst),
-            RateLimiter(settings.rate_token_per_s, settings.rate_token_burst),
+            TokenBuckets(settings.rate_ip_per_s, settings.rate_ip_burst),
+            TokenBuckets(settings.rate_token_per_s, settings.rate_token_burst),
         ),
         token_secret=secret,
         max_image_bytes=settings.max_image_bytes,

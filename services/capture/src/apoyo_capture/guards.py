@@ -1,9 +1,5 @@
-"""Capture-time guards that need no storage: the capture window and token-bucket rate limits."""
+"""Capture-time guards that need no storage: the capture window (rate limits: http/limits.py)."""
 
-import math
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from apoyo_common.processes import CaptureWindow
@@ -26,43 +22,3 @@ def window_problem(
     if received_at > window.end + UPLOAD_GRACE:
         return "upload_late"
     return None
-
-
-@dataclass
-class RateLimiter:
-    """Token buckets by key (an IP address, a token's subject), in this process's memory.
-
-    Behind several replicas each keeps its own buckets, so the effective limit is the sum;
-    a shared store (PostgreSQL or Redis) would be needed for one limit across them.
-    """
-
-    rate_per_s: float
-    burst: int
-    clock: Callable[[], float] = time.monotonic
-    max_keys: int = 100_000
-    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-    def take(self, key: str) -> float:
-        """Take one token: 0 when allowed, else the seconds to wait before trying again."""
-        if self.rate_per_s <= 0:
-            return 0.0
-        now = self.clock()
-        tokens, last = self._buckets.get(key, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - last) * self.rate_per_s)
-        if tokens < 1:
-            self._buckets[key] = (tokens, now)
-            return max(1.0, math.ceil((1 - tokens) / self.rate_per_s))
-        self._buckets[key] = (tokens - 1, now)
-        if len(self._buckets) > self.max_keys:
-            self._forget_idle(now)
-        return 0.0
-
-    def _forget_idle(self, now: float) -> None:
-        # A bucket that has refilled is the same as no bucket: drop it.
-        full = [
-            k
-            for k, (tokens, last) in self._buckets.items()
-            if tokens + (now - last) * self.rate_per_s >= self.burst
-        ]
-        for key in full:
-            del self._buckets[key]

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from apoyo_common.delivery import describe
 from apoyo_common.logs import get_logger
+from apoyo_common.ratelimit import TokenBuckets
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
 from apoyo_common.settings import Settings
 from apoyo_common.topics import (
@@ -23,7 +24,6 @@ from apoyo_notification.adapters.tallies import PgTallies
 from apoyo_notification.handlers import SERVICE, Handlers
 from apoyo_notification.ports import Sender
 from apoyo_notification.postman import Backoff, Postman
-from apoyo_notification.ratelimit import DomainLimits
 from apoyo_notification.summaries import DailySummaries
 
 log = get_logger(__name__)
@@ -37,7 +37,7 @@ def sender_for(settings: Settings) -> Sender:
 
 def postman_for(infra: Infrastructure, sender: Sender) -> Postman:
     s = infra.settings
-    limits = DomainLimits(s.mail_rate_per_s, s.mail_rate_burst, time.monotonic)
+    limits = TokenBuckets(s.mail_rate_per_s, s.mail_rate_burst, time.monotonic)
     backoff = Backoff(s.mail_max_attempts, s.mail_retry_base_s)
     return Postman(PgMailLog(infra.pool), sender, limits, infra.clock, s.mail_from, backoff)
 

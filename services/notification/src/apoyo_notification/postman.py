@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from apoyo_common import metrics
 from apoyo_common.delivery import describe
 from apoyo_common.logs import get_logger
+from apoyo_common.ratelimit import TokenBuckets
 from apoyo_notification.letters import Claim, Letter
 from apoyo_notification.mime import to_email
 from apoyo_notification.ports import MailLog, Sender, State
-from apoyo_notification.ratelimit import DomainLimits
 
 log = get_logger(__name__)
 
@@ -37,7 +37,7 @@ class Backoff:
 class Postman:
     log: MailLog
     sender: Sender
-    limits: DomainLimits
+    limits: TokenBuckets
     clock: Callable[[], datetime]
     sender_address: str
     backoff: Backoff = Backoff()
@@ -64,7 +64,7 @@ class Postman:
         letter, now = claim.letter, self.clock()
         if letter.expires_at is not None and letter.expires_at <= now:
             return await self._settle(letter, State.EXPIRED)
-        wait = self.limits.wait(letter.domain)
+        wait = self.limits.take(letter.domain)
         if wait > 0:
             await self.log.put_back(letter.message_id, now + timedelta(seconds=wait))
             metrics.MAIL.labels(letter.kind.value, State.PENDING.value).inc()

@@ -1,19 +1,20 @@
 """Rate limits on the capture API: per client IP and per token (or e-mail), 429 + Retry-After."""
 
 import hashlib
+import math
 from dataclasses import dataclass
 
 from fastapi import Request
 
-from apoyo_capture.guards import RateLimiter
 from apoyo_capture.http.auth import client_ip
 from apoyo_capture.refusals import Refused
+from apoyo_common.ratelimit import TokenBuckets
 
 
 @dataclass
 class RateLimits:
-    by_ip: RateLimiter
-    by_key: RateLimiter
+    by_ip: TokenBuckets
+    by_key: TokenBuckets
 
     def ip(self, request: Request) -> None:
         """A FastAPI dependency: runs before authentication, so floods of bad tokens count."""
@@ -29,8 +30,13 @@ def _refuse_after(wait: float) -> None:
             429,
             "too_many_requests",
             "demasiadas solicitudes; intente más tarde",
-            {"Retry-After": str(int(wait))},
+            {"Retry-After": retry_after(wait)},
         )
+
+
+def retry_after(wait: float) -> str:
+    """Retry-After counts whole seconds: rounded up, never 0."""
+    return str(max(1, math.ceil(wait)))
 
 
 def hashed(kind: str, value: str) -> str:
