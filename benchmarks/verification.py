@@ -40,12 +40,11 @@ from pathlib import Path
 import asyncpg
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 
-from apoyo.synthetic.mrz import mrz_lines
+from apoyo.synthetic.mrz import mrz_fields as mrz
 from apoyo.synthetic.people import Citizen, make_citizens
 from apoyo.synthetic.roll import demo_process
 from apoyo.synthetic.roll import roll_row as synthetic_row
 from apoyo_common.codes import Channel, EvidenceKind
-from apoyo_common.credential import MrzFields
 from apoyo_common.db import create_pool
 from apoyo_common.embedded_postgres import EmbeddedPostgres
 from apoyo_common.kafka import ensure_topics, make_broker
@@ -78,23 +77,6 @@ def roll_row(who: Citizen, line: int) -> RollRow | None:
     fields = synthetic_row(who)
     typed = validate([fields[c] for c in COLUMNS], line, CUT)
     return typed if isinstance(typed, RollRow) else None
-
-
-def mrz(who: Citizen) -> MrzFields:
-    lines = mrz_lines(who, 2033)
-    surnames, given = lines[2].rstrip("<").split("<<")
-    return MrzFields(
-        lines=lines,
-        cic=who.cic,
-        ocr=who.ocr,
-        seccion=who.seccion,
-        identificador=who.identificador,
-        birth_date=who.fecha_nacimiento,
-        sex=who.sexo,
-        expiry=date(2033, 12, 31),
-        surnames=tuple(surnames.split("<")),
-        given_names=tuple(given.split("<")),
-    )
 
 
 EVIDENCE = tuple(

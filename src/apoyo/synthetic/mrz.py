@@ -1,6 +1,9 @@
 """ICAO 9303 TD1 machine-readable zone of the credential: three lines of 30 characters."""
 
+from datetime import date
+
 from apoyo.synthetic.people import Citizen
+from apoyo_common.credential import MrzFields
 from apoyo_identity.rules.mrz import check_digit, composite_source
 
 
@@ -15,3 +18,21 @@ def mrz_lines(person: Citizen, expiry_year: int = 2033) -> tuple[str, str, str]:
     surnames = f"{person.apellido_paterno}<{person.apellido_materno}".replace(" ", "<")
     line3 = f"{surnames}<<{person.nombre.replace(' ', '<')}".replace("Ñ", "N").ljust(30, "<")[:30]
     return line1, line2, line3
+
+
+def mrz_fields(person: Citizen, expiry_year: int = 2033) -> MrzFields:
+    """What identity reports when it reads this person's MRZ (`identity.decoded`'s `mrz`)."""
+    lines = mrz_lines(person, expiry_year)
+    surnames, given = lines[2].rstrip("<").split("<<")
+    return MrzFields(
+        lines=lines,
+        cic=person.cic,
+        ocr=person.ocr,
+        seccion=person.seccion,
+        identificador=person.identificador,
+        birth_date=person.fecha_nacimiento,
+        sex=person.sexo,
+        expiry=date(expiry_year, 12, 31),
+        surnames=tuple(surnames.split("<")),
+        given_names=tuple(given.split("<")),
+    )

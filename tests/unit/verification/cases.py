@@ -2,9 +2,9 @@
 
 import hashlib
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from apoyo.synthetic.mrz import mrz_lines
+from apoyo.synthetic.mrz import mrz_fields as mrz
 from apoyo.synthetic.people import Citizen
 from apoyo_common.codes import Channel, EvidenceKind
 from apoyo_common.credential import FieldCheck, MrzFields
@@ -31,23 +31,6 @@ def record(who: Citizen, **changes: str) -> RollRow:
 
 def found(who: Citizen, **changes: str) -> Found:
     return Found(record(who, **changes), Path.CARD)
-
-
-def mrz(who: Citizen, expiry_year: int = 2033) -> MrzFields:
-    lines = mrz_lines(who, expiry_year)
-    surnames, given = lines[2].rstrip("<").split("<<")
-    return MrzFields(
-        lines=lines,
-        cic=who.cic,
-        ocr=who.ocr,
-        seccion=who.seccion,
-        identificador=who.identificador,
-        birth_date=who.fecha_nacimiento,
-        sex=who.sexo,
-        expiry=date(expiry_year, 12, 31),
-        surnames=tuple(surnames.split("<")),
-        given_names=tuple(given.split("<")),
-    )
 
 
 def form(who: Citizen | None, **changes: object) -> SupportForm:

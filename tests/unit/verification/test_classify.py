@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from apoyo.synthetic.mrz import mrz_fields as mrz
 from apoyo_common.codes import Channel, EvidenceKind, Status
 from apoyo_common.credential import FieldCheck
 from apoyo_common.processes import ProcessDefinition, Territory
@@ -16,7 +17,6 @@ from tests.unit.verification.cases import (
     decoded,
     form,
     found,
-    mrz,
     person,
     with_window,
 )
