@@ -9,6 +9,7 @@ itself was unreachable) seeks back, so the message is delivered again.
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -85,13 +86,21 @@ def subscribe(
     on_message.__name__ = f"{delivery.service}_on_{delivery.topic.replace('.', '_')}"
     broker.subscriber(
         qualified(namespace, delivery.topic),
-        group_id=qualified(namespace, group_id),
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        max_poll_interval_ms=600_000,
+        **_consumer(namespace, group_id),
         decoder=_raw_body,
         max_workers=concurrency,
     )(on_message)
+
+
+def _consumer(namespace: str, group_id: str) -> dict[str, Any]:
+    """What every subscription shares: a group per service, the earliest offset for a new
+    group, and an offset committed only after the handler's work."""
+    return {
+        "group_id": qualified(namespace, group_id),
+        "auto_offset_reset": "earliest",
+        "ack_policy": AckPolicy.NACK_ON_ERROR,
+        "max_poll_interval_ms": 600_000,
+    }
 
 
 def subscribe_batch(
@@ -116,10 +125,7 @@ def subscribe_batch(
     on_batch.__name__ = f"{delivery.service}_on_{delivery.topic.replace('.', '_')}_batch"
     broker.subscriber(
         qualified(namespace, delivery.topic),
-        group_id=qualified(namespace, group_id),
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        max_poll_interval_ms=600_000,
+        **_consumer(namespace, group_id),
         decoder=_raw_bodies,
         batch=True,
         max_records=max_records,
