@@ -15,7 +15,6 @@ from apoyo_identity.pool import Analyser, PoolAnalyser
 from apoyo_identity.ports import PictureIndex
 
 SERVICE = "identity"
-IN_FLIGHT_PER_WORKER = 2
 PICTURES = (FRONT, BACK, EvidenceKind.SELFIE.value)
 
 
@@ -77,10 +76,9 @@ def build(infra: Infrastructure) -> ServiceUnit:
             "identity.decodings",
             columns,
             work,
-            # Two supports in flight per worker process: while one is analysed, the other's
-            # images are fetched and its result recorded and published; with one, the pool
-            # idles during that I/O.
-            concurrency=IN_FLIGHT_PER_WORKER * workers,
+            # One support in flight per worker process; without this the pool idles. (Two
+            # per worker measured no faster on the benchmark: the cores are the limit.)
+            concurrency=workers,
         ),
     )
     return unit
