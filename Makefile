@@ -56,6 +56,7 @@ bench: bootstrap infra-up
 	$(VENV)/python benchmarks/evidence.py
 	$(VENV)/python benchmarks/identity_throughput.py
 	$(VENV)/python benchmarks/identity_service.py
+	$(VENV)/python benchmarks/picture_index.py
 	$(VENV)/python benchmarks/voter_roll_load.py --rows 2000000
 	$(VENV)/python benchmarks/verification.py
 	$(VENV)/python benchmarks/verification.py --roll 2000000 --kafka
