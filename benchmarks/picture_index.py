@@ -15,11 +15,10 @@ import os
 import random
 import statistics
 import time
-import uuid
 
 import asyncpg
 
-from apoyo_common.db import create_pool, migrate
+from apoyo_common.db import create_database, create_pool, drop_database, migrate
 from apoyo_identity.adapters.postgres import PgPictureIndex, signed
 from apoyo_identity.reuse import REUSE_DISTANCE, bands, coarse, fine
 
@@ -59,10 +58,8 @@ async def timed(query: object, rounds: int) -> float:
 
 
 async def main(count: int) -> None:
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(SERVER)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    pool = await create_pool(SERVER.rsplit("/", 1)[0] + f"/{name}", 4)
+    dsn = await create_database(SERVER, "bench")
+    pool = await create_pool(dsn, 4)
     try:
         await migrate(pool, "identity", "apoyo_identity")
         r = random.Random(1)  # noqa: S311 - synthetic hashes
@@ -86,8 +83,7 @@ async def main(count: int) -> None:
         print(f"load average {os.getloadavg()[0]:.2f}")
     finally:
         await pool.close()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        await drop_database(SERVER, dsn)
 
 
 if __name__ == "__main__":

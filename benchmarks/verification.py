@@ -45,7 +45,7 @@ from apoyo.synthetic.people import Citizen, make_citizens
 from apoyo.synthetic.roll import demo_process
 from apoyo.synthetic.roll import roll_row as synthetic_row
 from apoyo_common.codes import Channel, EvidenceKind
-from apoyo_common.db import create_pool
+from apoyo_common.db import create_database, create_pool, drop_database
 from apoyo_common.embedded_postgres import EmbeddedPostgres
 from apoyo_common.kafka import ensure_topics, make_broker
 from apoyo_common.messages import EvidenceFacts, IdentityDecoded, SupportForm
@@ -136,24 +136,6 @@ async def load_roll(pool: asyncpg.Pool, citizens: list[Citizen]) -> int:
             yield batch_of([r for r in rows if r is not None])
 
     return await PgVoterRoll(pool).load(CUT, batches())
-
-
-async def fresh_database(server: str) -> str:
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(server)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    return server.rsplit("/", 1)[0] + f"/{name}"
-
-
-async def drop_database(server: str, dsn: str) -> None:
-    admin = await asyncpg.connect(server)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{dsn.rsplit("/", 1)[1]}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 async def lookup_rate(pool: asyncpg.Pool, supports: list[IdentityDecoded]) -> float:
@@ -293,7 +275,7 @@ async def main(roll_rows: int, count: int, kafka: bool) -> None:
         f"{roll_rows} citizens and {count} supports made in {time.perf_counter() - started:.0f} s"
     )
     async with server(kafka) as where:
-        dsn = await fresh_database(where)
+        dsn = await create_database(where, "bench")
         pool = await create_pool(dsn, 10)
         try:
             from apoyo_common.db import migrate

@@ -1,13 +1,12 @@
 """Fixtures shared by every tier: an embedded PostgreSQL and a fresh database per test."""
 
 import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import asyncpg
 import pytest
 
-from apoyo_common.db import create_pool
+from apoyo_common.db import create_database, create_pool, drop_database
 from apoyo_common.embedded_postgres import EmbeddedPostgres
 from tests.paths import ROOT
 
@@ -31,15 +30,11 @@ def postgres_server() -> Iterator[str]:
 @pytest.fixture
 async def database(postgres_server: str) -> AsyncIterator[str]:
     """A database of its own for one test, dropped afterwards."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(postgres_server)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    dsn = postgres_server.rsplit("/", 1)[0] + f"/{name}"
+    dsn = await create_database(postgres_server, "t")
     try:
         yield dsn
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        await drop_database(postgres_server, dsn)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from aiokafka import AIOKafkaConsumer
 from apoyo.demo import free_port
 from apoyo.synthetic.people import Citizen
 from apoyo.synthetic.roll import roll_csv
+from apoyo_common.db import create_database
 from tests.paths import APOYO
 
 SERVICES = ("capture", "identity", "verification", "notification", "export")
@@ -178,16 +179,6 @@ class Deployment:
         return seen
 
 
-async def new_database(admin_dsn: str) -> str:
-    name = f"e2e_{uuid.uuid4().hex[:10]}"
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return admin_dsn.rsplit("/", 1)[0] + f"/{name}"
-
-
 def deployment(logs_root: Path) -> Deployment:
     namespace = f"e2e-{uuid.uuid4().hex[:8]}"
     base = infra_env()
@@ -195,7 +186,7 @@ def deployment(logs_root: Path) -> Deployment:
         **os.environ,
         **base,
         "APOYO_NAMESPACE": namespace,
-        "APOYO_DATABASE_URL": asyncio.run(new_database(base["APOYO_DATABASE_URL"])),
+        "APOYO_DATABASE_URL": asyncio.run(create_database(base["APOYO_DATABASE_URL"], "e2e")),
         "APOYO_S3_BUCKET": namespace,
         "APOYO_STORAGE": "s3",
         "APOYO_TOKEN_SECRET": uuid.uuid4().hex * 2,

@@ -6,6 +6,7 @@ order once each, under an advisory lock so replicas starting together do not rac
 
 import hashlib
 import json
+import uuid
 from importlib import resources
 
 import asyncpg
@@ -60,3 +61,23 @@ async def migrate(pool: asyncpg.Pool, schema: str, package: str) -> list[str]:
             await conn.execute(f'INSERT INTO "{schema}".schema_migrations(name) VALUES ($1)', name)
             applied.append(name)
     return applied
+
+
+async def create_database(server: str, prefix: str) -> str:
+    """A new, empty database on `server` (a DSN allowed to create one), for a test, a
+    benchmark or an end-to-end deployment; its DSN."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(server)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return server.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def drop_database(server: str, dsn: str) -> None:
+    admin = await asyncpg.connect(server)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{dsn.rsplit("/", 1)[1]}" WITH (FORCE)')
+    finally:
+        await admin.close()
