@@ -1,5 +1,6 @@
 """`apoyo serve all --embedded` as a user runs it: its own process, data dir and port."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -7,12 +8,16 @@ import signal
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import httpx
 
 from apoyo.demo import free_port
+from apoyo.synthetic.people import Citizen
+from apoyo.synthetic.roll import roll_csv
 from tests.paths import APOYO, ROOT
 
 
@@ -47,6 +52,11 @@ class EmbeddedServer:
         args += ["--aspirant", aspirant] if aspirant else []
         return self.cli(*args)
 
+    def load_roll(self, citizens: list[Citizen], cut: date) -> None:
+        roll = self.data / "voter-roll.csv"
+        roll.write_text(roll_csv(citizens), encoding="utf-8")
+        self.cli("voter-roll", "load", str(roll), "--cut", cut.isoformat())
+
     def create_process(self, definition: dict[str, object]) -> None:
         path = self.data / f"process-{uuid.uuid4().hex[:6]}.json"
         path.write_text(json.dumps(definition))
@@ -73,6 +83,25 @@ def start(extra_env: dict[str, str] | None = None) -> EmbeddedServer:
     server = EmbeddedServer(data, port, process)
     wait_ready(server)
     return server
+
+
+@contextlib.contextmanager
+def serving(
+    env: dict[str, str], citizens: list[Citizen], cut: date, process: dict[str, object]
+) -> Iterator[EmbeddedServer]:
+    """A running server whose cut holds `citizens` and which knows `process`; removed after."""
+    running = start(env)
+    try:
+        running.load_roll(citizens, cut)
+        running.create_process(process)
+        yield running
+    finally:
+        running.stop()
+        remove(running)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def wait_ready(server: EmbeddedServer, seconds: float = 90) -> None:

@@ -11,13 +11,13 @@ import pytest
 
 from apoyo.client import support_data, support_files
 from apoyo.demo import capture_window_around_now
-from apoyo.synthetic.roll import demo_process, roll_csv
+from apoyo.synthetic.roll import demo_process
 from apoyo_capture.cedulas import Sheet
 from apoyo_capture.consent import consent_text
 from apoyo_capture.http.cedula_pdf import SheetHeader, render_page
 from apoyo_common.processes import ProcessDefinition
 from tests.component import embedded_server
-from tests.component.embedded_server import EmbeddedServer
+from tests.component.embedded_server import EmbeddedServer, bearer
 from tests.component.test_embedded_http import expect, post, stored
 from tests.factories import citizen
 from tests.roll_files import CUT
@@ -29,18 +29,11 @@ SHEETS = "/v1/processes/gub-son-2027/aspirants/asp-01/cedulas.pdf"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmbeddedServer]:
-    running = embedded_server.start({"APOYO_RATE_IP_BURST": "2000"})
-    roll = running.data / "voter-roll.csv"
-    roll.write_text(roll_csv([citizen(i) for i in range(60, 63)]), encoding="utf-8")
-    running.cli("voter-roll", "load", str(roll), "--cut", CUT.isoformat())
-    running.create_process(PROCESS)
-    yield running
-    running.stop()
-    embedded_server.remove(running)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    citizens = [citizen(i) for i in range(60, 63)]
+    with embedded_server.serving(
+        {"APOYO_RATE_IP_BURST": "2000"}, citizens, CUT, PROCESS
+    ) as running:
+        yield running
 
 
 def scanned_sheet(aspirant: str, number: int) -> bytes:

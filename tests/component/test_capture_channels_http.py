@@ -14,9 +14,9 @@ import pytest
 from PIL import Image
 
 from apoyo.demo import capture_window_around_now
-from apoyo.synthetic.roll import demo_process, roll_csv
+from apoyo.synthetic.roll import demo_process
 from tests.component import embedded_server
-from tests.component.embedded_server import EmbeddedServer
+from tests.component.embedded_server import EmbeddedServer, bearer
 from tests.component.test_embedded_http import expect, good, post, stored
 from tests.factories import citizen
 from tests.paths import APOYO
@@ -35,18 +35,9 @@ ENV = {
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmbeddedServer]:
-    running = embedded_server.start(ENV)
-    roll = running.data / "voter-roll.csv"
-    roll.write_text(roll_csv([citizen(i) for i in range(12)]), encoding="utf-8")
-    running.cli("voter-roll", "load", str(roll), "--cut", CUT.isoformat())
-    running.create_process(PROCESS)
-    yield running
-    running.stop()
-    embedded_server.remove(running)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    citizens = [citizen(i) for i in range(12)]
+    with embedded_server.serving(ENV, citizens, CUT, PROCESS) as running:
+        yield running
 
 
 def invite(server: EmbeddedServer, *emails: str) -> list[dict[str, str]]:

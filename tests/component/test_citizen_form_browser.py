@@ -25,9 +25,9 @@ from playwright.sync_api import (
 
 from apoyo.client import support_data, support_files
 from apoyo.demo import capture_window_around_now
-from apoyo.synthetic.roll import demo_process, roll_csv
+from apoyo.synthetic.roll import demo_process
 from tests.component import embedded_server
-from tests.component.embedded_server import EmbeddedServer
+from tests.component.embedded_server import EmbeddedServer, bearer
 from tests.factories import citizen
 from tests.roll_files import CUT
 
@@ -41,14 +41,9 @@ FINAL = 30.0  # seconds to wait for the pipeline to give the support a status
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmbeddedServer]:
-    running = embedded_server.start(ENV)
-    roll = running.data / "voter-roll.csv"
-    roll.write_text(roll_csv([citizen(i) for i in range(40, 44)]), encoding="utf-8")
-    running.cli("voter-roll", "load", str(roll), "--cut", CUT.isoformat())
-    running.create_process(PROCESS)
-    yield running
-    running.stop()
-    embedded_server.remove(running)
+    citizens = [citizen(i) for i in range(40, 44)]
+    with embedded_server.serving(ENV, citizens, CUT, PROCESS) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +64,6 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     opened.set_default_timeout(15_000)
     yield opened
     opened.close()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def invitation_link(server: EmbeddedServer, email: str) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from apoyo.client import support_data, support_files
 from apoyo.demo import capture_window_around_now
-from apoyo.synthetic.roll import demo_process, roll_csv
+from apoyo.synthetic.roll import demo_process
 from apoyo_common.embedded_postgres import EmbeddedPostgres
 from tests.component import embedded_server
 from tests.component.embedded_server import EmbeddedServer
@@ -28,9 +28,7 @@ PROCESS = demo_process(CUT) | {"capture": capture_window_around_now()}
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmbeddedServer]:
     running = embedded_server.start()
-    roll = running.data / "voter-roll.csv"
-    roll.write_text(roll_csv([citizen(i) for i in range(3)]), encoding="utf-8")
-    running.cli("voter-roll", "load", str(roll), "--cut", CUT.isoformat())
+    running.load_roll([citizen(i) for i in range(3)], CUT)
     running.create_process(PROCESS)
     yield running
     running.stop()
