@@ -1,0 +1,1 @@
+"""The review desk (mesa de control): supports that people at the institute decide."""
