@@ -1,0 +1,42 @@
+import hashlib
+import io
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from apoyo_common.signing import canonical_json
+from apoyo_export.records import GENESIS, chained, record_of
+from apoyo_export.zipsink import ZipSink
+from tests.unit.export.packages import build, support
+
+
+def test_each_chain_is_sha256_of_the_previous_and_the_record_hash() -> None:
+    record = record_of(support(1, "BAJA"), 1, None)
+    body = hashlib.sha256(canonical_json(record)).hexdigest()
+    assert chained(GENESIS, record) == hashlib.sha256((GENESIS + body).encode()).hexdigest()
+    assert chained(GENESIS, record | {"chain": "x"}) == chained(GENESIS, record)
+
+
+def test_records_are_in_reception_order_and_end_in_the_chain_head(tmp_path: Path) -> None:
+    built = build(tmp_path / "p.zip", 4)
+    with zipfile.ZipFile(tmp_path / "p.zip") as archive:
+        lines = archive.read("supports.jsonl").splitlines()
+        hearing = archive.read("hearing.csv").decode().splitlines()
+    assert [line.split(b'"seq":')[1].split(b",")[0] for line in lines] == [b"1", b"2", b"3", b"4"]
+    assert lines[-1].count(built.chain_head.encode()) == 1
+    assert [row.split(",")[3] for row in hearing[1:]] == ["NO_ENCONTRADO", "BAJA", "INCONSISTENCIA"]
+    assert "evidence/s-001/credential_front.jpg" in hearing[1]
+
+
+def test_the_zip_sink_writes_zip64_when_entries_pass_65535() -> None:
+    out = io.BytesIO()
+    sink = ZipSink(out, datetime(2026, 12, 20, tzinfo=UTC))
+    for i in range(70_000):
+        sink.add(f"f/{i}", b"%d" % i)
+    sink.add_chunks("big.txt", iter([b"abc" * 1000, b"def"]), compress=True)
+    sink.close()
+    with zipfile.ZipFile(out) as archive:
+        assert len(archive.namelist()) == 70_001
+        assert archive.read("f/69999") == b"69999"
+        assert archive.read("big.txt") == b"abc" * 1000 + b"def"
+        assert archive.testzip() is None
