@@ -23,11 +23,13 @@ token_app = typer.Typer(no_args_is_help=True, help="Bearer tokens")
 identity_app = typer.Typer(no_args_is_help=True, help="Reading credentials")
 roll_app = typer.Typer(no_args_is_help=True, help="Voter-roll cuts")
 certificate_app = typer.Typer(no_args_is_help=True, help="Support certificates")
+export_app = typer.Typer(no_args_is_help=True, help="Export packages")
 app.add_typer(process_app, name="process")
 app.add_typer(token_app, name="token")
 app.add_typer(identity_app, name="identity")
 app.add_typer(roll_app, name="voter-roll")
 app.add_typer(certificate_app, name="certificate")
+app.add_typer(export_app, name="export")
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="embedded data directory")]
 
@@ -172,6 +174,25 @@ def certificate_verify(
         )
     else:
         typer.echo("íntegra")
+
+
+@export_app.command("verify")
+def export_verify(
+    package: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    public_key: Annotated[
+        Path | None,
+        typer.Option("--public-key", exists=True, dir_okay=False, help="the institute's PEM key"),
+    ] = None,
+) -> None:
+    """Check an export package offline: exit 0 when intact, else one line per problem."""
+    from apoyo.exports import ok_line, verify_file
+
+    verdict = verify_file(package, public_key)
+    for problem in verdict.problems:
+        typer.echo(problem, err=True)
+    if not verdict.ok:
+        raise typer.Exit(1)
+    typer.echo(ok_line(verdict, public_key is not None))
 
 
 @app.command("demo")
