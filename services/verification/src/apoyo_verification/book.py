@@ -10,6 +10,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 from apoyo_common.processes import ProcessDefinition
+from apoyo_verification.desk.ports import HeldDesk
 from apoyo_verification.outcome import Outcome
 from apoyo_verification.recording import Changes, CitizenKey
 
@@ -24,8 +25,8 @@ class Processes(Protocol):
     async def save(self, definition: ProcessDefinition) -> None: ...
 
 
-class HeldCitizens(Protocol):
-    """Some citizens' supports, locked for one transaction."""
+class HeldCitizens(HeldDesk, Protocol):
+    """Some citizens' supports, locked for one transaction, and the desk's part of it."""
 
     async def recorded(self, support_ids: Sequence[str]) -> dict[str, Outcome]: ...
 
@@ -34,7 +35,9 @@ class HeldCitizens(Protocol):
         ...
 
     async def write(self, changes: Changes) -> None:
-        """Store the new and revised outcomes, queue the events, move the aggregates."""
+        """Store the new and revised outcomes, queue the events, move the aggregates, refer the
+        outcomes written as PENDIENTE_REVISION (desk.automatic), append the decisions and
+        close the referrals each one decided."""
         ...
 
 

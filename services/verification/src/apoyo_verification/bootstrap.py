@@ -1,10 +1,19 @@
-"""Wiring of the verification service."""
+"""Wiring of the verification service.
+
+Other services' code reaches the review desk through the unit: `unit.extra["desk"]` is a
+`desk.service.ReviewDesk`, which is a `desk.referral.Desk` (see `desk_of`); a unit built
+without it gets its own over the same database with `build_desk(infra)`."""
+
+from collections.abc import Iterable
 
 from apoyo_common.outbox import OutboxRelay, PgOutbox
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume, consume_batch
 from apoyo_common.topics import IDENTITY_DECODED, PROCESS_DEFINED
 from apoyo_verification.adapters.book_postgres import OUTBOX, PgProcesses, PgSupportBook
+from apoyo_verification.adapters.desk_store_postgres import PgDeskStore
 from apoyo_verification.adapters.postgres import PgVoterRoll
+from apoyo_verification.desk.referral import Desk
+from apoyo_verification.desk.service import ReviewDesk
 from apoyo_verification.handlers import on_decoded_batch, on_process_defined
 from apoyo_verification.http import progress_route
 from apoyo_verification.progress import ProgressReader
@@ -14,12 +23,13 @@ BATCH = 500  # supports a Kafka poll hands over, and the most one transaction re
 
 
 def build(infra: Infrastructure) -> ServiceUnit:
-    processes, roll, book = (
-        PgProcesses(infra.pool),
-        PgVoterRoll(infra.pool),
-        PgSupportBook(infra.pool),
+    desk = build_desk(infra)
+    verifier, processes, roll, book = (
+        desk.verifier,
+        desk.verifier.processes,
+        desk.verifier.roll,
+        desk.book,
     )
-    verifier = Verifier(roll, processes, book, infra.clock)
     relay = OutboxRelay(
         PgOutbox(infra.pool, OUTBOX),
         infra.publisher,
@@ -34,7 +44,7 @@ def build(infra: Infrastructure) -> ServiceUnit:
         "apoyo_verification",
         tasks=[relay.run_forever],
         routes=[progress_route(ProgressReader(processes, roll, book), secret)],
-        extra={"verifier": verifier, "relay": relay},
+        extra={"verifier": verifier, "relay": relay, "desk": desk},
     )
     consume(infra, unit, PROCESS_DEFINED, on_process_defined(processes))
     handle_many = on_decoded_batch(verifier, relay, BATCH)
@@ -44,3 +54,22 @@ def build(infra: Infrastructure) -> ServiceUnit:
 
     consume_batch(infra, unit, IDENTITY_DECODED, handle_many, handle_one, BATCH)
     return unit
+
+
+def build_desk(infra: Infrastructure) -> ReviewDesk:
+    """The review desk over the deployment's PostgreSQL: what a unit built beside verification
+    (or a command) uses to refer supports; every instance shares the same state."""
+    processes, roll, book = (
+        PgProcesses(infra.pool),
+        PgVoterRoll(infra.pool),
+        PgSupportBook(infra.pool),
+    )
+    verifier = Verifier(roll, processes, book, infra.clock)
+    return ReviewDesk(PgDeskStore(infra.pool), book, verifier, infra.clock)
+
+
+def desk_of(units: Iterable[ServiceUnit]) -> Desk:
+    """The review desk among built units (`apoyo serve verification`, or `serve all`)."""
+    found = next(u.extra["desk"] for u in units if u.name == SERVICE)
+    assert isinstance(found, ReviewDesk)
+    return found

@@ -129,14 +129,33 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Rulebook:
+    before_lookup: tuple[Rule, ...]
+    rules: tuple[Rule, ...]
+
+    def waiving(self, waived: tuple[Rule, ...]) -> "Rulebook":
+        kept = [r for r in self.before_lookup if r not in waived]
+        return Rulebook(tuple(kept), tuple(r for r in self.rules if r not in waived))
+
+
+MACHINE = Rulebook(BEFORE_LOOKUP, RULES)
+# A reviewer at the desk vouched for the evidence (decision VALIDO): the rules about the
+# pictures and the typing are waived; the registry, the territory, expiry and the capture
+# window are facts a reviewer cannot change.
+REVIEWED = MACHINE.waiving((hard_evidence, typed_against_card, soft_evidence))
+
+
 def _first(rules: tuple[Rule, ...], case: Case) -> Verdict | None:
     return next((v for rule in rules if (v := rule(case)) is not None), None)
 
 
-def before_lookup(decoded: IdentityDecoded, process: ProcessDefinition) -> Verdict | None:
+def before_lookup(
+    decoded: IdentityDecoded, process: ProcessDefinition, book: Rulebook = MACHINE
+) -> Verdict | None:
     """The verdict when one of the first rules decides, else None: the roll must say."""
-    return _first(BEFORE_LOOKUP, Case(decoded, process, None))
+    return _first(book.before_lookup, Case(decoded, process, None))
 
 
-def classify(case: Case) -> Verdict:
-    return _first(RULES, case) or Verdict(Status.EN_LISTA_NOMINAL)
+def classify(case: Case, book: Rulebook = MACHINE) -> Verdict:
+    return _first(book.rules, case) or Verdict(Status.EN_LISTA_NOMINAL)

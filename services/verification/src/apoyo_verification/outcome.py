@@ -1,7 +1,7 @@
 """A support as verification keeps it: its own verdict, and the outcome last published."""
 
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
 from apoyo_common.messages import IdentityDecoded, SupportVerified
 from apoyo_verification.classify import Verdict
@@ -14,6 +14,10 @@ class Outcome:
     verdict: Verdict  # the support's own category, before the duplicates rule
     published: SupportVerified  # what `support.verified` says now, duplicates included
     cell: str | None = None  # where its record lives (geography.cell_of), when one was found
+    cut: date | None = field(default=None, compare=False)  # the cut it was judged against
+    # What identity sent (kept for the desk's evidence and for re-verification); set on
+    # arrival only, never read back with the outcome.
+    source: IdentityDecoded | None = field(default=None, compare=False, repr=False)
 
     @property
     def support_id(self) -> str:
@@ -33,7 +37,11 @@ class Outcome:
 
 
 def first_outcome(
-    decoded: IdentityDecoded, verdict: Verdict, now: datetime, cell: str | None = None
+    decoded: IdentityDecoded,
+    verdict: Verdict,
+    now: datetime,
+    cell: str | None = None,
+    cut: date | None = None,
 ) -> Outcome:
     published = SupportVerified(
         **decoded.envelope(),
@@ -42,7 +50,7 @@ def first_outcome(
         email=decoded.form.email,
         verified_at=now,
     )
-    return Outcome(verdict, published, cell)
+    return Outcome(verdict, published, cell, cut, decoded)
 
 
 def revised(outcome: Outcome, final: Verdict, now: datetime) -> Outcome:

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from apoyo_verification.desk.decision import Decision
 from apoyo_verification.duplicates import settle
 from apoyo_verification.outcome import Outcome
 from apoyo_verification.tally import Moves, add, moves
@@ -27,6 +28,7 @@ class Changes:
     events: list[Outcome] = field(default_factory=list)
     moves: Moves = field(default_factory=dict)
     redelivered: int = 0
+    decisions: list[Decision] = field(default_factory=list)  # each closes its open referrals
 
 
 class Recording:

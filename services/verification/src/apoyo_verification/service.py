@@ -2,16 +2,25 @@
 duplicates, and the aggregates that progress reads."""
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import NamedTuple
 
 from apoyo_common import metrics
 from apoyo_common.logs import get_logger
 from apoyo_common.messages import IdentityDecoded
 from apoyo_common.topics import SUPPORT_VERIFIED
 from apoyo_verification.book import Processes, SupportBook, UnknownProcess
-from apoyo_verification.classify import Case, Verdict, before_lookup, classify
+from apoyo_verification.classify import (
+    MACHINE,
+    REVIEWED,
+    Case,
+    Rulebook,
+    Verdict,
+    before_lookup,
+    classify,
+)
 from apoyo_verification.geography import cell_of
 from apoyo_verification.lookup import find_records
 from apoyo_verification.outcome import Outcome, first_outcome
@@ -20,7 +29,12 @@ from apoyo_verification.recording import Recording
 
 log = get_logger(__name__)
 SERVICE = "verification"
-Judged = tuple[Verdict, str | None]  # the verdict, and the cell of the record found
+
+
+class Judged(NamedTuple):
+    verdict: Verdict
+    cell: str | None  # where the record found lives
+    cut: date  # the cut it was judged against
 
 
 @dataclass(frozen=True)
@@ -30,34 +44,42 @@ class Verifier:
     book: SupportBook
     clock: Callable[[], datetime]
 
-    async def judge(self, supports: Sequence[IdentityDecoded]) -> list[Judged]:
+    async def judge(
+        self, supports: Sequence[IdentityDecoded], reviewed: Collection[str] = ()
+    ) -> list[Judged]:
         """The verdicts in input order, with one roll query per lookup path and process for
-        the whole batch. Raises UnknownProcess, or UnknownCut when the process's cut is not
-        loaded: judging without them would reject good supports, so the message is retried,
-        then parked."""
+        the whole batch; the supports in `reviewed` (a reviewer vouched for their evidence)
+        by the REVIEWED rulebook. Raises UnknownProcess, or UnknownCut when the process's cut
+        is not loaded: judging without them would reject good supports, so the message is
+        retried, then parked."""
         judged: dict[str, Judged] = {}
         by_process: dict[str, list[IdentityDecoded]] = {}
         for one in supports:
             by_process.setdefault(one.process_id, []).append(one)
         for process_id, group in by_process.items():
-            judged |= await self._judge_process(process_id, group)
+            for book, share in ((MACHINE, False), (REVIEWED, True)):
+                part = [s for s in group if (s.support_id in reviewed) is share]
+                judged |= await self._judge_process(process_id, part, book) if part else {}
         return [judged[one.support_id] for one in supports]
 
     async def _judge_process(
-        self, process_id: str, supports: list[IdentityDecoded]
+        self, process_id: str, supports: list[IdentityDecoded], book: Rulebook
     ) -> dict[str, Judged]:
         process = await self.processes.get(process_id)
         if process is None:
             raise UnknownProcess(process_id)
+        cut = process.cut
         judged: dict[str, Judged] = {
-            s.support_id: (v, None) for s in supports if (v := before_lookup(s, process))
+            s.support_id: Judged(v, None, cut)
+            for s in supports
+            if (v := before_lookup(s, process, book))
         }
         undecided = [s for s in supports if s.support_id not in judged]
-        found = await find_records(self.roll, process.cut, undecided) if undecided else {}
+        found = await find_records(self.roll, cut, undecided) if undecided else {}
         for one in undecided:
             record = found.get(one.support_id)
             cell = None if record is None else cell_of(record.record)
-            judged[one.support_id] = (classify(Case(one, process, record)), cell)
+            judged[one.support_id] = Judged(classify(Case(one, process, record), book), cell, cut)
         return judged
 
     async def verify(self, decoded: IdentityDecoded) -> Outcome:
@@ -77,8 +99,8 @@ class Verifier:
             )
             now = self.clock()
             arrived = [
-                recording.arrive(first_outcome(s, verdict, now, cell), now)
-                for s, (verdict, cell) in zip(supports, judged, strict=True)
+                recording.arrive(first_outcome(s, j.verdict, now, j.cell, j.cut), now)
+                for s, j in zip(supports, judged, strict=True)
             ]
             await held.write(recording.changes)
         changes = recording.changes

@@ -10,6 +10,7 @@ from apoyo_common.outbox import OutboxItem
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.publishing import encode
 from apoyo_common.topics import SUPPORT_VERIFIED
+from apoyo_verification.adapters.desk_memory import DeskState, InMemoryHeldDesk
 from apoyo_verification.outcome import Outcome
 from apoyo_verification.recording import Changes, CitizenKey, citizen_of
 from apoyo_verification.tally import Moves, add
@@ -31,10 +32,18 @@ class InMemoryProcesses:
 
 
 @dataclass
-class _Held:
+class _Held(InMemoryHeldDesk):
     book: "InMemorySupportBook"
     keys: frozenset[CitizenKey]
     pending: Changes | None = None
+
+    @property
+    def desk(self) -> DeskState:  # type: ignore[override]
+        return self.book.desk
+
+    @property
+    def known(self) -> dict[str, Outcome]:  # type: ignore[override]
+        return self.book.outcomes
 
     async def recorded(self, support_ids: Sequence[str]) -> dict[str, Outcome]:
         found = (self.book.outcomes.get(i) for i in support_ids)
@@ -60,6 +69,7 @@ class InMemorySupportBook:
     locks: defaultdict[CitizenKey, asyncio.Lock] = field(
         default_factory=lambda: defaultdict(asyncio.Lock)
     )
+    desk: DeskState = field(default_factory=DeskState)
 
     @contextlib.asynccontextmanager
     async def citizens(self, keys: Collection[CitizenKey]) -> AsyncIterator[_Held]:
@@ -81,6 +91,7 @@ class InMemorySupportBook:
                 if standing[key] > 1:
                     raise OneCountingSupport(key)
         self.outcomes = after
+        self.desk.commit(changes, after)
         add(self.totals, changes.moves)
         for outcome in changes.events:
             out = outcome.published

@@ -15,20 +15,22 @@ from apoyo_common.codes import Status
 from apoyo_common.messages import SupportVerified
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.topics import SUPPORT_VERIFIED
+from apoyo_verification.adapters.desk_postgres import PgHeldDesk, write_desk
 from apoyo_verification.classify import Verdict
 from apoyo_verification.outcome import Outcome
 from apoyo_verification.recording import Changes, CitizenKey, citizen_of
 
 OUTBOX = "verification.outbox"
-_COLUMNS = "output, verdict, verdict_reasons, cell"
+_COLUMNS = "output, verdict, verdict_reasons, cell, judged_cut"
 _INSERT = (
     "INSERT INTO verification.supports (support_id, process_id, aspirant_id, citizen_key, "
-    "status, received_at, output, verified_at, verdict, verdict_reasons, cell) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11)"
+    "status, received_at, output, verified_at, verdict, verdict_reasons, cell, judged_cut, "
+    "decoded) VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11, $12, "
+    "$13::text::jsonb)"
 )
 _UPDATE = (
-    "UPDATE verification.supports SET status = $2, output = $3::text::jsonb, verified_at = $4 "
-    "WHERE support_id = $1"
+    "UPDATE verification.supports SET status = $2, output = $3::text::jsonb, verified_at = $4, "
+    "verdict = $5, verdict_reasons = $6, cell = $7, judged_cut = $8 WHERE support_id = $1"
 )
 _ENQUEUE = f"INSERT INTO {OUTBOX} (topic, key, payload) VALUES ($1, $2, $3)"
 _TALLY = (
@@ -40,7 +42,8 @@ _TALLY = (
 
 def _outcome(row: asyncpg.Record) -> Outcome:
     verdict = Verdict(Status(row["verdict"]), tuple(row["verdict_reasons"]))
-    return Outcome(verdict, SupportVerified.model_validate(row["output"]), row["cell"])
+    published = SupportVerified.model_validate(row["output"])
+    return Outcome(verdict, published, row["cell"], row["judged_cut"])
 
 
 def _inserted(outcome: Outcome, text: str) -> tuple[object, ...]:
@@ -48,13 +51,17 @@ def _inserted(outcome: Outcome, text: str) -> tuple[object, ...]:
     return (
         *(out.support_id, out.process_id, out.aspirant_id, out.citizen_key),
         *(out.status.value, out.received_at, text, out.verified_at),
-        *(verdict.status.value, list(verdict.reasons), outcome.cell),
+        *(verdict.status.value, list(verdict.reasons), outcome.cell, outcome.cut),
+        None if outcome.source is None else outcome.source.model_dump_json(),
     )
 
 
 def _updated(outcome: Outcome, text: str) -> tuple[object, ...]:
-    out = outcome.published
-    return (out.support_id, out.status.value, text, out.verified_at)
+    out, verdict = outcome.published, outcome.verdict
+    return (
+        *(out.support_id, out.status.value, text, out.verified_at),
+        *(verdict.status.value, list(verdict.reasons), outcome.cell, outcome.cut),
+    )
 
 
 def _written(changes: Changes) -> list[Outcome]:
@@ -66,7 +73,7 @@ def _event(outcome: Outcome, texts: dict[int, str]) -> tuple[object, ...]:
     return (SUPPORT_VERIFIED, out.citizen_key.encode(), texts[id(outcome)].encode())
 
 
-class _PgHeld:
+class _PgHeld(PgHeldDesk):
     def __init__(self, conn: asyncpg.Connection, keys: list[CitizenKey]) -> None:
         self.conn, self.keys = conn, keys
 
@@ -106,6 +113,7 @@ class _PgHeld:
             await self.conn.executemany(
                 _TALLY, [(*key, n) for key, n in sorted(changes.moves.items())]
             )
+        await write_desk(self.conn, changes)
 
 
 class PgSupportBook:

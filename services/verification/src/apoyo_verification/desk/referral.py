@@ -20,6 +20,10 @@ class Cause(StrEnum):
     AUDIENCIA = "AUDIENCIA"  # the aspirant contested the outcome at the hearing
 
 
+class NotRecorded(LookupError):
+    """Verification has no outcome for that support (yet): there is nothing to review."""
+
+
 @dataclass(frozen=True)
 class Referral:
     support_id: str
@@ -31,5 +35,6 @@ class Referral:
 class Desk(Protocol):
     async def refer(self, referral: Referral) -> bool:
         """Put the support on the desk for this cause; False if it already is (idempotent:
-        a second referral for the same support and cause changes nothing)."""
+        a second referral for the same support and cause changes nothing). Raises
+        NotRecorded when verification has not recorded the support."""
         ...
