@@ -1,6 +1,6 @@
 """Aggregates and progress on the in-memory book and PostgreSQL: after concurrent batches with
-revisions and redeliveries the maintained aggregates equal a recount of the outcomes, and the
-progress read from them agrees with the roll's cells."""
+revisions and redeliveries, and after decisions at the review desk, the maintained aggregates
+equal a recount of the outcomes, and the progress read from them agrees with the roll's cells."""
 
 import asyncio
 import random
@@ -9,10 +9,15 @@ import pytest
 
 from apoyo_common.codes import Status
 from apoyo_common.processes import Dispersion
+from apoyo_verification.desk.decision import Ruling
+from apoyo_verification.desk.ports import QueueQuery
+from apoyo_verification.desk.referral import Cause, Referral
+from apoyo_verification.desk.service import Ask
 from apoyo_verification.progress import ProgressReader
 from apoyo_verification.service import Verifier
 from apoyo_verification.tally import Moves, recount
 from tests.component import test_verification_duplicates as duplicates
+from tests.component.desk_backends import desk_on
 from tests.component.test_verification_duplicates import (
     CITIZENS,
     Backend,
@@ -108,3 +113,24 @@ async def test_cells_of_a_cut_loaded_before_they_were_counted_are_counted_on_fir
     finally:
         for pool in pg.pools:
             await pool.close()
+
+
+async def test_aggregates_equal_a_recount_after_desk_decisions(backend: Backend) -> None:
+    rng = random.Random(8)
+    supports = crowd(rng) + crowd(rng)[:10]
+    supports = list({s.support_id: s for s in supports}.values())
+    desk = await desk_on(backend)
+    await desk.verifier.verify_many(supports)
+    for one in supports[::2]:
+        await desk.refer(Referral(one.support_id, Cause.AUDIENCIA, "aspirant", "revísenlo"))
+    before = await backend.finals()
+    valid = Ask(Ruling.VALIDO, None, "", "ople:r")
+    wrong = Ask(Ruling.INCONSISTENCIA, "FOTOCOPIA", "", "ople:r")
+    for _ in range(5):  # a rejection may put a citizen's next support, at the desk, first
+        for item in await desk.queue(QueueQuery(PROCESS.id, limit=1000)):
+            await desk.decide(item.outcome.support_id, rng.choice([valid, wrong]))
+    assert await desk.queue(QueueQuery(PROCESS.id)) == []
+    after = await backend.finals()
+    assert sum(before[k] != after[k] for k in after) >= 5  # the decisions moved outcomes
+    kept, counted = await aggregates(backend)
+    assert kept == counted
