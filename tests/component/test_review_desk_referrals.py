@@ -3,7 +3,7 @@ automatic for `PENDIENTE_REVISION`, idempotent per support and cause, listed in 
 
 import pytest
 
-from apoyo_verification.desk.ports import QueueQuery
+from apoyo_verification.desk.ports import Item, QueueQuery
 from apoyo_verification.desk.referral import Cause, NotRecorded, Referral
 from tests.component import test_verification_duplicates as duplicates
 from tests.component.desk_backends import desk_on
@@ -46,6 +46,10 @@ async def test_referring_is_idempotent_per_support_and_cause(backend: Backend) -
         await desk.refer(Referral("unknown", Cause.AUDIENCIA, "aspirant:asp-01"))
 
 
+def ids(items: list[Item]) -> list[str]:
+    return [i.outcome.support_id for i in items]
+
+
 async def test_the_queue_filters_by_aspirant_and_cause_and_pages_by_key(
     backend: Backend,
 ) -> None:
@@ -56,7 +60,6 @@ async def test_the_queue_filters_by_aspirant_and_cause_and_pages_by_key(
     for i in range(6):
         cause = Cause.AUDIENCIA if i < 4 else Cause.SUPLANTACION
         await desk.refer(Referral(f"s-{i}", cause, "t"))
-    ids = lambda items: [i.outcome.support_id for i in items]  # noqa: E731
     assert ids(await desk.queue(QueueQuery(PROCESS.id, aspirant_id="asp-01"))) == [
         "s-1",
         "s-3",
