@@ -17,6 +17,7 @@ from apoyo_verification.desk.service import ReviewDesk
 from apoyo_verification.handlers import on_decoded_batch, on_process_defined
 from apoyo_verification.http import progress_route
 from apoyo_verification.progress import ProgressReader
+from apoyo_verification.review_http import review_routes
 from apoyo_verification.service import SERVICE, Verifier
 
 BATCH = 500  # supports a Kafka poll hands over, and the most one transaction records
@@ -43,7 +44,10 @@ def build(infra: Infrastructure) -> ServiceUnit:
         SERVICE,
         "apoyo_verification",
         tasks=[relay.run_forever],
-        routes=[progress_route(ProgressReader(processes, roll, book), secret)],
+        routes=[
+            progress_route(ProgressReader(processes, roll, book), secret),
+            *review_routes(desk, secret, relay.nudge),
+        ],
         extra={"verifier": verifier, "relay": relay, "desk": desk},
     )
     consume(infra, unit, PROCESS_DEFINED, on_process_defined(processes))

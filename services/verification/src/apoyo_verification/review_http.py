@@ -1,0 +1,155 @@
+"""The reviewers' HTTP routes (role `ople` only): the desk's queue, an item, a decision, and
+INE's sample. Errors leave as `{"error": CODE, "detail": ...}`, details in Spanish."""
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from apoyo_common.codes import Role
+from apoyo_verification.desk.decision import InvalidDecision, checked
+from apoyo_verification.desk.ports import EmptySample, QueueQuery, SampleExists
+from apoyo_verification.desk.referral import Cause
+from apoyo_verification.desk.sampling import DEFAULT_SIZE
+from apoyo_verification.desk.service import AlreadyDecided, Ask, NotOnDesk, ReviewDesk
+from apoyo_verification.desk.views import item_json, sample_json
+from apoyo_verification.http import caller, refusal
+
+Endpoint = Callable[[Request, str], Awaitable[Response]]
+MAX_PAGE = 200
+MAX_NOTE = 4000
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.code, self.detail = status, code, detail
+
+
+def reviewers_only(secret: str, endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
+    """401 without a valid token, 403 for any role but `ople`; the subject is the reviewer."""
+
+    async def guarded(request: Request) -> Response:
+        principal = caller(request, secret)
+        if principal is None:
+            return refusal(401, "unauthorized", "falta el token Bearer, o es inválido o vencido")
+        if principal.role is not Role.OPLE:
+            return refusal(403, "forbidden", "solo el personal del instituto revisa apoyos")
+        try:
+            return await endpoint(request, principal.subject)
+        except BadRequest as bad:
+            return refusal(bad.status, bad.code, bad.detail)
+        except tuple(REFUSALS) as known:
+            status, code, detail = REFUSALS[type(known)]
+            return refusal(status, code, detail or str(known))
+
+    return guarded
+
+
+def _queue_query(params: Any) -> QueueQuery:
+    process_id = params.get("process_id")
+    if not process_id:
+        raise BadRequest(422, "validation_error", "falta process_id")
+    cause = params.get("cause")
+    if cause is not None and cause not in Cause.__members__:
+        raise BadRequest(422, "validation_error", "cause debe ser uno de: " + ", ".join(Cause))
+    limit = params.get("limit", "50")
+    if not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE:
+        raise BadRequest(422, "validation_error", f"limit debe ser un entero de 1 a {MAX_PAGE}")
+    aspirant = params.get("aspirant_id") or None
+    after = params.get("after", "")
+    return QueueQuery(process_id, aspirant, Cause(cause) if cause else None, after, int(limit))
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest(400, "bad_request", "el cuerpo no es JSON válido") from None
+    if not isinstance(body, dict):
+        raise BadRequest(422, "validation_error", "el cuerpo debe ser un objeto JSON")
+    return body
+
+
+def _text(body: dict[str, Any], name: str, limit: int = MAX_NOTE) -> str | None:
+    value = body.get(name)
+    if value is not None and (not isinstance(value, str) or len(value) > limit):
+        raise BadRequest(422, "validation_error", f"{name} debe ser texto de hasta {limit}")
+    return value
+
+
+def _int(body: dict[str, Any], name: str, default: int | None) -> int | None:
+    value = body.get(name, default)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise BadRequest(422, "validation_error", f"{name} debe ser un entero")
+    if value is not None and not 0 <= value < 2**53:
+        raise BadRequest(422, "validation_error", f"{name} fuera de rango")
+    return value
+
+
+# What the desk raises, as the reviewer is told (InvalidDecision carries its own detail).
+REFUSALS: dict[type[Exception], tuple[int, str, str]] = {
+    InvalidDecision: (422, "validation_error", ""),
+    NotOnDesk: (404, "not_found", "el apoyo no está en la mesa de control"),
+    AlreadyDecided: (409, "conflict", "el apoyo ya fue decidido"),
+    SampleExists: (409, "conflict", "ya hay una muestra de ese aspirante"),
+    EmptySample: (422, "validation_error", "el aspirante no tiene apoyos contados"),
+}
+
+
+class ReviewEndpoints:
+    def __init__(self, desk: ReviewDesk, nudge: Callable[[], None]) -> None:
+        self.desk, self.nudge = desk, nudge
+
+    async def queue(self, request: Request, _: str) -> Response:
+        query = _queue_query(request.query_params)
+        items = await self.desk.queue(query)
+        after = items[-1].outcome.support_id if len(items) == query.limit else None
+        return JSONResponse({"items": [item_json(i) for i in items], "next_after": after})
+
+    async def item(self, request: Request, _: str) -> Response:
+        found = await self.desk.item(request.path_params["support_id"])
+        if found is None:
+            raise BadRequest(404, "not_found", "apoyo desconocido")
+        return JSONResponse(item_json(found))
+
+    async def decide(self, request: Request, reviewer: str) -> Response:
+        support_id, body = request.path_params["support_id"], await _body(request)
+        ruling, reason = checked(str(body.get("decision")), _text(body, "reason", 64))
+        await self.desk.decide(support_id, Ask(ruling, reason, _text(body, "note") or "", reviewer))
+        self.nudge()  # the revision is in the outbox: publish it now, not at the next tick
+        return await self.item(request, reviewer)
+
+    async def draw(self, request: Request, reviewer: str) -> Response:
+        body = await _body(request)
+        process_id, aspirant_id = _text(body, "process_id", 200), _text(body, "aspirant_id", 200)
+        size, seed = _int(body, "size", DEFAULT_SIZE), _int(body, "seed", None)
+        if not process_id or not aspirant_id or not size:
+            raise BadRequest(422, "validation_error", "faltan process_id, aspirant_id o size")
+        sample = await self.desk.draw_sample(process_id, aspirant_id, size, seed, reviewer)
+        return JSONResponse(sample_json(sample), status_code=201)
+
+    async def sample(self, request: Request, _: str) -> Response:
+        p = request.path_params
+        found = await self.desk.store.sample(p["process_id"], p["aspirant_id"])
+        if found is None:
+            raise BadRequest(404, "not_found", "no hay muestra de ese aspirante")
+        return JSONResponse(sample_json(found))
+
+
+def review_routes(desk: ReviewDesk, secret: str, nudge: Callable[[], None]) -> list[Route]:
+    ends = ReviewEndpoints(desk, nudge)
+
+    def route(path: str, endpoint: Endpoint, method: str, name: str) -> Route:
+        return Route(path, reviewers_only(secret, endpoint), methods=[method], name=name)
+
+    return [
+        route("/v1/review/queue", ends.queue, "GET", "review_queue"),
+        route("/v1/review/items/{support_id}", ends.item, "GET", "review_item"),
+        route("/v1/review/items/{support_id}/decision", ends.decide, "POST", "review_decision"),
+        route("/v1/review/samples", ends.draw, "POST", "review_sample_draw"),
+        route("/v1/review/samples/{process_id}/{aspirant_id}", ends.sample, "GET", "review_sample"),
+    ]
