@@ -52,4 +52,6 @@ need_package fonts-ocr-b "the OCR-B font: MRZ templates and synthetic credential
 need_package libzbar0 "the zbar library pyzbar loads, for the barcode benchmark"
 need_package fonts-dejavu-core "DejaVu Sans: the accents on the printed cédulas"
 need_package chromium "the browser the citizen-form tests drive with Playwright"
+# kustomize and the operators' CRDs for the Kubernetes manifests' tests (docs/kubernetes.md).
+bash scripts/k8s-tools.sh || echo "bootstrap: WARNING: scripts/k8s-tools.sh failed: tests/unit/deploy will fail" >&2
 echo "bootstrap: .venv ready ($(.venv/bin/python --version))"
