@@ -76,6 +76,34 @@ def process_create(
     typer.echo(json.dumps({"process_id": definition.id, "aspirants": len(definition.aspirants)}))
 
 
+@process_app.command("reverify")
+def process_reverify(
+    process_id: Annotated[str, typer.Argument(help="the process's id")],
+    cut: Annotated[datetime, typer.Option("--cut", formats=["%Y-%m-%d"], help="YYYY-MM-DD")],
+    batch: Annotated[int, typer.Option("--batch", min=1, max=5000)] = 500,
+    data: DataOpt = None,
+) -> None:
+    """Judge every support of the process again against a loaded cut and switch the process to
+    it; only the outcomes that change are published. Safe to run again (resumes, then no-op)."""
+    from apoyo.reverify import reverify_process
+    from apoyo_verification.book import UnknownProcess
+    from apoyo_verification.ports import UnknownCut
+
+    settings = admin.settings_for(data)
+    try:
+        report = asyncio.run(reverify_process(settings, process_id, cut.date(), batch))
+    except UnknownProcess:
+        typer.echo(f"{process_id}: proceso desconocido para la verificación", err=True)
+        raise typer.Exit(1) from None
+    except UnknownCut:
+        typer.echo(f"{cut.date()}: ese corte no está cargado (apoyo voter-roll load)", err=True)
+        raise typer.Exit(1) from None
+    line = {"process_id": process_id, "cut": cut.date().isoformat(), **vars(report)}
+    typer.echo(json.dumps(line))
+    if report.unfinished:
+        raise typer.Exit(3)
+
+
 @token_app.command("issue")
 def token_issue(
     role: Annotated[Role, typer.Option("--role")],

@@ -4,6 +4,7 @@ from apoyo_verification.adapters.book_postgres import PgSupportBook
 from apoyo_verification.adapters.desk_memory import InMemoryDeskStore
 from apoyo_verification.adapters.desk_store_postgres import PgDeskStore
 from apoyo_verification.desk.service import ReviewDesk
+from apoyo_verification.reverify import Records
 from tests.component.test_verification_duplicates import Backend, MemoryBackend, PgBackend
 
 
@@ -14,3 +15,10 @@ async def desk_on(backend: Backend) -> ReviewDesk:
     assert isinstance(backend, PgBackend)
     pool = await backend.pool()
     return ReviewDesk(PgDeskStore(pool), PgSupportBook(pool), verifier, backend.clock)
+
+
+def records_of(desk: ReviewDesk) -> Records:
+    """What re-verification reads: the desk's store serves it on both backends."""
+    store = desk.store
+    assert isinstance(store, InMemoryDeskStore | PgDeskStore)
+    return store

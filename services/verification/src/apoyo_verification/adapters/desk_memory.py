@@ -7,7 +7,7 @@ sample's draw and its end are applied at once (the fake has no rollback for them
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from apoyo_common.codes import Status
@@ -185,3 +185,18 @@ class InMemoryDeskStore:
     async def counted(self, process_id: str, aspirant_id: str) -> list[str]:
         key = (process_id, aspirant_id)
         return [o.support_id for o in self.outcomes.values() if _counted(o, Sample(*key, 0, 0, 0))]
+
+    async def stale(self, process_id: str, cut: date, after: str, limit: int) -> list[str]:
+        found = sorted(
+            o.support_id
+            for o in self.outcomes.values()
+            if o.published.process_id == process_id
+            and o.source is not None
+            and o.cut != cut
+            and o.support_id > after
+        )
+        return found[:limit]
+
+    async def latest_decisions(self, support_ids: Sequence[str]) -> dict[str, Decision]:
+        wanted = set(support_ids)
+        return {d.support_id: d for d in self.desk.decisions if d.support_id in wanted}

@@ -1,7 +1,7 @@
 """Reading the desk in PostgreSQL, and `Desk.refer` (schema `verification`)."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 import asyncpg
 
@@ -13,6 +13,7 @@ from apoyo_verification.adapters.desk_postgres import (
     referred_of,
     sample_of,
 )
+from apoyo_verification.desk.decision import Decision
 from apoyo_verification.desk.ports import Item, QueueQuery, Sample, pointers
 from apoyo_verification.desk.referral import NotRecorded, Referral
 
@@ -99,3 +100,20 @@ class PgDeskStore:
             aspirant_id,
         )
         return [r["support_id"] for r in rows]
+
+    async def stale(self, process_id: str, cut: date, after: str, limit: int) -> list[str]:
+        rows = await self.pool.fetch(
+            "SELECT support_id FROM verification.supports WHERE process_id = $1 "
+            "AND decoded IS NOT NULL AND judged_cut IS DISTINCT FROM $2 AND support_id > $3 "
+            "ORDER BY support_id LIMIT $4",
+            *(process_id, cut, after, limit),
+        )
+        return [r["support_id"] for r in rows]
+
+    async def latest_decisions(self, support_ids: Sequence[str]) -> dict[str, Decision]:
+        rows = await self.pool.fetch(
+            "SELECT DISTINCT ON (support_id) * FROM verification.decisions "
+            "WHERE support_id = ANY($1::text[]) ORDER BY support_id, decision_id DESC",
+            list(support_ids),
+        )
+        return {r["support_id"]: decision_of(r) for r in rows}

@@ -4,7 +4,7 @@ sampling rule. Every decision is recorded with the outcome it revises, in one tr
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from apoyo_common.codes import Status
 from apoyo_verification.book import HeldCitizens, SupportBook
@@ -65,7 +65,7 @@ class ReviewDesk:
         item = await self.store.item(support_id)
         if item is None or not item.referrals:
             raise NotOnDesk(support_id)
-        verdict, cell = await self._verdict(support_id, ask)
+        verdict, cell, cut = await self._verdict(support_id, ask)
         key = (item.outcome.process_id, item.outcome.citizen_key)
         async with self.book.citizens([key]) as held:
             causes = tuple(r.cause for r in await held.referrals(support_id) if not r.decided)
@@ -74,7 +74,7 @@ class ReviewDesk:
             recorded = (await held.outcomes())[key]
             mine = next(o for o in recorded if o.support_id == support_id)
             now = self.clock()
-            new = replace(mine, verdict=verdict, cell=mine.cell if cell is None else cell)
+            new = replace(mine, verdict=verdict, cell=cell or mine.cell, cut=cut or mine.cut)
             changes = rejudge(recorded, {support_id: new}, now, announce={support_id})
             changes.decisions.append(Decision(support_id, *_why(ask), now, causes))
             await held.write(changes)
@@ -82,9 +82,10 @@ class ReviewDesk:
                 await self._settle_sample(held, mine, ask.actor, now)
         return changes.updated[support_id]
 
-    async def _verdict(self, support_id: str, ask: Ask) -> tuple[Verdict, str | None]:
+    async def _verdict(self, support_id: str, ask: Ask) -> tuple[Verdict, str | None, date | None]:
+        """The support's new verdict, with the cell and cut of a new judgement if one was made."""
         if ask.ruling is Ruling.INCONSISTENCIA:
-            return Verdict(Status.INCONSISTENCIA, (ask.reason or "",)), None
+            return Verdict(Status.INCONSISTENCIA, (ask.reason or "",)), None, None
         decoded = (await self.store.inputs([support_id])).get(support_id)
         if decoded is None:
             raise InvalidDecision("este apoyo se registró sin sus datos de origen: no se revisa")
@@ -94,7 +95,7 @@ class ReviewDesk:
                 "no hay clave ni datos legibles para buscar en la lista nominal: "
                 "solo puede decidirse INCONSISTENCIA"
             )
-        return judged.verdict, judged.cell
+        return judged.verdict, judged.cell, judged.cut
 
     async def _settle_sample(
         self, held: HeldCitizens, decided: Outcome, actor: str, now: datetime
