@@ -1,5 +1,7 @@
 """One contract, run against every object store; the S3 run is in tests/e2e."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,9 +22,25 @@ async def check_contract(store: ObjectStore) -> None:
     assert not await store.exists(key)
     with pytest.raises(ObjectNotFound):
         await store.get(key)
+    await check_files(store)
     for bad in ("../etc/passwd", "/abs", "a/../../b", "a//b", ""):
         with pytest.raises(ValueError, match="invalid object key"):
             await store.put(bad, b"x", "image/jpeg")
+
+
+async def check_files(store: ObjectStore) -> None:
+    """A file larger than one upload part goes up and comes back in chunks, unchanged."""
+    data = os.urandom(6 * (1 << 20) + 123)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "paquete.zip"
+        path.write_bytes(data)
+        await store.put_file("exports/p/a/e-1.zip", path, "application/zip")
+    chunks = [chunk async for chunk in store.stream("exports/p/a/e-1.zip")]
+    assert b"".join(chunks) == data
+    assert max(len(chunk) for chunk in chunks) <= 1 << 20
+    with pytest.raises(ObjectNotFound):
+        [chunk async for chunk in store.stream("exports/p/a/none.zip")]
+    await store.delete("exports/p/a/e-1.zip")
 
 
 async def test_in_memory_store() -> None:

@@ -6,9 +6,11 @@ half-written object under its final name.
 
 import asyncio
 import os
+import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 
-from apoyo_common.storage.protocol import ObjectNotFound, check_key
+from apoyo_common.storage.protocol import CHUNK, ObjectNotFound, check_key
 
 
 class LocalFolderStore:
@@ -33,6 +35,30 @@ class LocalFolderStore:
             handle.flush()
             os.fsync(handle.fileno())
         tmp.replace(path)
+
+    async def put_file(self, key: str, path: Path, content_type: str) -> None:
+        await asyncio.to_thread(self._copy, path, self._path(key))
+
+    @staticmethod
+    def _copy(source: Path, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with source.open("rb") as reading, tmp.open("wb") as writing:
+            shutil.copyfileobj(reading, writing, CHUNK)
+            writing.flush()
+            os.fsync(writing.fileno())
+        tmp.replace(path)
+
+    async def stream(self, key: str) -> AsyncIterator[bytes]:
+        try:
+            handle = await asyncio.to_thread(self._path(key).open, "rb")
+        except FileNotFoundError:
+            raise ObjectNotFound(key) from None
+        try:
+            while chunk := await asyncio.to_thread(handle.read, CHUNK):
+                yield chunk
+        finally:
+            handle.close()
 
     async def get(self, key: str) -> bytes:
         try:

@@ -1,6 +1,9 @@
 """In-memory object store: the fake for unit tests."""
 
-from apoyo_common.storage.protocol import ObjectNotFound, check_key
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from apoyo_common.storage.protocol import CHUNK, ObjectNotFound, check_key
 
 
 class InMemoryStore:
@@ -24,3 +27,11 @@ class InMemoryStore:
 
     async def delete(self, key: str) -> None:
         self.objects.pop(check_key(key), None)
+
+    async def put_file(self, key: str, path: Path, content_type: str) -> None:
+        await self.put(key, path.read_bytes(), content_type)
+
+    async def stream(self, key: str) -> AsyncIterator[bytes]:
+        data = await self.get(key)
+        for start in range(0, len(data), CHUNK):
+            yield data[start : start + CHUNK]

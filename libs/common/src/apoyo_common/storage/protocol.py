@@ -1,6 +1,8 @@
 """The object-store port every service uses."""
 
 import re
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Protocol
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
@@ -27,3 +29,14 @@ class ObjectStore(Protocol):
     async def exists(self, key: str) -> bool: ...
 
     async def delete(self, key: str) -> None: ...
+
+    async def put_file(self, key: str, path: Path, content_type: str) -> None:
+        """Store a file of any size without holding it in memory (S3: a multipart upload)."""
+        ...
+
+    def stream(self, key: str) -> AsyncIterator[bytes]:
+        """The object in chunks of at most 1 MiB; ObjectNotFound on the first when absent."""
+        ...
+
+
+CHUNK = 1 << 20

@@ -5,12 +5,15 @@ The client is synchronous; calls run in a thread so the event loop keeps serving
 
 import asyncio
 import io
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
 
 from minio import Minio
 from minio.error import S3Error
 
 from apoyo_common.settings import Settings
-from apoyo_common.storage.protocol import ObjectNotFound, check_key
+from apoyo_common.storage.protocol import CHUNK, ObjectNotFound, check_key
 
 _MISSING = {"NoSuchKey", "NoSuchObject", "NoSuchBucket"}
 
@@ -50,6 +53,31 @@ class S3Store:
             len(data),
             content_type=content_type,
         )
+
+    async def put_file(self, key: str, path: Path, content_type: str) -> None:
+        """minio uploads a large file in parts (multipart), one part in memory at a time."""
+        await asyncio.to_thread(
+            self.client.fput_object, self.bucket, check_key(key), str(path),
+            content_type=content_type,
+        )  # fmt: skip
+
+    async def stream(self, key: str) -> AsyncIterator[bytes]:
+        response = await asyncio.to_thread(self._open, check_key(key))
+        try:
+            chunks: Iterator[bytes] = response.stream(CHUNK)
+            while chunk := await asyncio.to_thread(next, chunks, b""):
+                yield chunk
+        finally:
+            response.close()
+            response.release_conn()
+
+    def _open(self, key: str) -> Any:
+        try:
+            return self.client.get_object(self.bucket, key)
+        except S3Error as error:
+            if error.code in _MISSING:
+                raise ObjectNotFound(key) from None
+            raise
 
     async def get(self, key: str) -> bytes:
         return await asyncio.to_thread(self._read, check_key(key))
