@@ -48,14 +48,15 @@ async def capture() -> Capture:
     repository, store, clock = InMemoryCaptureRepository(), InMemoryStore(), Clock()
     await repository.save_process(process())
     key = Ed25519PrivateKey.generate()
+    certificates = CertificateService(repository, clock, key, store)
     return Capture(
         repository,
         store,
         clock,
-        CaptureService(repository, store, clock),
+        CaptureService(repository, store, clock, certify=certificates.issue),
         InvitationService(repository, clock, SECRET),
         SelfService(repository, clock, SECRET),
         AuxiliaryRegistry(repository, clock, SECRET),
-        CertificateService(repository, clock, key),
+        certificates,
         key,
     )

@@ -9,6 +9,7 @@ from apoyo_capture.invitations import InvitationRequest
 from apoyo_capture.refusals import Refused
 from apoyo_capture.service import Caller
 from apoyo_common.codes import Role
+from apoyo_common.storage.keys import certificate_key
 from apoyo_common.tokens import Principal, verify
 from tests.factories import process
 from tests.unit.capture.conftest import SECRET, Capture
@@ -21,6 +22,8 @@ async def test_the_certificate_is_signed_once_and_served_as_stored(capture: Capt
     caller = Caller(AUX, "", "203.0.113.9", "apoyo-app/1.0")
     answer = await capture.service.accept(caller, "k1", req(), files())
     first = await capture.certificates.document(OPLE, answer.support_id)
+    copy = await capture.store.get(certificate_key("gub-son-2027", answer.support_id))
+    assert copy == first  # issued on reception, copied where export packs it
     capture.clock.advance(hours=1)
     assert await capture.certificates.document(OPLE, answer.support_id) == first
     assert certificate_problems(first, capture.key.public_key()) == []

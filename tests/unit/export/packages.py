@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from apoyo_common.storage import InMemoryStore
 from apoyo_export.manifest import PackageMeta
 from apoyo_export.package import Built, write_package
-from apoyo_export.records import Evidence, Support, certificate_key
+from apoyo_export.records import Evidence, Support
 
 T0 = datetime(2026, 12, 20, 17, 0, tzinfo=UTC)
 STATUSES = ("EN_LISTA_NOMINAL", "NO_ENCONTRADO", "EN_LISTA_NOMINAL", "BAJA", "INCONSISTENCIA")
@@ -50,7 +50,7 @@ async def stocked(items: list[Support]) -> InMemoryStore:
         for e in item.evidence:
             await store.put(e.object_key, image(item.support_id, e.kind), e.content_type)
         await store.put(
-            certificate_key(item.support_id),
+            item.certificate_key,
             b'{"cert":"%s"}' % item.support_id.encode(),
             "application/json",
         )

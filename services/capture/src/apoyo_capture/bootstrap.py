@@ -33,7 +33,10 @@ def signing_key(settings: Settings) -> Ed25519PrivateKey:
 
 
 def http_api(
-    infra: Infrastructure, repository: PgCaptureRepository, service: CaptureService
+    infra: Infrastructure,
+    repository: PgCaptureRepository,
+    service: CaptureService,
+    certificates: CertificateService,
 ) -> CaptureApi:
     settings, clock = infra.settings, infra.clock
     secret = settings.token_secret.get_secret_value()
@@ -42,7 +45,7 @@ def http_api(
         invitations=InvitationService(repository, clock, secret),
         self_service=SelfService(repository, clock, secret),
         registry=AuxiliaryRegistry(repository, clock, secret),
-        certificates=CertificateService(repository, clock, signing_key(settings)),
+        certificates=certificates,
         limits=RateLimits(
             TokenBuckets(settings.rate_ip_per_s, settings.rate_ip_burst),
             TokenBuckets(settings.rate_token_per_s, settings.rate_token_burst),
@@ -60,8 +63,13 @@ def build(infra: Infrastructure) -> ServiceUnit:
     relay = OutboxRelay(
         repository, infra.publisher, SERVICE, interval_s=infra.settings.outbox_interval_s
     )
-    service = CaptureService(repository, infra.store, infra.clock, on_stored=relay.nudge)
-    app = create_app(http_api(infra, repository, service))
+    certificates = CertificateService(
+        repository, infra.clock, signing_key(infra.settings), infra.store
+    )
+    service = CaptureService(
+        repository, infra.store, infra.clock, on_stored=relay.nudge, certify=certificates.issue
+    )
+    app = create_app(http_api(infra, repository, service, certificates))
     unit = ServiceUnit(
         SERVICE,
         "apoyo_capture",

@@ -1,4 +1,5 @@
-"""Serving certificates: made and signed once, on first request, then served as stored."""
+"""Certificates: made and signed once, on reception (or on first request if that failed),
+then served as stored; a copy goes to object storage, where export packs it."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -7,12 +8,15 @@ from datetime import datetime
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from apoyo_capture.access import can_act_for
-from apoyo_capture.certificate import certificate_body, sign_certificate
-from apoyo_capture.grants import grant_id_of
+from apoyo_capture.certificate import Submission, certificate_body, sign_certificate
+from apoyo_capture.grants import Grant, grant_id_of
 from apoyo_capture.ports import ChannelRepository
 from apoyo_capture.refusals import Refused
 from apoyo_common.codes import Role
+from apoyo_common.messages import SupportCaptured
 from apoyo_common.signing import public_pem
+from apoyo_common.storage import ObjectStore
+from apoyo_common.storage.keys import certificate_key
 from apoyo_common.tokens import Principal
 
 
@@ -21,6 +25,7 @@ class CertificateService:
     repository: ChannelRepository
     clock: Callable[[], datetime]
     key: Ed25519PrivateKey
+    store: ObjectStore | None = None
 
     def public_key_pem(self) -> bytes:
         return public_pem(self.key.public_key())
@@ -29,7 +34,7 @@ class CertificateService:
         facts = await self.repository.certificate_facts(support_id)
         if facts is None:
             raise Refused(404, "not_found", "no existe ese apoyo")
-        event, submission, grant = facts
+        event, submission, _ = facts
         own_receipt = (
             principal.role is Role.CITIZEN
             and submission.grant_id is not None
@@ -37,8 +42,24 @@ class CertificateService:
         )
         if not (own_receipt or can_act_for(principal, event.process_id, event.aspirant_id)):
             raise Refused(403, "forbidden", "no tiene acceso a este apoyo")
-        stored = await self.repository.certificate(support_id)
+        return await self._issued(facts)
+
+    async def issue(self, support_id: str) -> bytes:
+        """The support's certificate, made the first time (on reception) and stored."""
+        facts = await self.repository.certificate_facts(support_id)
+        if facts is None:
+            raise Refused(404, "not_found", "no existe ese apoyo")
+        return await self._issued(facts)
+
+    async def _issued(self, facts: tuple[SupportCaptured, Submission, Grant | None]) -> bytes:
+        event = facts[0]
+        stored = await self.repository.certificate(event.support_id)
         if stored is not None:
             return stored
-        body = certificate_body(event, submission, grant, self.clock())
-        return await self.repository.save_certificate(support_id, sign_certificate(body, self.key))
+        body = certificate_body(event, facts[1], facts[2], self.clock())
+        document = sign_certificate(body, self.key)
+        stored = await self.repository.save_certificate(event.support_id, document)
+        if self.store is not None and stored == document:  # the one who made it copies it
+            key = certificate_key(event.process_id, event.support_id)
+            await self.store.put(key, stored, "application/json")
+        return stored

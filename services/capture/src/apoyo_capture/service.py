@@ -1,7 +1,7 @@
 """The capture service layer: accept a support once, durably, or refuse it with a reason."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,11 +25,14 @@ from apoyo_capture.ports import (
 )
 from apoyo_capture.refusals import Refused, refuse_if
 from apoyo_common.codes import Channel, EvidenceKind, Role
+from apoyo_common.delivery import describe
+from apoyo_common.logs import get_logger
 from apoyo_common.messages import SupportCaptured
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.storage import ObjectStore
 from apoyo_common.tokens import Principal
 
+log = get_logger(__name__)
 CHANNELS_BY_ROLE = {
     Role.AUXILIARY: {Channel.AUXILIAR, Channel.CEDULA_PAPEL},
     Role.CITIZEN: {Channel.AUTOSERVICIO},
@@ -77,6 +80,7 @@ class CaptureService:
     store: ObjectStore
     clock: Callable[[], datetime]
     on_stored: Callable[[], None] = lambda: None
+    certify: Callable[[str], Awaitable[object]] | None = None  # issue the certificate now
 
     async def accept(
         self,
@@ -174,7 +178,18 @@ class CaptureService:
                 raise Refused.of("token_used") from None
             return winner
         self.on_stored()
+        await self._certify(event.support_id)
         return answer
+
+    async def _certify(self, support_id: str) -> None:
+        """Issued on reception so export finds it; the support is already durable, so a
+        failure here only defers it to the first request for it."""
+        if self.certify is None:
+            return
+        try:
+            await self.certify(support_id)
+        except Exception as error:
+            log.warning("certificate_deferred", error=describe(error))
 
     async def view(self, principal: Principal, support_id: str) -> SupportView:
         view = await self.repository.support(support_id)

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import IO, Any, BinaryIO
+from typing import IO, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -27,7 +27,7 @@ from apoyo_export.records import (
     record_of,
 )
 from apoyo_export.tables import HEARING_HEADER, SUPPORTS_HEADER, csv_line, hearing_row, supports_row
-from apoyo_export.zipsink import Written, ZipSink
+from apoyo_export.zipsink import Sink, Written, ZipSink
 
 Read = Callable[[str], Awaitable[bytes]]
 
@@ -120,7 +120,7 @@ def summary_json(built: Built) -> bytes:
 
 
 async def write_package(
-    out: BinaryIO,
+    out: Sink,
     meta: m.PackageMeta,
     supports: AsyncIterable[Support],
     read: Read,

@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from apoyo_common.codes import EvidenceKind, Status
+from apoyo_common.messages import SupportCaptured
 from apoyo_common.signing import canonical_json
+from apoyo_common.storage.keys import certificate_key
 
 GENESIS = "0" * 64
 FORM_FIELDS = (
@@ -56,12 +58,8 @@ class Support:
 
     @property
     def certificate_key(self) -> str:
-        return certificate_key(self.support_id)
-
-
-def certificate_key(support_id: str) -> str:
-    """Where capture keeps a support's signed certificate in object storage."""
-    return f"certificates/{support_id}.json"
+        """Where capture keeps the support's signed certificate in object storage."""
+        return certificate_key(self.process_id, self.support_id)
 
 
 def evidence_path(support_id: str, evidence: Evidence) -> str:
@@ -104,3 +102,11 @@ def chained(previous: str, record: dict[str, Any]) -> str:
 
 def counts(status: str) -> bool:
     return status in COUNTED
+
+
+def form_of(captured: SupportCaptured | None) -> dict[str, Any]:
+    """The form fields a record carries, from a `SupportCaptured` (None: not seen yet)."""
+    if captured is None:
+        return {}
+    form = captured.form.model_dump(mode="json")
+    return {name: form.get(name) for name in FORM_FIELDS}

@@ -14,11 +14,17 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import BinaryIO
+from typing import Protocol
 
 _LIMIT = 0xFFFFFFFF
 _UTF8 = 1 << 11
 _VERSION = 45  # 4.5: ZIP64
+
+
+class Sink(Protocol):
+    """Where the zip goes: only written to, never sought (a pipe or an upload would do)."""
+
+    def write(self, data: bytes, /) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ def dos_time(moment: datetime) -> tuple[int, int]:
 
 
 class ZipSink:
-    def __init__(self, out: BinaryIO, moment: datetime) -> None:
+    def __init__(self, out: Sink, moment: datetime) -> None:
         self.out, self.offset, self.entries = out, 0, 0
         self.time, self.date = dos_time(moment)
         self.directory = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())

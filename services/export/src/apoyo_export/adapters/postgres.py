@@ -1,0 +1,103 @@
+"""Records and processes in PostgreSQL (schema `export`)."""
+
+import json
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import asyncpg
+
+from apoyo_common.messages import SupportCaptured, SupportExported, SupportNotified
+from apoyo_common.processes import ProcessDefinition
+from apoyo_export.records import Evidence, Support
+
+KEEP = """
+INSERT INTO export.records (support_id, process_id, aspirant_id, status, received_at,
+    record_sha256, output, exported_at, notified_at, outcome)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT (support_id) DO UPDATE SET status = EXCLUDED.status,
+    record_sha256 = EXCLUDED.record_sha256, output = EXCLUDED.output,
+    exported_at = EXCLUDED.exported_at, notified_at = EXCLUDED.notified_at,
+    outcome = EXCLUDED.outcome
+WHERE export.records.notified_at IS NULL OR export.records.notified_at < EXCLUDED.notified_at
+RETURNING output
+"""
+SUPPORTS = """
+SELECT r.support_id, r.process_id, r.aspirant_id, r.output->>'channel' AS channel,
+    r.received_at, r.status, coalesce(r.outcome->'reasons', '[]'::jsonb) AS reasons,
+    c.form, c.evidence
+FROM export.records r LEFT JOIN export.captured c USING (support_id)
+WHERE r.process_id = $1 AND r.aspirant_id = $2
+ORDER BY r.received_at, r.support_id
+"""
+
+
+def _json(model: SupportNotified | SupportExported) -> Any:
+    return json.loads(model.model_dump_json())
+
+
+def support_of(row: asyncpg.Record) -> Support:
+    evidence = tuple(
+        Evidence(e["kind"], e["object_key"], e["sha256"], e["bytes"], e["content_type"])
+        for e in row["evidence"] or ()
+    )
+    return Support(
+        row["support_id"], row["process_id"], row["aspirant_id"], row["channel"],
+        row["received_at"], row["status"], tuple(row["reasons"]), row["form"] or {}, evidence,
+    )  # fmt: skip
+
+
+class PgRecords:
+    def __init__(self, pool: asyncpg.Pool, batch: int = 500) -> None:
+        self.pool, self.batch = pool, batch
+
+    async def keep(self, notified: SupportNotified, exported: SupportExported) -> SupportExported:
+        n = notified
+        async with self.pool.acquire() as conn, conn.transaction():
+            output = await conn.fetchval(
+                KEEP, n.support_id, n.process_id, n.aspirant_id, n.status.value, n.received_at,
+                exported.record_sha256, _json(exported), exported.exported_at, n.notified_at,
+                _json(n),
+            )  # fmt: skip
+            if output is None:  # a redelivery, or an older revision: the kept one stands
+                output = await conn.fetchval(
+                    "SELECT output FROM export.records WHERE support_id = $1", n.support_id
+                )
+        return SupportExported.model_validate(output)
+
+    async def captured(self, event: SupportCaptured) -> None:
+        form = event.form.model_dump(mode="json", exclude={"email"})
+        evidence = [e.model_dump(mode="json") for e in event.evidence]
+        await self.pool.execute(
+            "INSERT INTO export.captured (support_id, form, evidence) VALUES ($1, $2, $3) "
+            "ON CONFLICT (support_id) DO NOTHING",
+            event.support_id, form, evidence,
+        )  # fmt: skip
+
+    async def supports(self, process_id: str, aspirant_id: str) -> AsyncGenerator[Support, None]:
+        """A server-side cursor in one read-only snapshot: revisions that arrive meanwhile
+        wait for the next package, and memory holds one batch of rows."""
+        async with (
+            self.pool.acquire() as conn,
+            conn.transaction(isolation="repeatable_read", readonly=True),
+        ):
+            cursor = conn.cursor(SUPPORTS, process_id, aspirant_id, prefetch=self.batch)
+            async for row in cursor:
+                yield support_of(row)
+
+
+class PgProcesses:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def save(self, process: ProcessDefinition) -> None:
+        await self.pool.execute(
+            "INSERT INTO export.processes (process_id, definition) VALUES ($1, $2) "
+            "ON CONFLICT (process_id) DO UPDATE SET definition = EXCLUDED.definition",
+            process.id, json.loads(process.model_dump_json()),
+        )  # fmt: skip
+
+    async def get(self, process_id: str) -> ProcessDefinition | None:
+        found = await self.pool.fetchval(
+            "SELECT definition FROM export.processes WHERE process_id = $1", process_id
+        )
+        return None if found is None else ProcessDefinition.model_validate(found)

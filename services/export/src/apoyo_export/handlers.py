@@ -1,0 +1,38 @@
+"""Thin handlers: an outcome kept (the latest) and passed on, a capture or a process noted."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from apoyo_common import metrics
+from apoyo_common.messages import SupportCaptured, SupportNotified
+from apoyo_common.processes import ProcessDefinition
+from apoyo_common.publishing import Publisher
+from apoyo_common.topics import SUPPORT_EXPORTED
+from apoyo_export.domain import stage
+from apoyo_export.ports import Processes, Records
+
+SERVICE = "export"
+
+
+@dataclass(frozen=True)
+class Handlers:
+    records: Records
+    processes: Processes
+    publisher: Publisher
+    clock: Callable[[], datetime]
+
+    async def on_notified(self, raw: bytes) -> None:
+        notified = SupportNotified.model_validate_json(raw)
+        staged = stage(notified, self.clock())
+        kept = await self.records.keep(notified, staged)
+        if kept != staged:  # a redelivery or an older revision: the kept outcome again
+            metrics.REDELIVERED.labels(SERVICE, SUPPORT_EXPORTED).inc()
+        await self.publisher.publish(SUPPORT_EXPORTED, kept.citizen_key.encode(), kept)
+        metrics.MESSAGES_OUT.labels(SERVICE, SUPPORT_EXPORTED).inc()
+
+    async def on_captured(self, raw: bytes) -> None:
+        await self.records.captured(SupportCaptured.model_validate_json(raw))
+
+    async def on_process(self, raw: bytes) -> None:
+        await self.processes.save(ProcessDefinition.model_validate_json(raw))
