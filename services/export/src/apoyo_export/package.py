@@ -131,7 +131,9 @@ async def write_package(
         tables = dict(zip((m.SUPPORTS_JSONL, m.SUPPORTS_CSV, m.HEARING_CSV), temp, strict=False))
         tables[m.SUPPORTS_CSV].write(csv_line(SUPPORTS_HEADER).encode())
         tables[m.HEARING_CSV].write(csv_line(HEARING_HEADER).encode())
-        writer = PackageWriter(ZipSink(out, meta.created_at), read, tables, temp[3])
+        sink = ZipSink(out, meta.created_at)
+        stack.callback(sink.directory.close)  # also when a support fails half-way
+        writer = PackageWriter(sink, read, tables, temp[3])
         async for support in supports:
             await writer.add(support)
         writer.finish(meta, key)

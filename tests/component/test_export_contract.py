@@ -1,0 +1,123 @@
+"""One body, two backends: the in-memory records and jobs of the unit tests behave as the
+PostgreSQL ones do."""
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import asyncpg
+import pytest
+
+from apoyo_common.codes import Status
+from apoyo_common.db import migrate
+from apoyo_common.messages import SupportNotified
+from apoyo_export.adapters.memory import MemoryJobs, MemoryProcesses, MemoryRecords
+from apoyo_export.adapters.postgres import PgProcesses, PgRecords
+from apoyo_export.adapters.postgres_jobs import PgJobs
+from apoyo_export.domain import stage
+from apoyo_export.ports import Job, Jobs, JobStatus, Package, Processes, Records
+from apoyo_notification.domain import notify
+from tests.factories import NOW, captured, identity_decoded, process, verified
+
+pytestmark = pytest.mark.component
+Backends = tuple[Records, Jobs, Processes]
+LEASE = timedelta(minutes=1)
+
+
+@pytest.fixture(params=["memory", "postgres"])
+async def backends(request: pytest.FixtureRequest, pool: asyncpg.Pool) -> AsyncIterator[Backends]:
+    if request.param == "memory":
+        yield MemoryRecords(), MemoryJobs(), MemoryProcesses()
+        return
+    await migrate(pool, "export", "apoyo_export")
+    yield PgRecords(pool, batch=2), PgJobs(pool), PgProcesses(pool)
+
+
+def outcome(support_id: str, status: Status, minutes: int, received: int = 0) -> SupportNotified:
+    event = captured(support_id).model_copy(update={"received_at": NOW + timedelta(received)})
+    return notify(verified(identity_decoded(event), NOW, status), NOW + timedelta(minutes=minutes))
+
+
+async def keep(records: Records, notified: SupportNotified) -> Status:
+    kept = await records.keep(notified, stage(notified, notified.notified_at))
+    return kept.status
+
+
+async def test_the_latest_outcome_is_kept_and_redeliveries_change_nothing(
+    backends: Backends,
+) -> None:
+    records = backends[0]
+    first = outcome("s-1", Status.PENDIENTE_REVISION, 1)
+    revised = outcome("s-1", Status.EN_LISTA_NOMINAL, 5)
+    assert await keep(records, first) is Status.PENDIENTE_REVISION
+    assert await keep(records, first) is Status.PENDIENTE_REVISION  # redelivered
+    assert await keep(records, revised) is Status.EN_LISTA_NOMINAL
+    assert await keep(records, first) is Status.EN_LISTA_NOMINAL  # an older one, late
+    [kept] = [s async for s in records.supports("gub-son-2027", "asp-01")]
+    assert kept.status == "EN_LISTA_NOMINAL"
+
+
+async def test_supports_come_in_reception_order_with_what_capture_stored(
+    backends: Backends,
+) -> None:
+    records = backends[0]
+    for i, day in ((3, 2), (1, 0), (2, 1), (4, 3), (5, 4)):
+        await keep(records, outcome(f"s-{i}", Status.NO_ENCONTRADO, 1, received=day))
+    await records.captured(captured("s-2"))
+    await records.captured(captured("s-2"))  # redelivered: nothing changes
+    found = [s async for s in records.supports("gub-son-2027", "asp-01")]
+    assert [s.support_id for s in found] == ["s-1", "s-2", "s-3", "s-4", "s-5"]
+    second = found[1]
+    assert second.form["clave_elector"] == captured("s-2").form.clave_elector
+    assert "email" not in second.form
+    assert [e.kind for e in second.evidence] == ["credential_front", "credential_back"]
+    assert found[0].evidence == () and found[0].form == {}
+    assert [s async for s in records.supports("gub-son-2027", "asp-02")] == []
+
+
+def job(export_id: str, minutes: int = 0) -> Job:
+    at = NOW + timedelta(minutes=minutes)
+    return Job(export_id, "gub-son-2027", "asp-01", JobStatus.PENDING, "ople", at)
+
+
+PACKAGE = Package(3, "ab" * 32, "exports/p/a/e-1.zip", "cd" * 32, 1234)
+
+
+async def test_a_job_is_claimed_once_and_only_its_holder_finishes_it(backends: Backends) -> None:
+    jobs = backends[1]
+    await jobs.create(job("e-2", 1))
+    await jobs.create(job("e-1"))
+    claimed = await jobs.claim(NOW, NOW + LEASE)
+    assert claimed is not None and (claimed.export_id, claimed.attempts) == ("e-1", 1)
+    second = await jobs.claim(NOW, NOW + LEASE)
+    assert second is not None and second.export_id == "e-2"
+    assert await jobs.claim(NOW, NOW + LEASE) is None  # both leased
+    again = await jobs.claim(NOW + LEASE, NOW + 2 * LEASE)  # e-1's worker died: resumed
+    assert again is not None and (again.export_id, again.attempts) == ("e-1", 2)
+    assert not await jobs.finish("e-1", 1, PACKAGE, NOW)  # the first worker lost it
+    assert await jobs.finish("e-1", 2, PACKAGE, NOW + LEASE)
+    done = await jobs.get("e-1")
+    assert done is not None and done.status is JobStatus.READY and done.package == PACKAGE
+
+
+async def test_a_job_is_released_extended_or_failed_by_its_holder(backends: Backends) -> None:
+    jobs = backends[1]
+    await jobs.create(job("e-1"))
+    assert (await jobs.claim(NOW, NOW + LEASE)) is not None
+    assert await jobs.extend("e-1", 1, NOW + 3 * LEASE)
+    assert await jobs.claim(NOW + 2 * LEASE, NOW + 3 * LEASE) is None
+    await jobs.release("e-1", 1, NOW)
+    retried = await jobs.claim(NOW, NOW + LEASE)
+    assert retried is not None and retried.attempts == 2
+    await jobs.fail("e-1", 1, "tarde", NOW)  # not the holder: ignored
+    await jobs.fail("e-1", 2, "sin evidencia", NOW)
+    failed = await jobs.get("e-1")
+    assert failed is not None and failed.status is JobStatus.FAILED
+    assert failed.error == "sin evidencia" and failed.package is None
+    assert await jobs.get("nope") is None
+
+
+async def test_processes_are_remembered_by_id(backends: Backends) -> None:
+    processes = backends[2]
+    assert await processes.get("gub-son-2027") is None
+    await processes.save(process())
+    assert await processes.get("gub-son-2027") == process()
