@@ -1,0 +1,112 @@
+"""`POST /v1/exports`, `GET /v1/exports/{id}` and `.../package` in the app that serves every
+unit together, with their roles and refusals."""
+
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from faststream.kafka import KafkaBroker
+from pydantic import SecretStr
+
+from apoyo.services import build_all
+from apoyo_common.codes import Role
+from apoyo_common.runtime import Infrastructure, prepare, stop_units
+from apoyo_common.server import build_app
+from apoyo_common.settings import Settings
+from apoyo_common.signing import load_public_pem
+from apoyo_common.storage import LocalFolderStore
+from apoyo_common.tokens import Principal, issue
+from apoyo_export.exporter import Exporter
+from apoyo_export.verify import verify_package
+from tests.component.test_export_jobs import stock
+from tests.factories import NOW
+
+pytestmark = pytest.mark.component
+SECRET = "export-test-secret-of-at-least-32-bytes!"
+BODY = {"process_id": "gub-son-2027", "aspirant_id": "asp-01"}
+
+
+@pytest.fixture
+async def served(
+    pool: asyncpg.Pool, tmp_path: Path
+) -> AsyncIterator[tuple[httpx.AsyncClient, Exporter]]:
+    settings = Settings(
+        storage="local", storage_dir=tmp_path, token_secret=SecretStr(SECRET),
+        signing_key_file=tmp_path / "institute.pem",
+    )  # fmt: skip
+    infra = Infrastructure(settings, KafkaBroker(), pool, LocalFolderStore(tmp_path), lambda: NOW)
+    units = build_all(infra)
+    await prepare(infra, units)
+    [exporter] = [u.extra["exporter"] for u in units if u.name == "export"]
+    assert isinstance(exporter, Exporter)
+    app = build_app(infra, units, contextlib.nullcontext)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client, exporter
+    await stop_units(units)
+
+
+def bearer(role: Role, process: str | None = None, aspirant: str | None = None) -> dict[str, str]:
+    token = issue(SECRET, Principal(role, "t", process, aspirant), timedelta(minutes=5))
+    return {"Authorization": f"Bearer {token}"}
+
+
+OPLE = bearer(Role.OPLE)
+
+
+async def test_the_institute_requests_follows_and_downloads_a_package(
+    served: tuple[httpx.AsyncClient, Exporter], tmp_path: Path
+) -> None:
+    client, exporter = served
+    await stock(exporter, 4)
+    asked = await client.post("/v1/exports", json=BODY, headers=OPLE)
+    assert asked.status_code == 202 and asked.json()["status"] == "PENDING"
+    export_id = asked.json()["export_id"]
+    early = await client.get(f"/v1/exports/{export_id}/package", headers=OPLE)
+    assert (early.status_code, early.json()["error"]) == (409, "not_ready")
+    assert await exporter.run_once()
+    shown = (await client.get(f"/v1/exports/{export_id}", headers=OPLE)).json()
+    assert (shown["status"], shown["supports"], shown["process_id"]) == ("READY", 4, "gub-son-2027")
+    package = await client.get(f"/v1/exports/{export_id}/package", headers=OPLE)
+    assert package.status_code == 200
+    assert package.headers["content-type"] == "application/zip"
+    assert int(package.headers["content-length"]) == shown["package_bytes"]
+    (tmp_path / "p.zip").write_bytes(package.content)
+    pem = await client.get("/v1/certificates/public-key.pem")  # the key certificates carry
+    verdict = verify_package(tmp_path / "p.zip", load_public_pem(pem.content))
+    assert verdict.problems == [] and verdict.supports == 4
+
+
+async def test_only_the_institute_may_and_bad_requests_are_refused(
+    served: tuple[httpx.AsyncClient, Exporter],
+) -> None:
+    client, exporter = served
+    await stock(exporter, 1)
+    aspirant = bearer(Role.ASPIRANT, "gub-son-2027", "asp-01")
+    refusals = [
+        (await client.post("/v1/exports", json=BODY), 401, "unauthorized"),
+        (await client.post("/v1/exports", json=BODY, headers=aspirant), 403, "forbidden"),
+        (await client.post("/v1/exports", content=b"{no", headers=OPLE), 400, "invalid_json"),
+        (
+            await client.post("/v1/exports", json={"process_id": 1}, headers=OPLE),
+            422, "invalid_request",
+        ),
+        (
+            await client.post("/v1/exports", json=BODY | {"process_id": "otro"}, headers=OPLE),
+            422, "unknown_process",
+        ),
+        (
+            await client.post("/v1/exports", json=BODY | {"aspirant_id": "x"}, headers=OPLE),
+            422, "unknown_aspirant",
+        ),
+        (await client.get("/v1/exports/nope", headers=OPLE), 404, "not_found"),
+        (await client.get("/v1/exports/nope/package", headers=OPLE), 404, "not_found"),
+        (await client.get("/v1/exports/nope", headers=bearer(Role.AUXILIARY)), 403, "forbidden"),
+    ]  # fmt: skip
+    for answer, status, code in refusals:
+        assert (answer.status_code, answer.json()["error"]) == (status, code)
+        assert answer.json()["detail"]
