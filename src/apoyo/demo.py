@@ -16,6 +16,7 @@ from rich.table import Table
 from apoyo import admin
 from apoyo.client import post_support, support_data, support_files
 from apoyo.demo_channels import show_channels
+from apoyo.demo_export import export_lines, export_packages
 from apoyo.demo_progress import fetch_progress, progress_table, status_table
 from apoyo.embedded import serve_embedded
 from apoyo.synthetic.people import Citizen, make_citizens
@@ -190,6 +191,7 @@ async def run_demo(count: int, out: Path) -> int:
         found = await statuses(settings.database_url)
         channels = await show_channels(client, settings, out, str(process["id"]), people[0])
         advance = await fetch_progress(client, settings, process)
+        exported = await export_packages(client, settings, process, out)
     stop.set()
     await server
     accepted = codes.count(202)
@@ -200,8 +202,11 @@ async def run_demo(count: int, out: Path) -> int:
     console.print(f"Correos escritos en {out / 'data' / 'mail'}: {len(mails)} archivos .eml")
     console.print(progress_table(advance))
     console.print(status_table(advance))
+    for line in export_lines(exported):
+        console.print(line, markup=False, soft_wrap=True)
     summary = {"stages": counts, "statuses": found, "progress": advance, "mails": len(mails)}
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
-    ok = accepted == count and counts["export"] == count
+    verified = all(item.verdict.ok for item in exported)
+    ok = accepted == count and counts["export"] == count and verified
     console.print("Listo." if ok else "[red]La demostración no terminó completa.[/red]")
     return 0 if ok else 1
