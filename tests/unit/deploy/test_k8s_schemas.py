@@ -9,7 +9,7 @@ from tests.unit.deploy.kube import OVERLAYS, named, problems, render
 EXPECTED_KINDS = {
     "Namespace", "ConfigMap", "ServiceAccount", "Deployment", "Service", "PodDisruptionBudget",
     "HorizontalPodAutoscaler", "ScaledObject", "Kafka", "KafkaNodePool", "KafkaTopic",
-    "Cluster", "StatefulSet", "ServiceMonitor", "PodMonitor", "NetworkPolicy",
+    "Cluster", "StatefulSet", "ServiceMonitor", "PodMonitor", "PrometheusRule", "NetworkPolicy",
 }  # fmt: skip
 
 

@@ -1,0 +1,73 @@
+"""The metrics an alert expression reads: every selector in its PromQL tree, with the labels
+it matches on and groups by."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import promql_parser
+from prometheus_client.metrics import MetricWrapperBase
+
+from apoyo_common import metrics
+
+CHILDREN = ("lhs", "rhs", "expr", "args", "param", "vector_selector")
+# Labels Prometheus adds to every scraped series, and the histogram bucket's.
+TARGET_LABELS = {"job", "instance", "namespace", "pod", "service", "endpoint", "container"}
+# Metrics that come from elsewhere, with their labels: docs/kubernetes.md says who exports them.
+EXTERNAL = {
+    "kafka_consumergroup_lag": {"consumergroup", "topic", "partition"},  # Strimzi's Kafka exporter
+    "kube_deployment_status_replicas_unavailable": {"deployment"},  # kube-state-metrics
+    "up": set(),  # Prometheus, per target
+}
+SUFFIXES = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count")}
+
+
+@dataclass(frozen=True)
+class Read:
+    metric: str
+    labels: frozenset[str]  # matched or grouped by
+
+
+def apoyo_metrics() -> dict[str, set[str]]:
+    """Exposed series names of apoyo_common.metrics -> their label names (plus `le`)."""
+    found: dict[str, set[str]] = {}
+    for value in vars(metrics).values():
+        if isinstance(value, MetricWrapperBase):
+            # prometheus_client keeps the base name, type and labels only on private fields.
+            name, kind, labels = value._name, str(value._type), set(value._labelnames)
+            for suffix in SUFFIXES[kind]:
+                found[name + suffix] = labels | ({"le"} if suffix == "_bucket" else set())
+    return found
+
+
+def known_metrics() -> dict[str, set[str]]:
+    return apoyo_metrics() | EXTERNAL
+
+
+def reads(expr: str) -> list[Read]:
+    return list(_walk(promql_parser.parse(expr), frozenset()))
+
+
+def _walk(node: object, grouped: frozenset[str]) -> Iterator[Read]:
+    if isinstance(node, promql_parser.VectorSelector):
+        matched = {m.name for m in node.matchers.matchers}
+        yield Read(node.name or "", frozenset(matched | grouped))
+        return
+    if isinstance(node, promql_parser.AggregateExpr) and node.modifier is not None:
+        grouped = grouped | set(node.modifier.labels)
+    for attribute in CHILDREN:
+        child = getattr(node, attribute, None)
+        for each in child if isinstance(child, list) else [child]:
+            if each is not None:
+                yield from _walk(each, grouped)
+
+
+def unknown_reads(expr: str) -> list[str]:
+    """Metric names that nobody exports, and labels that the metric does not carry."""
+    known, problems = known_metrics(), []
+    for read in reads(expr):
+        if read.metric not in known:
+            problems.append(f"unknown metric {read.metric}")
+            continue
+        extra = read.labels - known[read.metric] - TARGET_LABELS
+        problems += [f"{read.metric} has no label {label}" for label in sorted(extra)]
+    return problems
