@@ -1,0 +1,107 @@
+"""What the hearing shows and accepts: pure values and rules, no storage."""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from apoyo_common.codes import EvidenceKind, Status
+
+# Everything else does not count (yet), so the aspirant sees it: a support at the desk
+# (PENDIENTE_REVISION) included, since it is not counted until a person decides.
+COUNTING = (Status.EN_LISTA_NOMINAL, Status.RECIBIDO)
+HEARD = tuple(s for s in Status if s not in COUNTING)
+ARGUMENT_MIN, ARGUMENT_MAX = 10, 4000
+PAGE_DEFAULT, PAGE_MAX = 50, 200
+CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+class ContestState(StrEnum):
+    PENDIENTE = "PENDIENTE"  # referred to the desk, no decision yet
+    RESUELTA = "RESUELTA"  # the desk decided: the support's outcome was published again
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Keyset position: the last support of a page, in (received_at, support_id) order."""
+
+    received_at: datetime
+    support_id: str
+
+    def encode(self) -> str:
+        text = f"{self.received_at.isoformat()}|{self.support_id}"
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> "Cursor":
+        """Raises ValueError for anything this class did not encode."""
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+            stamp, support_id = raw.split("|", 1)
+            at = datetime.fromisoformat(stamp)
+        except (binascii.Error, UnicodeDecodeError, ValueError) as bad:
+            raise ValueError("cursor") from bad
+        if at.tzinfo is None or not support_id:
+            raise ValueError("cursor")
+        return cls(at, support_id)
+
+
+@dataclass(frozen=True)
+class Query:
+    process_id: str
+    aspirant_id: str
+    status: Status | None = None
+    reason: str | None = None
+    after: Cursor | None = None
+    limit: int = PAGE_DEFAULT
+
+
+@dataclass(frozen=True)
+class Contest:
+    support_id: str
+    process_id: str
+    aspirant_id: str
+    argument: str
+    contested_by: str
+    contested_at: datetime
+
+
+@dataclass(frozen=True)
+class Heard:
+    """One support that does not count, as the hearing shows it."""
+
+    support_id: str
+    channel: str
+    status: Status
+    reasons: tuple[str, ...]
+    received_at: datetime
+    verified_at: datetime
+    evidence: tuple[EvidenceKind, ...]
+    contest: Contest | None = None
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(self.received_at, self.support_id)
+
+    @property
+    def contest_state(self) -> ContestState | None:
+        """A contest is decided once the outcome was published again after it."""
+        if self.contest is None:
+            return None
+        decided = self.verified_at > self.contest.contested_at
+        return ContestState.RESUELTA if decided else ContestState.PENDIENTE
+
+
+def argument_problem(argument: str) -> str | None:
+    """Why a written argument is refused, in Spanish; None when it is fine."""
+    length = len(argument.strip())
+    if length < ARGUMENT_MIN:
+        return f"escriba su argumento (al menos {ARGUMENT_MIN} caracteres)"
+    if length > ARGUMENT_MAX:
+        return f"el argumento admite a lo más {ARGUMENT_MAX} caracteres"
+    return None
+
+
+def content_type(object_key: str) -> str:
+    return CONTENT_TYPES.get(object_key.rsplit(".", 1)[-1].lower(), "application/octet-stream")
