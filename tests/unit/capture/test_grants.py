@@ -2,17 +2,15 @@ from dataclasses import replace
 from datetime import timedelta
 
 from apoyo_capture.grants import (
-    MAX_CODE_ATTEMPTS,
     Grant,
     GrantKind,
-    code_digest,
     code_problem,
     grant_id_of,
-    new_code,
     spend_problem,
     subject_of,
     token_digest,
 )
+from apoyo_common.onetime import MAX_CODE_ATTEMPTS, code_digest, new_code
 from tests.factories import NOW
 
 INVITATION = Grant(

@@ -3,10 +3,11 @@ from datetime import timedelta
 
 import pytest
 
-from apoyo_capture.grants import MAX_CODE_ATTEMPTS, token_digest
+from apoyo_capture.grants import token_digest
 from apoyo_capture.refusals import Refused
 from apoyo_capture.self_service import CodeCheck, CodeRequest
 from apoyo_capture.service import Caller
+from apoyo_common.onetime import MAX_CODE_ATTEMPTS
 from apoyo_common.tokens import verify
 from tests.unit.capture.conftest import SECRET, Capture
 from tests.unit.capture.test_service import files, req

@@ -74,3 +74,11 @@ def test_the_daily_summary_counts_each_status_and_the_total() -> None:
 
 def test_every_status_has_a_short_label() -> None:
     assert set(wording.STATUS_SHORT) == set(Status) == set(wording.STATUS)
+
+
+def test_a_code_to_see_ones_supports_names_no_aspirant() -> None:
+    request = code_request().model_copy(update={"purpose": "CONSULTA"})
+    letter = compose.email_code(request)
+    assert letter.kind is Kind.EMAIL_CODE and "482913" in letter.text and "482913" in letter.html
+    assert "consultar los apoyos" in letter.text and "Ana Pérez" not in letter.text
+    assert "482913" not in letter.subject

@@ -148,10 +148,14 @@ class InvitationCreated(Contract):
 
 
 class EmailCodeRequested(Contract):
-    """Capture asks notification to e-mail a one-time code proving an address (self-service)."""
+    """A one-time code to e-mail (personal data: the address and the code). `AUTOSERVICIO`:
+    capture proves an address before a self-service support; `CONSULTA`: verification lets a
+    citizen see the supports registered under their clave (the process and aspirant are then
+    those of the support that gave the address; the letter names neither)."""
 
     topic: Literal["email.code.requested"] = "email.code.requested"
     schema_version: Literal[1] = 1
+    purpose: Literal["AUTOSERVICIO", "CONSULTA"] = "AUTOSERVICIO"
     request_id: str
     process_id: str
     aspirant_id: str

@@ -7,15 +7,15 @@ the one-time e-mail code only as an HMAC under the deployment's secret.
 
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from apoyo_common.onetime import MAX_CODE_ATTEMPTS
+
 INVITATION_TTL = timedelta(days=14)
 CODE_TTL = timedelta(hours=24)
 SELF_SERVICE_TOKEN_TTL = timedelta(hours=24)
-MAX_CODE_ATTEMPTS = 5
 
 
 class GrantKind(StrEnum):
@@ -67,16 +67,6 @@ def grant_id_of(subject: str) -> str | None:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_code() -> str:
-    return f"{secrets.randbelow(10**6):06d}"
-
-
-def code_digest(secret: str, grant_id: str, code: str) -> str:
-    # Keyed: six digits hashed plainly would fall to a million guesses offline.
-    message = f"{grant_id}\x1f{code.strip()}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def spend_problem(grant: Grant | None, token_sha256: str, now: datetime) -> str | None:

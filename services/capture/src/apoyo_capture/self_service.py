@@ -14,13 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from apoyo_capture.grants import (
     CODE_TTL,
-    MAX_CODE_ATTEMPTS,
     SELF_SERVICE_TOKEN_TTL,
     Grant,
     GrantKind,
-    code_digest,
     code_problem,
-    new_code,
     subject_of,
     token_digest,
 )
@@ -30,6 +27,7 @@ from apoyo_capture.ports import ChannelRepository
 from apoyo_capture.refusals import Refused, refuse_if
 from apoyo_common.codes import Role
 from apoyo_common.messages import EmailCodeRequested
+from apoyo_common.onetime import MAX_CODE_ATTEMPTS, code_digest, new_code
 from apoyo_common.tokens import Principal, issue
 
 

@@ -29,8 +29,12 @@ def email_code(event: EmailCodeRequested) -> Letter:
         "code": event.code,
         "expires_at": moment(event.expires_at),
     }
-    text, html = render("email_code", values)
-    subject = "Tu código para confirmar tu correo"  # never the code: previews show subjects
+    if event.purpose == "CONSULTA":  # "was it me?": the letter names no aspirant
+        text, html = render("lookup_code", values)
+        subject = "Tu código para consultar tus apoyos"
+    else:
+        text, html = render("email_code", values)
+        subject = "Tu código para confirmar tu correo"  # never the code: previews show subjects
     key = message_id(Kind.EMAIL_CODE, event.request_id)
     return Letter(key, Kind.EMAIL_CODE, event.email, subject, text, html, event.expires_at)
 
