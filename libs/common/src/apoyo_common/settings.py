@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     rate_ip_burst: int = Field(default=600, ge=1)
     rate_token_per_s: float = Field(default=2.0, ge=0)  # 0: no limit
     rate_token_burst: int = Field(default=600, ge=1)
+    # A citizen's "was it me?" (docs/hearing.md): few tries per client and per clave, and a
+    # floor under every answer so that its time tells nothing.
+    lookup_rate_ip_per_s: float = Field(default=0.5, ge=0)  # 0: no limit
+    lookup_rate_ip_burst: int = Field(default=30, ge=1)
+    lookup_rate_clave_per_s: float = Field(default=1 / 120, ge=0)
+    lookup_rate_clave_burst: int = Field(default=6, ge=1)
+    lookup_floor_s: float = Field(default=0.4, ge=0)
 
     # E-mail (docs/notification.md): SMTP in production, a folder of .eml files embedded.
     mail_sender: str = Field(default="smtp", pattern="^(smtp|folder)$")
