@@ -1,10 +1,10 @@
-"""The hearing's routes over the in-memory fakes or PostgreSQL, with a desk that records what it
-is given: one set of test bodies for both backends (test_hearing_http.py)."""
+"""The hearing's routes over the in-memory fakes or PostgreSQL, with the real review desk (behind
+a switch that can make it fail): one set of test bodies for both backends."""
 
 import contextlib
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
-from datetime import timedelta
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import asyncpg
 import httpx
@@ -17,39 +17,37 @@ from apoyo_common.storage import InMemoryStore
 from apoyo_common.tokens import Principal, issue
 from apoyo_verification.adapters.book_memory import InMemoryProcesses, InMemorySupportBook
 from apoyo_verification.adapters.book_postgres import PgProcesses, PgSupportBook
+from apoyo_verification.adapters.desk_memory import InMemoryDeskStore
+from apoyo_verification.adapters.desk_store_postgres import PgDeskStore
 from apoyo_verification.adapters.hearing_memory import InMemoryHearingBook
 from apoyo_verification.adapters.hearing_postgres import PgHearingBook
 from apoyo_verification.adapters.memory import InMemoryVoterRoll
 from apoyo_verification.adapters.postgres import PgVoterRoll
 from apoyo_verification.book import Processes
+from apoyo_verification.desk.ports import Referred
 from apoyo_verification.desk.referral import Referral
+from apoyo_verification.desk.service import ReviewDesk
 from apoyo_verification.hearing.http import HearingRoutes, hearing_routes
 from apoyo_verification.hearing.ports import HearingBook
 from apoyo_verification.hearing.service import Hearing
-from apoyo_verification.ports import VoterRoll
 from apoyo_verification.service import Verifier
 from tests.component.test_verification_duplicates import load, ticking
-from tests.factories import NOW
 from tests.unit.verification.cases import PROCESS
 
 SECRET = "hearing-test-secret-of-at-least-32-bytes"
 
 
 @dataclass
-class RecordingDesk:
-    """The desk as the hearing sees it (Desk.refer), keeping every referral it takes."""
+class FlakyDesk:
+    """The real desk behind a switch that makes it fail, as its database might."""
 
-    taken: list[Referral] = field(default_factory=list)
+    desk: ReviewDesk
     down: bool = False
 
     async def refer(self, referral: Referral) -> bool:
         if self.down:
             raise ConnectionError("desk unreachable")
-        pair = (referral.support_id, referral.cause)
-        if any((r.support_id, r.cause) == pair for r in self.taken):
-            return False
-        self.taken.append(referral)
-        return True
+        return await self.desk.refer(referral)
 
 
 def with_images(support: IdentityDecoded, kinds: Sequence[EvidenceKind]) -> IdentityDecoded:
@@ -71,34 +69,44 @@ def bearer(role: Role, process: str | None = None, aspirant: str | None = None) 
 @dataclass
 class Served:
     client: httpx.AsyncClient
-    desk: RecordingDesk
+    desk: FlakyDesk
     store: InMemoryStore
+
+    async def referrals(self, support_id: str) -> list[Referred]:
+        item = await self.desk.desk.item(support_id)
+        return [] if item is None else list(item.referrals)
 
 
 async def _serve(
-    roll: VoterRoll, processes: Processes, verifier: Verifier, book: HearingBook,
-    supports: Sequence[IdentityDecoded],
-) -> AsyncIterator[Served]:  # fmt: skip
-    await load(roll)
+    processes: Processes, desk: ReviewDesk, book: HearingBook, supports: Sequence[IdentityDecoded]
+) -> AsyncIterator[Served]:
+    await load(desk.verifier.roll)
     await processes.save(PROCESS)
-    await verifier.verify_many(supports)
-    await book.keep(supports)
-    desk, store = RecordingDesk(), InMemoryStore()
+    await desk.verifier.verify_many(supports)
+    store = InMemoryStore()
     for one in supports:
         for fact in one.evidence:
             await store.put(fact.object_key, f"{one.support_id}:{fact.kind.value}".encode(), "")
-    hearing = Hearing(book, store, desk, lambda: NOW + timedelta(days=1))  # after the outcomes
+    flaky = FlakyDesk(desk)
+    hearing = Hearing(book, store, flaky)
     app = Starlette(routes=hearing_routes(HearingRoutes(hearing, processes, SECRET)))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield Served(client, desk, store)
+        yield Served(client, flaky, store)
+
+
+def later() -> Callable[[], datetime]:
+    """The desk's clock: its referrals and decisions come after the supports' outcomes."""
+    tick = ticking()
+    return lambda: tick() + timedelta(days=1)
 
 
 @contextlib.asynccontextmanager
 async def in_memory(supports: Sequence[IdentityDecoded]) -> AsyncIterator[Served]:
     roll, processes, book = InMemoryVoterRoll(), InMemoryProcesses(), InMemorySupportBook()
     verifier = Verifier(roll, processes, book, ticking())
-    async for served in _serve(roll, processes, verifier, InMemoryHearingBook(book), supports):
+    desk = ReviewDesk(InMemoryDeskStore(book), book, verifier, later())
+    async for served in _serve(processes, desk, InMemoryHearingBook(book), supports):
         yield served
 
 
@@ -107,7 +115,8 @@ async def on_postgres(
     pool: asyncpg.Pool, supports: Sequence[IdentityDecoded]
 ) -> AsyncIterator[Served]:
     await migrate(pool, "verification", "apoyo_verification")
-    roll, processes = PgVoterRoll(pool), PgProcesses(pool)
-    verifier = Verifier(roll, processes, PgSupportBook(pool), ticking())
-    async for served in _serve(roll, processes, verifier, PgHearingBook(pool), supports):
+    roll, processes, book = PgVoterRoll(pool), PgProcesses(pool), PgSupportBook(pool)
+    verifier = Verifier(roll, processes, book, ticking())
+    desk = ReviewDesk(PgDeskStore(pool), book, verifier, later())
+    async for served in _serve(processes, desk, PgHearingBook(pool), supports):
         yield served

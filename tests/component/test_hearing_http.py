@@ -7,7 +7,9 @@ import asyncpg
 import pytest
 
 from apoyo_common.codes import EvidenceKind, Role
-from apoyo_verification.desk.referral import Cause, Referral
+from apoyo_verification.desk.decision import Ruling
+from apoyo_verification.desk.referral import Cause
+from apoyo_verification.desk.service import Ask
 from tests.component.hearing_backends import Served, bearer, in_memory, on_postgres, with_images
 from tests.component.test_verification_duplicates import CITIZENS, support
 
@@ -78,7 +80,7 @@ async def test_another_aspirant_learns_nothing(served: Served) -> None:
     elsewhere = bearer(Role.ASPIRANT, "otro-proceso", "asp-01")
     assert (await served.client.get(own, headers=elsewhere)).status_code == 403
     assert (await served.client.get(own)).status_code == 401
-    assert served.desk.taken == []
+    assert await served.referrals("d-copy") == []
 
 
 async def test_filters_by_status_and_reason(served: Served) -> None:
@@ -103,7 +105,7 @@ async def test_pages_walk_every_support_once(served: Served) -> None:
 @pytest.mark.parametrize(
     ("query", "code"),
     [
-        ("?status=EN_LISTA_NOMINAL", "invalid_status"),
+        ("?status=VALIDO", "invalid_status"),
         ("?reason=fotocopia;drop", "invalid_reason"),
         ("?after=not-a-cursor", "invalid_cursor"),
         ("?limit=0", "invalid_limit"),
@@ -145,7 +147,12 @@ async def test_a_contest_reaches_the_desk_once_and_shows_as_pending(served: Serv
     assert answer.json()["contest"]["state"] == "PENDIENTE"
     again = await served.client.post(path, json={"argument": ARGUMENT}, headers=MINE)
     assert (again.status_code, again.json()["error"]) == (409, "already_contested")
-    assert served.desk.taken == [Referral("c-nobody", Cause.AUDIENCIA, "aspirant-asp-01", ARGUMENT)]
+    [referred] = await served.referrals("c-nobody")
+    assert (referred.cause, referred.actor, referred.note) == (
+        Cause.AUDIENCIA,
+        "aspirant-asp-01",
+        ARGUMENT,
+    )
     [shown] = [
         s for s in (await served.client.get(BASE.format("asp-01"), headers=MINE)).json()["supports"]
         if s["support_id"] == "c-nobody"
@@ -169,7 +176,7 @@ async def test_a_bad_argument_is_refused_and_nothing_is_referred(
     path = BASE.format("asp-01") + "/c-nobody/contest"
     answer = await served.client.post(path, json=body, headers=MINE)
     assert (answer.status_code, answer.json()["error"]) == (status, code)
-    assert served.desk.taken == []
+    assert await served.referrals("c-nobody") == []
 
 
 async def test_not_json_is_400_and_a_counting_or_foreign_support_is_404(served: Served) -> None:
@@ -180,7 +187,8 @@ async def test_not_json_is_400_and_a_counting_or_foreign_support_is_404(served: 
         path = f"{base}/{support_id}/contest"
         answer = await served.client.post(path, json={"argument": ARGUMENT}, headers=MINE)
         assert (answer.status_code, answer.json()["error"]) == (404, "not_found")
-    assert served.desk.taken == []
+    for support_id in ("a-counts", "e-theirs"):
+        assert await served.referrals(support_id) == []
 
 
 async def test_a_contest_the_desk_could_not_take_can_be_sent_again(served: Served) -> None:
@@ -191,4 +199,39 @@ async def test_a_contest_the_desk_could_not_take_can_be_sent_again(served: Serve
     served.desk.down = False
     answer = await served.client.post(path, json={"argument": ARGUMENT}, headers=MINE)
     assert answer.status_code == 201
-    assert [r.support_id for r in served.desk.taken] == ["d-copy"]
+    assert [r.cause for r in await served.referrals("d-copy")] == [Cause.AUDIENCIA]
+
+
+async def contest_state(served: Served, support_id: str, query: str = "") -> dict[str, object]:
+    page = (await served.client.get(BASE.format("asp-01") + query, headers=MINE)).json()
+    [shown] = [s for s in page["supports"] if s["support_id"] == support_id]
+    return {"status": shown["status"], **(shown["contest"] or {})}
+
+
+async def test_the_desks_decision_comes_back_as_the_outcome(served: Served) -> None:
+    base = BASE.format("asp-01")
+    for support_id in ("c-nobody", "d-copy"):
+        body = {"argument": ARGUMENT}
+        answer = await served.client.post(f"{base}/{support_id}/contest", json=body, headers=MINE)
+        assert answer.status_code == 201
+    upheld = Ask(Ruling.VALIDO, None, "la credencial es original", "revisor-1")
+    await served.desk.desk.decide("d-copy", upheld)  # the evidence is fine: it counts now
+    refused = Ask(Ruling.INCONSISTENCIA, "FIRMA_NO_VALIDA", "la firma no corresponde", "revisor-1")
+    await served.desk.desk.decide("c-nobody", refused)
+    counted = await contest_state(served, "d-copy", "?status=EN_LISTA_NOMINAL")
+    assert counted["status"] == "EN_LISTA_NOMINAL" and counted["state"] == "RESUELTA"
+    assert counted["decision"] == {
+        "status": "EN_LISTA_NOMINAL",
+        "reasons": [],
+        "ruling": "VALIDO",
+        "reason": None,
+        "note": "la credencial es original",
+        "decided_at": counted["decision"]["decided_at"],  # type: ignore[index]
+    }
+    kept = await contest_state(served, "c-nobody")
+    assert (kept["status"], kept["state"]) == ("INCONSISTENCIA", "RESUELTA")
+    assert kept["decision"]["reason"] == "FIRMA_NO_VALIDA"  # type: ignore[index]
+    again = await served.client.post(f"{base}/d-copy/contest", json=body, headers=MINE)
+    assert again.status_code == 409
+    image = await served.client.get(f"{base}/d-copy/evidence/credential_front", headers=MINE)
+    assert image.status_code == 200  # a contested support stays in the hearing

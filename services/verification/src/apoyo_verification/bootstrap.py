@@ -6,19 +6,31 @@ without it gets its own over the same database with `build_desk(infra)`."""
 
 from collections.abc import Iterable
 
+from starlette.routing import BaseRoute
+
 from apoyo_common.outbox import OutboxRelay, PgOutbox
+from apoyo_common.ratelimit import TokenBuckets
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume, consume_batch
 from apoyo_common.topics import IDENTITY_DECODED, PROCESS_DEFINED
 from apoyo_verification.adapters.book_postgres import OUTBOX, PgProcesses, PgSupportBook
 from apoyo_verification.adapters.desk_store_postgres import PgDeskStore
+from apoyo_verification.adapters.hearing_postgres import PgHearingBook
+from apoyo_verification.adapters.inquiry_postgres import PgInquiryBook
 from apoyo_verification.adapters.postgres import PgVoterRoll
 from apoyo_verification.desk.referral import Desk
 from apoyo_verification.desk.service import ReviewDesk
 from apoyo_verification.handlers import on_decoded_batch, on_process_defined
+from apoyo_verification.hearing.http import HearingRoutes, hearing_routes
+from apoyo_verification.hearing.page import page_routes as hearing_page
+from apoyo_verification.hearing.service import Hearing
 from apoyo_verification.http import progress_route
+from apoyo_verification.inquiry.http import InquiryRoutes, inquiry_routes
+from apoyo_verification.inquiry.page import page_routes as inquiry_page
+from apoyo_verification.inquiry.service import Inquiry
 from apoyo_verification.progress import ProgressReader
 from apoyo_verification.review_http import review_routes
 from apoyo_verification.service import SERVICE, Verifier
+from apoyo_verification.web import static_routes
 
 BATCH = 500  # supports a Kafka poll hands over, and the most one transaction records
 
@@ -40,14 +52,16 @@ def build(infra: Infrastructure) -> ServiceUnit:
         pipelined=True,
     )
     secret = infra.settings.token_secret.get_secret_value()
+    routes = [
+        progress_route(ProgressReader(processes, roll, book), secret),
+        *review_routes(desk, secret, relay.nudge),
+        *public_routes(infra, desk, relay),
+    ]
     unit = ServiceUnit(
         SERVICE,
         "apoyo_verification",
         tasks=[relay.run_forever],
-        routes=[
-            progress_route(ProgressReader(processes, roll, book), secret),
-            *review_routes(desk, secret, relay.nudge),
-        ],
+        routes=routes,
         extra={"verifier": verifier, "relay": relay, "desk": desk},
     )
     consume(infra, unit, PROCESS_DEFINED, on_process_defined(processes))
@@ -58,6 +72,31 @@ def build(infra: Infrastructure) -> ServiceUnit:
 
     consume_batch(infra, unit, IDENTITY_DECODED, handle_many, handle_one, BATCH)
     return unit
+
+
+def public_routes(infra: Infrastructure, desk: ReviewDesk, relay: OutboxRelay) -> list[BaseRoute]:
+    """The aspirant's hearing and the citizen's "was it me?", with their pages."""
+    settings = infra.settings
+    secret = settings.token_secret.get_secret_value()
+    hearing = Hearing(PgHearingBook(infra.pool), infra.store, desk)
+    inquiry = Inquiry(
+        PgInquiryBook(infra.pool), desk.verifier.roll, desk, infra.clock, secret,
+        settings.citizen_key_secret.get_secret_value().encode(), on_mail=relay.nudge,
+    )  # fmt: skip
+    lookup = InquiryRoutes(
+        inquiry,
+        TokenBuckets(settings.lookup_rate_ip_per_s, settings.lookup_rate_ip_burst),
+        TokenBuckets(settings.lookup_rate_clave_per_s, settings.lookup_rate_clave_burst),
+        settings.lookup_floor_s,
+        settings.echo_secrets,
+    )
+    return [
+        *hearing_routes(HearingRoutes(hearing, desk.verifier.processes, secret)),
+        *inquiry_routes(lookup),
+        *hearing_page(),
+        *inquiry_page(),
+        *static_routes(),
+    ]
 
 
 def build_desk(infra: Infrastructure) -> ReviewDesk:

@@ -7,7 +7,6 @@ from apoyo_common.outbox import OutboxRelay
 from apoyo_common.processes import ProcessDefinition
 from apoyo_verification.batching import Coalesced, GroupCommit
 from apoyo_verification.book import Processes
-from apoyo_verification.hearing.ports import EvidenceShelf
 from apoyo_verification.outcome import Outcome
 from apoyo_verification.service import Verifier
 
@@ -15,21 +14,14 @@ Handler = Callable[[bytes], Awaitable[None]]
 BatchHandler = Callable[[list[bytes]], Awaitable[None]]
 
 
-def on_decoded_batch(
-    verifier: Verifier, relay: OutboxRelay, max_items: int = 500, shelf: EvidenceShelf | None = None
-) -> BatchHandler:
+def on_decoded_batch(verifier: Verifier, relay: OutboxRelay, max_items: int = 500) -> BatchHandler:
     """A batch of `identity.decoded` (a Kafka poll, or one message on the in-memory broker),
-    written with whatever other batches are in flight in one transaction; then where its images
-    are, for the hearing (`shelf`; a failure there redelivers the batch, which records nothing
-    twice)."""
+    written with whatever other batches are in flight in one transaction."""
     group: GroupCommit[IdentityDecoded, Outcome] = GroupCommit(verifier.verify_many, max_items)
     publish = Coalesced(relay.try_drain)
 
     async def handle(raws: list[bytes]) -> None:
-        supports = [IdentityDecoded.model_validate_json(raw) for raw in raws]
-        await group.submit(supports)
-        if shelf is not None:
-            await shelf.keep(supports)
+        await group.submit([IdentityDecoded.model_validate_json(raw) for raw in raws])
         # Published now in the usual case, by one drain for the batches in flight; the relay's
         # own loop retries what this leaves.
         await publish()

@@ -19,7 +19,7 @@ CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 class ContestState(StrEnum):
     PENDIENTE = "PENDIENTE"  # referred to the desk, no decision yet
-    RESUELTA = "RESUELTA"  # the desk decided: the support's outcome was published again
+    RESUELTA = "RESUELTA"  # the desk decided; the support's outcome is the decision's
 
 
 @dataclass(frozen=True)
@@ -58,13 +58,23 @@ class Query:
 
 
 @dataclass(frozen=True)
+class Ruled:
+    """The desk's decision that closed a contest (a desk.decision.Decision, as shown here)."""
+
+    ruling: str
+    reason: str | None
+    note: str
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
 class Contest:
-    support_id: str
-    process_id: str
-    aspirant_id: str
+    """The aspirant's written contest: the desk's referral of cause AUDIENCIA."""
+
     argument: str
     contested_by: str
     contested_at: datetime
+    decision: Ruled | None = None
 
 
 @dataclass(frozen=True)
@@ -86,10 +96,9 @@ class Heard:
 
     @property
     def contest_state(self) -> ContestState | None:
-        """A contest is decided once the outcome was published again after it."""
         if self.contest is None:
             return None
-        decided = self.verified_at > self.contest.contested_at
+        decided = self.contest.decision is not None
         return ContestState.RESUELTA if decided else ContestState.PENDIENTE
 
 

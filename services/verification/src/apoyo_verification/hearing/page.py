@@ -15,6 +15,7 @@ from apoyo_verification.web import page, static_text
 
 PAGE_PATH = "/audiencia"
 STATUS_WORDS = {
+    Status.EN_LISTA_NOMINAL: "Válido tras la impugnación: cuenta",
     Status.DUPLICADO_MISMO_ASPIRANTE: "Duplicado con otro apoyo al mismo aspirante",
     Status.DUPLICADO_OTRO_ASPIRANTE: "Duplicado: ya apoyaba a otro aspirante",
     Status.EN_PADRON_NO_LN: "En el padrón, no en la lista nominal",
@@ -28,7 +29,8 @@ STATUS_WORDS = {
 
 
 def page_html() -> str:
-    options = "".join(f'<option value="{s.value}">{STATUS_WORDS[s]}</option>' for s in HEARD)
+    shown = (*HEARD, Status.EN_LISTA_NOMINAL)  # the last: contests the desk upheld
+    options = "".join(f'<option value="{s.value}">{STATUS_WORDS[s]}</option>' for s in shown)
     html = static_text("hearing.html").replace(
         "{options}", '<option value="">Todos</option>' + options
     )

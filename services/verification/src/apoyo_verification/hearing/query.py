@@ -4,7 +4,7 @@ import re
 from collections.abc import Mapping
 
 from apoyo_common.codes import Status
-from apoyo_verification.hearing.domain import HEARD, PAGE_DEFAULT, PAGE_MAX, Cursor, Query
+from apoyo_verification.hearing.domain import PAGE_DEFAULT, PAGE_MAX, Cursor, Query
 
 _REASON = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
 
@@ -18,8 +18,8 @@ class BadQuery(ValueError):
 def query_of(process_id: str, aspirant_id: str, params: Mapping[str, str]) -> Query:
     """Raises BadQuery (a refusal code and a Spanish detail) for anything out of shape."""
     status = params.get("status") or None
-    if status is not None and status not in {s.value for s in HEARD}:
-        raise BadQuery("invalid_status", "status debe ser un código que no cuenta")
+    if status is not None and status not in {s.value for s in Status}:
+        raise BadQuery("invalid_status", "status debe ser un código de resultado")
     reason = params.get("reason") or None
     if reason is not None and not _REASON.match(reason):
         raise BadQuery("invalid_reason", "reason debe ser un código en mayúsculas")

@@ -1,14 +1,12 @@
 """The hearing's use cases: a page of supports, one image, a contest sent to the desk."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from apoyo_common.codes import EvidenceKind
 from apoyo_common.logs import get_logger
 from apoyo_common.storage import ObjectNotFound, ObjectStore
-from apoyo_verification.desk.referral import Cause, Desk, Referral
-from apoyo_verification.hearing.domain import Contest, Heard, Query, content_type
+from apoyo_verification.desk.referral import Cause, Desk, NotRecorded, Referral
+from apoyo_verification.hearing.domain import Heard, Query, content_type
 from apoyo_verification.hearing.ports import HearingBook
 
 log = get_logger(__name__)
@@ -31,7 +29,6 @@ class Hearing:
     book: HearingBook
     store: ObjectStore
     desk: Desk
-    clock: Callable[[], datetime]
 
     async def page(self, query: Query) -> list[Heard]:
         return await self.book.page(query)
@@ -53,19 +50,20 @@ class Hearing:
     async def contest(
         self, process_id: str, aspirant_id: str, support_id: str, argument: str, by: str
     ) -> Heard:
-        """Record the contest, then refer the support to the desk; the contest is undone when
-        the desk cannot take it, so a retry can send it again."""
+        """Refer the support to the desk (cause AUDIENCIA) with the written argument: the
+        desk's referral is the contest, one per support."""
         if await self.book.heard(process_id, aspirant_id, support_id) is None:
             raise NotHeard(support_id)
-        contest = Contest(support_id, process_id, aspirant_id, argument.strip(), by, self.clock())
-        if not await self.book.open_contest(contest):
-            raise AlreadyContested(support_id)
+        referral = Referral(support_id, Cause.AUDIENCIA, by, argument.strip())
         try:
-            await self.desk.refer(Referral(support_id, Cause.AUDIENCIA, by, contest.argument))
+            taken = await self.desk.refer(referral)
+        except NotRecorded:
+            raise NotHeard(support_id) from None
         except Exception as failure:
-            await self.book.drop_contest(support_id)
             log.warning("contest_not_referred", error=type(failure).__name__)
             raise DeskUnavailable(support_id) from failure
+        if not taken:
+            raise AlreadyContested(support_id)
         heard = await self.book.heard(process_id, aspirant_id, support_id)
         assert heard is not None
         return heard

@@ -16,11 +16,15 @@ def contest_json(heard: Heard) -> dict[str, Any] | None:
     if contest is None or state is None:
         return None
     decision = None
-    if state is ContestState.RESUELTA:
+    if state is ContestState.RESUELTA and contest.decision is not None:
+        ruled = contest.decision
         decision = {
-            "status": heard.status.value,
+            "status": heard.status.value,  # the outcome now: the decision's, through duplicates
             "reasons": list(heard.reasons),
-            "decided_at": heard.verified_at.isoformat(),
+            "ruling": ruled.ruling,
+            "reason": ruled.reason,
+            "note": ruled.note,
+            "decided_at": ruled.decided_at.isoformat(),
         }
     return {
         "state": state.value,

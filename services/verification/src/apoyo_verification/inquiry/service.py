@@ -51,6 +51,7 @@ class Inquiry:
     clock: Callable[[], datetime]
     token_secret: str
     citizen_secret: bytes
+    on_mail: Callable[[], None] = lambda: None  # the outbox relay's nudge: send it now
 
     async def registered_under(self, clave: str) -> Found:
         """The supports whose citizen is this clave's: by the identificador of its records in
@@ -88,6 +89,7 @@ class Inquiry:
         stored = LookupCode(request_id, self._hmac(clave), digest, now, now + CODE_TTL)
         names = {p.id: p for p in processes}
         await self.book.add_code(stored, _mail(stored, code, given, names[given.process_id]))
+        self.on_mail()
         return code
 
     async def by_code(self, clave: str, code: str) -> Seen | None:
