@@ -1,5 +1,6 @@
-"""What each service really consumes: its units built from the manifests' settings, and the
-subscriptions they registered on the broker read back (topic, group, consumers per replica)."""
+"""What each service really consumes and serves: its units built from the manifests' settings,
+the subscriptions they registered on the broker read back (topic, group, consumers per
+replica), and whether they serve routes of their own."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,14 +32,21 @@ def settings_for(objects: tuple[Manifest, ...], service: str) -> Settings:
     return Settings.model_validate(fields)
 
 
+@dataclass(frozen=True)
+class Built:
+    subscriptions: list[Subscription]
+    serves_routes: bool  # besides /healthz, /readyz and /metrics
+
+
+def build_all(objects: tuple[Manifest, ...], scratch: Path) -> dict[str, Built]:
+    return {s: _build(s, settings_for(objects, s), scratch) for s in BUILDERS}
+
+
 def subscriptions(objects: tuple[Manifest, ...], scratch: Path) -> list[Subscription]:
-    found = []
-    for service in BUILDERS:
-        found += _of_service(service, settings_for(objects, service), scratch)
-    return found
+    return [s for built in build_all(objects, scratch).values() for s in built.subscriptions]
 
 
-def _of_service(service: str, settings: Settings, scratch: Path) -> list[Subscription]:
+def _build(service: str, settings: Settings, scratch: Path) -> Built:
     broker = make_broker(settings, client_id=f"apoyo-{service}")
     # Building wires the adapters to the pool but never uses it: nothing connects here.
     infra = Infrastructure(settings, broker, cast(Any, None), LocalFolderStore(scratch))
@@ -50,7 +58,7 @@ def _of_service(service: str, settings: Settings, scratch: Path) -> list[Subscri
         kafka: Any = subscriber  # a Kafka subscriber: its group and topics are its own attributes
         consumers = getattr(kafka, "max_workers", 1)
         found += [Subscription(service, t.name, kafka.group_id, consumers) for t in kafka.topics]
-    return found
+    return Built(found, bool(unit.routes))
 
 
 def deployments(objects: tuple[Manifest, ...]) -> dict[str, Manifest]:

@@ -2,14 +2,15 @@
 the object store (notification also its SMTP relay), and only Prometheus and the ingress
 controller reach the services."""
 
+from pathlib import Path
+
 import pytest
 
 from apoyo.services import BUILDERS
-from tests.unit.deploy.consumers import deployments
+from tests.unit.deploy.consumers import build_all, deployments
 from tests.unit.deploy.kube import OVERLAYS, Manifest, named, of_kind, render
 from tests.unit.deploy.policies import Pod, in_namespace, may_connect, outside
 
-PUBLIC = {"capture", "verification"}  # the API, and the progress reads
 PROMETHEUS = in_namespace("monitoring", **{"app.kubernetes.io/name": "prometheus"})
 INGRESS = in_namespace("ingress-nginx", **{"app.kubernetes.io/name": "ingress-nginx"})
 SMTP_RELAY = outside("203.0.113.25")
@@ -106,10 +107,12 @@ def test_only_notification_leaves_the_cluster_and_only_for_mail(
 
 
 @pytest.mark.parametrize("service", list(BUILDERS))
-def test_who_reaches_a_service(objects: tuple[Manifest, ...], service: str) -> None:
+def test_who_reaches_a_service(objects: tuple[Manifest, ...], service: str, tmp_path: Path) -> None:
+    """Prometheus reaches every service; the ingress controller those that serve routes."""
     pod = pod_of(objects, service)
+    public = build_all(objects, tmp_path)[service].serves_routes
     assert may_connect(objects, PROMETHEUS, pod, 8000)
-    assert may_connect(objects, INGRESS, pod, 8000) == (service in PUBLIC)
+    assert may_connect(objects, INGRESS, pod, 8000) == public
     stranger = in_namespace("default", **{"app.kubernetes.io/name": "apoyo"})
     assert not may_connect(objects, stranger, pod, 8000)
 
