@@ -17,7 +17,7 @@ def test_rows_round_trip_through_a_batch() -> None:
         typed(situacion="BAJA", causa_baja="DUPLICADO_PADRON", apellido_paterno="PEÑA"),
     ]
     batch = batch_of(rows)
-    assert batch.rows == 3 and batch.text.count("\n") == 3
+    assert batch.rows == 3 and batch.data.count(b"\n") == 3
     assert rows_of(batch) == rows
     assert rows[2].situacion is Situacion.BAJA and rows[2].causa_baja is CausaBaja.DUPLICADO_PADRON
 

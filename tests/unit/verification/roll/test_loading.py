@@ -1,3 +1,4 @@
+import csv
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -6,7 +7,7 @@ import pytest
 
 from apoyo_verification.adapters.memory import InMemoryVoterRoll
 from apoyo_verification.ports import CardKey
-from apoyo_verification.roll import loading
+from apoyo_verification.roll import loading, source
 from apoyo_verification.roll.loading import InvalidRoll, load_roll
 from apoyo_verification.roll.rows import COLUMNS, RowError
 from tests.roll_files import CUT, fields, people, write_roll
@@ -102,14 +103,29 @@ async def test_rows_of_the_wrong_width_and_broken_csv_are_bad_rows(tmp_path: Pat
 async def test_progress_is_reported_in_bytes_up_to_the_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loading, "BATCH_ROWS", 10)
+    monkeypatch.setattr(source, "BLOCK_CHARS", 1000)  # a block of about eight rows
     path = write_roll(tmp_path / "roll.csv", people(35))
     seen: list[tuple[int, int]] = []
     await load_roll(
         InMemoryVoterRoll(), path, CUT, Rejects(), progress=lambda b, r: seen.append((b, r))
     )
-    assert [r for _, r in seen] == [10, 20, 30, 35]
-    assert seen[-1][0] == path.stat().st_size
+    assert len(seen) > 4 and seen == sorted(seen) and seen[-1] == (path.stat().st_size, 35)
+
+
+async def test_rows_read_one_by_one_report_progress_every_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loading, "BATCH_ROWS", 10)
+    path = tmp_path / "roll.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:  # quoted: parsed row by row
+        csv.writer(handle, quoting=csv.QUOTE_ALL).writerows(
+            [COLUMNS, *(fields(p) for p in people(35))]
+        )
+    seen: list[tuple[int, int]] = []
+    report = await load_roll(
+        InMemoryVoterRoll(), path, CUT, Rejects(), progress=lambda b, r: seen.append((b, r))
+    )
+    assert report.loaded == 35 and [r for _, r in seen] == [10, 20, 30, 35]
 
 
 async def test_a_reload_replaces_the_cut_and_other_cuts_stay(tmp_path: Path) -> None:

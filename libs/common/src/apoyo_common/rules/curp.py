@@ -4,7 +4,8 @@ import re
 from datetime import date
 from operator import mul
 
-_VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ")}
+# What each character weighs in the check digit.
+VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ")}
 STATES = frozenset(
     [
         "AS",
@@ -52,7 +53,7 @@ _WEIGHTS = tuple(range(18, 1, -1))
 
 def check_digit(first17: str) -> str:
     # map() rather than a generator: a voter roll checks millions of these.
-    total = sum(map(mul, map(_VALUES.__getitem__, first17), _WEIGHTS))
+    total = sum(map(mul, map(VALUES.__getitem__, first17), _WEIGHTS))
     return str((10 - total % 10) % 10)
 
 

@@ -1,4 +1,4 @@
-"""Valid rows travel to a roll as CSV text: the form PostgreSQL's COPY reads fastest.
+"""Valid rows travel to a roll as CSV text in UTF-8: the form PostgreSQL's COPY takes as is.
 
 The text is in COLUMNS order without a header; an empty `curp` or `causa_baja` means none.
 """
@@ -12,7 +12,7 @@ from apoyo_verification.roll.rows import RollRow, typed
 
 
 class RollBatch(NamedTuple):
-    text: str  # one line per row, each ending in a newline
+    data: bytes  # UTF-8, one line per row, each ending in a newline
     rows: int
 
 
@@ -30,8 +30,8 @@ def csv_line(row: RollRow) -> str:
 
 def batch_of(rows: Iterable[RollRow]) -> RollBatch:
     lines = [csv_line(r) + "\n" for r in rows]
-    return RollBatch("".join(lines), len(lines))
+    return RollBatch("".join(lines).encode(), len(lines))
 
 
 def rows_of(batch: RollBatch) -> list[RollRow]:
-    return [typed(values) for values in csv.reader(io.StringIO(batch.text))]
+    return [typed(values) for values in csv.reader(io.StringIO(batch.data.decode()))]

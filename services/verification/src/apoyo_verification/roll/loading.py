@@ -12,11 +12,11 @@ from pathlib import Path
 
 from apoyo_verification.ports import VoterRoll
 from apoyo_verification.roll.batch import RollBatch, csv_line
-from apoyo_verification.roll.fast import fast_line
+from apoyo_verification.roll.fast import plain_block, plain_line
 from apoyo_verification.roll.rows import COLUMNS, RollRow, RowError, column_positions, validate
-from apoyo_verification.roll.source import RollFile, open_roll
+from apoyo_verification.roll.source import Lines, RollFile, open_roll
 
-BATCH_ROWS = 10_000
+BATCH_ROWS = 10_000  # rows checked one by one that are sent together
 # A reject: the line, its problems, and the row's fields: in COLUMNS order when there are as
 # many as columns, else as read; None when the CSV itself could not be read.
 Reject = Callable[[int, list[RowError], Sequence[str] | None], None]
@@ -44,8 +44,9 @@ class _Counts:
     rejected: int = 0
 
 
-def _batch(lines: list[str]) -> RollBatch:
-    return RollBatch("\n".join(lines) + "\n" if lines else "", len(lines))
+def _batch(pieces: list[bytes]) -> RollBatch:
+    data = b"".join(pieces)
+    return RollBatch(data, data.count(b"\n"))  # a valid row is one line: no field holds one
 
 
 def _ignore_progress(done: int, rows: int) -> None:
@@ -59,7 +60,6 @@ class _Loader:
         self.counts = _Counts()
         self.positions: list[int] = []
         self.in_order = False
-        self.cut_iso = cut.isoformat()
 
     def read_header(self, roll_file: RollFile) -> None:
         self.positions, errors = column_positions(roll_file.header())
@@ -78,9 +78,9 @@ class _Loader:
         """The row as a CSV line for the roll, or None once reported as rejected."""
         ordered = self.ordered(fields)
         if ordered is not None:
-            quick = fast_line(ordered, self.cut_iso)
-            if quick is not None:
-                return quick
+            joined = ",".join(ordered)
+            if plain_line(joined, self.cut):
+                return joined
             found = validate(ordered, line, self.cut)
             if isinstance(found, RollRow):
                 return csv_line(found)
@@ -92,21 +92,48 @@ class _Loader:
         self.reject(line, found, ordered or fields)
         return None
 
+    def one_by_one(self, block: Lines) -> tuple[list[bytes], int]:
+        """The valid lines of a block that is not plain throughout, and how many rows it had."""
+        kept, rows = [], 0
+        for line, text in enumerate(block.text.split("\n")[:-1], block.start):
+            if not text:  # blank lines, e.g. a trailing one, are not rows
+                continue
+            rows += 1
+            plain = self.in_order and plain_line(text, self.cut)
+            checked = text if plain else self.checked(line, text.split(","))
+            if checked is not None:
+                kept.append(checked + "\n")
+        return ["".join(kept).encode()], rows
+
+    def lines(self, block: Lines) -> tuple[list[bytes], int]:
+        """The valid lines of a block of plain lines, as UTF-8 pieces, and its rows."""
+        plain = plain_block(block.text, self.cut) if self.in_order else None
+        return ([plain[0]], plain[1]) if plain is not None else self.one_by_one(block)
+
+    def keep(self, pending: list[bytes], pieces: list[bytes]) -> None:
+        # All or nothing: after the first bad row, nothing more is worth sending.
+        if self.skip_invalid or not self.counts.rejected:
+            pending += pieces
+
     async def batches(self, roll_file: RollFile) -> AsyncIterator[RollBatch]:
         self.read_header(roll_file)
-        lines: list[str] = []
-        for line, fields in roll_file.rows():
-            self.counts.rows += 1
-            text = self.checked(line, fields)
-            if text is not None and (self.skip_invalid or not self.counts.rejected):
-                lines.append(text)
-            if self.counts.rows % BATCH_ROWS == 0:
-                yield _batch(lines)
-                lines = []
+        pending: list[bytes] = []  # pieces of whole lines
+        sent = 0  # rows read up to the last batch
+        for block in roll_file.blocks():
+            if isinstance(block, Lines):
+                pieces, rows = self.lines(block)
+            else:
+                checked, rows = self.checked(*block), 1
+                pieces = [(checked + "\n").encode()] if checked is not None else []
+            self.counts.rows += rows
+            self.keep(pending, pieces)
+            if isinstance(block, Lines) or self.counts.rows - sent >= BATCH_ROWS:
+                yield _batch(pending)
+                pending, sent = [], self.counts.rows
                 self.progress(roll_file.position(), self.counts.rows)
         self.progress(roll_file.size, self.counts.rows)
         self.verdict()
-        yield _batch(lines)
+        yield _batch(pending)
 
     def verdict(self) -> None:
         """Raised inside the stream, so the roll abandons the load before its swap."""
