@@ -1,9 +1,13 @@
-"""The aspirant's hearing page in a real browser (Playwright driving Debian's Chromium) against
-`apoyo serve all --embedded`: the aspirant signs in with its token and sees its supports that
-do not count, their images and its contest; another aspirant's token shows none of them."""
+"""The aspirant's hearing page and the citizen's "was it me?" page in a real browser (Playwright
+driving Debian's Chromium) against `apoyo serve all --embedded`: the aspirant signs in with its
+token and sees its supports that do not count, their images and its contest, and another
+aspirant's token shows none of them; a citizen finds a support with an e-mailed code and
+reports it to the desk."""
 
 import json
 import os
+import re
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -117,3 +121,59 @@ def test_the_aspirant_sees_and_contests_its_supports_and_another_sees_none(
         assert mine not in spy.content()
     finally:
         other.close()
+
+
+def emailed_code(server: EmbeddedServer) -> str:
+    """The code in the last lookup letter notification wrote to the embedded mail folder."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for letter in sorted((server.data / "mail").glob("*.eml")):
+            text = letter.read_text(errors="replace")
+            if "consultar los apoyos" in text:
+                found = re.search(r"^\s+([0-9]{6})\s*$", text, re.MULTILINE)
+                assert found is not None, text
+                return found.group(1)
+        time.sleep(0.3)
+    raise AssertionError("no lookup code was e-mailed")
+
+
+def test_a_citizen_finds_a_support_and_reports_it(
+    server: EmbeddedServer, context: BrowserContext
+) -> None:
+    someone = citizen(72)  # in the cut: the support counts for asp-01
+    data = support_data(someone, "gub-son-2027", "asp-01") | {"email": "persona72@example.org"}
+    answer = httpx.post(
+        f"{server.url}/v1/supports",
+        headers={**bearer(server.token("auxiliary", "gub-son-2027", "asp-01")),
+                 "Idempotency-Key": str(uuid.uuid4())},
+        data={"data": json.dumps(data)}, files=support_files(someone), timeout=30,
+    )  # fmt: skip
+    assert answer.status_code == 202, answer.text
+    folio = answer.json()["support_id"]
+    assert wait_for_status(server, folio)["status"] == "EN_LISTA_NOMINAL"
+    page = context.new_page()
+    response = page.goto(f"{server.url}/consulta")
+    assert response is not None and response.status == 200
+    page.get_by_label("Clave de elector").fill(someone.clave_elector)
+    page.get_by_label("Folio", exact=True).fill("no-es-mi-folio")
+    page.get_by_role("button", name="Consultar mis apoyos").click()
+    expect(page.get_by_role("alert")).to_contain_text("No encontramos apoyos")
+    page.get_by_label("Con un código que me llegue por correo electrónico").check()
+    page.get_by_label("Correo electrónico", exact=True).fill("persona72@example.org")
+    page.get_by_role("button", name="Enviarme un código").click()
+    page.get_by_label("Código de seis dígitos").fill(emailed_code(server))
+    page.get_by_role("button", name="Consultar mis apoyos").last.click()
+    expect(page.get_by_role("heading", name="Apoyos registrados con su clave")).to_be_focused()
+    entry = page.locator("#supports > li")
+    expect(entry).to_have_count(1)
+    expect(entry).to_contain_text(folio)
+    expect(entry).to_contain_text("Válido: cuenta para el aspirante")
+    entry.get_by_role("button", name="No di este apoyo").click()
+    page.get_by_label("Cuéntenos lo que sepa (opcional)").fill("Perdí mi credencial en marzo.")
+    page.get_by_role("button", name="Enviar reporte").click()
+    expect(page.get_by_role("status")).to_contain_text("posible suplantación de identidad")
+    review = httpx.get(
+        f"{server.url}/v1/review/items/{folio}", headers=bearer(server.token("ople"))
+    )
+    assert review.status_code == 200, review.text
+    assert "SUPLANTACION" in review.text and "Perdí mi credencial" in review.text
