@@ -49,6 +49,33 @@ def card(r: RollRow) -> CardKey:
     return CardKey(r.cic, r.identificador)
 
 
+async def test_cells_count_the_ln_of_each_cell_and_keep_cells_without_any(
+    roll: VoterRoll,
+) -> None:
+    persons = people(12)
+    loaded = [
+        *rows(persons[:4], municipio="001", seccion="0101"),
+        *rows(persons[4:6], municipio="001", seccion="0101", situacion="PADRON"),
+        *rows(persons[6:8], municipio="002", seccion="0202", distrito_local="12"),
+        *rows(persons[8:10], municipio="003", seccion="0303", situacion="PADRON"),
+        *rows(
+            persons[10:],
+            municipio="003",
+            seccion="0304",
+            situacion="BAJA",
+            causa_baja="DEFUNCION",
+        ),
+    ]
+    await roll.load(CUT, stream(loaded[:5], [], loaded[5:]))
+    cells = await roll.cells(CUT)
+    assert [(c.key, c.ln) for c in cells] == [
+        ("26-03-11-001-0101", 4),
+        ("26-03-11-003-0303", 0),
+        ("26-03-11-003-0304", 0),
+        ("26-03-12-002-0202", 2),
+    ]
+
+
 async def test_each_lookup_path_finds_the_row(roll: VoterRoll) -> None:
     loaded = rows(people(30))
     loaded[4] = loaded[4]._replace(apellido_paterno="NÚÑEZ", curp=None, situacion=Situacion.BAJA)

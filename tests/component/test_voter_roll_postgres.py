@@ -65,3 +65,14 @@ async def test_a_swap_that_never_gets_its_turn_leaves_the_old_cut(pool: asyncpg.
         "AND tablename LIKE 'roll\\_2%'"
     )
     assert tables == 1
+
+
+async def test_a_loaded_cut_is_written_frozen_and_all_visible(pool: asyncpg.Pool) -> None:
+    """COPY FREEZE: no reader or vacuum has to go over the rows again to mark them."""
+    await migrate(pool, "verification", "apoyo_verification")
+    await PgVoterRoll(pool).load(CUT, once(rows(5, count=200)))
+    pages, visible = await pool.fetchrow(
+        "SELECT c.relpages, c.relallvisible FROM verification.roll_cuts k "
+        "JOIN pg_class c ON c.oid = ('verification.' || k.partition)::regclass"
+    )
+    assert pages > 0 and visible == pages

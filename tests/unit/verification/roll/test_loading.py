@@ -1,13 +1,17 @@
 import csv
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from apoyo_common.codes import Situacion
 from apoyo_verification.adapters.memory import InMemoryVoterRoll
+from apoyo_verification.geography import cell_of
 from apoyo_verification.ports import CardKey
 from apoyo_verification.roll import loading, source
+from apoyo_verification.roll.batch import RollBatch, rows_of
 from apoyo_verification.roll.loading import InvalidRoll, load_roll
 from apoyo_verification.roll.rows import COLUMNS, RowError
 from tests.roll_files import CUT, fields, people, write_roll
@@ -135,3 +139,42 @@ async def test_a_reload_replaces_the_cut_and_other_cuts_stay(tmp_path: Path) -> 
     await load_roll(roll, write_roll(tmp_path / "c.csv", first), date(2026, 9, 30), Rejects())
     assert [(c.cut, c.rows) for c in await roll.cuts()] == [(CUT, 7), (date(2026, 9, 30), 5)]
     assert await roll.by_clave(CUT, [first[0].clave_elector]) == []
+
+
+class Batches:
+    """A roll that keeps the batches it is given."""
+
+    def __init__(self) -> None:
+        self.seen: list[RollBatch] = []
+
+    async def load(self, cut: date, batches: AsyncIterator[RollBatch]) -> int:
+        self.seen = [b async for b in batches]
+        return sum(b.rows for b in self.seen)
+
+
+async def test_batches_count_ln_per_cell_whichever_way_their_rows_were_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(source, "BLOCK_CHARS", 600)  # blocks of a few rows
+    persons = people(40)
+    lines = [",".join(COLUMNS)]
+    for i, person in enumerate(persons):
+        changes = {"seccion": f"{100 + i % 3:04d}", "municipio": f"{1 + i % 2:03d}"}
+        if i % 5 == 0:
+            changes |= {"situacion": "BAJA", "causa_baja": "DEFUNCION"}
+        if i % 7 == 0:
+            changes["apellido_paterno"] = "Núñez"  # not plain: checked in full
+        line = ",".join(fields(person, **changes))
+        quoted = '"' + line.replace(",", '","') + '"'  # parsed by the csv module
+        lines.append(line if i % 11 else quoted)
+    path = tmp_path / "roll.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    roll = Batches()
+    report = await load_roll(roll, path, CUT, Rejects())  # type: ignore[arg-type]
+    counted: Counter[str] = Counter()
+    for batch in roll.seen:
+        counted.update(batch.cells)
+    rows = [r for b in roll.seen for r in rows_of(b)]
+    expected = Counter(cell_of(r) for r in rows if r.situacion is Situacion.LN)
+    assert report.loaded == len(rows) == 40 and counted == expected
+    assert set(counted) == {cell_of(r) for r in rows}  # cells with no LN are there too

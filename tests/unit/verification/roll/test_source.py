@@ -79,3 +79,13 @@ def test_position_reaches_the_file_size(tmp_path: Path) -> None:
     with open_roll(path) as roll_file:
         list(roll_file.rows())
         assert roll_file.position() == roll_file.size == path.stat().st_size
+
+
+@pytest.mark.parametrize("block_chars", range(1, 12))  # a block may stop between \r and \n
+def test_crlf_lines_are_counted_once_wherever_a_block_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_chars: int
+) -> None:
+    monkeypatch.setattr(source, "BLOCK_CHARS", block_chars)
+    path = tmp_path / "roll.csv"
+    path.write_bytes(b'a,b\r\n1,2\r\n"3\r\n",4\r\n\r\n5,6\r\n')
+    assert read(path)[1] == [(2, ["1", "2"]), (3, ["3\r\n", "4"]), (6, ["5", "6"])]

@@ -9,7 +9,7 @@ import asyncio
 import secrets
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 
@@ -50,15 +50,20 @@ _GEOGRAPHY = "entidad, distrito_federal, distrito_local, municipio, seccion"
 _CELLS = f"SELECT {_GEOGRAPHY}, ln FROM {SCHEMA}.roll_cells WHERE cut = $1 ORDER BY cell"
 
 
-def _count_cells(source: str) -> str:
-    """The statement that counts a cut's LN records per cell from `source` (a table, and
-    its WHERE clause if it holds other cuts too), in one pass."""
-    return (
-        f"INSERT INTO {SCHEMA}.roll_cells (cut, cell, {_GEOGRAPHY}, ln) "
-        f"SELECT $1, concat_ws('-', {_GEOGRAPHY}), {_GEOGRAPHY}, "
-        f"count(*) FILTER (WHERE situacion = 'LN') FROM {source} "
-        f"GROUP BY {_GEOGRAPHY} ON CONFLICT DO NOTHING"
-    )
+# For a cut loaded before its cells were counted: once, on first use.
+_COUNT_CELLS = (
+    f"INSERT INTO {SCHEMA}.roll_cells (cut, cell, {_GEOGRAPHY}, ln) "
+    f"SELECT $1, concat_ws('-', {_GEOGRAPHY}), {_GEOGRAPHY}, "
+    f"count(*) FILTER (WHERE situacion = 'LN') FROM {SCHEMA}.roll "
+    f"WHERE cut = $1 GROUP BY {_GEOGRAPHY} ON CONFLICT DO NOTHING"
+)
+
+
+_WRITE_CELLS = (
+    f"INSERT INTO {SCHEMA}.roll_cells (cut, cell, {_GEOGRAPHY}, ln) SELECT $1, c.cell, "
+    + ", ".join(f"split_part(c.cell, '-', {i})" for i in range(1, 6))
+    + ", c.ln FROM unnest($2::text[], $3::bigint[]) AS c(cell, ln)"
+)
 
 
 def _row(record: asyncpg.Record) -> RollRow:
@@ -90,7 +95,16 @@ async def _index(conn: asyncpg.Connection, table: str) -> None:
     await conn.execute(f"ANALYZE {SCHEMA}.{table} ({_ANALYSED})", timeout=_LONG)
 
 
-async def _swap(conn: asyncpg.Connection, cut: date, table: str, rows: int) -> None:
+class Staged(NamedTuple):
+    """A cut loaded and indexed, waiting for its swap."""
+
+    table: str
+    rows: int
+    cells: dict[str, int]  # LN records per cell, counted by the batches on their way in
+
+
+async def _swap(conn: asyncpg.Connection, cut: date, staged: Staged) -> None:
+    table = staged.table
     # Loads of any cut swap one at a time; readers of roll_cuts are not blocked by this lock.
     await conn.execute(f"LOCK TABLE {SCHEMA}.roll_cuts IN EXCLUSIVE MODE", timeout=_LONG)
     old = await conn.fetchval(f"SELECT partition FROM {SCHEMA}.roll_cuts WHERE cut = $1", cut)
@@ -108,8 +122,15 @@ async def _swap(conn: asyncpg.Connection, cut: date, table: str, rows: int) -> N
         "partition = EXCLUDED.partition, rows = EXCLUDED.rows, loaded_at = EXCLUDED.loaded_at",
         cut,
         table,
-        rows,
+        staged.rows,
     )
+    await _write_cells(conn, cut, staged.cells)
+
+
+async def _write_cells(conn: asyncpg.Connection, cut: date, cells: dict[str, int]) -> None:
+    # Under the lock on roll_cuts, so that of two loads of one cut, the cells are the winner's.
+    await conn.execute(f"DELETE FROM {SCHEMA}.roll_cells WHERE cut = $1", cut)
+    await conn.execute(_WRITE_CELLS, cut, list(cells), list(cells.values()))
 
 
 class SwapBlocked(RuntimeError):
@@ -123,9 +144,7 @@ class PgVoterRoll:
         self.pool = pool
         self.swap_wait_s, self.swap_attempts = swap_wait_s, swap_attempts
 
-    async def _swap_patiently(
-        self, conn: asyncpg.Connection, cut: date, table: str, rows: int
-    ) -> None:
+    async def _swap_patiently(self, conn: asyncpg.Connection, cut: date, staged: Staged) -> None:
         """While the swap waits for its lock on `roll`, every new lookup queues behind it: so
         it waits briefly, and gives way to a long query (a count of a territory, say) to try
         again, rather than stall verification for as long as that query runs."""
@@ -133,7 +152,7 @@ class PgVoterRoll:
             try:
                 async with conn.transaction():  # a savepoint: a try that gives way undoes itself
                     await conn.execute(f"SET LOCAL lock_timeout = {int(self.swap_wait_s * 1000)}")
-                    await _swap(conn, cut, table, rows)
+                    await _swap(conn, cut, staged)
                     return
             except asyncpg.LockNotAvailableError:
                 await asyncio.sleep(self.swap_wait_s)
@@ -141,33 +160,34 @@ class PgVoterRoll:
 
     async def load(self, cut: date, batches: AsyncIterable[RollBatch]) -> int:
         table = f"roll_{cut:%Y%m%d}_{secrets.token_hex(4)}"
-        rows = 0
+        rows, cells = 0, dict[str, int]()
 
         async def text() -> AsyncIterator[bytes]:
             nonlocal rows
             async for batch in batches:
                 rows += batch.rows
+                for cell, ln in batch.cells.items():
+                    cells[cell] = cells.get(cell, 0) + ln
                 if batch.rows:  # an all-or-nothing load that met a bad row sends none
                     yield batch.data
 
         async with self.pool.acquire() as conn, conn.transaction():
             await _stage(conn, table, cut)
             # One COPY for the whole file: the server parses while the next batch is checked.
+            # FREEZE (the table is this transaction's own): the rows are written frozen and
+            # the pages all-visible, so neither the first readers nor a later vacuum have to
+            # go over two million rows again to mark them.
             await conn.copy_to_table(
                 table,
                 schema_name=SCHEMA,
                 source=text(),
                 columns=COLUMNS,
                 timeout=_LONG,
+                freeze=True,
                 **COPY_OPTIONS,
             )
             await _index(conn, table)
-            # Counted from the staging table, seen by readers with the swap, not before.
-            await conn.execute(f"DELETE FROM {SCHEMA}.roll_cells WHERE cut = $1", cut)
-            # A few thousand cells: counted in a hash table rather than by sorting the roll.
-            await conn.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
-            await conn.execute(_count_cells(f"{SCHEMA}.{table}"), cut, timeout=_LONG)
-            await self._swap_patiently(conn, cut, table, rows)
+            await self._swap_patiently(conn, cut, Staged(table, rows, cells))
         return rows
 
     async def _find(self, cut: date, sql: str, *arrays: list[str]) -> list[RollRow]:
@@ -207,8 +227,7 @@ class PgVoterRoll:
             if not rows:  # a cut loaded before cells were counted: count them once now
                 if not await self._known(conn, cut):
                     raise UnknownCut(cut)
-                count = _count_cells(f"{SCHEMA}.roll WHERE cut = $1")
-                await conn.execute(count, cut, timeout=_LONG)
+                await conn.execute(_COUNT_CELLS, cut, timeout=_LONG)
                 rows = await conn.fetch(_CELLS, cut)
         return [Cell(*r.values()) for r in rows]
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from apoyo_common.codes import CausaBaja
 from apoyo_common.rules import curp
+from apoyo_verification.roll.batch import RollBatch, cells_of, commas_of
 from apoyo_verification.roll.rows import NAME_MAX
 
 _LETTER = "A-ZÑÁÉÍÓÚÜ"  # precomposed only: a plain name is already in NFC
@@ -96,35 +97,39 @@ def line_pattern(cut_year: int) -> re.Pattern[str]:
 CURP_AT = 42  # where a plain line's CURP starts: after 9 + 9 + 18 + 2 characters and commas
 # The check digit rule as one weighted sum: with the digit itself weighted 1, a CURP holds
 # when sum(weight * value) is a multiple of 10 (curp.check_digit says the same per CURP).
-_WEIGHTS = np.arange(18, 0, -1, dtype=np.int64)
-_VALUES = np.full(256, -1, dtype=np.int64)  # by UTF-8 byte; -1: not an ASCII letter or digit
+_WEIGHTS = np.arange(18, 0, -1, dtype=np.uint16)  # sums stay under 37 * 171 < 2**16
+_NONE = 255  # the value of a byte that is no ASCII letter or digit
+_VALUES = np.full(256, _NONE, dtype=np.uint8)  # by UTF-8 byte
 for _char, _value in curp.VALUES.items():
     if _char.isascii():
         _VALUES[ord(_char)] = _value
-_SPAN = CURP_AT + np.arange(18)
+_SPAN = np.arange(18)
 
 
-def check_digits_hold(data: bytes) -> bool | None:
-    """Whether every CURP of a block of plain lines (UTF-8, each line ending in a newline)
-    has its check digit; None when one holds an Ñ (two bytes: checked line by line)."""
-    chars = np.frombuffer(data, dtype=np.uint8)
-    starts = np.flatnonzero(chars == ord("\n"))[:-1] + 1
-    starts = np.concatenate((np.zeros(1, dtype=starts.dtype), starts))
-    given = starts[chars[starts + CURP_AT] != ord(",")]  # an empty CURP is none
+def check_digits_hold(chars: np.ndarray, commas: np.ndarray) -> bool | None:
+    """Whether every CURP of plain lines (`chars`, their UTF-8 bytes; `commas`, where the
+    commas of each line are) has its check digit; None when one holds an Ñ (two bytes wide:
+    left to the line-by-line check)."""
+    starts = commas[:, 3] + 1
+    given = starts[chars[starts] != ord(",")]  # an empty CURP is none
     values = _VALUES[chars[given[:, None] + _SPAN]]
-    if np.any(values < 0):
+    if np.any(values == _NONE):
         return None
     return not np.any((values @ _WEIGHTS) % 10)
 
 
-def plain_block(text: str, cut: date) -> tuple[bytes, int] | None:
-    """The block as UTF-8 and its number of rows, when every line of `text` (whole lines,
-    each ending in a newline) is a plain valid row for `cut`; None: "look line by line"."""
+def plain_block(text: str, cut: date) -> RollBatch | None:
+    """The block as a batch, when every line of `text` (whole lines, each ending in a
+    newline) is a plain valid row for `cut`; None means "look line by line"."""
     rows, lines = line_pattern(cut.year).subn("", text)[1], text.count("\n")
     if rows != lines or not rows:
         return None
     data = text.encode()
-    return (data, rows) if check_digits_hold(data) else None
+    chars = np.frombuffer(data, dtype=np.uint8)
+    commas = commas_of(chars)  # 17 in each line: no plain value holds a comma
+    if not check_digits_hold(chars, commas):
+        return None
+    return RollBatch(data, rows, cells_of(chars, commas))
 
 
 def plain_line(line: str, cut: date) -> bool:

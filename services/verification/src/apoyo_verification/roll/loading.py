@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 
 from apoyo_verification.ports import VoterRoll
-from apoyo_verification.roll.batch import RollBatch, csv_line
+from apoyo_verification.roll.batch import RollBatch, batch_from, csv_line
 from apoyo_verification.roll.fast import plain_block, plain_line
 from apoyo_verification.roll.rows import COLUMNS, RollRow, RowError, column_positions, validate
-from apoyo_verification.roll.source import Lines, RollFile, open_roll
+from apoyo_verification.roll.source import Lines, RollFile, Row, open_roll
 
 BATCH_ROWS = 10_000  # rows checked one by one that are sent together
 # A reject: the line, its problems, and the row's fields: in COLUMNS order when there are as
@@ -42,11 +42,6 @@ class LoadReport:
 class _Counts:
     rows: int = 0
     rejected: int = 0
-
-
-def _batch(pieces: list[bytes]) -> RollBatch:
-    data = b"".join(pieces)
-    return RollBatch(data, data.count(b"\n"))  # a valid row is one line: no field holds one
 
 
 def _ignore_progress(done: int, rows: int) -> None:
@@ -92,8 +87,12 @@ class _Loader:
         self.reject(line, found, ordered or fields)
         return None
 
-    def one_by_one(self, block: Lines) -> tuple[list[bytes], int]:
-        """The valid lines of a block that is not plain throughout, and how many rows it had."""
+    def one_by_one(self, block: Lines | Row) -> tuple[list[str], int]:
+        """The valid rows of a block that is not plain throughout (or of one parsed row), as
+        lines, and how many rows it had."""
+        if isinstance(block, Row):
+            checked = self.checked(*block)
+            return ([checked + "\n"] if checked is not None else []), 1
         kept, rows = [], 0
         for line, text in enumerate(block.text.split("\n")[:-1], block.start):
             if not text:  # blank lines, e.g. a trailing one, are not rows
@@ -103,37 +102,40 @@ class _Loader:
             checked = text if plain else self.checked(line, text.split(","))
             if checked is not None:
                 kept.append(checked + "\n")
-        return ["".join(kept).encode()], rows
+        return kept, rows
 
-    def lines(self, block: Lines) -> tuple[list[bytes], int]:
-        """The valid lines of a block of plain lines, as UTF-8 pieces, and its rows."""
-        plain = plain_block(block.text, self.cut) if self.in_order else None
-        return ([plain[0]], plain[1]) if plain is not None else self.one_by_one(block)
+    def plain(self, block: Lines | Row) -> RollBatch | None:
+        if isinstance(block, Row) or not self.in_order:
+            return None
+        return plain_block(block.text, self.cut)
 
-    def keep(self, pending: list[bytes], pieces: list[bytes]) -> None:
+    @property
+    def sending(self) -> bool:
         # All or nothing: after the first bad row, nothing more is worth sending.
-        if self.skip_invalid or not self.counts.rejected:
-            pending += pieces
+        return self.skip_invalid or not self.counts.rejected
 
     async def batches(self, roll_file: RollFile) -> AsyncIterator[RollBatch]:
         self.read_header(roll_file)
-        pending: list[bytes] = []  # pieces of whole lines
+        checked: list[str] = []  # lines checked one by one, not sent yet
         sent = 0  # rows read up to the last batch
         for block in roll_file.blocks():
-            if isinstance(block, Lines):
-                pieces, rows = self.lines(block)
+            plain = self.plain(block)
+            if plain is None:
+                lines, rows = self.one_by_one(block)
+                checked += lines if self.sending else []
             else:
-                checked, rows = self.checked(*block), 1
-                pieces = [(checked + "\n").encode()] if checked is not None else []
+                rows = plain.rows
             self.counts.rows += rows
-            self.keep(pending, pieces)
             if isinstance(block, Lines) or self.counts.rows - sent >= BATCH_ROWS:
-                yield _batch(pending)
-                pending, sent = [], self.counts.rows
+                if checked:
+                    yield batch_from("".join(checked).encode())
+                if plain is not None and self.sending:
+                    yield plain
+                checked, sent = [], self.counts.rows
                 self.progress(roll_file.position(), self.counts.rows)
         self.progress(roll_file.size, self.counts.rows)
         self.verdict()
-        yield _batch(pending)
+        yield batch_from("".join(checked).encode())
 
     def verdict(self) -> None:
         """Raised inside the stream, so the roll abandons the load before its swap."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple, TextIO, cast
 
 GZIP_MAGIC = b"\x1f\x8b"
-BLOCK_CHARS = 1 << 20  # about 7,000 rows of a real roll
+BLOCK_CHARS = 1 << 20  # and up to the end of a line: about 7,000 rows of a real roll
 
 
 class Lines(NamedTuple):
@@ -73,15 +73,15 @@ class RollFile:
 
     def blocks(self) -> Iterator[Lines | Row]:
         """The rest of the file, in order: runs of plain lines and rows parsed one by one."""
-        while lines := self._text.readlines(BLOCK_CHARS):
-            text = "".join(lines)
+        while text := self._text.read(BLOCK_CHARS):
+            text += self._text.readline()  # up to the end of the line the block stopped in
             if '"' in text or "\r" in text or "\0" in text:
-                yield from self._parsed(lines)
+                yield from self._parsed(io.StringIO(text, newline="").readlines())
                 continue
             if not text.endswith("\n"):  # the last line of a file without a final newline
                 text += "\n"
             yield Lines(self._line, text)
-            self._line += len(lines)
+            self._line += text.count("\n")
 
     def rows(self) -> Iterator[Row]:
         """Every row, one by one (the plain runs split at their commas)."""
