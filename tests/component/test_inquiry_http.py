@@ -149,11 +149,19 @@ async def test_tries_are_limited_per_clave(served: Served) -> None:
     assert (await look(served, clave_elector=OTHER, support_id="other-1"))[0] == 200
 
 
+async def test_tries_are_limited_per_address_even_when_malformed(served: Served) -> None:
+    served.routes.by_ip = TokenBuckets(0.001, 2)
+    answers = [await served.client.post("/v1/lookup", content=b"{") for _ in range(3)]
+    assert [a.status_code for a in answers] == [400, 400, 429]
+    assert answers[2].headers["retry-after"].isdigit()
+
+
 @pytest.mark.parametrize(
     ("body", "code"),
     [
         ({"clave_elector": "ABC", "support_id": "x"}, "invalid_clave_elector"),
         ({"support_id": "x"}, "missing_field"),
+        ({"clave_elector": ANA}, "missing_field"),
         ({"clave_elector": ANA, "support_id": "x" * 65}, "invalid_support_id"),
         ({"clave_elector": ANA, "support_id": 7}, "invalid_support_id"),
     ],

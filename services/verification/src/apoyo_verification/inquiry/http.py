@@ -41,10 +41,13 @@ class InquiryRoutes:
     floor_s: float = 0.4
     echo_codes: bool = False  # demo and tests only
 
-    def _limited(self, request: Request, clave: str | None) -> Response | None:
-        ip = request.client.host if request.client else "desconocida"
-        wait = self.by_ip.take("ip:" + ip)
-        if not wait and clave is not None:
+    def _limited(self, request: Request, clave: str | None = None) -> Response | None:
+        """The address's bucket (before the body is read, so floods of bad bodies count too),
+        or with a clave that clave's bucket."""
+        if clave is None:
+            ip = request.client.host if request.client else "desconocida"
+            wait = self.by_ip.take("ip:" + ip)
+        else:
             wait = self.by_clave.take(clave_hmac(self.inquiry.token_secret, clave))
         if not wait:
             return None
@@ -57,7 +60,11 @@ class InquiryRoutes:
 
     async def look(self, request: Request) -> Response:
         started = time.monotonic()
+        if (limited := self._limited(request)) is not None:
+            return limited
         body = await read_body(request, ("clave_elector",), ("support_id", "code"))
+        if "support_id" not in body and "code" not in body:
+            return refusal(422, "missing_field", "falta el folio (support_id) o el código (code)")
         if (limited := self._limited(request, body["clave_elector"])) is not None:
             return limited
         clave = body["clave_elector"]
@@ -72,6 +79,8 @@ class InquiryRoutes:
 
     async def request_code(self, request: Request) -> Response:
         started = time.monotonic()
+        if (limited := self._limited(request)) is not None:
+            return limited
         body = await read_body(request, ("clave_elector", "email"), ())
         if (limited := self._limited(request, body["clave_elector"])) is not None:
             return limited
@@ -83,10 +92,10 @@ class InquiryRoutes:
         return JSONResponse(answer, status_code=202)
 
     async def report(self, request: Request) -> Response:
+        if (limited := self._limited(request)) is not None:
+            return limited
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         body = await read_body(request, ("clave_elector", "support_id"), ("note",))
-        if (limited := self._limited(request, None)) is not None:
-            return limited
         if scheme.lower() != "bearer":
             return refusal(401, "unauthorized", "falta el token de la consulta")
         taken = await self.inquiry.report(
