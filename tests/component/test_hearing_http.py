@@ -15,8 +15,17 @@ from tests.component.test_verification_duplicates import CITIZENS, support
 
 pytestmark = pytest.mark.component
 BASE = "/v1/processes/gub-son-2027/aspirants/{}/hearing"
-MINE = bearer(Role.ASPIRANT, "gub-son-2027", "asp-01")
-THEIRS = bearer(Role.ASPIRANT, "gub-son-2027", "asp-02")
+
+
+def mine() -> dict[str, str]:
+    """asp-01's token, made when a test runs (a module-level one would expire in a long run)."""
+    return bearer(Role.ASPIRANT, "gub-son-2027", "asp-01")
+
+
+def theirs() -> dict[str, str]:
+    return bearer(Role.ASPIRANT, "gub-son-2027", "asp-02")
+
+
 IMAGES = (EvidenceKind.CREDENTIAL_FRONT, EvidenceKind.CREDENTIAL_BACK, EvidenceKind.SIGNATURE)
 SUPPORTS = [
     support(0, "a-counts", "asp-01", 0),
@@ -38,14 +47,16 @@ async def served(request: pytest.FixtureRequest, pool: asyncpg.Pool) -> AsyncIte
         yield made
 
 
-async def listed(served: Served, query: str = "", headers: dict[str, str] = MINE) -> list[str]:
-    answer = await served.client.get(BASE.format("asp-01") + query, headers=headers)
+async def listed(
+    served: Served, query: str = "", headers: dict[str, str] | None = None
+) -> list[str]:
+    answer = await served.client.get(BASE.format("asp-01") + query, headers=headers or mine())
     assert answer.status_code == 200, answer.text
     return [s["support_id"] for s in answer.json()["supports"]]
 
 
 async def test_the_aspirant_sees_every_support_that_does_not_count(served: Served) -> None:
-    answer = await served.client.get(BASE.format("asp-01"), headers=MINE)
+    answer = await served.client.get(BASE.format("asp-01"), headers=mine())
     assert answer.status_code == 200
     page = answer.json()
     assert page["next"] is None
@@ -71,11 +82,11 @@ async def test_another_aspirant_learns_nothing(served: Served) -> None:
         own + "/d-copy/evidence/credential_front",
         own + "/no-such/evidence/credential_front",
     ):
-        answer = await served.client.get(path, headers=THEIRS)
+        answer = await served.client.get(path, headers=theirs())
         assert (answer.status_code, answer.json()["error"]) == (403, "forbidden")
     for support_id in ("d-copy", "no-such"):
         path = f"{own}/{support_id}/contest"
-        answer = await served.client.post(path, json={"argument": ARGUMENT}, headers=THEIRS)
+        answer = await served.client.post(path, json={"argument": ARGUMENT}, headers=theirs())
         assert (answer.status_code, answer.json()["error"]) == (403, "forbidden")
     elsewhere = bearer(Role.ASPIRANT, "otro-proceso", "asp-01")
     assert (await served.client.get(own, headers=elsewhere)).status_code == 403
@@ -93,7 +104,7 @@ async def test_pages_walk_every_support_once(served: Served) -> None:
     seen: list[str] = []
     query = "?limit=1"
     while True:
-        answer = await served.client.get(BASE.format("asp-01") + query, headers=MINE)
+        answer = await served.client.get(BASE.format("asp-01") + query, headers=mine())
         page = answer.json()
         seen += [s["support_id"] for s in page["supports"]]
         if page["next"] is None:
@@ -113,14 +124,14 @@ async def test_pages_walk_every_support_once(served: Served) -> None:
     ],
 )
 async def test_a_bad_query_is_422(served: Served, query: str, code: str) -> None:
-    answer = await served.client.get(BASE.format("asp-01") + query, headers=MINE)
+    answer = await served.client.get(BASE.format("asp-01") + query, headers=mine())
     assert (answer.status_code, answer.json()["error"]) == (422, code)
 
 
 async def test_an_image_of_a_heard_support_is_streamed(served: Served) -> None:
-    listed_ = (await served.client.get(BASE.format("asp-01"), headers=MINE)).json()["supports"]
+    listed_ = (await served.client.get(BASE.format("asp-01"), headers=mine())).json()["supports"]
     url = next(s for s in listed_ if s["support_id"] == "d-copy")["evidence"][0]["url"]
-    answer = await served.client.get(url, headers=MINE)
+    answer = await served.client.get(url, headers=mine())
     assert answer.status_code == 200
     assert answer.content == b"d-copy:credential_back"
     assert answer.headers["content-type"] == "image/png"
@@ -136,16 +147,16 @@ async def test_an_image_of_a_heard_support_is_streamed(served: Served) -> None:
     ],
 )
 async def test_other_images_are_404(served: Served, tail: str) -> None:
-    answer = await served.client.get(f"{BASE.format('asp-01')}/{tail}", headers=MINE)
+    answer = await served.client.get(f"{BASE.format('asp-01')}/{tail}", headers=mine())
     assert (answer.status_code, answer.json()["error"]) == (404, "not_found")
 
 
 async def test_a_contest_reaches_the_desk_once_and_shows_as_pending(served: Served) -> None:
     path = BASE.format("asp-01") + "/c-nobody/contest"
-    answer = await served.client.post(path, json={"argument": f"  {ARGUMENT} "}, headers=MINE)
+    answer = await served.client.post(path, json={"argument": f"  {ARGUMENT} "}, headers=mine())
     assert answer.status_code == 201, answer.text
     assert answer.json()["contest"]["state"] == "PENDIENTE"
-    again = await served.client.post(path, json={"argument": ARGUMENT}, headers=MINE)
+    again = await served.client.post(path, json={"argument": ARGUMENT}, headers=mine())
     assert (again.status_code, again.json()["error"]) == (409, "already_contested")
     [referred] = await served.referrals("c-nobody")
     assert (referred.cause, referred.actor, referred.note) == (
@@ -153,10 +164,8 @@ async def test_a_contest_reaches_the_desk_once_and_shows_as_pending(served: Serv
         "aspirant-asp-01",
         ARGUMENT,
     )
-    [shown] = [
-        s for s in (await served.client.get(BASE.format("asp-01"), headers=MINE)).json()["supports"]
-        if s["support_id"] == "c-nobody"
-    ]  # fmt: skip
+    page = (await served.client.get(BASE.format("asp-01"), headers=mine())).json()
+    [shown] = [s for s in page["supports"] if s["support_id"] == "c-nobody"]
     assert shown["contest"]["state"] == "PENDIENTE"
     assert shown["contest"]["argument"] == ARGUMENT and shown["contest"]["decision"] is None
 
@@ -174,18 +183,18 @@ async def test_a_bad_argument_is_refused_and_nothing_is_referred(
     served: Served, body: object, status: int, code: str
 ) -> None:
     path = BASE.format("asp-01") + "/c-nobody/contest"
-    answer = await served.client.post(path, json=body, headers=MINE)
+    answer = await served.client.post(path, json=body, headers=mine())
     assert (answer.status_code, answer.json()["error"]) == (status, code)
     assert await served.referrals("c-nobody") == []
 
 
 async def test_not_json_is_400_and_a_counting_or_foreign_support_is_404(served: Served) -> None:
     base = BASE.format("asp-01")
-    raw = await served.client.post(f"{base}/c-nobody/contest", content=b"{", headers=MINE)
+    raw = await served.client.post(f"{base}/c-nobody/contest", content=b"{", headers=mine())
     assert (raw.status_code, raw.json()["error"]) == (400, "invalid_json")
     for support_id in ("a-counts", "e-theirs", "no-such"):
         path = f"{base}/{support_id}/contest"
-        answer = await served.client.post(path, json={"argument": ARGUMENT}, headers=MINE)
+        answer = await served.client.post(path, json={"argument": ARGUMENT}, headers=mine())
         assert (answer.status_code, answer.json()["error"]) == (404, "not_found")
     for support_id in ("a-counts", "e-theirs"):
         assert await served.referrals(support_id) == []
@@ -194,16 +203,16 @@ async def test_not_json_is_400_and_a_counting_or_foreign_support_is_404(served: 
 async def test_a_contest_the_desk_could_not_take_can_be_sent_again(served: Served) -> None:
     path = BASE.format("asp-01") + "/d-copy/contest"
     served.desk.down = True
-    refused = await served.client.post(path, json={"argument": ARGUMENT}, headers=MINE)
+    refused = await served.client.post(path, json={"argument": ARGUMENT}, headers=mine())
     assert (refused.status_code, refused.json()["error"]) == (503, "desk_unavailable")
     served.desk.down = False
-    answer = await served.client.post(path, json={"argument": ARGUMENT}, headers=MINE)
+    answer = await served.client.post(path, json={"argument": ARGUMENT}, headers=mine())
     assert answer.status_code == 201
     assert [r.cause for r in await served.referrals("d-copy")] == [Cause.AUDIENCIA]
 
 
 async def contest_state(served: Served, support_id: str, query: str = "") -> dict[str, object]:
-    page = (await served.client.get(BASE.format("asp-01") + query, headers=MINE)).json()
+    page = (await served.client.get(BASE.format("asp-01") + query, headers=mine())).json()
     [shown] = [s for s in page["supports"] if s["support_id"] == support_id]
     return {"status": shown["status"], **(shown["contest"] or {})}
 
@@ -212,7 +221,7 @@ async def test_the_desks_decision_comes_back_as_the_outcome(served: Served) -> N
     base = BASE.format("asp-01")
     for support_id in ("c-nobody", "d-copy"):
         body = {"argument": ARGUMENT}
-        answer = await served.client.post(f"{base}/{support_id}/contest", json=body, headers=MINE)
+        answer = await served.client.post(f"{base}/{support_id}/contest", json=body, headers=mine())
         assert answer.status_code == 201
     upheld = Ask(Ruling.VALIDO, None, "la credencial es original", "revisor-1")
     await served.desk.desk.decide("d-copy", upheld)  # the evidence is fine: it counts now
@@ -231,7 +240,7 @@ async def test_the_desks_decision_comes_back_as_the_outcome(served: Served) -> N
     kept = await contest_state(served, "c-nobody")
     assert (kept["status"], kept["state"]) == ("INCONSISTENCIA", "RESUELTA")
     assert kept["decision"]["reason"] == "FIRMA_NO_VALIDA"  # type: ignore[index]
-    again = await served.client.post(f"{base}/d-copy/contest", json=body, headers=MINE)
+    again = await served.client.post(f"{base}/d-copy/contest", json=body, headers=mine())
     assert again.status_code == 409
-    image = await served.client.get(f"{base}/d-copy/evidence/credential_front", headers=MINE)
+    image = await served.client.get(f"{base}/d-copy/evidence/credential_front", headers=mine())
     assert image.status_code == 200  # a contested support stays in the hearing
