@@ -29,7 +29,7 @@ from apoyo_verification.inquiry.http import InquiryRoutes, inquiry_routes
 from apoyo_verification.inquiry.ports import InquiryBook
 from apoyo_verification.inquiry.service import Inquiry
 from apoyo_verification.service import Verifier
-from tests.component.hearing_backends import later
+from tests.component.hearing_backends import FlakyDesk, later
 from tests.component.test_verification_duplicates import load, support, ticking
 from tests.unit.verification.cases import PROCESS
 
@@ -63,6 +63,7 @@ class Served:
     desk: ReviewDesk
     routes: InquiryRoutes
     mails: "Mails"
+    flaky: FlakyDesk
 
     async def referrals(self, support_id: str) -> list[Referred]:
         item = await self.desk.item(support_id)
@@ -92,14 +93,15 @@ async def _serve(
     await load(desk.verifier.roll)
     await desk.verifier.processes.save(PROCESS)
     await desk.verifier.verify_many(supports)
-    inquiry = Inquiry(book, desk.verifier.roll, desk, later(), SECRET, CITIZEN_SECRET)
+    flaky = FlakyDesk(desk)
+    inquiry = Inquiry(book, desk.verifier.roll, flaky, later(), SECRET, CITIZEN_SECRET)
     routes = InquiryRoutes(
         inquiry, TokenBuckets(*LIMITS), TokenBuckets(*LIMITS), floor_s=0, echo_codes=True
     )
     app = Starlette(routes=inquiry_routes(routes))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield Served(client, desk, routes, mails)
+        yield Served(client, desk, routes, mails, flaky)
 
 
 @contextlib.asynccontextmanager

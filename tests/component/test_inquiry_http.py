@@ -127,6 +127,17 @@ async def test_a_report_reaches_the_desk_exactly_once(served: Served) -> None:
     assert (referred.cause, referred.actor, referred.note) == (Cause.SUPLANTACION, "citizen", note)
 
 
+async def test_a_report_the_desk_could_not_take_can_be_sent_again(served: Served) -> None:
+    _, seen = await look(served, clave_elector=ANA, support_id="ana-1")
+    served.flaky.down = True
+    refused = await report(served, str(seen["token"]), clave_elector=ANA, support_id="ana-1")
+    assert refused == (503, refused[1]) and refused[1]["error"] == "desk_unavailable"
+    assert await served.referrals("ana-1") == []
+    served.flaky.down = False
+    taken = await report(served, str(seen["token"]), clave_elector=ANA, support_id="ana-1")
+    assert taken[0] == 201 and len(await served.referrals("ana-1")) == 1
+
+
 async def test_a_report_needs_the_token_of_that_clave_and_one_of_its_supports(
     served: Served,
 ) -> None:

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from apoyo_common.ratelimit import TokenBuckets
+from apoyo_verification.hearing.service import DeskUnavailable
 from apoyo_verification.http import refusal
 from apoyo_verification.inquiry.body import BadBody, read_body
 from apoyo_verification.inquiry.domain import clave_hmac
@@ -98,9 +99,12 @@ class InquiryRoutes:
         body = await read_body(request, ("clave_elector", "support_id"), ("note",))
         if scheme.lower() != "bearer":
             return refusal(401, "unauthorized", "falta el token de la consulta")
-        taken = await self.inquiry.report(
-            token.strip(), body["clave_elector"], body["support_id"], body.get("note", "")
-        )
+        try:
+            taken = await self.inquiry.report(
+                token.strip(), body["clave_elector"], body["support_id"], body.get("note", "")
+            )
+        except DeskUnavailable:
+            return refusal(503, "desk_unavailable", "no pudimos recibir su reporte; reintente")
         if taken is None:
             return refusal(404, "not_found", NOTHING)
         return JSONResponse({"detail": REPORTED}, status_code=201 if taken else 200)

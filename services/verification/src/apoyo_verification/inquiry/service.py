@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from apoyo_common.codes import Role
+from apoyo_common.logs import get_logger
 from apoyo_common.messages import EmailCodeRequested
 from apoyo_common.onetime import code_digest, new_code
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.tokens import InvalidToken, Principal, issue, verify
 from apoyo_common.topics import citizen_key
 from apoyo_verification.desk.referral import Cause, Desk, Referral
+from apoyo_verification.hearing.service import DeskUnavailable
 from apoyo_verification.inquiry.domain import (
     CODE_TTL,
     SESSION_TTL,
@@ -32,6 +34,7 @@ from apoyo_verification.ports import UnknownCut, VoterRoll
 from apoyo_verification.recording import CitizenKey
 
 Found = tuple[list[Registered], list[ProcessDefinition]]
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -118,9 +121,12 @@ class Inquiry:
         found, _ = await self.registered_under(clave)
         if not any(s.support_id == support_id for s in found):
             return None
-        return await self.desk.refer(
-            Referral(support_id, Cause.SUPLANTACION, "citizen", note.strip())
-        )
+        referral = Referral(support_id, Cause.SUPLANTACION, "citizen", note.strip())
+        try:
+            return await self.desk.refer(referral)
+        except Exception as failure:
+            log.warning("report_not_referred", error=type(failure).__name__)
+            raise DeskUnavailable(support_id) from failure
 
     def _seen(
         self, clave: str, found: list[Registered], processes: list[ProcessDefinition]
