@@ -12,6 +12,7 @@ from apoyo_verification.desk.decision import InvalidDecision, Ruling
 from apoyo_verification.desk.ports import QueueQuery
 from apoyo_verification.desk.referral import Cause, Referral
 from apoyo_verification.desk.service import AlreadyDecided, Ask, NotOnDesk
+from apoyo_verification.ports import UnknownCut
 from tests.component import test_verification_duplicates as duplicates
 from tests.component.desk_backends import desk_on
 from tests.component.test_verification_duplicates import (
@@ -130,3 +131,16 @@ async def test_what_is_not_on_the_desk_or_cannot_be_valid_is_refused(backend: Ba
         await desk.decide("unreadable", VALIDO)
     await desk.decide("unreadable", rejected("ILEGIBLE"))
     assert (await backend.finals())["unreadable"] == ("INCONSISTENCIA", ("ILEGIBLE",))
+
+
+async def test_a_valid_decision_without_the_process_cut_changes_nothing(
+    backend: Backend,
+) -> None:
+    desk = await desk_on(backend)
+    await desk.verifier.verify(support(0, "blurry", flags=("BLURRY",)))
+    moved = PROCESS.model_copy(update={"cut": PROCESS.cut.replace(year=2020)})
+    await desk.verifier.processes.save(moved)
+    with pytest.raises(UnknownCut):
+        await desk.decide("blurry", VALIDO)
+    item = await desk.item("blurry")
+    assert item is not None and item.open and item.decisions == ()

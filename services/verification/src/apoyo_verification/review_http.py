@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from apoyo_common.codes import Role
+from apoyo_verification.book import UnknownProcess
 from apoyo_verification.desk.decision import InvalidDecision, checked
 from apoyo_verification.desk.ports import EmptySample, QueueQuery, SampleExists
 from apoyo_verification.desk.referral import Cause
@@ -17,6 +18,7 @@ from apoyo_verification.desk.sampling import DEFAULT_SIZE
 from apoyo_verification.desk.service import AlreadyDecided, Ask, NotOnDesk, ReviewDesk
 from apoyo_verification.desk.views import item_json, sample_json
 from apoyo_verification.http import caller, refusal
+from apoyo_verification.ports import UnknownCut
 
 Endpoint = Callable[[Request, str], Awaitable[Response]]
 MAX_PAGE = 200
@@ -97,6 +99,9 @@ REFUSALS: dict[type[Exception], tuple[int, str, str]] = {
     AlreadyDecided: (409, "conflict", "el apoyo ya fue decidido"),
     SampleExists: (409, "conflict", "ya hay una muestra de ese aspirante"),
     EmptySample: (422, "validation_error", "el aspirante no tiene apoyos contados"),
+    # A VALIDO is judged again against the process's cut: both must be there.
+    UnknownProcess: (409, "conflict", "la verificación no conoce el proceso del apoyo"),
+    UnknownCut: (409, "conflict", "el corte de la lista nominal del proceso no está cargado"),
 }
 
 
