@@ -197,4 +197,5 @@ def deployment(logs_root: Path) -> Deployment:
     }
     logs = logs_root / namespace
     logs.mkdir(parents=True)
+    env["APOYO_SIGNING_KEY_FILE"] = str(logs / "institute.pem")  # certificates and packages
     return Deployment(namespace, env, logs)
