@@ -8,7 +8,6 @@ Problem kinds (docs/export.md): `archivo alterado|faltante|agregado: PATH`,
 
 import base64
 import binascii
-import hashlib
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from apoyo_common.signing import is_valid, key_id, load_public_pem
 from apoyo_export import manifest as m
+from apoyo_export.entries import entry_sha256s
 from apoyo_export.verify_records import check_csv, check_jsonl, loads_manifest
 
 
@@ -33,17 +33,6 @@ class Verdict:
 
     def summary(self) -> str:
         return f"Paquete íntegro: {self.supports} apoyos, firma válida (llave {self.key_id})."
-
-
-def sha256_of(archive: zipfile.ZipFile, name: str) -> str:
-    digest = hashlib.sha256()
-    try:
-        with archive.open(name) as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    except zipfile.BadZipFile:  # bytes changed inside the zip: its CRC no longer holds
-        return "dañado"
-    return digest.hexdigest()
 
 
 def _key(archive: zipfile.ZipFile, names: set[str]) -> Ed25519PublicKey | None:
@@ -79,14 +68,14 @@ def _canonical_b64(text: str) -> bool:
         return False
 
 
-def file_problems(archive: zipfile.ZipFile, listed: list[Any], names: set[str]) -> list[str]:
-    found, paths = [], set()
+def file_problems(listed: list[Any], hashes: dict[str, str]) -> list[str]:
+    found, paths, names = [], set(), set(hashes)
     for item in listed:
         path = str(item.get("path")) if isinstance(item, dict) else str(item)
         paths.add(path)
         if path not in names:
             found.append(f"archivo faltante: {path}")
-        elif not isinstance(item, dict) or sha256_of(archive, path) != item.get("sha256"):
+        elif not isinstance(item, dict) or hashes[path] != item.get("sha256"):
             found.append(f"archivo alterado: {path}")
     found += [f"archivo agregado: {p}" for p in sorted(names - paths - m.UNLISTED)]
     return found
@@ -109,7 +98,7 @@ def record_problems(
     return found
 
 
-def check(archive: zipfile.ZipFile, pinned: Ed25519PublicKey | None) -> Verdict:
+def check(archive: zipfile.ZipFile, package: Path, pinned: Ed25519PublicKey | None) -> Verdict:
     names = set(archive.namelist())
     missing = [f"archivo faltante: {n}" for n in (m.MANIFEST, m.SIGNATURE) if n not in names]
     if missing:
@@ -121,7 +110,8 @@ def check(archive: zipfile.ZipFile, pinned: Ed25519PublicKey | None) -> Verdict:
         return Verdict([f"manifiesto ilegible: {type(error).__name__}"])
     found, signer = signature_problems(archive, raw, names, pinned)
     listed = manifest.get("files")
-    found += file_problems(archive, listed if isinstance(listed, list) else [], names)
+    hashes = entry_sha256s(archive, package)
+    found += file_problems(listed if isinstance(listed, list) else [], hashes)
     found += record_problems(archive, manifest, names)
     supports = manifest.get("supports")
     return Verdict(found, supports if isinstance(supports, int) else 0, signer)
@@ -130,6 +120,6 @@ def check(archive: zipfile.ZipFile, pinned: Ed25519PublicKey | None) -> Verdict:
 def verify_package(package: Path, pinned: Ed25519PublicKey | None = None) -> Verdict:
     try:
         with zipfile.ZipFile(package) as archive:
-            return check(archive, pinned)
+            return check(archive, package, pinned)
     except (zipfile.BadZipFile, OSError) as error:
         return Verdict([f"paquete ilegible: {package.name}: {type(error).__name__}"])
