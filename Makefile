@@ -60,6 +60,7 @@ bench: bootstrap infra-up
 	$(VENV)/python benchmarks/voter_roll_load.py --rows 2000000
 	$(VENV)/python benchmarks/verification.py
 	$(VENV)/python benchmarks/verification.py --roll 2000000 --kafka
+	$(VENV)/python benchmarks/export.py --supports 100000
 
 clean:
 	rm -rf .local demo-out .mypy_cache .ruff_cache

@@ -185,7 +185,7 @@ def main() -> None:
     try:
         started = time.monotonic()
         asyncio.run(fill(dsn, args.supports))
-        print(f"records filled: {args.supports} in {time.monotonic() - started:.1f} s")
+        print(f"records filled: {args.supports} in {time.monotonic() - started:.1f} s", flush=True)
         path, seconds, peak_mb = measured_build(dsn, folder)
         size_mb = path.stat().st_size / 1e6
         print(f"build: {args.supports / seconds:.0f} supports/s ({seconds:.1f} s)")
@@ -196,6 +196,8 @@ def main() -> None:
         verify_s = time.monotonic() - started
         print(f"verify: {verify_s:.1f} s (target < {TARGET_VERIFY_S} s): "
               f"{verdict.summary() if verdict.ok else verdict.problems[:5]}")  # fmt: skip
+        load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+        print(f"load average (1, 5, 15 min) on {os.cpu_count()} cores: {load}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         asyncio.run(drop_database(SERVER, dsn))

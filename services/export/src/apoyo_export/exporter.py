@@ -41,7 +41,7 @@ class HashingWriter:
     def __init__(self, out: BinaryIO) -> None:
         self.out, self.digest, self.bytes = out, hashlib.sha256(), 0
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes | bytearray) -> int:
         self.digest.update(data)
         self.bytes += len(data)
         return self.out.write(data)

@@ -24,7 +24,7 @@ _VERSION = 45  # 4.5: ZIP64
 class Sink(Protocol):
     """Where the zip goes: only written to, never sought (a pipe or an upload would do)."""
 
-    def write(self, data: bytes, /) -> int: ...
+    def write(self, data: bytes | bytearray, /) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,10 @@ class ZipSink:
         self.time, self.date = dos_time(moment)
         self.directory = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
 
-    def add(self, path: str, data: bytes, compress: bool = False) -> Written:
+    def add(self, path: str, data: bytes | bytearray, compress: bool = False) -> Written:
         return self.add_chunks(path, [data], compress)
 
-    def add_chunks(self, path: str, chunks: Iterable[bytes], compress: bool) -> Written:
+    def add_chunks(self, path: str, chunks: Iterable[bytes | bytearray], compress: bool) -> Written:
         """The entry's local header, then its data (bit 3: sizes follow in a descriptor)."""
         name, start, method = path.encode(), self.offset, 8 if compress else 0
         self._write(self._local_header(name, method))
@@ -88,7 +88,7 @@ class ZipSink:
         self.directory.write(record + name + extra)
         self.entries += 1
 
-    def _write(self, data: bytes) -> None:
+    def _write(self, data: bytes | bytearray) -> None:
         self.out.write(data)
         self.offset += len(data)
 
