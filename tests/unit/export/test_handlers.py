@@ -1,0 +1,42 @@
+from datetime import timedelta
+
+from apoyo_common.codes import Status
+from apoyo_common.messages import SupportExported
+from apoyo_common.publishing import RecordingPublisher
+from apoyo_export.adapters.memory import MemoryProcesses, MemoryRecords
+from apoyo_export.handlers import Handlers
+from apoyo_notification.domain import notify
+from tests.factories import NOW, captured, identity_decoded, process, verified
+
+
+def outcome(status: Status, minutes: int) -> bytes:
+    decoded = identity_decoded(captured("s-1"))
+    notified = notify(verified(decoded, NOW, status), NOW + timedelta(minutes=minutes))
+    return notified.model_dump_json().encode()
+
+
+async def test_each_notified_outcome_passes_on_the_latest_kept() -> None:
+    publisher, records = RecordingPublisher(), MemoryRecords()
+    handlers = Handlers(records, MemoryProcesses(), publisher, lambda: NOW)
+    for raw in (
+        outcome(Status.PENDIENTE_REVISION, 1),
+        outcome(Status.INCONSISTENCIA, 9),  # the desk decided
+        outcome(Status.PENDIENTE_REVISION, 1),  # the first, redelivered late
+    ):
+        await handlers.on_notified(raw)
+    sent = publisher.on("support.exported")
+    assert [m.status for m in sent if isinstance(m, SupportExported)] == [
+        Status.PENDIENTE_REVISION,
+        Status.INCONSISTENCIA,
+        Status.INCONSISTENCIA,
+    ]
+    assert sent[1] == sent[2]  # the same event again, not a new one
+
+
+async def test_captures_and_processes_are_noted() -> None:
+    records, processes = MemoryRecords(), MemoryProcesses()
+    handlers = Handlers(records, processes, RecordingPublisher(), lambda: NOW)
+    await handlers.on_captured(captured("s-1").model_dump_json().encode())
+    await handlers.on_process(process().model_dump_json().encode())
+    assert records.forms["s-1"] == captured("s-1")
+    assert await processes.get("gub-son-2027") == process()
