@@ -55,23 +55,21 @@ def bearer(role: Role, process: str | None = None, aspirant: str | None = None) 
     return {"Authorization": f"Bearer {token}"}
 
 
-OPLE = bearer(Role.OPLE)
-
-
 async def test_the_institute_requests_follows_and_downloads_a_package(
     served: tuple[httpx.AsyncClient, Exporter], tmp_path: Path
 ) -> None:
     client, exporter = served
+    ople = bearer(Role.OPLE)  # issued here: a module-level token expires in a long run
     await stock(exporter, 4)
-    asked = await client.post("/v1/exports", json=BODY, headers=OPLE)
+    asked = await client.post("/v1/exports", json=BODY, headers=ople)
     assert asked.status_code == 202 and asked.json()["status"] == "PENDING"
     export_id = asked.json()["export_id"]
-    early = await client.get(f"/v1/exports/{export_id}/package", headers=OPLE)
+    early = await client.get(f"/v1/exports/{export_id}/package", headers=ople)
     assert (early.status_code, early.json()["error"]) == (409, "not_ready")
     assert await exporter.run_once()
-    shown = (await client.get(f"/v1/exports/{export_id}", headers=OPLE)).json()
+    shown = (await client.get(f"/v1/exports/{export_id}", headers=ople)).json()
     assert (shown["status"], shown["supports"], shown["process_id"]) == ("READY", 4, "gub-son-2027")
-    package = await client.get(f"/v1/exports/{export_id}/package", headers=OPLE)
+    package = await client.get(f"/v1/exports/{export_id}/package", headers=ople)
     assert package.status_code == 200
     assert package.headers["content-type"] == "application/zip"
     assert int(package.headers["content-length"]) == shown["package_bytes"]
@@ -85,26 +83,27 @@ async def test_only_the_institute_may_and_bad_requests_are_refused(
     served: tuple[httpx.AsyncClient, Exporter],
 ) -> None:
     client, exporter = served
+    ople = bearer(Role.OPLE)
     await stock(exporter, 1)
     aspirant = bearer(Role.ASPIRANT, "gub-son-2027", "asp-01")
     refusals = [
         (await client.post("/v1/exports", json=BODY), 401, "unauthorized"),
         (await client.post("/v1/exports", json=BODY, headers=aspirant), 403, "forbidden"),
-        (await client.post("/v1/exports", content=b"{no", headers=OPLE), 400, "invalid_json"),
+        (await client.post("/v1/exports", content=b"{no", headers=ople), 400, "invalid_json"),
         (
-            await client.post("/v1/exports", json={"process_id": 1}, headers=OPLE),
+            await client.post("/v1/exports", json={"process_id": 1}, headers=ople),
             422, "invalid_request",
         ),
         (
-            await client.post("/v1/exports", json=BODY | {"process_id": "otro"}, headers=OPLE),
+            await client.post("/v1/exports", json=BODY | {"process_id": "otro"}, headers=ople),
             422, "unknown_process",
         ),
         (
-            await client.post("/v1/exports", json=BODY | {"aspirant_id": "x"}, headers=OPLE),
+            await client.post("/v1/exports", json=BODY | {"aspirant_id": "x"}, headers=ople),
             422, "unknown_aspirant",
         ),
-        (await client.get("/v1/exports/nope", headers=OPLE), 404, "not_found"),
-        (await client.get("/v1/exports/nope/package", headers=OPLE), 404, "not_found"),
+        (await client.get("/v1/exports/nope", headers=ople), 404, "not_found"),
+        (await client.get("/v1/exports/nope/package", headers=ople), 404, "not_found"),
         (await client.get("/v1/exports/nope", headers=bearer(Role.AUXILIARY)), 403, "forbidden"),
     ]  # fmt: skip
     for answer, status, code in refusals:
