@@ -4,6 +4,7 @@ Migrations are the `NNNN_*.sql` files of a service package's `migrations` folder
 order once each, under an advisory lock so replicas starting together do not race.
 """
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -75,9 +76,21 @@ async def create_database(server: str, prefix: str) -> str:
     return server.rsplit("/", 1)[0] + f"/{name}"
 
 
-async def drop_database(server: str, dsn: str) -> None:
+async def drop_database(server: str, dsn: str, attempts: int = 40) -> None:
+    """Drop it, ending its sessions. An autovacuum worker on it belongs to the superuser, and a
+    role without pg_signal_backend may not end it: the drop is refused until the worker is
+    done (a moment), so it is tried again."""
     admin = await asyncpg.connect(server)
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{dsn.rsplit("/", 1)[1]}" WITH (FORCE)')
+        for attempt in range(attempts):
+            try:
+                await admin.execute(
+                    f'DROP DATABASE IF EXISTS "{dsn.rsplit("/", 1)[1]}" WITH (FORCE)'
+                )
+                return
+            except asyncpg.InsufficientPrivilegeError:
+                if attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(0.25)
     finally:
         await admin.close()
