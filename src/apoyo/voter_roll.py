@@ -6,15 +6,19 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import asyncpg
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from apoyo_common.db import create_pool, migrate
+from apoyo_common.runtime import utcnow
 from apoyo_common.settings import Settings
+from apoyo_verification.adapters.book_postgres import PgAnnouncements, PgProcesses
 from apoyo_verification.adapters.postgres import PgVoterRoll, SwapBlocked
 from apoyo_verification.ports import CutInfo, VoterRoll
 from apoyo_verification.roll.loading import InvalidRoll, LoadReport, Reject, load_roll
 from apoyo_verification.roll.rows import COLUMNS, RowError
+from apoyo_verification.territory import Territories
 
 err = Console(stderr=True)
 
@@ -79,11 +83,22 @@ async def load_file(
         await migrate(pool, "verification", "apoyo_verification")
         roll = PgVoterRoll(pool)
         if not skip_invalid:
-            return await load_into(roll, path, cut, print_reject, skip_invalid)
-        with rejects_file(rejects or default_rejects(path)) as reject:
-            return await load_into(roll, path, cut, reject, skip_invalid)
+            report = await load_into(roll, path, cut, print_reject, skip_invalid)
+        else:
+            with rejects_file(rejects or default_rejects(path)) as reject:
+                report = await load_into(roll, path, cut, reject, skip_invalid)
+        await announce_cut(pool, roll, cut)
+        return report
     finally:
         await pool.close()
+
+
+async def announce_cut(pool: asyncpg.Pool, roll: VoterRoll, cut: date) -> None:
+    """Every process judged against the cut just loaded gets its `process.cells` anew (sent by
+    the running verification service's outbox relay)."""
+    territories = Territories(roll, PgAnnouncements(pool), utcnow)
+    for process in await PgProcesses(pool).with_cut(cut):
+        await territories.announce(process)
 
 
 async def list_cuts(settings: Settings) -> list[CutInfo]:

@@ -4,7 +4,7 @@ Events carry references (object keys, hashes), never image bytes. Every model na
 `schema_version`; a change that breaks readers gets a new version and a new model.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
@@ -93,6 +93,17 @@ class IdentityDecoded(CitizenEvent):
     decoded_at: AwareDatetime
 
 
+class RollCell(Contract):
+    """Where the voter roll places the record a support was found in: its geography cell, the
+    registry fields a package carries. Codes only: no name, no clave."""
+
+    entidad: str
+    distrito_federal: str
+    distrito_local: str
+    municipio: str
+    seccion: str
+
+
 class SupportVerified(CitizenEvent):
     topic: Literal["support.verified"] = "support.verified"
     schema_version: Literal[1] = 1
@@ -100,6 +111,7 @@ class SupportVerified(CitizenEvent):
     reasons: tuple[str, ...] = ()
     email: str | None = None
     verified_at: AwareDatetime
+    registry: RollCell | None = None  # the roll's cell of the record found; None: none found
 
 
 class SupportNotified(CitizenEvent):
@@ -109,6 +121,7 @@ class SupportNotified(CitizenEvent):
     reasons: tuple[str, ...] = ()
     messages_sent: int = Field(ge=0)
     notified_at: AwareDatetime
+    registry: RollCell | None = None  # passed on from `support.verified`
 
 
 class SupportExported(CitizenEvent):
@@ -117,6 +130,21 @@ class SupportExported(CitizenEvent):
     status: Status
     record_sha256: str
     exported_at: AwareDatetime
+
+
+class ProcessCells(Contract):
+    """What export needs of a process's voter-roll cut to compute its summary: the territory's
+    `LN` records, and those of each unit of its dispersion rule (`thresholds.unit_of` names,
+    empty without a rule). Keyed by the process id; the latest one replaces the others."""
+
+    topic: Literal["process.cells"] = "process.cells"
+    schema_version: Literal[1] = 1
+    process_id: str
+    cut: date
+    unit: str | None = None  # the dispersion unit `ln_by_unit` counts by
+    ln_total: int = Field(ge=0)
+    ln_by_unit: dict[str, int] = Field(default_factory=dict)
+    computed_at: AwareDatetime
 
 
 class DeadLetter(Contract):

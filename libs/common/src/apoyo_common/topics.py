@@ -16,6 +16,8 @@ SUPPORT_VERIFIED = "support.verified"
 SUPPORT_NOTIFIED = "support.notified"
 SUPPORT_EXPORTED = "support.exported"
 PROCESS_DEFINED = "process.defined"
+# Verification's `LN` counts of a process's cut, for export's summary; keyed by process id.
+PROCESS_CELLS = "process.cells"
 # Mail that capture asks notification to send (capture-channels.md); keyed by their own ids.
 INVITATION_CREATED = "invitation.created"
 EMAIL_CODE_REQUESTED = "email.code.requested"
@@ -38,6 +40,7 @@ def dead_letter_topic(topic: str) -> str:
 ALL_TOPICS = (
     *PIPELINE_TOPICS,
     PROCESS_DEFINED,
+    PROCESS_CELLS,
     *MAIL_TOPICS,
     *tuple(dead_letter_topic(t) for t in (*PIPELINE_TOPICS, *MAIL_TOPICS)),
 )

@@ -14,4 +14,5 @@ def notify(verified: SupportVerified, now: datetime, messages_sent: int = 0) -> 
         reasons=verified.reasons,
         messages_sent=messages_sent,
         notified_at=now,
+        registry=verified.registry,
     )

@@ -12,7 +12,12 @@ from apoyo_common.outbox import OutboxRelay, PgOutbox
 from apoyo_common.ratelimit import TokenBuckets
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume, consume_batch
 from apoyo_common.topics import IDENTITY_DECODED, PROCESS_DEFINED
-from apoyo_verification.adapters.book_postgres import OUTBOX, PgProcesses, PgSupportBook
+from apoyo_verification.adapters.book_postgres import (
+    OUTBOX,
+    PgAnnouncements,
+    PgProcesses,
+    PgSupportBook,
+)
 from apoyo_verification.adapters.desk_store_postgres import PgDeskStore
 from apoyo_verification.adapters.hearing_postgres import PgHearingBook
 from apoyo_verification.adapters.inquiry_postgres import PgInquiryBook
@@ -30,6 +35,7 @@ from apoyo_verification.inquiry.service import Inquiry
 from apoyo_verification.progress import ProgressReader
 from apoyo_verification.review_http import review_routes
 from apoyo_verification.service import SERVICE, Verifier
+from apoyo_verification.territory import Territories
 from apoyo_verification.web import static_routes
 
 BATCH = 500  # supports a Kafka poll hands over, and the most one transaction records
@@ -64,7 +70,8 @@ def build(infra: Infrastructure) -> ServiceUnit:
         routes=routes,
         extra={"verifier": verifier, "relay": relay, "desk": desk},
     )
-    consume(infra, unit, PROCESS_DEFINED, on_process_defined(processes))
+    territories = Territories(roll, PgAnnouncements(infra.pool), infra.clock)
+    consume(infra, unit, PROCESS_DEFINED, on_process_defined(processes, territories, relay))
     handle_many = on_decoded_batch(verifier, relay, BATCH)
 
     async def handle_one(raw: bytes) -> None:

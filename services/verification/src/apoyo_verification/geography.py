@@ -8,18 +8,13 @@ even when the process is redefined with another unit.
 
 from typing import NamedTuple
 
+from apoyo_common.messages import RollCell
 from apoyo_common.processes import Territory
+from apoyo_common.thresholds import unit_of
 from apoyo_verification.roll.rows import RollRow
 
 TERRITORY_FIELDS = ("entidad", "distrito_federal", "distrito_local", "municipio")
-# Codes are unique only within their state: a unit is named with its entidad.
-UNIT_FIELDS = {
-    "entidad": ("entidad",),
-    "distrito_federal": ("entidad", "distrito_federal"),
-    "distrito_local": ("entidad", "distrito_local"),
-    "municipio": ("entidad", "municipio"),
-    "seccion": ("entidad", "seccion"),
-}
+CELL_FIELDS = ("entidad", "distrito_federal", "distrito_local", "municipio", "seccion")
 NO_CELL = ""  # the tally's cell of a support without a record
 
 
@@ -37,8 +32,8 @@ class Cell(NamedTuple):
     def key(self) -> str:
         return cell_key(*self[:5])
 
-    def unit(self, name: str) -> tuple[str, ...]:
-        return tuple(getattr(self, f) for f in UNIT_FIELDS[name])
+    def unit(self, name: str) -> str:
+        return unit_of(name, self)
 
     def within(self, territory: Territory) -> bool:
         return all(getattr(territory, f) in (None, getattr(self, f)) for f in TERRITORY_FIELDS)
@@ -58,3 +53,11 @@ def cell_of(record: RollRow) -> str:
         record.municipio,
         record.seccion,
     )
+
+
+def registry_of(key: str | None) -> RollCell | None:
+    """The roll's cell named by a `cell_key` (codes are digits: the dash only separates them);
+    what `support.verified` carries of the record found, nothing personal."""
+    if not key:
+        return None
+    return RollCell(**dict(zip(CELL_FIELDS, key.split("-"), strict=True)))

@@ -9,6 +9,7 @@ from apoyo_verification.batching import Coalesced, GroupCommit
 from apoyo_verification.book import Processes
 from apoyo_verification.outcome import Outcome
 from apoyo_verification.service import Verifier
+from apoyo_verification.territory import Territories
 
 Handler = Callable[[bytes], Awaitable[None]]
 BatchHandler = Callable[[list[bytes]], Awaitable[None]]
@@ -38,8 +39,15 @@ def on_decoded(verifier: Verifier, relay: OutboxRelay) -> Handler:
     return handle
 
 
-def on_process_defined(processes: Processes) -> Handler:
+def on_process_defined(
+    processes: Processes, territories: Territories, relay: OutboxRelay | None = None
+) -> Handler:
+    """The process kept, and its territory at its cut told to export (`process.cells`)."""
+
     async def handle(raw: bytes) -> None:
-        await processes.save(ProcessDefinition.model_validate_json(raw))
+        process = ProcessDefinition.model_validate_json(raw)
+        await processes.save(process)
+        if await territories.announce(process) and relay is not None:
+            relay.nudge()
 
     return handle

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from apoyo_common.messages import IdentityDecoded, SupportVerified
 from apoyo_verification.classify import Verdict
+from apoyo_verification.geography import registry_of
 
 TICK = timedelta(microseconds=1)
 
@@ -34,6 +35,15 @@ class Outcome:
     @property
     def final(self) -> Verdict:
         return Verdict(self.published.status, self.published.reasons)
+
+    @property
+    def event(self) -> SupportVerified:
+        """What is stored and published: the outcome with the roll's cell of its record (the
+        cell, not `published`, follows re-verification and the desk's decisions)."""
+        registry = registry_of(self.cell)
+        if self.published.registry == registry:
+            return self.published
+        return self.published.model_copy(update={"registry": registry})
 
 
 def first_outcome(

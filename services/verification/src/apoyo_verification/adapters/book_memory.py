@@ -5,11 +5,13 @@ import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
+from apoyo_common.messages import ProcessCells
 from apoyo_common.outbox import OutboxItem
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.publishing import encode
-from apoyo_common.topics import SUPPORT_VERIFIED
+from apoyo_common.topics import PROCESS_CELLS, SUPPORT_VERIFIED, process_key
 from apoyo_verification.adapters.desk_memory import DeskState, InMemoryHeldDesk
 from apoyo_verification.outcome import Outcome
 from apoyo_verification.recording import Changes, CitizenKey, citizen_of
@@ -26,6 +28,9 @@ class InMemoryProcesses:
 
     async def get(self, process_id: str) -> ProcessDefinition | None:
         return self.known.get(process_id)
+
+    async def with_cut(self, cut: date) -> list[ProcessDefinition]:
+        return [p for _, p in sorted(self.known.items()) if p.cut == cut]
 
     async def save(self, definition: ProcessDefinition) -> None:
         self.known[definition.id] = definition
@@ -94,7 +99,7 @@ class InMemorySupportBook:
         self.desk.commit(changes, after)
         add(self.totals, changes.moves)
         for outcome in changes.events:
-            out = outcome.published
+            out = outcome.event
             item = OutboxItem(
                 len(self.outbox) + 1, SUPPORT_VERIFIED, out.citizen_key.encode(), encode(out)
             )
@@ -106,6 +111,12 @@ class InMemorySupportBook:
             for (process, aspirant, status, cell), n in self.totals.items()
             if (process, aspirant) == (process_id, aspirant_id)
         }
+
+    async def announce(self, cells: ProcessCells) -> None:
+        item = OutboxItem(
+            len(self.outbox) + 1, PROCESS_CELLS, process_key(cells.process_id), encode(cells)
+        )
+        self.outbox.append(item)
 
     async def claim_outbox(self, limit: int) -> list[OutboxItem]:
         return [item for item in self.outbox if item.id not in self.published][:limit]

@@ -8,13 +8,15 @@ aggregates (`tally`), each written with one pipelined statement.
 import contextlib
 import json
 from collections.abc import AsyncIterator, Collection, Sequence
+from datetime import date
 
 import asyncpg
 
 from apoyo_common.codes import Status
-from apoyo_common.messages import SupportVerified
+from apoyo_common.messages import ProcessCells, SupportVerified
 from apoyo_common.processes import ProcessDefinition
-from apoyo_common.topics import SUPPORT_VERIFIED
+from apoyo_common.publishing import encode
+from apoyo_common.topics import PROCESS_CELLS, SUPPORT_VERIFIED, process_key
 from apoyo_verification.adapters.desk_postgres import PgHeldDesk, write_desk
 from apoyo_verification.classify import Verdict
 from apoyo_verification.outcome import Outcome
@@ -100,7 +102,7 @@ class _PgHeld(PgHeldDesk):
     async def write(self, changes: Changes) -> None:
         # Revisions first: the one standing place may be moving to an arriving support; and
         # the ones that stop standing before any that starts (the partial unique index).
-        texts = {id(o): o.published.model_dump_json() for o in _written(changes)}
+        texts = {id(o): o.event.model_dump_json() for o in _written(changes)}
         updates = sorted(changes.updated.values(), key=lambda o: o.final.standing)
         if updates:
             await self.conn.executemany(_UPDATE, [_updated(o, texts[id(o)]) for o in updates])
@@ -143,6 +145,18 @@ class PgSupportBook:
         return {(r["status"], r["cell"]): int(r["n"]) for r in rows}
 
 
+class PgAnnouncements:
+    """`process.cells` events queued in verification's outbox."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def announce(self, cells: ProcessCells) -> None:
+        await self.pool.execute(
+            _ENQUEUE, PROCESS_CELLS, process_key(cells.process_id), encode(cells)
+        )
+
+
 class PgProcesses:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
@@ -152,6 +166,14 @@ class PgProcesses:
             "SELECT definition FROM verification.processes WHERE process_id = $1", process_id
         )
         return None if row is None else ProcessDefinition.model_validate(row["definition"])
+
+    async def with_cut(self, cut: date) -> list[ProcessDefinition]:
+        rows = await self.pool.fetch(
+            "SELECT definition FROM verification.processes "
+            "WHERE (definition->>'cut')::date = $1 ORDER BY process_id",
+            cut,
+        )
+        return [ProcessDefinition.model_validate(r["definition"]) for r in rows]
 
     async def save(self, definition: ProcessDefinition) -> None:
         await self.pool.execute(
