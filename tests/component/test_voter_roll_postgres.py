@@ -8,6 +8,7 @@ import asyncpg
 import pytest
 
 from apoyo_common.db import migrate
+from apoyo_verification.adapters import postgres as pg
 from apoyo_verification.adapters.postgres import PgVoterRoll, SwapBlocked
 from apoyo_verification.ports import CardKey
 from apoyo_verification.roll.batch import RollBatch, batch_of
@@ -76,3 +77,36 @@ async def test_a_loaded_cut_is_written_frozen_and_all_visible(pool: asyncpg.Pool
         "JOIN pg_class c ON c.oid = ('verification.' || k.partition)::regclass"
     )
     assert pages > 0 and visible == pages
+
+
+@pytest.mark.parametrize(
+    ("lookup", "index"),
+    [
+        ("by_card", "_cic_idx"),
+        ("by_clave_emision_ocr", "_clave_elector_idx"),
+        ("by_clave", "_clave_elector_idx"),
+    ],
+)
+async def test_each_lookup_of_a_fresh_cut_goes_through_an_index(
+    pool: asyncpg.Pool, lookup: str, index: str
+) -> None:
+    """The statistics taken at the load (a small sample) are enough to plan each lookup."""
+    await migrate(pool, "verification", "apoyo_verification")
+    loaded = rows(6, count=3000)
+    await PgVoterRoll(pool).load(CUT, once(loaded))
+    some = loaded[:5]
+    arrays = {
+        "by_card": [[r.cic for r in some], [r.identificador for r in some]],
+        "by_clave_emision_ocr": [
+            [r.clave_elector for r in some],
+            [r.emision for r in some],
+            [r.seccion for r in some],
+            [r.identificador for r in some],
+        ],
+        "by_clave": [[r.clave_elector for r in some]],
+    }[lookup]
+    sql = {"by_card": pg._BY_CARD, "by_clave_emision_ocr": pg._BY_CLAVE_EMISION_OCR}.get(
+        lookup, pg._BY_CLAVE
+    )
+    plan = "\n".join(r[0] for r in await pool.fetch(f"EXPLAIN {sql}", CUT, *arrays))
+    assert "Seq Scan" not in plan and index in plan, plan

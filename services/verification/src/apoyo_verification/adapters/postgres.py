@@ -21,7 +21,7 @@ from apoyo_verification.roll.rows import COLUMNS, RollRow
 
 SCHEMA = "verification"
 # Partition indexes must match the parent's (migration 0002) to be attached, not rebuilt.
-INDEXES = ("(cic, identificador)", "(clave_elector, emision, seccion, identificador)")
+INDEXES = ("(cic)", "(clave_elector)")
 # An unquoted empty field is NULL in CSV: right for curp and causa_baja, not for surnames.
 COPY_OPTIONS: dict[str, Any] = {
     "format": "csv",
