@@ -60,10 +60,12 @@ function when(iso) {
   return new Date(iso).toLocaleString("es-MX", { dateStyle: "medium", timeStyle: "short" });
 }
 
-function statusWord(code) {
-  const option = $("f-status").querySelector(`option[value="${code}"]`);
+function word(select, code) {
+  const option = [...$(select).options].find((o) => o.value === code);
   return option ? `${option.textContent} (${code})` : code;
 }
+const statusWord = (code) => word("f-status", code);
+const reasonWords = (codes) => (codes.length ? codes.map((c) => word("f-reason", c)).join("; ") : "—");
 
 function contestBlock(item) {
   const box = document.createElement("div");
@@ -76,8 +78,9 @@ function contestBlock(item) {
   box.append(title, text);
   if (c.decision) {
     const decided = document.createElement("p");
-    const reasons = c.decision.reasons.length ? `; motivos: ${c.decision.reasons.join(", ")}` : "";
-    decided.textContent = `Decisión (${when(c.decision.decided_at)}): ${statusWord(c.decision.status)}${reasons}`;
+    const reasons = c.decision.reasons.length ? `; motivos: ${reasonWords(c.decision.reasons)}` : "";
+    const note = c.decision.note ? `. Nota de la mesa: ${c.decision.note}` : "";
+    decided.textContent = `Decisión (${when(c.decision.decided_at)}): ${statusWord(c.decision.status)}${reasons}${note}`;
     box.append(decided);
   }
   return box;
@@ -151,7 +154,7 @@ function entry(item) {
   title.textContent = `Folio ${item.support_id}`;
   const facts = document.createElement("dl");
   row(facts, "Resultado", statusWord(item.status));
-  row(facts, "Motivos", item.reasons.length ? item.reasons.join(", ") : "—");
+  row(facts, "Motivos", reasonWords(item.reasons));
   row(facts, "Canal", CHANNELS[item.channel] || item.channel);
   row(facts, "Recibido", when(item.received_at));
   li.append(title, facts);
@@ -172,7 +175,7 @@ function entry(item) {
 async function load(more) {
   const params = new URLSearchParams();
   const status = $("f-status").value;
-  const reason = $("f-reason").value.trim().toUpperCase();
+  const reason = $("f-reason").value;
   if (status) params.set("status", status);
   if (reason) params.set("reason", reason);
   if (more && next) params.set("after", next);
