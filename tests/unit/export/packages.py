@@ -9,15 +9,37 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from apoyo_common.messages import ProcessCells
+from apoyo_common.processes import Dispersion
 from apoyo_common.storage import InMemoryStore
 from apoyo_export.manifest import PackageMeta
 from apoyo_export.package import Built, write_package
 from apoyo_export.records import Evidence, Support
+from apoyo_export.summary import Basis
+from tests.factories import process
 
 T0 = datetime(2026, 12, 20, 17, 0, tzinfo=UTC)
 STATUSES = ("EN_LISTA_NOMINAL", "NO_ENCONTRADO", "EN_LISTA_NOMINAL", "BAJA", "INCONSISTENCIA")
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 META = PackageMeta("exp-1", "gub-son-2027", "asp-01", "2026-08-31", T0)
+RULE = Dispersion(unit="municipio", min_units="half", pct_per_unit=1.0)
+PROCESS = process().model_copy(update={"dispersion": RULE})
+BASIS = Basis(
+    PROCESS,
+    ProcessCells(
+        process_id=PROCESS.id, cut=PROCESS.cut, unit="municipio", ln_total=450,
+        ln_by_unit={"26-001": 100, "26-002": 300, "26-003": 50}, computed_at=T0,
+    ),
+)  # fmt: skip
+
+
+def registry(i: int) -> dict[str, str]:
+    """Supports alternate between municipios 001 and 002 of Sonora."""
+    municipio = f"{1 + i % 2:03d}"
+    return {
+        "entidad": "26", "distrito_federal": "01", "distrito_local": "02",
+        "municipio": municipio, "seccion": f"0{municipio}",
+    }  # fmt: skip
 
 
 def image(support_id: str, kind: str) -> bytes:
@@ -36,7 +58,7 @@ def support(i: int, status: str) -> Support:
     form = {"nombre": f"NOMBRE {i}", "apellido_paterno": "LUNA", "seccion": "0123"}
     return Support(
         support_id, "gub-son-2027", "asp-01", "AUXILIAR", T0 + timedelta(minutes=i),
-        status, reasons, form, evidence,
+        status, reasons, form, evidence, None if status == "NO_ENCONTRADO" else registry(i),
     )  # fmt: skip
 
 
@@ -62,13 +84,13 @@ async def _each(items: list[Support]) -> AsyncIterator[Support]:
         yield item
 
 
-def build(path: Path, n: int = 5, key: Ed25519PrivateKey = KEY) -> Built:
+def build(path: Path, n: int = 5, key: Ed25519PrivateKey = KEY, basis: Basis = BASIS) -> Built:
     items = supports(n)
 
     async def run() -> Built:
         store = await stocked(items)
         with path.open("wb") as out:
-            return await write_package(out, META, _each(items), store.get, key)
+            return await write_package(out, META, _each(items), store.get, key, basis)
 
     return asyncio.run(run())
 

@@ -1,5 +1,7 @@
+import csv
 import hashlib
 import io
+import json
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,3 +42,17 @@ def test_the_zip_sink_writes_zip64_when_entries_pass_65535() -> None:
         assert archive.read("f/69999") == b"69999"
         assert archive.read("big.txt") == b"abc" * 1000 + b"def"
         assert archive.testzip() is None
+
+
+def test_records_carry_the_roll_cell_in_json_and_csv(tmp_path: Path) -> None:
+    build(tmp_path / "p.zip", 2)
+    with zipfile.ZipFile(tmp_path / "p.zip") as archive:
+        first, second = (json.loads(x) for x in archive.read("supports.jsonl").splitlines())
+        rows = list(csv.DictReader(io.StringIO(archive.read("supports.csv").decode())))
+    assert first["status"] == "NO_ENCONTRADO" and set(first["registry"].values()) == {None}
+    assert second["registry"] == {
+        "entidad": "26", "distrito_federal": "01", "distrito_local": "02",
+        "municipio": "001", "seccion": "0001",
+    }  # fmt: skip
+    assert rows[0]["registry_municipio"] == "" and rows[1]["registry_municipio"] == "001"
+    assert rows[1]["registry_seccion"] == "0001" and rows[1]["seccion"] == "0123"  # typed form

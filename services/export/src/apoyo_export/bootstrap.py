@@ -1,4 +1,4 @@
-"""Wiring of the export service: records and jobs in PostgreSQL, three subscriptions, the
+"""Wiring of the export service: records and jobs in PostgreSQL, four subscriptions, the
 job loop and the HTTP routes."""
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -7,7 +7,12 @@ from apoyo_common.logs import get_logger
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
 from apoyo_common.settings import Settings
 from apoyo_common.signing import load_or_create_key
-from apoyo_common.topics import PROCESS_DEFINED, SUPPORT_CAPTURED, SUPPORT_NOTIFIED
+from apoyo_common.topics import (
+    PROCESS_CELLS,
+    PROCESS_DEFINED,
+    SUPPORT_CAPTURED,
+    SUPPORT_NOTIFIED,
+)
 from apoyo_export.adapters.postgres import PgProcesses, PgRecords
 from apoyo_export.adapters.postgres_jobs import PgJobs
 from apoyo_export.exporter import Exporter
@@ -43,4 +48,5 @@ def build(infra: Infrastructure) -> ServiceUnit:
     consume(infra, unit, SUPPORT_NOTIFIED, handlers.on_notified)
     consume(infra, unit, SUPPORT_CAPTURED, handlers.on_captured)
     consume(infra, unit, PROCESS_DEFINED, handlers.on_process)
+    consume(infra, unit, PROCESS_CELLS, handlers.on_cells)
     return unit

@@ -25,6 +25,7 @@ from apoyo_common.storage import ObjectNotFound, ObjectStore
 from apoyo_export.manifest import PackageMeta
 from apoyo_export.package import EvidenceMismatch, write_package
 from apoyo_export.ports import Job, Jobs, JobStatus, Package, Processes, Records
+from apoyo_export.summary import basis
 
 log = get_logger(__name__)
 
@@ -121,15 +122,21 @@ class Exporter:
                 await renewing
 
     async def build(self, job: Job) -> Package:
+        """Raises CellsMissing until verification's `process.cells` of the process's cut is
+        kept: the job waits like any failure that may pass, then fails saying so."""
         process = await self.processes.get(job.process_id)
-        cut = None if process is None else process.cut.isoformat()
+        cells = None if process is None else await self.processes.cells(process.id, process.cut)
+        figures = basis(process, cells)
+        cut = figures.process.cut.isoformat()
         meta = PackageMeta(job.export_id, job.process_id, job.aspirant_id, cut, self.clock())
         with self._scratch() as path:
             with path.open("wb") as handle:
                 out = HashingWriter(handle)
                 supports = self.records.supports(job.process_id, job.aspirant_id)
                 async with contextlib.aclosing(supports):
-                    built = await write_package(out, meta, supports, self.store.get, self.key)
+                    built = await write_package(
+                        out, meta, supports, self.store.get, self.key, figures
+                    )
             key = package_key(job)
             await self.store.put_file(key, path, "application/zip")
         return Package(built.supports, built.chain_head, key, out.digest.hexdigest(), out.bytes)

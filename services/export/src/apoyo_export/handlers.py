@@ -1,11 +1,12 @@
-"""Thin handlers: an outcome kept (the latest) and passed on, a capture or a process noted."""
+"""Thin handlers: an outcome kept (the latest) and passed on, a capture, a process or its
+cells noted."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from apoyo_common import metrics
-from apoyo_common.messages import SupportCaptured, SupportNotified
+from apoyo_common.messages import ProcessCells, SupportCaptured, SupportNotified
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.publishing import Publisher
 from apoyo_common.topics import SUPPORT_EXPORTED
@@ -36,3 +37,6 @@ class Handlers:
 
     async def on_process(self, raw: bytes) -> None:
         await self.processes.save(ProcessDefinition.model_validate_json(raw))
+
+    async def on_cells(self, raw: bytes) -> None:
+        await self.processes.save_cells(ProcessCells.model_validate_json(raw))

@@ -4,9 +4,7 @@ images added to the zip as they come, the tables kept in temporary files until t
 Memory holds one support (and its images) at a time, whatever the size of the package.
 """
 
-import json
 import tempfile
-from collections import Counter
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from apoyo_export.records import (
     evidence_path,
     record_of,
 )
+from apoyo_export.summary import Basis, Tally, summary_json
 from apoyo_export.tables import HEARING_HEADER, SUPPORTS_HEADER, csv_line, hearing_row, supports_row
 from apoyo_export.zipsink import Sink, Written, ZipSink
 
@@ -38,9 +37,12 @@ class EvidenceMismatch(ValueError):
 
 @dataclass
 class Built:
-    supports: int = 0
+    tally: Tally
     chain_head: str = GENESIS
-    by_status: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def supports(self) -> int:
+        return self.tally.supports
 
 
 def chunks(handle: IO[bytes]) -> Iterator[bytes]:
@@ -55,7 +57,12 @@ class PackageWriter:
     read: Read
     tables: dict[str, IO[bytes]]
     files: IO[bytes]
-    built: Built = field(default_factory=Built)
+    basis: Basis
+    built: Built = field(init=False)
+
+    def __post_init__(self) -> None:
+        rule = self.basis.process.dispersion
+        self.built = Built(Tally(None if rule is None else rule.unit))
 
     def _listed(self, written: Written) -> None:
         self.files.write(m.file_entry(written.path, written.sha256, written.bytes))
@@ -71,8 +78,7 @@ class PackageWriter:
         built = self.built
         record = record_of(support, built.supports + 1, certificate)
         built.chain_head = record["chain"] = chained(built.chain_head, record)
-        built.supports += 1
-        built.by_status[support.status] += 1
+        built.tally.add(support.status, support.registry)
         self._tabulate(
             record, None if certificate is None else certificate_path(support.support_id)
         )
@@ -95,7 +101,8 @@ class PackageWriter:
     def finish(self, meta: m.PackageMeta, key: Ed25519PrivateKey) -> None:
         for name, table in self.tables.items():
             self._listed(self.sink.add_chunks(name, chunks(table), compress=True))
-        self._listed(self.sink.add(m.SUMMARY, summary_json(self.built), compress=True))
+        summary = summary_json(self.built.tally, self.basis)
+        self._listed(self.sink.add(m.SUMMARY, summary, compress=True))
         self._listed(self.sink.add(m.PUBLIC_KEY, public_pem(key.public_key())))
         built = self.built
         manifest = m.manifest_bytes(meta, built.supports, built.chain_head, key, self.files)
@@ -104,27 +111,13 @@ class PackageWriter:
         self.sink.close()
 
 
-def summary_json(built: Built) -> bytes:
-    """The progress object's shape (§5); what needs the voter roll is left to verification's
-    progress route and stays null here (docs/export.md)."""
-    summary = {
-        "required": None,
-        "valid": sum(n for status, n in built.by_status.items() if counts(status)),
-        "ln_total": None,
-        "by_status": dict(sorted(built.by_status.items())),
-        "dispersion": None,
-        "met": None,
-        "supports": built.supports,
-    }
-    return json.dumps(summary, indent=2, ensure_ascii=False).encode()
-
-
 async def write_package(
     out: Sink,
     meta: m.PackageMeta,
     supports: AsyncIterable[Support],
     read: Read,
     key: Ed25519PrivateKey,
+    basis: Basis,
 ) -> Built:
     with ExitStack() as stack:
         temp: list[IO[bytes]] = [stack.enter_context(tempfile.TemporaryFile()) for _ in range(4)]
@@ -133,7 +126,7 @@ async def write_package(
         tables[m.HEARING_CSV].write(csv_line(HEARING_HEADER).encode())
         sink = ZipSink(out, meta.created_at)
         stack.callback(sink.directory.close)  # also when a support fails half-way
-        writer = PackageWriter(sink, read, tables, temp[3])
+        writer = PackageWriter(sink, read, tables, temp[3], basis)
         async for support in supports:
             await writer.add(support)
         writer.finish(meta, key)

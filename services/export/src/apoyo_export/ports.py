@@ -2,11 +2,11 @@
 
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from apoyo_common.messages import SupportCaptured, SupportExported, SupportNotified
+from apoyo_common.messages import ProcessCells, SupportCaptured, SupportExported, SupportNotified
 from apoyo_common.processes import ProcessDefinition
 from apoyo_export.records import Support
 
@@ -59,6 +59,12 @@ class Processes(Protocol):
     async def save(self, process: ProcessDefinition) -> None: ...
 
     async def get(self, process_id: str) -> ProcessDefinition | None: ...
+
+    async def save_cells(self, cells: ProcessCells) -> None:
+        """Keep a process's cells at a cut unless a newer announcement of them is kept."""
+        ...
+
+    async def cells(self, process_id: str, cut: date) -> ProcessCells | None: ...
 
 
 class Jobs(Protocol):

@@ -28,6 +28,8 @@ FORM_FIELDS = (
     "seccion",
     "captured_at",
 )
+# Where the voter roll places the record found (support.verified's registry cell): codes only.
+REGISTRY_FIELDS = ("entidad", "distrito_federal", "distrito_local", "municipio", "seccion")
 KINDS = tuple(kind.value for kind in EvidenceKind)
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 COUNTED = frozenset({Status.EN_LISTA_NOMINAL.value})
@@ -55,6 +57,7 @@ class Support:
     reasons: tuple[str, ...]
     form: dict[str, Any]
     evidence: tuple[Evidence, ...]
+    registry: dict[str, str] | None = None  # None: no record found (or notified before it)
 
     @property
     def certificate_key(self) -> str:
@@ -83,6 +86,7 @@ def record_of(support: Support, seq: int, certificate_sha256: str | None) -> dic
         "status": support.status,
         "reasons": list(support.reasons),
         "form": {name: support.form.get(name) for name in FORM_FIELDS},
+        "registry": {name: (support.registry or {}).get(name) for name in REGISTRY_FIELDS},
         "evidence": [
             {"kind": e.kind, "path": evidence_path(support.support_id, e), "sha256": e.sha256}
             for e in sorted(support.evidence, key=lambda e: e.kind)

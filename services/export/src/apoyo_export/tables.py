@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from apoyo_export.records import FORM_FIELDS, KINDS
+from apoyo_export.records import FORM_FIELDS, KINDS, REGISTRY_FIELDS
 
 ID_FIELDS = ("seq", "support_id", "process_id", "aspirant_id", "channel", "received_at")
 SUPPORTS_HEADER = (
@@ -14,10 +14,13 @@ SUPPORTS_HEADER = (
     "status",
     "reasons",
     *FORM_FIELDS,
+    *(f"registry_{name}" for name in REGISTRY_FIELDS),
     *(f"{kind}_sha256" for kind in KINDS),
     "certificate_sha256",
     "chain",
 )
+# Packages made before records carried the roll's cell: the verifier still reads them.
+UNPLACED_HEADER = tuple(name for name in SUPPORTS_HEADER if not name.startswith("registry_"))
 HEARING_HEADER = (
     "seq",
     "support_id",
@@ -37,6 +40,12 @@ def _by_kind(record: dict[str, Any], field: str) -> dict[str, str]:
     return {e["kind"]: e[field] for e in record["evidence"]}
 
 
+def _registry(record: dict[str, Any]) -> list[str]:
+    if "registry" not in record:  # a package from before records carried it
+        return []
+    return [_cell(record["registry"].get(name)) for name in REGISTRY_FIELDS]
+
+
 def supports_row(record: dict[str, Any]) -> list[str]:
     hashes = _by_kind(record, "sha256")
     return [
@@ -44,6 +53,7 @@ def supports_row(record: dict[str, Any]) -> list[str]:
         record["status"],
         "|".join(record["reasons"]),
         *(_cell(record["form"].get(name)) for name in FORM_FIELDS),
+        *_registry(record),
         *(hashes.get(kind, "") for kind in KINDS),
         _cell(record["certificate_sha256"]),
         record["chain"],

@@ -12,7 +12,7 @@ from typing import IO, Any
 from apoyo_export.manifest import SUPPORTS_CSV, SUPPORTS_JSONL
 from apoyo_export.records import GENESIS, record_sha256
 from apoyo_export.sequence import Line, problems
-from apoyo_export.tables import SUPPORTS_HEADER, csv_line, supports_row
+from apoyo_export.tables import SUPPORTS_HEADER, UNPLACED_HEADER, csv_line, supports_row
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ def check_jsonl(handle: IO[bytes], total: int) -> Records:
 def check_csv(handle: IO[bytes], total: int, rows: dict[int, str]) -> list[tuple[int, str]]:
     reader = csv.reader(io.TextIOWrapper(handle, encoding="utf-8", newline=""))
     header = next(reader, None)
-    found = [] if header == list(SUPPORTS_HEADER) else [(1, f"encabezado alterado: {SUPPORTS_CSV}")]
+    known = header in (list(SUPPORTS_HEADER), list(UNPLACED_HEADER))
+    found = [] if known else [(1, f"encabezado alterado: {SUPPORTS_CSV}")]
     lines = []
     for row in reader:
         seq = int(row[0]) if row and row[0].isdigit() else None

@@ -2,9 +2,9 @@
 
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
-from apoyo_common.messages import SupportCaptured, SupportExported, SupportNotified
+from apoyo_common.messages import ProcessCells, SupportCaptured, SupportExported, SupportNotified
 from apoyo_common.processes import ProcessDefinition
 from apoyo_export.ports import Job, JobStatus, Package
 from apoyo_export.records import Evidence, Support, form_of
@@ -43,12 +43,22 @@ class MemoryRecords:
             notified.support_id, notified.process_id, notified.aspirant_id,
             notified.channel.value, notified.received_at, notified.status.value,
             tuple(notified.reasons), form_of(captured), evidence,
+            None if notified.registry is None else notified.registry.model_dump(),
         )  # fmt: skip
 
 
 @dataclass
 class MemoryProcesses:
     known: dict[str, ProcessDefinition] = field(default_factory=dict)
+    territories: dict[tuple[str, date], ProcessCells] = field(default_factory=dict)
+
+    async def save_cells(self, cells: ProcessCells) -> None:
+        kept = self.territories.get((cells.process_id, cells.cut))
+        if kept is None or kept.computed_at < cells.computed_at:
+            self.territories[cells.process_id, cells.cut] = cells
+
+    async def cells(self, process_id: str, cut: date) -> ProcessCells | None:
+        return self.territories.get((process_id, cut))
 
     async def save(self, process: ProcessDefinition) -> None:
         self.known[process.id] = process

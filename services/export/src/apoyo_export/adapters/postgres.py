@@ -2,11 +2,12 @@
 
 import json
 from collections.abc import AsyncGenerator
+from datetime import date
 from typing import Any
 
 import asyncpg
 
-from apoyo_common.messages import SupportCaptured, SupportExported, SupportNotified
+from apoyo_common.messages import ProcessCells, SupportCaptured, SupportExported, SupportNotified
 from apoyo_common.processes import ProcessDefinition
 from apoyo_export.records import Evidence, Support
 
@@ -24,7 +25,7 @@ RETURNING output
 SUPPORTS = """
 SELECT r.support_id, r.process_id, r.aspirant_id, r.output->>'channel' AS channel,
     r.received_at, r.status, coalesce(r.outcome->'reasons', '[]'::jsonb) AS reasons,
-    c.form, c.evidence
+    c.form, c.evidence, r.outcome->'registry' AS registry
 FROM export.records r LEFT JOIN export.captured c USING (support_id)
 WHERE r.process_id = $1 AND r.aspirant_id = $2
 ORDER BY r.received_at, r.support_id
@@ -43,6 +44,7 @@ def support_of(row: asyncpg.Record) -> Support:
     return Support(
         row["support_id"], row["process_id"], row["aspirant_id"], row["channel"],
         row["received_at"], row["status"], tuple(row["reasons"]), row["form"] or {}, evidence,
+        row["registry"],
     )  # fmt: skip
 
 
@@ -101,3 +103,19 @@ class PgProcesses:
             "SELECT definition FROM export.processes WHERE process_id = $1", process_id
         )
         return None if found is None else ProcessDefinition.model_validate(found)
+
+    async def save_cells(self, cells: ProcessCells) -> None:
+        await self.pool.execute(
+            "INSERT INTO export.process_cells (process_id, cut, computed_at, cells) "
+            "VALUES ($1, $2, $3, $4) ON CONFLICT (process_id, cut) DO UPDATE SET "
+            "computed_at = EXCLUDED.computed_at, cells = EXCLUDED.cells "
+            "WHERE export.process_cells.computed_at < EXCLUDED.computed_at",
+            cells.process_id, cells.cut, cells.computed_at, json.loads(cells.model_dump_json()),
+        )  # fmt: skip
+
+    async def cells(self, process_id: str, cut: date) -> ProcessCells | None:
+        found = await self.pool.fetchval(
+            "SELECT cells FROM export.process_cells WHERE process_id = $1 AND cut = $2",
+            process_id, cut,
+        )  # fmt: skip
+        return None if found is None else ProcessCells.model_validate(found)
