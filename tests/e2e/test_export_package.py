@@ -2,8 +2,10 @@
 an export package that the institute downloads and `apoyo export verify` accepts."""
 
 import asyncio
+import json
 import subprocess
 import time
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -40,13 +42,34 @@ async def export(deployed: Deployment, aspirant: str, to: Path) -> dict[str, obj
     return dict(shown)
 
 
+async def progress_of(deployed: Deployment, aspirant: str) -> dict[str, object]:
+    """What verification's progress route says of the aspirant now."""
+    token = deployed.cli("token", "issue", "--role", "ople", "--subject", "ople-e2e")
+    base = f"http://127.0.0.1:{deployed.ports['verification']}"
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        answer = await http.get(
+            f"/v1/processes/gub-son-2027/aspirants/{aspirant}/progress",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+
 async def scenario(deployed: Deployment, folder: Path) -> tuple[list[str], dict[str, object]]:
     async with client(deployed) as http:
         accepted = await post_many(
             http, aux_token(deployed), people(deployed, SUPPORTS, seed=23), "x", photos=True
         )
     await deployed.exported_ids(len(accepted))
-    return accepted, await export(deployed, "asp-01", folder / "paquete.zip")
+    shown = await export(deployed, "asp-01", folder / "paquete.zip")
+    progress = await progress_of(deployed, "asp-01")
+    with zipfile.ZipFile(folder / "paquete.zip") as package:
+        summary = json.loads(package.read("summary.json"))
+    # The package's summary is the progress route's object, counted over its own records.
+    assert summary.pop("supports") == shown["supports"]
+    assert summary == progress and isinstance(summary["required"], int)
+    assert isinstance(summary["met"], bool) and summary["ln_total"] > 0
+    return accepted, shown
 
 
 def test_a_package_built_on_s3_and_postgresql_verifies(running: Deployment, tmp_path: Path) -> None:
