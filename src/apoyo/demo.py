@@ -190,8 +190,10 @@ async def run_demo(count: int, out: Path) -> int:
             counts = await follow_pipeline(settings.database_url, count, progress)
         found = await statuses(settings.database_url)
         channels = await show_channels(client, settings, out, str(process["id"]), people[0])
-        advance = await fetch_progress(client, settings, process)
         exported = await export_packages(client, settings, process, out)
+        # Read after the packages: the channels' last supports have settled by then, so the
+        # progress and each package's summary count the same supports.
+        advance = await fetch_progress(client, settings, process)
     stop.set()
     await server
     accepted = codes.count(202)
@@ -202,7 +204,7 @@ async def run_demo(count: int, out: Path) -> int:
     console.print(f"Correos escritos en {out / 'data' / 'mail'}: {len(mails)} archivos .eml")
     console.print(progress_table(advance))
     console.print(status_table(advance))
-    for line in export_lines(exported):
+    for line in export_lines(exported, advance):
         console.print(line, markup=False, soft_wrap=True)
     summary = {"stages": counts, "statuses": found, "progress": advance, "mails": len(mails)}
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))

@@ -2,7 +2,9 @@
 the --out folder and verified with the code `apoyo export verify` runs."""
 
 import asyncio
+import json
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,15 @@ class Exported:
     aspirant_id: str
     path: Path | None
     verdict: Verdict
+
+    def summary(self) -> dict[str, Any] | None:
+        """The package's summary.json, without its count of records (the progress object)."""
+        if self.path is None:
+            return None
+        with zipfile.ZipFile(self.path) as package:
+            found: dict[str, Any] = json.loads(package.read("summary.json"))
+        found.pop("supports", None)
+        return found
 
 
 async def wait_built(client: httpx.AsyncClient, export_id: str, headers: dict[str, str]) -> str:
@@ -76,11 +87,23 @@ async def export_packages(
     return done
 
 
-def export_lines(exported: list[Exported]) -> list[str]:
+def summary_line(summary: dict[str, Any], progress: dict[str, Any] | None) -> str:
+    met = "sí" if summary["met"] else "no"
+    same = "igual al" if summary == progress else "DISTINTO del"
+    return (
+        f"  summary.json: requeridos {summary['required']:,}, válidos {summary['valid']:,}, "
+        f"cumple: {met} ({same} avance de verificación)"
+    )
+
+
+def export_lines(exported: list[Exported], progress: dict[str, dict[str, Any]]) -> list[str]:
     lines = []
     for item in exported:
         where = f"{item.path} ({item.path.stat().st_size / 1e6:.1f} MB)" if item.path else "-"
         lines.append(f"Paquete de exportación {item.aspirant_id}: {where}")
         verdict = item.verdict
         lines += ["  " + verdict.summary()] if verdict.ok else [f"  {p}" for p in verdict.problems]
+        summary = item.summary() if verdict.ok else None
+        if summary is not None:
+            lines.append(summary_line(summary, progress.get(item.aspirant_id)))
     return lines
