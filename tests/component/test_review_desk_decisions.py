@@ -12,6 +12,7 @@ from apoyo_verification.desk.decision import InvalidDecision, Ruling
 from apoyo_verification.desk.ports import QueueQuery
 from apoyo_verification.desk.referral import Cause, Referral
 from apoyo_verification.desk.service import AlreadyDecided, Ask, NotOnDesk
+from apoyo_verification.geography import CELL_FIELDS
 from apoyo_verification.ports import UnknownCut
 from tests.component import test_verification_duplicates as duplicates
 from tests.component.desk_backends import desk_on
@@ -58,6 +59,9 @@ async def test_a_valid_decision_counts_the_support_and_publishes_a_revision(
     assert await backend.finals() == {"blurry": VALID}
     first, second = await events(backend, "blurry")
     assert (first["status"], second["status"]) == ("PENDIENTE_REVISION", "EN_LISTA_NOMINAL")
+    # Both carry the roll's cell of the record found (the blurry image sent it to the desk).
+    for event in (first, second):
+        assert "-".join(event["registry"][f] for f in CELL_FIELDS) == decided.cell
     stamps = [datetime.fromisoformat(e["verified_at"]) for e in (first, second)]
     assert stamps[1] > stamps[0]
     item = await desk.item("blurry")
