@@ -4,13 +4,20 @@ import asyncio
 import csv
 import gzip
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
 from apoyo.cli import app
+from apoyo_common.db import create_pool, migrate
+from apoyo_common.messages import ProcessCells
+from apoyo_common.processes import Dispersion
+from apoyo_common.topics import PROCESS_CELLS
+from apoyo_verification.adapters.book_postgres import PgProcesses
 from apoyo_verification.roll.rows import COLUMNS
+from tests.factories import process
 from tests.roll_files import fields, people
 
 pytestmark = pytest.mark.component
@@ -67,3 +74,27 @@ async def test_skip_invalid_loads_a_gzip_file_and_writes_the_rejects(
         for line in (await apoyo(database, "voter-roll", "cuts")).stdout.splitlines()
     ]
     assert (cut["cut"], cut["rows"]) == ("2026-08-31", 4)
+
+
+async def test_loading_a_cut_tells_export_the_figures_of_each_process_judged_against_it(
+    database: str, tmp_path: Path
+) -> None:
+    pool = await create_pool(database, 2)
+    try:
+        await migrate(pool, "verification", "apoyo_verification")
+        rule = Dispersion(unit="municipio", min_units="half", pct_per_unit=1.0)
+        await PgProcesses(pool).save(process().model_copy(update={"dispersion": rule}))
+        await PgProcesses(pool).save(process(process_id="otro").model_copy(
+            update={"cut": date(2025, 1, 31)}
+        ))  # fmt: skip
+        args = ["voter-roll", "load", str(bad_file(tmp_path / "r.csv")), "--cut", "2026-08-31"]
+        result = await apoyo(database, *args, "--skip-invalid")
+        assert result.exit_code == 0, result.stderr
+        rows = await pool.fetch("SELECT topic, key, payload FROM verification.outbox")
+    finally:
+        await pool.close()
+    [(topic, key, payload)] = [tuple(r) for r in rows]  # the other process's cut is not loaded
+    assert (topic, key) == (PROCESS_CELLS, b"gub-son-2027")
+    cells = ProcessCells.model_validate_json(payload)
+    assert (cells.cut, cells.unit, cells.ln_total) == (date(2026, 8, 31), "municipio", 4)
+    assert sum(cells.ln_by_unit.values()) == 4
