@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from apoyo_common.codes import Status
-from apoyo_common.messages import SupportExported
+from apoyo_common.messages import ProcessCells, SupportExported
 from apoyo_common.publishing import RecordingPublisher
 from apoyo_export.adapters.memory import MemoryProcesses, MemoryRecords
 from apoyo_export.handlers import Handlers
@@ -40,3 +40,14 @@ async def test_captures_and_processes_are_noted() -> None:
     await handlers.on_process(process().model_dump_json().encode())
     assert records.forms["s-1"] == captured("s-1")
     assert await processes.get("gub-son-2027") == process()
+
+
+async def test_a_process_cells_is_kept_per_cut_the_newest_winning() -> None:
+    processes = MemoryProcesses()
+    handlers = Handlers(MemoryRecords(), processes, RecordingPublisher(), lambda: NOW)
+    told = ProcessCells(process_id="gub-son-2027", cut=process().cut, ln_total=30, computed_at=NOW)
+    older = told.model_copy(update={"ln_total": 29, "computed_at": NOW - timedelta(hours=1)})
+    for event in (told, older):
+        await handlers.on_cells(event.model_dump_json().encode())
+    assert await processes.cells("gub-son-2027", process().cut) == told
+    assert await processes.cells("gub-son-2027", process().cut.replace(year=2025)) is None

@@ -5,7 +5,6 @@ import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 from apoyo_common.messages import ProcessCells
 from apoyo_common.outbox import OutboxItem
@@ -28,9 +27,6 @@ class InMemoryProcesses:
 
     async def get(self, process_id: str) -> ProcessDefinition | None:
         return self.known.get(process_id)
-
-    async def with_cut(self, cut: date) -> list[ProcessDefinition]:
-        return [p for _, p in sorted(self.known.items()) if p.cut == cut]
 
     async def save(self, definition: ProcessDefinition) -> None:
         self.known[definition.id] = definition
