@@ -17,8 +17,9 @@ from apoyo_verification.reverify import Report, Reverifier
 from apoyo_verification.service import Verifier
 
 
-def reverifier(pool: asyncpg.Pool, batch: int) -> Reverifier:
-    verifier = Verifier(PgVoterRoll(pool), PgProcesses(pool), PgSupportBook(pool), utcnow)
+def reverifier(pool: asyncpg.Pool, batch: int, person_secret: bytes) -> Reverifier:
+    book = PgSupportBook(pool)
+    verifier = Verifier(PgVoterRoll(pool), PgProcesses(pool), book, utcnow, person_secret)
     return Reverifier(verifier, PgDeskStore(pool), utcnow, batch)
 
 
@@ -28,7 +29,8 @@ async def reverify_process(settings: Settings, process_id: str, cut: date, batch
     try:
         for schema in ("capture", "verification"):
             await migrate(pool, schema, f"apoyo_{schema}")
-        work = reverifier(pool, batch)
+        person_secret = settings.citizen_key_secret.get_secret_value().encode()
+        work = reverifier(pool, batch, person_secret)
         await work.switch(process_id, cut)
         # The process's owner gets the new cut too, and tells every service (process.defined),
         # so that a later `process create` of the same definition is the one to change it.

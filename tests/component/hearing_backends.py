@@ -35,6 +35,7 @@ from tests.component.test_verification_duplicates import load, ticking
 from tests.unit.verification.cases import PROCESS
 
 SECRET = "hearing-test-secret-of-at-least-32-bytes"
+PERSON_SECRET = b"hearing-citizen-key-secret"
 
 
 @dataclass
@@ -104,7 +105,7 @@ def later() -> Callable[[], datetime]:
 @contextlib.asynccontextmanager
 async def in_memory(supports: Sequence[IdentityDecoded]) -> AsyncIterator[Served]:
     roll, processes, book = InMemoryVoterRoll(), InMemoryProcesses(), InMemorySupportBook()
-    verifier = Verifier(roll, processes, book, ticking())
+    verifier = Verifier(roll, processes, book, ticking(), PERSON_SECRET)
     desk = ReviewDesk(InMemoryDeskStore(book), book, verifier, later())
     async for served in _serve(processes, desk, InMemoryHearingBook(book), supports):
         yield served
@@ -116,7 +117,7 @@ async def on_postgres(
 ) -> AsyncIterator[Served]:
     await migrate(pool, "verification", "apoyo_verification")
     roll, processes, book = PgVoterRoll(pool), PgProcesses(pool), PgSupportBook(pool)
-    verifier = Verifier(roll, processes, book, ticking())
+    verifier = Verifier(roll, processes, book, ticking(), PERSON_SECRET)
     desk = ReviewDesk(PgDeskStore(pool), book, verifier, later())
     async for served in _serve(processes, desk, PgHearingBook(pool), supports):
         yield served

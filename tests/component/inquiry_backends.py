@@ -108,7 +108,10 @@ async def _serve(
 async def in_memory(supports: Sequence[IdentityDecoded]) -> AsyncIterator[Served]:
     roll, processes, book = InMemoryVoterRoll(), InMemoryProcesses(), InMemorySupportBook()
     desk = ReviewDesk(
-        InMemoryDeskStore(book), book, Verifier(roll, processes, book, ticking()), later()
+        InMemoryDeskStore(book),
+        book,
+        Verifier(roll, processes, book, ticking(), CITIZEN_SECRET),
+        later(),
     )
     inquiries = InMemoryInquiryBook(book, processes)
     async for served in _serve(desk, inquiries, Mails(inquiries, None), supports):
@@ -121,7 +124,9 @@ async def on_postgres(
 ) -> AsyncIterator[Served]:
     await migrate(pool, "verification", "apoyo_verification")
     roll, processes, book = PgVoterRoll(pool), PgProcesses(pool), PgSupportBook(pool)
-    desk = ReviewDesk(PgDeskStore(pool), book, Verifier(roll, processes, book, ticking()), later())
+    desk = ReviewDesk(
+        PgDeskStore(pool), book, Verifier(roll, processes, book, ticking(), CITIZEN_SECRET), later()
+    )
     async for served in _serve(desk, PgInquiryBook(pool), Mails(None, pool), supports):
         yield served
 

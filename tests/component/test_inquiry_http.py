@@ -18,6 +18,7 @@ NOBODY = person(7).clave_elector  # in the roll, no support
 SUPPORTS = [
     of(0, "ana-1", "asp-01", 0, email="Ana@Example.org"),
     of(0, "ana-2", "asp-02", 1),  # DUPLICADO_OTRO_ASPIRANTE
+    # Ana again, the clave alone typed (another message key): the roll says it is her.
     of(0, "ana-typed", "asp-01", 2, card=False, typed=form(None, clave_elector=ANA)),
     of(1, "other-1", "asp-01", 3, email="otro@example.org"),
 ]
@@ -44,6 +45,11 @@ async def test_the_clave_and_a_receipt_show_every_support_under_the_clave(served
     supports = seen["supports"]
     assert isinstance(supports, list)
     assert [s["support_id"] for s in supports] == ["ana-1", "ana-2", "ana-typed"]
+    assert [s["status"] for s in supports] == [
+        "EN_LISTA_NOMINAL",
+        "DUPLICADO_OTRO_ASPIRANTE",
+        "DUPLICADO_MISMO_ASPIRANTE",  # one person: ana-1 counts, this one does not
+    ]
     assert supports[1] == {
         "support_id": "ana-2",
         "process": "Gubernatura de prueba",

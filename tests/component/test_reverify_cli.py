@@ -33,7 +33,9 @@ async def verified(database: str) -> asyncpg.Pool:
 
     await roll.load(NEWER, newer())
     await PgProcesses(pool).save(PROCESS)
-    verifier = Verifier(roll, PgProcesses(pool), PgSupportBook(pool), ticking())
+    verifier = Verifier(
+        roll, PgProcesses(pool), PgSupportBook(pool), ticking(), b"test-citizen-secret"
+    )
     await verifier.verify_many([support(i, f"s-{i}", minutes=i) for i in range(CITIZENS)])
     return pool
 

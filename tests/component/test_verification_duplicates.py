@@ -9,6 +9,7 @@ import asyncio
 import itertools
 import json
 import random
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,6 +21,7 @@ import pytest
 from apoyo_common.codes import Status
 from apoyo_common.db import create_pool, migrate
 from apoyo_common.messages import IdentityDecoded
+from apoyo_common.topics import citizen_identity, citizen_key
 from apoyo_verification.adapters.book_memory import InMemoryProcesses, InMemorySupportBook
 from apoyo_verification.adapters.book_postgres import PgProcesses, PgSupportBook
 from apoyo_verification.adapters.memory import InMemoryVoterRoll
@@ -30,12 +32,14 @@ from apoyo_verification.roll.batch import RollBatch, batch_of
 from apoyo_verification.service import Verifier
 from tests.factories import NOW
 from tests.roll_files import CUT
-from tests.unit.verification.cases import PROCESS, decoded, person, record
+from tests.unit.verification.cases import PROCESS, decoded, form, person, record
 
 pytestmark = pytest.mark.component
 Final = tuple[str, tuple[str, ...]]
 Finals = dict[str, Final]
+Tallied = tuple[str, str]  # aspirant, status
 CITIZENS = 8
+PERSON_SECRET = b"duplicates-citizen-key-secret"
 
 
 def ticking() -> Callable[[], datetime]:
@@ -79,7 +83,7 @@ class MemoryBackend:
         await self.processes.save(PROCESS)
 
     async def verifier(self) -> Verifier:
-        return Verifier(self.roll, self.processes, self.book, self.clock)
+        return Verifier(self.roll, self.processes, self.book, self.clock, PERSON_SECRET)
 
     async def finals(self) -> Finals:
         outcomes = self.book.outcomes.items()
@@ -108,7 +112,8 @@ class PgBackend:
 
     async def verifier(self) -> Verifier:
         pool = await self.pool()  # each consumer its own connections, as a replica has
-        return Verifier(PgVoterRoll(pool), PgProcesses(pool), PgSupportBook(pool), self.clock)
+        book = PgSupportBook(pool)
+        return Verifier(PgVoterRoll(pool), PgProcesses(pool), book, self.clock, PERSON_SECRET)
 
     async def finals(self) -> Finals:
         rows = await self.pools[0].fetch("SELECT output FROM verification.supports")
@@ -142,6 +147,18 @@ def support(
     )
 
 
+def by_clave(
+    who: int, support_id: str, aspirant: str = "asp-01", minutes: int = 0, **changes: Any
+) -> IdentityDecoded:
+    """The same person with only the clave typed: identity keys it by the clave, not by the
+    identificador, so its message's citizen key differs from the card's."""
+    who_ = person(who)
+    typed = form(who_, ocr=None, cic=None, emision=None)
+    identity = citizen_identity(support_id=support_id, ocr=None, clave_elector=who_.clave_elector)
+    key = citizen_key(PERSON_SECRET, PROCESS.id, identity)
+    return support(who, support_id, aspirant, minutes, card=False, typed=typed, citizen_key=key)
+
+
 async def run(backend: Backend, *supports: IdentityDecoded) -> Finals:
     verifier = await backend.verifier()
     for one in supports:
@@ -165,6 +182,25 @@ async def test_later_supports_are_duplicates_of_the_same_or_another_aspirant(
         support(1, "d", "asp-02", 3),
     )
     assert found == {"a": VALID, "b": SAME, "c": OTHER, "d": VALID}
+
+
+async def test_the_same_person_by_card_and_by_clave_alone_counts_once(backend: Backend) -> None:
+    found = await run(
+        backend,
+        support(0, "card", "asp-01", 0),
+        by_clave(0, "typed", "asp-01", 1),
+        by_clave(0, "typed-other", "asp-02", 2),
+        by_clave(1, "alone", "asp-02", 3),
+    )
+    assert found == {"card": VALID, "typed": SAME, "typed-other": OTHER, "alone": VALID}
+
+
+async def test_an_earlier_typed_support_arriving_late_revises_the_card_read(
+    backend: Backend,
+) -> None:
+    found = await run(backend, support(0, "card", "asp-01", 5), by_clave(0, "typed", "asp-02", 1))
+    assert found == {"typed": VALID, "card": OTHER}
+    assert await backend.published() == found
 
 
 async def test_an_earlier_support_arriving_late_counts_and_the_later_one_is_revised(
@@ -213,13 +249,16 @@ async def test_a_support_of_an_unknown_process_is_refused_for_a_retry(backend: B
 
 
 def crowd(rng: random.Random) -> list[IdentityDecoded]:
-    """Several supports per citizen: both aspirants, ties, rejected ones, ones for the desk."""
+    """Several supports per citizen: both aspirants, ties, rejected ones, ones for the desk,
+    read off the card or typed with the clave alone (two message keys for one person)."""
     found, ids = [], itertools.count()
     for who in range(CITIZENS + 1):  # the last one is not in the roll
         for _ in range(rng.randint(1, 4)):
             flags = rng.choice([(), (), (), ("PHOTOCOPY",), ("BLURRY",)])
             minutes, aspirant = rng.randint(0, 5), rng.choice(["asp-01", "asp-02"])
-            found.append(support(who, f"s-{next(ids):03d}", aspirant, minutes, flags=flags))
+            n = next(ids)  # every third typed: the seeds keep drawing what they drew before
+            way = by_clave if n % 3 == 1 else support
+            found.append(way(who, f"s-{n:03d}", aspirant, minutes, flags=flags))
     return found
 
 
@@ -252,6 +291,20 @@ async def test_concurrent_consumers_on_shuffled_redeliveries_agree_with_one_in_o
     statuses = {status for status, _ in expected.values()}
     assert {"EN_LISTA_NOMINAL", "INCONSISTENCIA", "NO_ENCONTRADO"} <= statuses
     assert statuses & {"DUPLICADO_MISMO_ASPIRANTE", "DUPLICADO_OTRO_ASPIRANTE"}
+    assert await tallied(verifiers[0], supports) == recount(supports, expected)
+
+
+async def tallied(verifier: Verifier, supports: list[IdentityDecoded]) -> Counter[Tallied]:
+    """What progress reads: the aggregates, per aspirant and status."""
+    found: Counter[Tallied] = Counter()
+    for aspirant in sorted({s.aspirant_id for s in supports}):
+        for (status, _), n in (await verifier.book.tally(PROCESS.id, aspirant)).items():
+            found[aspirant, status] += n
+    return +found
+
+
+def recount(supports: list[IdentityDecoded], finals: Finals) -> Counter[Tallied]:
+    return Counter((s.aspirant_id, finals[s.support_id][0]) for s in supports)
 
 
 async def test_a_redefined_process_applies_to_the_supports_judged_after(backend: Backend) -> None:

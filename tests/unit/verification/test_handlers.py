@@ -30,7 +30,7 @@ class Kafka:
 
 async def test_a_support_is_judged_once_its_process_is_known_and_published_at_once() -> None:
     processes, book, kafka = InMemoryProcesses(), InMemorySupportBook(), Kafka()
-    verifier = Verifier(InMemoryVoterRoll(), processes, book, lambda: NOW)
+    verifier = Verifier(InMemoryVoterRoll(), processes, book, lambda: NOW, b"test-citizen-secret")
     handle = on_decoded(verifier, OutboxRelay(book, kafka, "verification"))
     territories = Territories(verifier.roll, book, lambda: NOW)  # no cut loaded: nothing told
     await on_process_defined(processes, territories)(PROCESS.model_dump_json().encode())
@@ -47,7 +47,7 @@ async def test_a_broker_outage_leaves_the_outcome_recorded_and_queued() -> None:
         InMemorySupportBook(),
         Kafka(down=True),
     )
-    verifier = Verifier(InMemoryVoterRoll(), processes, book, lambda: NOW)
+    verifier = Verifier(InMemoryVoterRoll(), processes, book, lambda: NOW, b"test-citizen-secret")
     relay = OutboxRelay(book, kafka, "verification")
     await on_decoded(verifier, relay)(
         decoded(person(), flags=("PHOTOCOPY",)).model_dump_json().encode()
@@ -68,7 +68,7 @@ async def test_a_defined_process_tells_its_territory_and_outcomes_carry_the_roll
     )
     territories = Territories(roll, book, lambda: NOW)
     await on_process_defined(processes, territories, relay)(defined.model_dump_json().encode())
-    await on_decoded(Verifier(roll, processes, book, lambda: NOW), relay)(
+    await on_decoded(Verifier(roll, processes, book, lambda: NOW, b"test-citizen-secret"), relay)(
         decoded(people[1]).model_dump_json().encode()
     )
     (topic, key, payload), (_, _, verified) = kafka.sent

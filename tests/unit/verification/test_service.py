@@ -15,7 +15,11 @@ from tests.unit.verification.test_lookup import CountingRoll, loaded
 
 async def verifier(roll: CountingRoll) -> Verifier:
     return Verifier(
-        roll, InMemoryProcesses({PROCESS.id: PROCESS}), InMemorySupportBook(), lambda: NOW
+        roll,
+        InMemoryProcesses({PROCESS.id: PROCESS}),
+        InMemorySupportBook(),
+        lambda: NOW,
+        b"test-citizen-secret",
     )
 
 

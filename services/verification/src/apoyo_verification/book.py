@@ -12,7 +12,7 @@ from typing import Protocol
 from apoyo_common.processes import ProcessDefinition
 from apoyo_verification.desk.ports import HeldDesk
 from apoyo_verification.outcome import Outcome
-from apoyo_verification.recording import Changes, CitizenKey
+from apoyo_verification.recording import Changes, CitizenKey, citizen_of
 
 
 class UnknownProcess(LookupError):
@@ -51,3 +51,10 @@ class SupportBook(Protocol):
     async def tally(self, process_id: str, aspirant_id: str) -> dict[tuple[str, str], int]:
         """The aggregates of one aspirant: supports per (status, cell)."""
         ...
+
+
+async def persons_of(book: SupportBook, support_ids: Sequence[str]) -> dict[str, CitizenKey]:
+    """The person each recorded support is settled among (fixed once recorded, so it may be
+    read before taking that person's lock), by support id."""
+    async with book.citizens(()) as held:
+        return {i: citizen_of(o) for i, o in (await held.recorded(support_ids)).items()}

@@ -114,7 +114,8 @@ def build_desk(infra: Infrastructure) -> ReviewDesk:
         PgVoterRoll(infra.pool),
         PgSupportBook(infra.pool),
     )
-    verifier = Verifier(roll, processes, book, infra.clock)
+    person_secret = infra.settings.citizen_key_secret.get_secret_value().encode()
+    verifier = Verifier(roll, processes, book, infra.clock, person_secret)
     return ReviewDesk(PgDeskStore(infra.pool), book, verifier, infra.clock)
 
 

@@ -16,6 +16,9 @@ class Outcome:
     published: SupportVerified  # what `support.verified` says now, duplicates included
     cell: str | None = None  # where its record lives (geography.cell_of), when one was found
     cut: date | None = field(default=None, compare=False)  # the cut it was judged against
+    # The person it is settled among (duplicates.py): the keyed hash of the record found's
+    # identificador, else the message's citizen key; fixed when first recorded.
+    person: str | None = field(default=None, compare=False)
     # What identity sent (kept for the desk's evidence and for re-verification); set on
     # arrival only, never read back with the outcome.
     source: IdentityDecoded | None = field(default=None, compare=False, repr=False)
@@ -31,6 +34,10 @@ class Outcome:
     @property
     def received_at(self) -> datetime:
         return self.published.received_at
+
+    @property
+    def person_key(self) -> str:
+        return self.person or self.published.citizen_key
 
     @property
     def final(self) -> Verdict:
@@ -52,6 +59,7 @@ def first_outcome(
     now: datetime,
     cell: str | None = None,
     cut: date | None = None,
+    person: str | None = None,
 ) -> Outcome:
     published = SupportVerified(
         **decoded.envelope(),
@@ -60,7 +68,7 @@ def first_outcome(
         email=decoded.form.email,
         verified_at=now,
     )
-    return Outcome(verdict, published, cell, cut, decoded)
+    return Outcome(verdict, published, cell, cut, person, decoded)
 
 
 def revised(outcome: Outcome, final: Verdict, now: datetime) -> Outcome:

@@ -14,11 +14,12 @@ from apoyo_verification.duplicates import settle
 from apoyo_verification.outcome import Outcome
 from apoyo_verification.tally import Moves, add, moves
 
-CitizenKey = tuple[str, str]  # process_id, citizen_key
+CitizenKey = tuple[str, str]  # process_id, person key (outcome.Outcome.person)
 
 
 def citizen_of(outcome: Outcome) -> CitizenKey:
-    return outcome.published.process_id, outcome.published.citizen_key
+    """The person a support is settled among: its roll record's, else its message's key."""
+    return outcome.published.process_id, outcome.person_key
 
 
 @dataclass

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from apoyo_common.messages import IdentityDecoded
-from apoyo_verification.book import UnknownProcess
+from apoyo_verification.book import UnknownProcess, persons_of
 from apoyo_verification.desk.decision import Decision, Ruling
 from apoyo_verification.outcome import Outcome
 from apoyo_verification.ports import UnknownCut
@@ -83,7 +83,8 @@ class Reverifier:
         inputs = await self.records.inputs(ids)
         decisions = await self.records.latest_decisions(ids)
         judged = await self._judge(list(inputs.values()), decisions)
-        keys = {(s.process_id, s.citizen_key) for s in inputs.values()}
+        # Each support stays settled among the person it was first recorded under.
+        keys = set((await persons_of(self.verifier.book, list(inputs))).values())
         async with self.verifier.book.citizens(keys) as held:
             if await self.records.latest_decisions(ids) != decisions:
                 return  # a reviewer decided meanwhile: the next pass judges these again

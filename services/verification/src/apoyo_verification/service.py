@@ -10,7 +10,7 @@ from typing import NamedTuple
 from apoyo_common import metrics
 from apoyo_common.logs import get_logger
 from apoyo_common.messages import IdentityDecoded
-from apoyo_common.topics import SUPPORT_VERIFIED
+from apoyo_common.topics import SUPPORT_VERIFIED, citizen_key
 from apoyo_verification.book import Processes, SupportBook, UnknownProcess
 from apoyo_verification.classify import (
     MACHINE,
@@ -22,7 +22,7 @@ from apoyo_verification.classify import (
     classify,
 )
 from apoyo_verification.geography import cell_of
-from apoyo_verification.lookup import find_records
+from apoyo_verification.lookup import Found, find_records
 from apoyo_verification.outcome import Outcome, first_outcome
 from apoyo_verification.ports import VoterRoll
 from apoyo_verification.recording import Recording
@@ -35,6 +35,17 @@ class Judged(NamedTuple):
     verdict: Verdict
     cell: str | None  # where the record found lives
     cut: date  # the cut it was judged against
+    person: str  # the person key it is settled among (person_key)
+
+
+def person_key(secret: bytes, decoded: IdentityDecoded, found: Found | None) -> str:
+    """The person behind a support is the roll record found: keyed by its identificador the
+    way identity keys a card read (topics.citizen_identity), so a support typed with the clave
+    alone and one read from the card meet. Without a record, the message's citizen key."""
+    if found is None:
+        return decoded.citizen_key
+    identity = f"id:{found.record.identificador}"
+    return citizen_key(secret, decoded.process_id, identity)
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,7 @@ class Verifier:
     processes: Processes
     book: SupportBook
     clock: Callable[[], datetime]
+    citizen_secret: bytes  # identity's (settings.citizen_key_secret): person_key hashes alike
 
     async def judge(
         self, supports: Sequence[IdentityDecoded], reviewed: Collection[str] = ()
@@ -70,7 +82,7 @@ class Verifier:
             raise UnknownProcess(process_id)
         cut = process.cut
         judged: dict[str, Judged] = {
-            s.support_id: Judged(v, None, cut)
+            s.support_id: Judged(v, None, cut, s.citizen_key)
             for s in supports
             if (v := before_lookup(s, process, book))
         }
@@ -79,7 +91,9 @@ class Verifier:
         for one in undecided:
             record = found.get(one.support_id)
             cell = None if record is None else cell_of(record.record)
-            judged[one.support_id] = Judged(classify(Case(one, process, record), book), cell, cut)
+            verdict = classify(Case(one, process, record), book)
+            person = person_key(self.citizen_secret, one, record)
+            judged[one.support_id] = Judged(verdict, cell, cut, person)
         return judged
 
     async def verify(self, decoded: IdentityDecoded) -> Outcome:
@@ -92,14 +106,14 @@ class Verifier:
     async def record_many(
         self, supports: Sequence[IdentityDecoded], judged: Sequence[Judged]
     ) -> list[Outcome]:
-        keys = {(s.process_id, s.citizen_key) for s in supports}
+        keys = {(s.process_id, j.person) for s, j in zip(supports, judged, strict=True)}
         async with self.book.citizens(keys) as held:
             recording = Recording(
                 await held.recorded([s.support_id for s in supports]), await held.outcomes()
             )
             now = self.clock()
             arrived = [
-                recording.arrive(first_outcome(s, j.verdict, now, j.cell, j.cut), now)
+                recording.arrive(first_outcome(s, j.verdict, now, j.cell, j.cut, j.person), now)
                 for s, j in zip(supports, judged, strict=True)
             ]
             await held.write(recording.changes)

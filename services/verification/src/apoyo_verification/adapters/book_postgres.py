@@ -23,12 +23,12 @@ from apoyo_verification.outcome import Outcome
 from apoyo_verification.recording import Changes, CitizenKey, citizen_of
 
 OUTBOX = "verification.outbox"
-_COLUMNS = "output, verdict, verdict_reasons, cell, judged_cut"
+_COLUMNS = "output, verdict, verdict_reasons, cell, judged_cut, person_key"
 _INSERT = (
     "INSERT INTO verification.supports (support_id, process_id, aspirant_id, citizen_key, "
     "status, received_at, output, verified_at, verdict, verdict_reasons, cell, judged_cut, "
-    "decoded) VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11, $12, "
-    "$13::text::jsonb)"
+    "decoded, person_key) VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11, "
+    "$12, $13::text::jsonb, $14)"
 )
 _UPDATE = (
     "UPDATE verification.supports SET status = $2, output = $3::text::jsonb, verified_at = $4, "
@@ -45,7 +45,7 @@ _TALLY = (
 def _outcome(row: asyncpg.Record) -> Outcome:
     verdict = Verdict(Status(row["verdict"]), tuple(row["verdict_reasons"]))
     published = SupportVerified.model_validate(row["output"])
-    return Outcome(verdict, published, row["cell"], row["judged_cut"])
+    return Outcome(verdict, published, row["cell"], row["judged_cut"], row["person_key"])
 
 
 def _inserted(outcome: Outcome, text: str) -> tuple[object, ...]:
@@ -55,6 +55,7 @@ def _inserted(outcome: Outcome, text: str) -> tuple[object, ...]:
         *(out.status.value, out.received_at, text, out.verified_at),
         *(verdict.status.value, list(verdict.reasons), outcome.cell, outcome.cut),
         None if outcome.source is None else outcome.source.model_dump_json(),
+        outcome.person_key,
     )
 
 
@@ -89,8 +90,8 @@ class _PgHeld(PgHeldDesk):
     async def outcomes(self) -> dict[CitizenKey, list[Outcome]]:
         rows = await self.conn.fetch(
             f"SELECT {_COLUMNS} FROM verification.supports s "
-            "JOIN unnest($1::text[], $2::text[]) AS k(process_id, citizen_key) "
-            "ON s.process_id = k.process_id AND s.citizen_key = k.citizen_key",
+            "JOIN unnest($1::text[], $2::text[]) AS k(process_id, person) "
+            "ON s.process_id = k.process_id AND s.person_key = k.person",
             [p for p, _ in self.keys],
             [c for _, c in self.keys],
         )

@@ -8,7 +8,7 @@ from apoyo_common.messages import EmailCodeRequested
 from apoyo_common.processes import ProcessDefinition
 from apoyo_verification.adapters.book_memory import InMemoryProcesses, InMemorySupportBook
 from apoyo_verification.inquiry.domain import LookupCode, Registered
-from apoyo_verification.recording import CitizenKey, citizen_of
+from apoyo_verification.recording import CitizenKey
 
 
 @dataclass
@@ -23,7 +23,13 @@ class InMemoryInquiryBook:
 
     async def registered(self, citizens: Sequence[CitizenKey]) -> list[Registered]:
         wanted = set(citizens)
-        found = [o.published for o in self.book.outcomes.values() if citizen_of(o) in wanted]
+        # By the message's citizen key, as PostgreSQL does (the inquiry computes those keys).
+        outcomes = self.book.outcomes.values()
+        found = [
+            o.published
+            for o in outcomes
+            if (o.published.process_id, o.published.citizen_key) in wanted
+        ]
         return [
             Registered(
                 s.support_id,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from apoyo_common.codes import Status
-from apoyo_verification.book import HeldCitizens, SupportBook
+from apoyo_verification.book import HeldCitizens, SupportBook, persons_of
 from apoyo_verification.classify import Verdict
 from apoyo_verification.desk.decision import Decision, InvalidDecision, Ruling
 from apoyo_verification.desk.ports import (
@@ -66,7 +66,7 @@ class ReviewDesk:
         if item is None or not item.referrals:
             raise NotOnDesk(support_id)
         verdict, cell, cut = await self._verdict(support_id, ask)
-        key = (item.outcome.process_id, item.outcome.citizen_key)
+        key = (await persons_of(self.book, [support_id]))[support_id]
         async with self.book.citizens([key]) as held:
             causes = tuple(r.cause for r in await held.referrals(support_id) if not r.decided)
             if not causes:
