@@ -18,7 +18,14 @@ from apoyo_verification.roll.rows import RollRow
 from tests.component import test_verification_duplicates as duplicates
 from tests.component.desk_backends import desk_on, records_of
 from tests.component.test_review_desk_decisions import events
-from tests.component.test_verification_duplicates import CITIZENS, VALID, Backend, support
+from tests.component.test_verification_duplicates import (
+    CITIZENS,
+    SAME,
+    VALID,
+    Backend,
+    by_clave,
+    support,
+)
 from tests.component.test_verification_progress import aggregates
 from tests.roll_files import CUT
 from tests.unit.verification.cases import PROCESS, person, record
@@ -127,3 +134,25 @@ async def test_an_unknown_cut_or_process_changes_nothing(backend: Backend) -> No
         await reverifier.run("otro-proceso", NEWER)
     process = await desk.verifier.processes.get(PROCESS.id)
     assert process is not None and process.cut == CUT
+
+
+async def test_a_support_found_in_the_newer_cut_joins_its_person(backend: Backend) -> None:
+    """Not in the old cut, each support stood alone under its message's key; the newer cut's
+    record says the card read and the clave typed are one person: the later one is a duplicate."""
+    desk = await desk_on(backend)
+
+    async def old() -> AsyncIterator[RollBatch]:
+        yield batch_of([record(person(i)) for i in range(CITIZENS - 1)])
+
+    await desk.verifier.roll.load(CUT, old())
+    late = CITIZENS - 1
+    await desk.verifier.verify_many(
+        [support(late, "card", minutes=0), by_clave(late, "typed", minutes=1)]
+    )
+    missing = ("NO_ENCONTRADO", ())
+    assert await backend.finals() == {"card": missing, "typed": missing}
+    await load_newer(desk)
+    await Reverifier(desk.verifier, records_of(desk), desk.clock).run(PROCESS.id, NEWER)
+    assert await backend.finals() == {"card": VALID, "typed": SAME}
+    kept, counted = await aggregates(backend)
+    assert kept == counted

@@ -3,17 +3,17 @@ same supports judged against a newer cut. The duplicates rule then places every 
 the citizen again; what changes is written, and only what changes for downstream (the status
 or the reasons) is published, as a revision."""
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 
 from apoyo_verification.duplicates import finals
 from apoyo_verification.outcome import Outcome, revised
-from apoyo_verification.recording import Changes
-from apoyo_verification.tally import moves
+from apoyo_verification.recording import Changes, CitizenKey, citizen_of
+from apoyo_verification.tally import add, moves
 
 
 def _same_row(before: Outcome, after: Outcome) -> bool:
-    return before == after and before.cut == after.cut
+    return before == after and before.cut == after.cut and before.person == after.person
 
 
 def rejudge(
@@ -37,3 +37,27 @@ def rejudge(
         changes.updated[sid] = after
     changes.moves = moves(recorded, [changes.updated.get(o.support_id, o) for o in recorded])
     return changes
+
+
+def rejudge_people(
+    held: Iterable[Outcome],
+    judged: Mapping[str, Outcome],
+    now: datetime,
+    announce: Collection[str] = (),
+) -> Changes:
+    """`rejudge` across several people, when a new judgement may also move a support to
+    another person (the record found in a newer cut is not the one found before, or one is
+    found now): every held support is placed among the people it belongs to after, and each
+    of those people is judged again, the one it left included. `held` must hold every
+    support of the people before and after (their locks taken)."""
+    people: dict[CitizenKey, list[Outcome]] = {}
+    for outcome in held:
+        after = judged.get(outcome.support_id, outcome)
+        people.setdefault(citizen_of(after), []).append(outcome)
+    total = Changes()
+    for recorded in people.values():
+        one = rejudge(recorded, judged, now, announce)
+        total.updated |= one.updated
+        total.events += one.events
+        add(total.moves, one.moves)
+    return total

@@ -19,9 +19,8 @@ from apoyo_verification.desk.decision import Decision, Ruling
 from apoyo_verification.outcome import Outcome
 from apoyo_verification.ports import UnknownCut
 from apoyo_verification.recording import Changes, CitizenKey
-from apoyo_verification.rejudging import rejudge
+from apoyo_verification.rejudging import rejudge_people
 from apoyo_verification.service import Judged, Verifier
-from apoyo_verification.tally import add
 
 MAX_PASSES = 5
 
@@ -83,9 +82,15 @@ class Reverifier:
         inputs = await self.records.inputs(ids)
         decisions = await self.records.latest_decisions(ids)
         judged = await self._judge(list(inputs.values()), decisions)
-        # Each support stays settled among the person it was first recorded under.
-        keys = set((await persons_of(self.verifier.book, list(inputs))).values())
-        async with self.verifier.book.citizens(keys) as held:
+        # The people the supports were recorded under, and those the new cut's records say:
+        # a support may move from one to the other (rejudging.rejudge_people).
+        before = await persons_of(self.verifier.book, list(inputs))
+        after = {
+            (s.process_id, j.person)
+            for s in inputs.values()
+            if isinstance(j := judged[s.support_id], Judged)
+        }
+        async with self.verifier.book.citizens({*before.values(), *after}) as held:
             if await self.records.latest_decisions(ids) != decisions:
                 return  # a reviewer decided meanwhile: the next pass judges these again
             changes = _changes(await held.outcomes(), judged, cut, self.clock())
@@ -110,7 +115,7 @@ def _rejudged(outcome: Outcome, by: Judged | Decision, cut: date) -> Outcome:
         rejection = by.rejection()
         assert rejection is not None
         return replace(outcome, verdict=rejection, cut=cut)
-    return replace(outcome, verdict=by.verdict, cell=by.cell, cut=by.cut)
+    return replace(outcome, verdict=by.verdict, cell=by.cell, cut=by.cut, person=by.person)
 
 
 def _changes(
@@ -119,17 +124,10 @@ def _changes(
     cut: date,
     now: datetime,
 ) -> Changes:
-    total = Changes()
-    for recorded in held.values():
-        mine = {
-            o.support_id: _rejudged(o, judged[o.support_id], cut)
-            for o in recorded
-            if o.support_id in judged
-        }
-        if not mine:
-            continue
-        one = rejudge(recorded, mine, now)
-        total.updated |= one.updated
-        total.events += one.events
-        add(total.moves, one.moves)
-    return total
+    everyone = [o for outcomes in held.values() for o in outcomes]
+    mine = {
+        o.support_id: _rejudged(o, judged[o.support_id], cut)
+        for o in everyone
+        if o.support_id in judged
+    }
+    return rejudge_people(everyone, mine, now)

@@ -32,7 +32,8 @@ _INSERT = (
 )
 _UPDATE = (
     "UPDATE verification.supports SET status = $2, output = $3::text::jsonb, verified_at = $4, "
-    "verdict = $5, verdict_reasons = $6, cell = $7, judged_cut = $8 WHERE support_id = $1"
+    "verdict = $5, verdict_reasons = $6, cell = $7, judged_cut = $8, person_key = $9 "
+    "WHERE support_id = $1"
 )
 _ENQUEUE = f"INSERT INTO {OUTBOX} (topic, key, payload) VALUES ($1, $2, $3)"
 _TALLY = (
@@ -64,6 +65,7 @@ def _updated(outcome: Outcome, text: str) -> tuple[object, ...]:
     return (
         *(out.support_id, out.status.value, text, out.verified_at),
         *(verdict.status.value, list(verdict.reasons), outcome.cell, outcome.cut),
+        outcome.person_key,
     )
 
 
