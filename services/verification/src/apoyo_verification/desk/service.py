@@ -21,8 +21,11 @@ from apoyo_verification.desk.ports import (
 from apoyo_verification.desk.referral import Cause, Referral
 from apoyo_verification.desk.sampling import complete, draw, needs_full_review
 from apoyo_verification.outcome import Outcome
-from apoyo_verification.rejudging import rejudge
+from apoyo_verification.rejudging import rejudge_people
 from apoyo_verification.service import Verifier
+
+# A new verdict, with the cell, cut and person of the judgement that made it (if one did).
+NewVerdict = tuple[Verdict, str | None, date | None, str | None]
 
 
 class NotOnDesk(LookupError):
@@ -65,27 +68,36 @@ class ReviewDesk:
         item = await self.store.item(support_id)
         if item is None or not item.referrals:
             raise NotOnDesk(support_id)
-        verdict, cell, cut = await self._verdict(support_id, ask)
+        verdict, cell, cut, person = await self._verdict(support_id, ask)
+        # The person it was recorded under, and the one a new judgement's record says.
         key = (await persons_of(self.book, [support_id]))[support_id]
-        async with self.book.citizens([key]) as held:
+        keys = {key, (key[0], person)} if person else {key}
+        async with self.book.citizens(keys) as held:
             causes = tuple(r.cause for r in await held.referrals(support_id) if not r.decided)
             if not causes:
                 raise AlreadyDecided(support_id)
-            recorded = (await held.outcomes())[key]
-            mine = next(o for o in recorded if o.support_id == support_id)
+            everyone = [o for outcomes in (await held.outcomes()).values() for o in outcomes]
+            mine = next(o for o in everyone if o.support_id == support_id)
             now = self.clock()
-            new = replace(mine, verdict=verdict, cell=cell or mine.cell, cut=cut or mine.cut)
-            changes = rejudge(recorded, {support_id: new}, now, announce={support_id})
+            new = replace(
+                mine,
+                verdict=verdict,
+                cell=cell or mine.cell,
+                cut=cut or mine.cut,
+                person=person or mine.person,
+            )
+            changes = rejudge_people(everyone, {support_id: new}, now, announce={support_id})
             changes.decisions.append(Decision(support_id, *_why(ask), now, causes))
             await held.write(changes)
             if Cause.MUESTRA in causes:
                 await self._settle_sample(held, mine, ask.actor, now)
         return changes.updated[support_id]
 
-    async def _verdict(self, support_id: str, ask: Ask) -> tuple[Verdict, str | None, date | None]:
-        """The support's new verdict, with the cell and cut of a new judgement if one was made."""
+    async def _verdict(self, support_id: str, ask: Ask) -> NewVerdict:
+        """The support's new verdict, with the cell, cut and person of a new judgement if one
+        was made."""
         if ask.ruling is Ruling.INCONSISTENCIA:
-            return Verdict(Status.INCONSISTENCIA, (ask.reason or "",)), None, None
+            return Verdict(Status.INCONSISTENCIA, (ask.reason or "",)), None, None, None
         decoded = (await self.store.inputs([support_id])).get(support_id)
         if decoded is None:
             raise InvalidDecision("este apoyo se registró sin sus datos de origen: no se revisa")
@@ -95,7 +107,7 @@ class ReviewDesk:
                 "no hay clave ni datos legibles para buscar en la lista nominal: "
                 "solo puede decidirse INCONSISTENCIA"
             )
-        return judged.verdict, judged.cell, judged.cut
+        return judged.verdict, judged.cell, judged.cut, judged.person
 
     async def _settle_sample(
         self, held: HeldCitizens, decided: Outcome, actor: str, now: datetime
