@@ -5,11 +5,13 @@ from datetime import timedelta
 import pytest
 
 from apoyo_common.codes import Status
+from apoyo_common.topics import citizen_identity, citizen_key
 from apoyo_verification.adapters.book_memory import InMemoryProcesses, InMemorySupportBook
 from apoyo_verification.book import UnknownProcess
-from apoyo_verification.service import Verifier
+from apoyo_verification.lookup import Found, Path
+from apoyo_verification.service import Verifier, person_key
 from tests.factories import NOW
-from tests.unit.verification.cases import PROCESS, decoded, person, record
+from tests.unit.verification.cases import PROCESS, decoded, form, person, record
 from tests.unit.verification.test_lookup import CountingRoll, loaded
 
 
@@ -55,3 +57,14 @@ async def test_a_batch_with_an_unknown_process_records_nothing() -> None:
     with pytest.raises(UnknownProcess):
         await judge.verify_many([decoded(person(0)), stray])
     assert isinstance(judge.book, InMemorySupportBook) and judge.book.outcomes == {}
+
+
+def test_a_found_support_is_keyed_as_identity_keys_a_card_read() -> None:
+    """The person key of a record is the citizen key identity gives a support whose card's
+    OCR was read, so nothing changes for those; without a record it is the message's key."""
+    secret, who = b"shared-citizen-secret", person(2)
+    identity = citizen_identity(support_id="s-1", ocr=who.ocr, clave_elector=who.clave_elector)
+    typed_only = decoded(who, card=False, typed=form(who, ocr=None, cic=None, emision=None))
+    found = Found(record(who), Path.CLAVE)
+    assert person_key(secret, typed_only, found) == citizen_key(secret, PROCESS.id, identity)
+    assert person_key(secret, typed_only, None) == typed_only.citizen_key
