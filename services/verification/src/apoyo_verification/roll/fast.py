@@ -5,8 +5,8 @@ the COPY itself. Nearly every row of a real file is plain: columns in order, not
 upper-case claves, names in upper case. A block of such lines is checked by one compiled
 pattern run over the whole block, which holds the calendar and the cut too (a birth in an
 earlier year than the cut's), then by the one rule a pattern cannot hold, the CURP check
-digit, for the whole block at once (one product of big integers). The block then goes to
-the roll as the very text it came as, with its LN counted per cell on the way.
+digit, for the whole block at once (one vectorised product: in a plain line the CURP is
+always at the same place). The block then goes to the roll as the very text it came as.
 Anything else goes line by line, and a line that is not plain goes to `rows.validate`,
 which is the rule: the fast path may only accept what `validate` accepts (property tests
 hold it to that) and never explains a rejection.
@@ -14,12 +14,13 @@ hold it to that) and never explains a rejection.
 
 import functools
 import re
-from collections.abc import Sequence
 from datetime import date
+
+import numpy as np
 
 from apoyo_common.codes import CausaBaja
 from apoyo_common.rules import curp
-from apoyo_verification.roll.batch import RollBatch, count_cells
+from apoyo_verification.roll.batch import RollBatch, cells_of, commas_of
 from apoyo_verification.roll.rows import NAME_MAX
 
 _LETTER = "A-ZÑÁÉÍÓÚÜ"  # precomposed only: a plain name is already in NFC
@@ -77,61 +78,63 @@ def line_pattern(cut_year: int) -> re.Pattern[str]:
         "[0-9]{9}",  # identificador
         f"[A-Z]{{6}}[0-9]{{6}}(?:{_ENTIDAD}|8[78])[HMX][0-9A-Z]{{3}}",  # clave_elector
         "[0-9]{2}",  # emision
-        f"({_CURP})?",  # group 1
+        f"(?:{_CURP})?",  # at CURP_AT, as the four fields before it have a fixed width
         f"(?:{_NAME},(?:{_NAME})?|,{_NAME})",  # the surnames: either may be empty, not both
         _NAME,  # nombre
         _iso_date_before(cut_year),  # fecha_nacimiento
         "[HMX]",
-        "(" + _ENTIDAD,  # group 2: the cell, entidad to seccion
+        _ENTIDAD,
         "(?!00)[0-9]{2}",  # distrito_federal
         "(?!00)[0-9]{2}",  # distrito_local
         "(?!000)[0-9]{3}",  # municipio
-        "(?!0000)[0-9]{4})",  # seccion
+        "(?!0000)[0-9]{4}",  # seccion
         "(?:19|[2-9][0-9])[0-9]{2}",  # vigencia
-        f"(LN,|PADRON,|BAJA,(?:{'|'.join(CausaBaja)}))",  # situacion and causa_baja, group 3
+        f"(?:LN,|PADRON,|BAJA,(?:{'|'.join(CausaBaja)}))",  # situacion and causa_baja
     )
     return re.compile("^" + ",".join(fields) + "$", re.MULTILINE)
 
 
+CURP_AT = 42  # where a plain line's CURP starts: after 9 + 9 + 18 + 2 characters and commas
 # The check digit rule as one weighted sum: with the digit itself weighted 1, a CURP holds
 # when sum(weight * value) is a multiple of 10 (curp.check_digit says the same per CURP).
-# For a block, every CURP's sum at once: each character's value in a 16-bit lane of one
-# big integer, times the weights 1..18 in lanes; lane 17 of each CURP's 18 then holds its
-# sum (at most 36 * 171 < 2**16, so no lane ever carries into the next).
-_VALUE_BYTES = bytes.maketrans(
-    bytes(ord(c) for c in curp.VALUES if c.isascii()),
-    bytes(v for c, v in curp.VALUES.items() if c.isascii()),
-)
-_WEIGHTS = sum((lane + 1) << (16 * lane) for lane in range(18))
+_WEIGHTS = np.arange(18, 0, -1, dtype=np.uint16)  # sums stay under 37 * 171 < 2**16
+_NONE = 255  # the value of a byte that is no ASCII letter or digit
+_VALUES = np.full(256, _NONE, dtype=np.uint8)  # by UTF-8 byte
+for _char, _value in curp.VALUES.items():
+    if _char.isascii():
+        _VALUES[ord(_char)] = _value
+_SPAN = np.arange(18)
 
 
-def check_digits_hold(codes: Sequence[str]) -> bool:
-    """Whether every CURP (18 characters, format checked; empty ones are none) has its
-    check digit."""
-    joined = "".join(codes)
-    if not joined.isascii():  # an Ñ (rare): one by one
-        return all(c[17] == curp.check_digit(c[:17]) for c in codes if c)
-    lanes = bytearray(2 * len(joined))
-    lanes[0::2] = joined.encode("ascii").translate(_VALUE_BYTES)
-    product = int.from_bytes(lanes, "little") * _WEIGHTS
-    sums = memoryview(product.to_bytes(len(lanes) + 36, "little")).cast("H")
-    return not any(s % 10 for s in set(sums[17 : len(joined) : 18]))  # a few hundred sums
+def check_digits_hold(chars: np.ndarray, commas: np.ndarray) -> bool | None:
+    """Whether every CURP of plain lines (`chars`, their UTF-8 bytes; `commas`, where the
+    commas of each line are) has its check digit; None when one holds an Ñ (two bytes wide:
+    left to the line-by-line check)."""
+    starts = commas[:, 3] + 1
+    given = starts[chars[starts] != ord(",")]  # an empty CURP is none
+    values = _VALUES[chars[given[:, None] + _SPAN]]
+    if np.any(values == _NONE):
+        return None
+    return not np.any((values @ _WEIGHTS) % 10)
 
 
 def plain_block(text: str, cut: date) -> RollBatch | None:
     """The block as a batch, when every line of `text` (whole lines, each ending in a
     newline) is a plain valid row for `cut`; None means "look line by line"."""
-    found, lines = line_pattern(cut.year).findall(text), text.count("\n")
-    if len(found) != lines or not found:
+    rows, lines = line_pattern(cut.year).subn("", text)[1], text.count("\n")
+    if rows != lines or not rows:
         return None
-    codes, places, situations = zip(*found, strict=True)
-    if not check_digits_hold(codes):
+    data = text.encode()
+    chars = np.frombuffer(data, dtype=np.uint8)
+    commas = commas_of(chars)  # 17 in each line: no plain value holds a comma
+    if not check_digits_hold(chars, commas):
         return None
-    return RollBatch(text.encode(), lines, count_cells(zip(places, situations, strict=True)))
+    return RollBatch(data, rows, cells_of(chars, commas))
 
 
 def plain_line(line: str, cut: date) -> bool:
     """Whether one line (no newline) is a plain valid row; False means "ask `validate`"."""
-    match = line_pattern(cut.year).fullmatch(line)
-    code = match[1] if match else None
-    return match is not None and (not code or code[17] == curp.check_digit(code[:17]))
+    if line_pattern(cut.year).fullmatch(line) is None:
+        return False
+    code = line[CURP_AT : CURP_AT + 18]
+    return code[0] == "," or code[17] == curp.check_digit(code[:17])
