@@ -7,32 +7,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from apoyo_common.tokens import InvalidToken, Principal, verify
+from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_verification.progress import NotFound, ProgressReader, may_see
 
 PROGRESS_PATH = "/v1/processes/{process_id}/aspirants/{aspirant_id}/progress"
-
-
-def refusal(status: int, code: str, detail: str) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
-
-
-def caller(request: Request, secret: str) -> Principal | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    try:
-        return verify(secret, token.strip())
-    except InvalidToken:
-        return None
 
 
 def progress_route(reader: ProgressReader, token_secret: str) -> Route:
     async def endpoint(request: Request) -> Response:
         principal = caller(request, token_secret)
         if principal is None:
-            return refusal(401, "unauthorized", "falta el token Bearer, o es inválido o vencido")
+            return refusal(*UNAUTHORIZED)
         process_id = request.path_params["process_id"]
         aspirant_id = request.path_params["aspirant_id"]
         if not may_see(principal, process_id, aspirant_id):

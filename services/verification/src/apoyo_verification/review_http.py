@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.codes import Role
 from apoyo_verification.book import UnknownProcess
 from apoyo_verification.desk.decision import InvalidDecision, checked
@@ -17,7 +18,6 @@ from apoyo_verification.desk.referral import Cause
 from apoyo_verification.desk.sampling import DEFAULT_SIZE
 from apoyo_verification.desk.service import AlreadyDecided, Ask, NotOnDesk, ReviewDesk
 from apoyo_verification.desk.views import item_json, sample_json
-from apoyo_verification.http import caller, refusal
 from apoyo_verification.ports import UnknownCut
 
 Endpoint = Callable[[Request, str], Awaitable[Response]]
@@ -37,7 +37,7 @@ def reviewers_only(secret: str, endpoint: Endpoint) -> Callable[[Request], Await
     async def guarded(request: Request) -> Response:
         principal = caller(request, secret)
         if principal is None:
-            return refusal(401, "unauthorized", "falta el token Bearer, o es inválido o vencido")
+            return refusal(*UNAUTHORIZED)
         if principal.role is not Role.OPLE:
             return refusal(403, "forbidden", "solo el personal del instituto revisa apoyos")
         try:

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from apoyo_verification.http import refusal
+from apoyo_common.bearer import refusal
 
 STATIC_PATH = "/verificacion"
 CSP = (

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.codes import EvidenceKind
 from apoyo_verification.book import Processes
 from apoyo_verification.hearing.domain import argument_problem
@@ -24,12 +25,10 @@ from apoyo_verification.hearing.service import (
     NotHeard,
 )
 from apoyo_verification.hearing.views import HEARING_PATH, heard_json
-from apoyo_verification.http import caller, refusal
 from apoyo_verification.progress import may_see
 
 MAX_BODY = 64 * 1024
 Endpoint = Callable[[Request], Awaitable[Response]]
-NO_TOKEN = "falta el token Bearer, o es inválido o vencido"  # noqa: S105 (a message)
 NOT_YOURS = "este token no puede ver la audiencia de ese aspirante"
 
 
@@ -52,7 +51,7 @@ class HearingRoutes:
         """Process, aspirant and token subject, or a Refusal (401, 403, 404)."""
         principal = caller(request, self.token_secret)
         if principal is None:
-            raise Refusal(refusal(401, "unauthorized", NO_TOKEN))
+            raise Refusal(refusal(*UNAUTHORIZED))
         process_id, aspirant_id = (request.path_params[k] for k in ("process_id", "aspirant_id"))
         if not may_see(principal, process_id, aspirant_id):
             raise Refusal(refusal(403, "forbidden", NOT_YOURS))

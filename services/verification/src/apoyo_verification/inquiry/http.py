@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from apoyo_common.bearer import refusal
 from apoyo_common.ratelimit import TokenBuckets
 from apoyo_verification.hearing.service import DeskUnavailable
-from apoyo_verification.http import refusal
 from apoyo_verification.inquiry.body import BadBody, read_body
 from apoyo_verification.inquiry.domain import clave_hmac
 from apoyo_verification.inquiry.service import Inquiry, Seen
