@@ -4,23 +4,19 @@ loss of connection and a reload while offline; another completes it with the key
 """
 
 import io
-import os
 import time
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from PIL import Image
 from playwright.sync_api import (
-    Browser,
     BrowserContext,
     FilePayload,
     Page,
     expect,
-    sync_playwright,
 )
 
 from apoyo.client import support_data, support_files
@@ -32,7 +28,6 @@ from tests.factories import citizen
 from tests.roll_files import CUT
 
 pytestmark = [pytest.mark.component, pytest.mark.browser, pytest.mark.timeout(180)]
-CHROMIUM = Path("/usr/bin/chromium")
 PROCESS = demo_process(CUT) | {"capture": capture_window_around_now()}
 ENV = {"APOYO_ECHO_SECRETS": "true", "APOYO_RATE_IP_PER_S": "100", "APOYO_RATE_IP_BURST": "2000"}
 BASE = "/v1/processes/gub-son-2027/aspirants/asp-01"
@@ -44,26 +39,6 @@ def server() -> Iterator[EmbeddedServer]:
     citizens = [citizen(i) for i in range(40, 44)]
     with embedded_server.serving(ENV, citizens, CUT, PROCESS) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: scripts/bootstrap.sh installs it")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    opened = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
-    opened.set_default_timeout(15_000)
-    yield opened
-    opened.close()
 
 
 def invitation_link(server: EmbeddedServer, email: str) -> str:

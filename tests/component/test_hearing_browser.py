@@ -5,16 +5,14 @@ aspirant's token shows none of them; a citizen finds a support with an e-mailed 
 reports it to the desk."""
 
 import json
-import os
 import re
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Page, expect
 
 from apoyo.client import support_data, support_files
 from apoyo.demo import capture_window_around_now
@@ -26,7 +24,6 @@ from tests.factories import citizen
 from tests.roll_files import CUT
 
 pytestmark = [pytest.mark.component, pytest.mark.browser, pytest.mark.timeout(240)]
-CHROMIUM = Path("/usr/bin/chromium")
 PROCESS = demo_process(CUT) | {"capture": capture_window_around_now()}
 ENV = {"APOYO_RATE_IP_PER_S": "100", "APOYO_RATE_IP_BURST": "2000"}
 ARGUMENT = "La persona existe y vive en el municipio; anexamos su constancia de residencia."
@@ -53,26 +50,6 @@ def post(server: EmbeddedServer, aspirant: str, index: int) -> str:
 def server() -> Iterator[EmbeddedServer]:
     with embedded_server.serving(ENV, [citizen(i) for i in range(70, 73)], CUT, PROCESS) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: scripts/bootstrap.sh installs it")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    opened = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
-    opened.set_default_timeout(15_000)
-    yield opened
-    opened.close()
 
 
 def sign_in(page: Page, server: EmbeddedServer, token: str, aspirant: str | None = None) -> None:
