@@ -1,7 +1,6 @@
 """`POST /v1/exports`, `GET /v1/exports/{id}` and `.../package` in the app that serves every
 unit together, with their roles and refusals."""
 
-import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -9,21 +8,14 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
-from faststream.kafka import KafkaBroker
-from pydantic import SecretStr
 
-from apoyo.services import build_all
 from apoyo_common.codes import Role
-from apoyo_common.runtime import Infrastructure, prepare, stop_units
-from apoyo_common.server import build_app
-from apoyo_common.settings import Settings
 from apoyo_common.signing import load_public_pem
-from apoyo_common.storage import LocalFolderStore
 from apoyo_common.tokens import Principal, issue
 from apoyo_export.exporter import Exporter
 from apoyo_export.verify import verify_package
+from tests.component.all_units import all_units
 from tests.component.test_export_jobs import stock
-from tests.factories import NOW
 
 pytestmark = pytest.mark.component
 SECRET = "export-test-secret-of-at-least-32-bytes!"
@@ -34,20 +26,11 @@ BODY = {"process_id": "gub-son-2027", "aspirant_id": "asp-01"}
 async def served(
     pool: asyncpg.Pool, tmp_path: Path
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Exporter]]:
-    settings = Settings(
-        storage="local", storage_dir=tmp_path, token_secret=SecretStr(SECRET),
-        signing_key_file=tmp_path / "institute.pem",
-    )  # fmt: skip
-    infra = Infrastructure(settings, KafkaBroker(), pool, LocalFolderStore(tmp_path), lambda: NOW)
-    units = build_all(infra)
-    await prepare(infra, units)
-    [exporter] = [u.extra["exporter"] for u in units if u.name == "export"]
-    assert isinstance(exporter, Exporter)
-    app = build_app(infra, units, contextlib.nullcontext)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield client, exporter
-    await stop_units(units)
+    key = tmp_path / "institute.pem"
+    async with all_units(pool, tmp_path, SECRET, signing_key_file=key) as units:
+        exporter = units.exposed("export", "exporter")
+        assert isinstance(exporter, Exporter)
+        yield units.client, exporter
 
 
 def bearer(role: Role, process: str | None = None, aspirant: str | None = None) -> dict[str, str]:

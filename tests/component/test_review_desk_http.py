@@ -2,7 +2,6 @@
 the root): `ople` only, the queue, an item with its evidence, decisions, the sample, and the
 progress moving with a decision."""
 
-import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -10,22 +9,15 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
-from faststream.kafka import KafkaBroker
-from pydantic import SecretStr
 
-from apoyo.services import build_all
 from apoyo_common.codes import Role
-from apoyo_common.runtime import Infrastructure, prepare, stop_units
-from apoyo_common.server import build_app
-from apoyo_common.settings import Settings
-from apoyo_common.storage import LocalFolderStore
 from apoyo_common.tokens import Principal, issue
 from apoyo_verification.adapters.book_postgres import PgProcesses
 from apoyo_verification.adapters.postgres import PgVoterRoll
 from apoyo_verification.bootstrap import desk_of
 from apoyo_verification.desk.service import ReviewDesk
+from tests.component.all_units import all_units
 from tests.component.test_verification_duplicates import CITIZENS, load, support
-from tests.factories import NOW
 from tests.unit.verification.cases import PROCESS
 
 pytestmark = pytest.mark.component
@@ -42,27 +34,20 @@ def bearer(role: Role = Role.OPLE, subject: str = "ople:revisora") -> dict[str, 
 
 @pytest.fixture
 async def client(pool: asyncpg.Pool, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(storage="local", storage_dir=tmp_path, token_secret=SecretStr(SECRET))
-    infra = Infrastructure(settings, KafkaBroker(), pool, LocalFolderStore(tmp_path), lambda: NOW)
-    units = build_all(infra)
-    await prepare(infra, units)
-    await load(PgVoterRoll(pool))
-    await PgProcesses(pool).save(PROCESS)
-    desk = desk_of(units)
-    assert isinstance(desk, ReviewDesk)
-    await desk.verifier.verify_many(
-        [
-            support(0, "blurry", flags=("BLURRY",)),
-            support(1, "b", minutes=1),
-            support(2, "c", minutes=2),
-            support(CITIZENS, "absent", minutes=3),
-        ]
-    )
-    app = build_app(infra, units, contextlib.nullcontext)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as made:
-        yield made
-    await stop_units(units)
+    async with all_units(pool, tmp_path, SECRET) as served:
+        await load(PgVoterRoll(pool))
+        await PgProcesses(pool).save(PROCESS)
+        desk = desk_of(served.units)
+        assert isinstance(desk, ReviewDesk)
+        await desk.verifier.verify_many(
+            [
+                support(0, "blurry", flags=("BLURRY",)),
+                support(1, "b", minutes=1),
+                support(2, "c", minutes=2),
+                support(CITIZENS, "absent", minutes=3),
+            ]
+        )
+        yield served.client
 
 
 async def test_the_queue_shows_the_item_with_its_evidence(client: httpx.AsyncClient) -> None:

@@ -1,7 +1,6 @@
 """`GET /v1/processes/{p}/aspirants/{a}/progress` in the app that serves every unit together
 (capture's app is mounted at the root: the route must still be reached), with its roles."""
 
-import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -9,21 +8,14 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
-from faststream.kafka import KafkaBroker
-from pydantic import SecretStr
 
-from apoyo.services import build_all
 from apoyo_common.codes import Role
-from apoyo_common.runtime import Infrastructure, prepare, stop_units
-from apoyo_common.server import build_app
-from apoyo_common.settings import Settings
-from apoyo_common.storage import LocalFolderStore
 from apoyo_common.tokens import Principal, issue
 from apoyo_verification.adapters.book_postgres import PgProcesses
 from apoyo_verification.adapters.postgres import PgVoterRoll
 from apoyo_verification.service import Verifier
+from tests.component.all_units import all_units
 from tests.component.test_verification_duplicates import CITIZENS, load, support
-from tests.factories import NOW
 from tests.unit.verification.cases import PROCESS
 
 pytestmark = pytest.mark.component
@@ -33,27 +25,20 @@ SECRET = "progress-test-secret-of-at-least-32-bytes"
 
 @pytest.fixture
 async def client(pool: asyncpg.Pool, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(storage="local", storage_dir=tmp_path, token_secret=SecretStr(SECRET))
-    infra = Infrastructure(settings, KafkaBroker(), pool, LocalFolderStore(tmp_path), lambda: NOW)
-    units = build_all(infra)
-    await prepare(infra, units)
-    await load(PgVoterRoll(pool))
-    await PgProcesses(pool).save(PROCESS)
-    [verifier] = [u.extra["verifier"] for u in units if u.name == "verification"]
-    assert isinstance(verifier, Verifier)
-    await verifier.verify_many(
-        [
-            support(0, "a", "asp-01", 0),
-            support(1, "b", "asp-01", 1),
-            support(0, "c", "asp-02", 2),  # a duplicate of another aspirant
-            support(CITIZENS, "d", "asp-01", 3),  # not in the roll
-        ]
-    )
-    app = build_app(infra, units, contextlib.nullcontext)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as made:
-        yield made
-    await stop_units(units)
+    async with all_units(pool, tmp_path, SECRET) as served:
+        await load(PgVoterRoll(pool))
+        await PgProcesses(pool).save(PROCESS)
+        verifier = served.exposed("verification", "verifier")
+        assert isinstance(verifier, Verifier)
+        await verifier.verify_many(
+            [
+                support(0, "a", "asp-01", 0),
+                support(1, "b", "asp-01", 1),
+                support(0, "c", "asp-02", 2),  # a duplicate of another aspirant
+                support(CITIZENS, "d", "asp-01", 3),  # not in the roll
+            ]
+        )
+        yield served.client
 
 
 def bearer(role: Role, process: str | None, aspirant: str | None) -> dict[str, str]:
