@@ -16,7 +16,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from apoyo_common.logs import get_logger
+
 ALGORITHM = "Ed25519"
+log = get_logger(__name__)
 
 
 def canonical_json(value: Any) -> bytes:
@@ -44,6 +47,15 @@ def load_or_create_key(path: Path) -> Ed25519PrivateKey:
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"{path} is not an Ed25519 private key")
     return key
+
+
+def institute_key(key_file: Path | None) -> Ed25519PrivateKey:
+    """The key in `key_file`; without one, a key of this process alone (certificates and
+    packages it signs cannot be checked after a restart: a warning says so)."""
+    if key_file is not None:
+        return load_or_create_key(key_file)
+    log.warning("signing_key_ephemeral", hint="set APOYO_SIGNING_KEY_FILE")
+    return Ed25519PrivateKey.generate()
 
 
 def public_raw(key: Ed25519PublicKey) -> bytes:

@@ -1,6 +1,5 @@
 """Wiring of the capture service: repository, services, outbox relay, HTTP app."""
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.routing import Mount
 
 from apoyo_capture.adapters.postgres import PgCaptureRepository
@@ -13,23 +12,13 @@ from apoyo_capture.invitations import InvitationService
 from apoyo_capture.registry import AuxiliaryRegistry
 from apoyo_capture.self_service import SelfService
 from apoyo_capture.service import CaptureService
-from apoyo_common.logs import get_logger
 from apoyo_common.outbox import OutboxRelay
 from apoyo_common.ratelimit import TokenBuckets
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
-from apoyo_common.settings import Settings
-from apoyo_common.signing import load_or_create_key
+from apoyo_common.signing import institute_key
 from apoyo_common.topics import SUPPORT_VERIFIED
 
 SERVICE = "capture"
-log = get_logger(__name__)
-
-
-def signing_key(settings: Settings) -> Ed25519PrivateKey:
-    if settings.signing_key_file is not None:
-        return load_or_create_key(settings.signing_key_file)
-    log.warning("signing_key_ephemeral", hint="set APOYO_SIGNING_KEY_FILE")
-    return Ed25519PrivateKey.generate()
 
 
 def http_api(
@@ -64,7 +53,7 @@ def build(infra: Infrastructure) -> ServiceUnit:
         repository, infra.publisher, SERVICE, interval_s=infra.settings.outbox_interval_s
     )
     certificates = CertificateService(
-        repository, infra.clock, signing_key(infra.settings), infra.store
+        repository, infra.clock, institute_key(infra.settings.signing_key_file), infra.store
     )
     service = CaptureService(
         repository, infra.store, infra.clock, on_stored=relay.nudge, certify=certificates.issue
