@@ -52,6 +52,15 @@ need_package fonts-ocr-b "the OCR-B font: MRZ templates and synthetic credential
 need_package libzbar0 "the zbar library pyzbar loads, for the barcode benchmark"
 need_package fonts-dejavu-core "DejaVu Sans: the accents on the printed cédulas"
 need_package chromium "the browser the citizen-form tests drive with Playwright"
+need_package npm "npm installs axe-core, the accessibility check of the browser tests"
+# axe-core at the version tests/axe/package-lock.json pins; reinstalled only when the lock changes.
+if command -v npm >/dev/null; then
+  installed=tests/axe/node_modules/.package-lock.json
+  if [ ! -f "$installed" ] || [ tests/axe/package-lock.json -nt "$installed" ]; then
+    (cd tests/axe && npm ci --ignore-scripts --no-audit --no-fund --silent) \
+      || echo "bootstrap: WARNING: npm ci in tests/axe failed: the accessibility checks will fail" >&2
+  fi
+fi
 # kustomize and the operators' CRDs for the Kubernetes manifests' tests (docs/kubernetes.md).
 bash scripts/k8s-tools.sh || echo "bootstrap: WARNING: scripts/k8s-tools.sh failed: tests/unit/deploy will fail" >&2
 echo "bootstrap: .venv ready ($(.venv/bin/python --version))"
