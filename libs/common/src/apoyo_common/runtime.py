@@ -8,6 +8,7 @@ units run alone on real infrastructure or all together on the embedded one; only
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +21,8 @@ from starlette.routing import BaseRoute
 from apoyo_common.db import migrate
 from apoyo_common.delivery import Delivery, RetryPolicy
 from apoyo_common.kafka import BrokerPublisher, subscribe, subscribe_batch
+from apoyo_common.keyring import Keyring
+from apoyo_common.keyring.settings import keyring_from_settings
 from apoyo_common.ledger import PgLedger
 from apoyo_common.logs import get_logger
 from apoyo_common.messages import CitizenEvent, SupportEnvelope
@@ -51,6 +54,11 @@ class Infrastructure:
     @property
     def retry(self) -> RetryPolicy:
         return RetryPolicy(self.settings.retry_attempts, self.settings.retry_base_delay_s)
+
+    @functools.cached_property
+    def keyring(self) -> Keyring:
+        """The data keys of every process, shared by the units of this process."""
+        return keyring_from_settings(self.settings, self.pool)
 
 
 @dataclass
@@ -127,6 +135,7 @@ def run_step(infra: Infrastructure, unit: ServiceUnit, step: "Step[In, Out]") ->
 
 async def prepare(infra: Infrastructure, units: Sequence[ServiceUnit]) -> None:
     await infra.store.ensure_ready()
+    await infra.keyring.ensure_ready()
     for unit in units:
         applied = await migrate(infra.pool, unit.name, unit.package)
         if applied:

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     identity_workers: int = Field(default=0, ge=0)  # image-analysis processes; 0: one per core
     # Capture channels and guards (docs/capture-channels.md).
     signing_key_file: Path | None = None  # the institute's Ed25519 key (PEM); None: ephemeral
+    # Encryption at rest (docs/security.md): the institute's key-encryption keys (a JSON key
+    # file, made on first use); None: personal data is stored unencrypted (a warning says so).
+    kek_file: Path | None = None
+    key_cache_s: float = Field(default=300.0, ge=0)  # unwrapped data keys kept in memory
     public_url: str = ""  # base of the links sent to citizens; empty: the request's own
     echo_secrets: bool = False  # demo and tests only: answer invitation links and e-mail codes
     max_image_pixels: int = Field(default=40_000_000, ge=1)
