@@ -43,11 +43,19 @@ class Auxiliary:
 
 @dataclass(frozen=True)
 class AuxiliaryCount:
-    """Supports captured by one subject for an aspirant; `auxiliary` when registered."""
+    """Supports captured by one subject for an aspirant; `auxiliary` when registered.
+    `decided`: those verified (neither received nor at the desk); `rejected`: of them, those
+    that do not count. A rate far above the others' is how fraud by one auxiliary shows."""
 
     captured_by: str
     supports: int
     auxiliary: Auxiliary | None = None
+    rejected: int = 0
+    decided: int = 0
+
+    @property
+    def rejection_rate(self) -> float | None:
+        return None if self.decided == 0 else self.rejected / self.decided
 
 
 def subject_of(auxiliary_id: str) -> str:

@@ -9,6 +9,7 @@ from apoyo_capture.http.app import create_app
 from apoyo_capture.http.deps import CaptureApi
 from apoyo_capture.http.limits import RateLimits
 from apoyo_capture.invitations import InvitationService
+from apoyo_capture.records import SupportRecords
 from apoyo_capture.registry import AuxiliaryRegistry
 from apoyo_capture.self_service import SelfService
 from apoyo_capture.service import CaptureService
@@ -35,6 +36,7 @@ def http_api(
         self_service=SelfService(repository, clock, secret),
         registry=AuxiliaryRegistry(repository, clock, secret),
         certificates=certificates,
+        records=SupportRecords(service),
         limits=RateLimits(
             TokenBuckets(settings.rate_ip_per_s, settings.rate_ip_burst),
             TokenBuckets(settings.rate_token_per_s, settings.rate_token_burst),

@@ -7,6 +7,7 @@ from typing import Protocol
 from apoyo_capture.auxiliaries import Auxiliary, AuxiliaryCount
 from apoyo_capture.certificate import Submission
 from apoyo_capture.grants import Grant
+from apoyo_capture.listing import ListedSupport, SupportQuery
 from apoyo_common.messages import (
     EmailCodeRequested,
     InvitationCreated,
@@ -111,6 +112,9 @@ class CaptureRepository(ChannelRepository, Protocol):
         the same transaction, or raise GrantSpent and store nothing."""
 
     async def support(self, support_id: str) -> SupportView | None: ...
+
+    async def supports_page(self, query: SupportQuery) -> list[ListedSupport]:
+        """One page of the aspirant's supports matching the query, newest first."""
 
     async def apply_verdict(self, verified: SupportVerified) -> None: ...
 

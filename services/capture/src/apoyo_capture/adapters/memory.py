@@ -4,6 +4,7 @@ from dataclasses import dataclass, field, replace
 
 from apoyo_capture.adapters.memory_channels import InMemoryChannels
 from apoyo_capture.certificate import Submission
+from apoyo_capture.listing import ListedSupport, SupportQuery, matches, newest_first
 from apoyo_capture.ports import IdempotencyRace, StoredAnswer, SupportView
 from apoyo_common.messages import SupportCaptured, SupportVerified
 from apoyo_common.outbox import OutboxItem
@@ -62,6 +63,18 @@ class InMemoryCaptureRepository(InMemoryChannels):
     async def support(self, support_id: str) -> SupportView | None:
         return self.supports.get(support_id)
 
+    async def supports_page(self, query: SupportQuery) -> list[ListedSupport]:
+        mine = (
+            _listed(view, self.events[view.support_id][0].captured_by)
+            for view in self.supports.values()
+            if (view.process_id, view.aspirant_id) == (query.process_id, query.aspirant_id)
+        )
+        return newest_first([s for s in mine if matches(s, query)], query.limit)
+
+    def _status(self, support_id: str) -> str:
+        view = self.supports.get(support_id)
+        return view.status if view is not None else "RECIBIDO"
+
     async def apply_verdict(self, verified: SupportVerified) -> None:
         view = self.supports.get(verified.support_id)
         if view is not None and view.updated_at <= verified.verified_at:
@@ -77,3 +90,10 @@ class InMemoryCaptureRepository(InMemoryChannels):
 
     async def mark_published(self, ids: list[int]) -> None:
         self.published.update(ids)
+
+
+def _listed(view: SupportView, captured_by: str) -> ListedSupport:
+    return ListedSupport(
+        view.support_id, view.channel, captured_by, view.status, view.reasons,
+        view.received_at, view.updated_at,
+    )  # fmt: skip

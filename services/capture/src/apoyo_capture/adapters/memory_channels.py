@@ -7,6 +7,7 @@ from datetime import datetime
 from apoyo_capture.auxiliaries import Auxiliary, AuxiliaryCount
 from apoyo_capture.certificate import Submission
 from apoyo_capture.grants import Grant, GrantKind
+from apoyo_capture.listing import PENDING, REJECTED
 from apoyo_capture.ports import AuxiliaryTaken, GrantSpent
 from apoyo_common.messages import EmailCodeRequested, InvitationCreated, SupportCaptured
 from apoyo_common.outbox import OutboxItem
@@ -93,18 +94,28 @@ class InMemoryChannels:
         return found
 
     async def auxiliary_counts(self, process_id: str, aspirant_id: str) -> list[AuxiliaryCount]:
-        counts = Counter(
-            event.captured_by
+        statuses = [
+            (event.captured_by, self._status(event.support_id))
             for event, _ in self.events.values()
             if (event.process_id, event.aspirant_id) == (process_id, aspirant_id)
-        )
+        ]
+        counts = Counter(by for by, _ in statuses)
+        rejected = Counter(by for by, status in statuses if status in REJECTED)
+        decided = Counter(by for by, status in statuses if status not in PENDING)
         registered = {
             f"aux:{a.auxiliary_id}": a
             for a in self.auxiliaries.values()
             if (a.process_id, a.aspirant_id) == (process_id, aspirant_id)
         }
         subjects = sorted(set(counts) | set(registered))
-        return [AuxiliaryCount(s, counts[s], registered.get(s)) for s in subjects]
+        return [
+            AuxiliaryCount(s, counts[s], registered.get(s), rejected[s], decided[s])
+            for s in subjects
+        ]
+
+    def _status(self, support_id: str) -> str:
+        """A support's status now: the capture repository knows it; a fresh one is RECIBIDO."""
+        return PENDING[0]
 
     async def certificate_facts(
         self, support_id: str

@@ -7,6 +7,7 @@ import asyncpg
 
 from apoyo_capture.adapters.postgres_channels import PgChannels
 from apoyo_capture.certificate import Submission
+from apoyo_capture.listing import ListedSupport, SupportQuery
 from apoyo_capture.ports import GrantSpent, IdempotencyRace, StoredAnswer, SupportView
 from apoyo_common.messages import SupportCaptured, SupportVerified
 from apoyo_common.outbox import OutboxItem, PgOutbox
@@ -104,6 +105,11 @@ class PgCaptureRepository(PgChannels):
             return None
         return SupportView(**{**dict(row), "reasons": tuple(row["reasons"])})
 
+    async def supports_page(self, query: SupportQuery) -> list[ListedSupport]:
+        sql, args = page_sql(query)
+        rows = await self.pool.fetch(sql, *args)
+        return [ListedSupport(**{**dict(r), "reasons": tuple(r["reasons"])}) for r in rows]
+
     async def apply_verdict(self, verified: SupportVerified) -> None:
         # Only a newer verdict replaces an older one, so replays never step status back.
         await self.pool.execute(
@@ -139,3 +145,40 @@ async def _spend(
     )
     if status != "UPDATE 1":
         raise GrantSpent(grant_id)
+
+
+_LIST_COLUMNS = "support_id, channel, captured_by, status, reasons, received_at, updated_at"
+
+
+def page_sql(query: SupportQuery) -> tuple[str, list[object]]:
+    """Only the conditions asked for, so each query's plan can use that filter's index."""
+    f = query.filter
+    args: list[object] = [query.process_id, query.aspirant_id]
+    where = ["process_id = $1", "aspirant_id = $2"]
+
+    def condition(template: str, *values: object) -> None:
+        numbers = [f"${len(args) + i + 1}" for i in range(len(values))]
+        args.extend(values)
+        where.append(template.format(*numbers))
+
+    for column, value in (
+        ("status", f.status), ("channel", f.channel), ("captured_by", f.captured_by),
+    ):  # fmt: skip
+        if value is not None:
+            condition(column + " = {}", value)
+    if f.reason is not None:
+        condition("reasons @> jsonb_build_array({}::text)", f.reason)
+    if f.since is not None:
+        condition("received_at >= {}", f.since)
+    if f.until is not None:
+        condition("received_at < {}", f.until)
+    if query.after is not None:
+        condition(
+            "(received_at, support_id) < ({}, {})", query.after.received_at, query.after.support_id
+        )
+    args.append(query.limit)
+    sql = (
+        f"SELECT {_LIST_COLUMNS} FROM capture.supports WHERE {' AND '.join(where)} "
+        f"ORDER BY received_at DESC, support_id DESC LIMIT ${len(args)}"
+    )
+    return sql, args

@@ -9,10 +9,17 @@ import asyncpg
 from apoyo_capture.auxiliaries import Auxiliary, AuxiliaryCount, AuxiliaryForm
 from apoyo_capture.certificate import Submission
 from apoyo_capture.grants import Grant, GrantKind
+from apoyo_capture.listing import PENDING, REJECTED
 from apoyo_capture.ports import AuxiliaryTaken
 from apoyo_common.messages import EmailCodeRequested, InvitationCreated, SupportCaptured
 from apoyo_common.outbox import enqueue
 from apoyo_common.publishing import encode
+
+
+def _quoted(codes: tuple[str, ...]) -> str:
+    """Status codes (our own constants, never input) as an SQL list."""
+    return ", ".join(f"'{code}'" for code in codes)
+
 
 _GRANT_COLUMNS = (
     "grant_id, kind, process_id, aspirant_id, email, created_at, expires_at, token_sha256, "
@@ -22,11 +29,14 @@ _AUXILIARY_COLUMNS = (
     "auxiliary_id, process_id, aspirant_id, form, registered_by, registered_at, revoked_at"
 )
 _COUNTS = (
-    "WITH c AS (SELECT captured_by, count(*) AS n FROM capture.supports "
-    "WHERE process_id = $1 AND aspirant_id = $2 GROUP BY captured_by), "
+    "WITH c AS (SELECT captured_by, count(*) AS n, "
+    f"count(*) FILTER (WHERE status IN ({_quoted(REJECTED)})) AS rejected, "
+    f"count(*) FILTER (WHERE status NOT IN ({_quoted(PENDING)})) AS decided "
+    "FROM capture.supports WHERE process_id = $1 AND aspirant_id = $2 GROUP BY captured_by), "
     f"a AS (SELECT 'aux:' || auxiliary_id AS captured_by, {_AUXILIARY_COLUMNS} "
     "FROM capture.auxiliaries WHERE process_id = $1 AND aspirant_id = $2) "
-    "SELECT captured_by, coalesce(c.n, 0) AS n, "
+    "SELECT captured_by, coalesce(c.n, 0) AS n, coalesce(c.rejected, 0) AS rejected, "
+    "coalesce(c.decided, 0) AS decided, "
     + ", ".join(f"a.{name}" for name in _AUXILIARY_COLUMNS.split(", "))
     + " FROM c FULL JOIN a USING (captured_by) ORDER BY captured_by"
 )
@@ -128,7 +138,11 @@ class PgChannels:
         rows = await self.pool.fetch(_COUNTS, process_id, aspirant_id)
         return [
             AuxiliaryCount(
-                r["captured_by"], int(r["n"]), None if r["auxiliary_id"] is None else _auxiliary(r)
+                r["captured_by"],
+                int(r["n"]),
+                None if r["auxiliary_id"] is None else _auxiliary(r),
+                int(r["rejected"]),
+                int(r["decided"]),
             )
             for r in rows
         ]

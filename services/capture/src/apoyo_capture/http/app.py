@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from apoyo_capture.http import api, auxiliaries, cedulas, channels, errors, pages
+from apoyo_capture.http import api, auxiliaries, cedulas, channels, errors, pages, supports
 from apoyo_capture.http.deps import CaptureApi
 from apoyo_capture.http.uploads import BodyLimit, body_limit
 
@@ -16,7 +16,7 @@ def create_app(deps: CaptureApi) -> FastAPI:
         redoc_url=None,
     )
     errors.install(app)
-    for module in (api, channels, auxiliaries, cedulas, pages):
+    for module in (api, supports, channels, auxiliaries, cedulas, pages):
         app.include_router(module.router(deps))
     app.add_middleware(BodyLimit, limit=body_limit(deps.max_image_bytes))
     return app

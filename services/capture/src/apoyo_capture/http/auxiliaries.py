@@ -45,7 +45,13 @@ def router(api: CaptureApi) -> APIRouter:
     ) -> dict[str, Any]:
         counts = await api.registry.counts(who.principal, process_id, aspirant_id)
         rows = [
-            {"captured_by": c.captured_by, "supports": c.supports}
+            {
+                "captured_by": c.captured_by,
+                "supports": c.supports,
+                "decided": c.decided,
+                "rejected": c.rejected,
+                "rejection_rate": c.rejection_rate,
+            }
             | (described(c.auxiliary) if c.auxiliary else {"auxiliary_id": None})
             for c in counts
         ]

@@ -9,6 +9,7 @@ from apoyo_capture.certificates import CertificateService
 from apoyo_capture.http.auth import bearer
 from apoyo_capture.http.limits import RateLimits
 from apoyo_capture.invitations import InvitationService
+from apoyo_capture.records import SupportRecords
 from apoyo_capture.registry import AuxiliaryRegistry
 from apoyo_capture.self_service import SelfService
 from apoyo_capture.service import Caller, CaptureService
@@ -22,6 +23,7 @@ class CaptureApi:
     registry: AuxiliaryRegistry
     certificates: CertificateService
     limits: RateLimits
+    records: SupportRecords
     token_secret: str
     max_image_bytes: int
     max_image_pixels: int

@@ -1,0 +1,175 @@
+"""An aspirant's supports as a list: filters, keyset cursor and page size (pure).
+
+Newest first, in (received_at, support_id) order, one page after a cursor: the database walks
+an index from the cursor on and stops after a page, however many supports there are (no
+OFFSET, no COUNT). The totals come from the progress route, not from here.
+"""
+
+import base64
+import binascii
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from apoyo_capture.refusals import Refused
+from apoyo_common.codes import Channel, Status
+
+PAGE_DEFAULT, PAGE_MAX = 50, 200
+_REASON = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
+_SUBJECT_MAX = 200
+# Not counted and not waiting: what the verifiers (or the desk) turned down.
+PENDING = (Status.RECIBIDO.value, Status.PENDIENTE_REVISION.value)
+REJECTED = tuple(s.value for s in Status if s.value not in (*PENDING, "EN_LISTA_NOMINAL"))
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The last support of a page: the next page starts right after it."""
+
+    received_at: datetime
+    support_id: str
+
+    def encode(self) -> str:
+        text = f"{self.received_at.isoformat()}|{self.support_id}"
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> "Cursor":
+        """Raises ValueError for anything this class did not encode."""
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+            stamp, support_id = raw.split("|", 1)
+            at = datetime.fromisoformat(stamp)
+        except (binascii.Error, UnicodeDecodeError, ValueError) as bad:
+            raise ValueError("cursor") from bad
+        if at.tzinfo is None or not support_id:
+            raise ValueError("cursor")
+        return cls(at, support_id)
+
+
+@dataclass(frozen=True)
+class SupportFilter:
+    status: str | None = None
+    reason: str | None = None
+    channel: str | None = None
+    captured_by: str | None = None
+    since: datetime | None = None  # received at or after
+    until: datetime | None = None  # received before
+
+
+@dataclass(frozen=True)
+class SupportQuery:
+    process_id: str
+    aspirant_id: str
+    filter: SupportFilter = SupportFilter()
+    after: Cursor | None = None
+    limit: int = PAGE_DEFAULT
+
+
+@dataclass(frozen=True)
+class ListedSupport:
+    support_id: str
+    channel: str
+    captured_by: str
+    status: str
+    reasons: tuple[str, ...]
+    received_at: datetime
+    updated_at: datetime
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(self.received_at, self.support_id)
+
+
+def matches(support: ListedSupport, query: SupportQuery) -> bool:
+    """The filter and cursor as a predicate: what the SQL of the real adapter says."""
+    f = query.filter
+    return (
+        (f.status is None or support.status == f.status)
+        and (f.reason is None or f.reason in support.reasons)
+        and (f.channel is None or support.channel == f.channel)
+        and (f.captured_by is None or support.captured_by == f.captured_by)
+        and (f.since is None or support.received_at >= f.since)
+        and (f.until is None or support.received_at < f.until)
+        and (query.after is None or _key(support) < _key(query.after))
+    )
+
+
+def _key(item: ListedSupport | Cursor) -> tuple[datetime, str]:
+    return item.received_at, item.support_id
+
+
+def newest_first(found: list[ListedSupport], limit: int) -> list[ListedSupport]:
+    return sorted(found, key=_key, reverse=True)[:limit]
+
+
+def query_of(process_id: str, aspirant_id: str, params: Mapping[str, str]) -> SupportQuery:
+    """The list's query string, checked: a Refused (422) names the parameter at fault."""
+    chosen = SupportFilter(
+        status=_choice(params, "status", {s.value for s in Status}),
+        reason=_reason(params.get("reason") or None),
+        channel=_choice(params, "channel", {c.value for c in Channel}),
+        captured_by=_subject(params.get("captured_by") or None),
+        since=_moment("since", params.get("since") or None),
+        until=_moment("until", params.get("until") or None),
+    )
+    return SupportQuery(
+        process_id, aspirant_id, chosen, _cursor(params.get("after") or None),
+        _limit(params.get("limit")),
+    )  # fmt: skip
+
+
+def _bad(code: str, detail: str) -> Refused:
+    return Refused(422, code, detail)
+
+
+def _choice(params: Mapping[str, str], name: str, allowed: set[str]) -> str | None:
+    value = params.get(name) or None
+    if value is not None and value not in allowed:
+        raise _bad(f"invalid_{name}", f"{name} debe ser uno de: {', '.join(sorted(allowed))}")
+    return value
+
+
+def _reason(value: str | None) -> str | None:
+    if value is not None and not _REASON.match(value):
+        raise _bad("invalid_reason", "reason debe ser un código en mayúsculas")
+    return value
+
+
+def _subject(value: str | None) -> str | None:
+    if value is not None and (len(value) > _SUBJECT_MAX or not value.isprintable()):
+        raise _bad("invalid_captured_by", "captured_by no es un sujeto de token")
+    return value
+
+
+def _moment(name: str, value: str | None) -> datetime | None:
+    """An ISO 8601 date-time with its offset, or a date (from its first instant, UTC)."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time(), UTC)
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise _bad(f"invalid_{name}", f"{name} debe ser una fecha ISO 8601 (con zona horaria)")
+    return at
+
+
+def _cursor(text: str | None) -> Cursor | None:
+    if text is None:
+        return None
+    try:
+        return Cursor.decode(text)
+    except ValueError:
+        raise _bad("invalid_cursor", "after no es un cursor de esta lista") from None
+
+
+def _limit(text: str | None) -> int:
+    if text is None:
+        return PAGE_DEFAULT
+    if not (text.isascii() and text.isdigit() and len(text) <= 4) or not 1 <= int(text) <= PAGE_MAX:
+        raise _bad("invalid_limit", f"limit debe ser un número de 1 a {PAGE_MAX}")
+    return int(text)
