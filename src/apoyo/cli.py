@@ -223,6 +223,48 @@ def export_verify(
     typer.echo(ok_line(verdict, public_key is not None))
 
 
+@app.command("load")
+def load_cmd(
+    url: Annotated[str, typer.Option("--url", help="the capture service's base URL")],
+    process: Annotated[str, typer.Option("--process")] = "gub-son-2027",
+    aspirant: Annotated[list[str] | None, typer.Option("--aspirant", help="repeatable")] = None,
+    rate: Annotated[float, typer.Option("--rate", min=0, help="supports/s; 0: flat out")] = 0,
+    count: Annotated[int | None, typer.Option("--count", min=1)] = None,
+    duration: Annotated[float | None, typer.Option("--duration", min=1, help="seconds")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=1000)] = 16,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="seconds a request")] = 10,
+    retries: Annotated[int, typer.Option("--retries", min=0, max=10)] = 0,
+    auxiliaries: Annotated[int, typer.Option("--auxiliaries", min=1, max=10000)] = 20,
+    images: Annotated[int, typer.Option("--images", min=1, max=1000)] = 12,
+    drain: Annotated[float, typer.Option("--drain", min=0, help="seconds to wait")] = 120,
+    every: Annotated[float, typer.Option("--every", min=0.5, help="seconds a line")] = 5,
+    metrics: Annotated[
+        list[str] | None, typer.Option("--metrics", help="SERVICE=URL whose /metrics to read")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="write the figures as JSON")
+    ] = None,
+    data: DataOpt = None,
+) -> None:
+    """Post synthetic supports at a rate for a count or a duration; report answers, latencies,
+    per-stage times and the backlog as it drains (docs/operations.md)."""
+    from apoyo.load import Plan
+    from apoyo.load_report import Target, run_load
+
+    if count is None and duration is None:
+        raise typer.BadParameter("diga cuántos (--count) o por cuánto tiempo (--duration)")
+    pairs = [m.split("=", 1) for m in metrics or []]
+    if any(len(p) != 2 for p in pairs):
+        raise typer.BadParameter("--metrics lleva SERVICIO=URL")
+    plan = Plan(rate, count, duration, concurrency, timeout, retries)
+    target = Target(
+        url, process, tuple(aspirant or ["asp-01"]), auxiliaries, images=images,
+        every_s=every, drain_s=drain, metrics=dict(pairs),
+    )  # fmt: skip
+    configure_logging("WARNING", "load")
+    asyncio.run(run_load(admin.settings_for(data), target, plan, typer.echo, report))
+
+
 @app.command("demo")
 def demo_cmd(
     supports: Annotated[int, typer.Option("--supports", min=1, max=5000)] = 60,

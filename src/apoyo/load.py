@@ -1,0 +1,139 @@
+"""`apoyo load`: post supports to a capture URL at a target rate (or as fast as it answers)
+for a duration or a count, and tally what the API answered.
+
+The schedule is open: the i-th support is due at i / rate seconds, whatever the answers took,
+up to `concurrency` requests in flight (when all of them wait, the schedule slips and the
+report says by how much). Every request has a bounded timeout; a support answered 429, 503,
+a timeout or a dropped connection is sent again with the same idempotency key (so a retry of
+one that was stored gets the same support id), up to `retries` times.
+"""
+
+import asyncio
+import itertools
+import json
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from apoyo.load_supports import SupportMaker
+
+RETRIED = {"429", "503", "timeout", "unreachable"}
+
+
+@dataclass(frozen=True)
+class Plan:
+    rate: float = 0.0  # supports a second; 0: as fast as `concurrency` requests allow
+    count: int | None = None
+    duration_s: float | None = None
+    concurrency: int = 16
+    timeout_s: float = 10.0
+    retries: int = 0
+
+    def __post_init__(self) -> None:
+        if self.count is None and self.duration_s is None:
+            raise ValueError("a load needs a count or a duration")
+
+    def due(self, index: int) -> float:
+        """Seconds after the start at which the index-th support is sent."""
+        return index / self.rate if self.rate > 0 else 0.0
+
+    def wants(self, index: int, elapsed: float) -> bool:
+        if self.count is not None and index >= self.count:
+            return False
+        if self.duration_s is None:
+            return True
+        return max(self.due(index), elapsed if self.rate <= 0 else 0.0) < self.duration_s
+
+
+@dataclass
+class Tally:
+    """What the capture API answered: every attempt's status, the latency of each answer, and
+    each acknowledged support's id with when it was acknowledged (seconds after the start)."""
+
+    statuses: Counter[str] = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+    accepted: dict[str, float] = field(default_factory=dict)
+    sent: int = 0
+    slipped_s: float = 0.0  # the longest a support was sent after its due time
+    elapsed_s: float = 0.0
+
+    @property
+    def accepted_rate(self) -> float:
+        return len(self.accepted) / self.elapsed_s if self.elapsed_s else 0.0
+
+
+@dataclass
+class Poster:
+    client: httpx.AsyncClient
+    maker: SupportMaker
+    tokens: list[str]
+    plan: Plan
+    tally: Tally = field(default_factory=Tally)
+    started: float = field(default_factory=time.monotonic)
+
+    async def post(self, index: int) -> None:
+        token = self.tokens[index % len(self.tokens)]
+        key, data, files = self.maker.key(index), self.maker.data(index), self.maker.files(index)
+        self.tally.sent += 1
+        for attempt in range(self.plan.retries + 1):
+            status, support_id = await self._attempt(token, key, data, files)
+            if support_id is not None:
+                self.tally.accepted[support_id] = time.monotonic() - self.started
+            if status not in RETRIED or attempt == self.plan.retries:
+                return
+            await asyncio.sleep(min(5.0, 0.5 * 2**attempt))
+
+    async def _attempt(
+        self, token: str, key: str, data: dict[str, object], files: object
+    ) -> tuple[str, str | None]:
+        began = time.monotonic()
+        try:
+            answer = await self.client.post(
+                "/v1/supports",
+                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
+                data={"data": json.dumps(data)},
+                files=files,  # type: ignore[arg-type]
+                timeout=self.plan.timeout_s,
+            )
+        except httpx.TimeoutException:
+            self.tally.statuses["timeout"] += 1
+            return "timeout", None
+        except httpx.TransportError:
+            self.tally.statuses["unreachable"] += 1
+            return "unreachable", None
+        self.tally.latencies.append(time.monotonic() - began)
+        self.tally.statuses[str(answer.status_code)] += 1
+        if answer.status_code == 202:
+            return "202", str(answer.json()["support_id"])
+        return str(answer.status_code), None
+
+    async def worker(self, indices: "itertools.count[int]") -> None:
+        for index in indices:
+            if not self.plan.wants(index, time.monotonic() - self.started):
+                return
+            wait = self.plan.due(index) - (time.monotonic() - self.started)
+            if wait > 0:
+                await asyncio.sleep(wait)
+            else:
+                self.tally.slipped_s = max(self.tally.slipped_s, -wait)
+            await self.post(index)
+
+
+async def post_load(
+    client: httpx.AsyncClient,
+    maker: SupportMaker,
+    tokens: list[str],
+    plan: Plan,
+    on_start: Callable[[Tally], None] | None = None,
+) -> Tally:
+    """Post the plan's supports; return the tally once the last answer (or timeout) is in."""
+    poster = Poster(client, maker, tokens, plan)
+    if on_start is not None:
+        on_start(poster.tally)
+    indices = itertools.count()
+    await asyncio.gather(*(poster.worker(indices) for _ in range(plan.concurrency)))
+    poster.tally.elapsed_s = time.monotonic() - poster.started
+    return poster.tally
