@@ -5,6 +5,7 @@ Everything lives in one data directory:
     DATA/postgres/   the embedded cluster         DATA/objects/   the evidence images
     DATA/secrets.json  token and citizen-key secrets, made on first use (mode 0600)
     DATA/signing-key.pem  the institute's Ed25519 key for certificates, made on first use (0600)
+    DATA/institute-keys.json  the institute's key-encryption keys (docs/security.md), likewise
     DATA/mail/       every e-mail sent, as an .eml file (docs/notification.md)
 """
 
@@ -60,6 +61,7 @@ def embedded_settings(data: Path, dsn: str, port: int = 8000) -> Settings:
         citizen_key_secret=SecretStr(values["citizen_key_secret"]),
         retry_base_delay_s=0.05,
         signing_key_file=data / "signing-key.pem",
+        kek_file=data / "institute-keys.json",
         mail_sender="folder",
         mail_dir=data / "mail",
     )

@@ -35,6 +35,8 @@ class AllUnits:
 async def all_units(
     pool: asyncpg.Pool, folder: Path, secret: str, **settings: Any
 ) -> AsyncIterator[AllUnits]:
+    # Evidence sealed to the institute's keys, as embedded and production run it.
+    settings.setdefault("kek_file", folder.with_name(folder.name + "-kek.json"))
     made = Settings(storage="local", storage_dir=folder, token_secret=SecretStr(secret), **settings)
     infra = Infrastructure(made, KafkaBroker(), pool, LocalFolderStore(folder), lambda: NOW)
     units = build_all(infra)

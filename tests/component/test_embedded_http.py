@@ -15,6 +15,7 @@ from apoyo.client import support_data, support_files
 from apoyo.demo import capture_window_around_now
 from apoyo.synthetic.roll import demo_process
 from apoyo_common.embedded_postgres import EmbeddedPostgres
+from apoyo_common.keyring import is_sealed
 from tests.component import embedded_server
 from tests.component.embedded_server import EmbeddedServer
 from tests.factories import citizen
@@ -74,6 +75,17 @@ def stored(server: EmbeddedServer) -> tuple[int, int]:
     objects = server.data / "objects"
     files = sum(1 for p in objects.rglob("*") if p.is_file()) if objects.exists() else 0
     return asyncio.run(count()), files
+
+
+def assert_sealed_on_disk(
+    server: EmbeddedServer, support_id: str, files: dict[str, tuple[str, bytes, str]]
+) -> None:
+    """The evidence is stored sealed to the institute's keys, never as it was uploaded."""
+    folder = server.data / "objects" / "evidence" / "gub-son-2027" / support_id
+    stored = [p.read_bytes() for p in folder.iterdir()]
+    uploaded = {content for _, content, _ in files.values()}
+    assert len(stored) == len(uploaded)
+    assert all(is_sealed(blob) and blob not in uploaded for blob in stored)
 
 
 def expect(response: httpx.Response, status: int, code: str) -> None:
@@ -159,6 +171,7 @@ def test_get_support_by_role(server: EmbeddedServer, aux: str) -> None:
     url = f"{server.url}/v1/supports/{support_id}"
     view = verified_view(url, ople)
     assert view["support_id"] == support_id and view["status"] == "EN_LISTA_NOMINAL"
+    assert_sealed_on_disk(server, support_id, files)  # and identity read them all the same
     assert view["channel"] == "AUXILIAR" and view["reasons"] == []
     assert httpx.get(url, headers={"Authorization": f"Bearer {own}"}).status_code == 200
     expect(httpx.get(url, headers={"Authorization": f"Bearer {other}"}), 403, "forbidden")

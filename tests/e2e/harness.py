@@ -198,4 +198,5 @@ def deployment(logs_root: Path) -> Deployment:
     logs = logs_root / namespace
     logs.mkdir(parents=True)
     env["APOYO_SIGNING_KEY_FILE"] = str(logs / "institute.pem")  # certificates and packages
+    env["APOYO_KEK_FILE"] = str(logs / "institute-keys.json")  # encryption at rest
     return Deployment(namespace, env, logs)

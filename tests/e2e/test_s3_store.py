@@ -7,7 +7,7 @@ import pytest
 from apoyo_common.settings import Settings
 from apoyo_common.storage.s3 import S3Store
 from tests.e2e.harness import infra_env
-from tests.unit.common.test_storage import check_contract
+from tests.unit.common.test_storage import check_contract, sealed
 
 pytestmark = pytest.mark.e2e
 
@@ -21,3 +21,14 @@ async def test_s3_store_meets_the_contract() -> None:
         s3_bucket=f"contract-{uuid.uuid4().hex[:8]}",
     )
     await check_contract(S3Store.from_settings(settings))
+
+
+async def test_a_sealed_s3_store_meets_the_contract() -> None:
+    env = infra_env()
+    settings = Settings(
+        s3_endpoint=env["APOYO_S3_ENDPOINT"],
+        s3_access_key=env["APOYO_S3_ACCESS_KEY"],
+        s3_secret_key=env["APOYO_S3_SECRET_KEY"],
+        s3_bucket=f"sealed-{uuid.uuid4().hex[:8]}",
+    )
+    await check_contract(sealed(S3Store.from_settings(settings)))

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from apoyo_common.keyring import CannotOpen, InMemoryDataKeys, Keyring, in_memory_kms
 from apoyo_common.storage import InMemoryStore, LocalFolderStore, ObjectNotFound, ObjectStore
+from apoyo_common.storage.sealed import SealedStore
 
 
 async def check_contract(store: ObjectStore) -> None:
@@ -50,3 +52,32 @@ async def test_in_memory_store() -> None:
 async def test_local_folder_store(tmp_path: Path) -> None:
     await check_contract(LocalFolderStore(tmp_path / "objects"))
     assert not list((tmp_path / "objects").rglob("*.tmp"))
+
+
+def sealed(inner: ObjectStore) -> SealedStore:
+    return SealedStore(inner, Keyring(in_memory_kms(), InMemoryDataKeys()))
+
+
+async def test_sealed_store() -> None:
+    await check_contract(sealed(InMemoryStore()))
+
+
+async def test_evidence_is_stored_sealed_and_bound_to_its_key() -> None:
+    inner = InMemoryStore()
+    store = sealed(inner)
+    key, other = "evidence/p-1/s-1/credential_front.jpg", "evidence/p-1/s-2/credential_front.jpg"
+    await store.put(key, b"\xff\xd8\xffface", "image/jpeg")
+    assert b"face" not in inner.objects[key][0]
+    assert b"".join([c async for c in store.stream(key)]) == b"\xff\xd8\xffface"
+    inner.objects[other] = inner.objects[key]  # a ciphertext copied under another support
+    with pytest.raises(CannotOpen):
+        await store.get(other)
+
+
+async def test_packages_pass_through_and_older_evidence_reads_as_stored() -> None:
+    inner = InMemoryStore()
+    store = sealed(inner)
+    await store.put("exports/p-1/a/e-1.zip", b"PK\x03\x04", "application/zip")
+    assert inner.objects["exports/p-1/a/e-1.zip"][0] == b"PK\x03\x04"
+    await inner.put("evidence/p-1/s-0/selfie.jpg", b"\xff\xd8old", "image/jpeg")
+    assert await store.get("evidence/p-1/s-0/selfie.jpg") == b"\xff\xd8old"

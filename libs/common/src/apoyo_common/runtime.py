@@ -29,6 +29,7 @@ from apoyo_common.messages import CitizenEvent, SupportEnvelope
 from apoyo_common.settings import Settings
 from apoyo_common.stage import Stage
 from apoyo_common.storage import ObjectStore
+from apoyo_common.storage.sealed import SealedStore
 
 log = get_logger(__name__)
 In = TypeVar("In", bound=SupportEnvelope)
@@ -46,6 +47,11 @@ class Infrastructure:
     pool: asyncpg.Pool
     store: ObjectStore
     clock: Callable[[], datetime] = utcnow
+
+    def __post_init__(self) -> None:
+        # With the institute's keys configured, every unit reads and writes evidence sealed.
+        if self.settings.kek_file is not None and not isinstance(self.store, SealedStore):
+            self.store = SealedStore(self.store, self.keyring)
 
     @property
     def publisher(self) -> BrokerPublisher:
