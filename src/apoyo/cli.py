@@ -24,12 +24,14 @@ identity_app = typer.Typer(no_args_is_help=True, help="Reading credentials")
 roll_app = typer.Typer(no_args_is_help=True, help="Voter-roll cuts")
 certificate_app = typer.Typer(no_args_is_help=True, help="Support certificates")
 export_app = typer.Typer(no_args_is_help=True, help="Export packages")
+access_app = typer.Typer(no_args_is_help=True, help="The access log of personal data")
 app.add_typer(process_app, name="process")
 app.add_typer(token_app, name="token")
 app.add_typer(identity_app, name="identity")
 app.add_typer(roll_app, name="voter-roll")
 app.add_typer(certificate_app, name="certificate")
 app.add_typer(export_app, name="export")
+app.add_typer(access_app, name="access-log")
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="embedded data directory")]
 
@@ -263,6 +265,52 @@ def load_cmd(
     )  # fmt: skip
     configure_logging("WARNING", "load")
     asyncio.run(run_load(admin.settings_for(data), target, plan, typer.echo, report))
+
+
+@access_app.command("export")
+def access_log_export(
+    out: Annotated[Path, typer.Option("--out", dir_okay=False, help="the zip to write")],
+    data: DataOpt = None,
+) -> None:
+    """Write every service's access log into one package signed with the institute's key."""
+    from apoyo.access_log import NoSigningKey, export_logs
+
+    try:
+        manifest = asyncio.run(export_logs(admin.settings_for(data), out))
+    except NoSigningKey:
+        typer.echo("falta la llave del instituto (APOYO_SIGNING_KEY_FILE)", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps({"out": str(out), "logs": manifest["logs"]}))
+
+
+@access_app.command("verify")
+def access_log_verify(
+    package: Annotated[
+        Path | None, typer.Argument(exists=True, dir_okay=False, help="an exported log")
+    ] = None,
+    public_key: Annotated[
+        Path | None,
+        typer.Option("--public-key", exists=True, dir_okay=False, help="the institute's PEM key"),
+    ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option("--against", exists=True, dir_okay=False, help="an earlier export"),
+    ] = None,
+    data: DataOpt = None,
+) -> None:
+    """Check an exported log (PACKAGE), or else the deployment's own logs (optionally against
+    an earlier export): exit 0 when intact, else one line per problem."""
+    from apoyo.access_log import ok_line, verify_file, verify_live
+
+    if package is not None:
+        verdict = verify_file(package, public_key)
+    else:
+        verdict = asyncio.run(verify_live(admin.settings_for(data), against))
+    for problem in verdict.problems:
+        typer.echo(problem, err=True)
+    if not verdict.ok:
+        raise typer.Exit(1)
+    typer.echo(ok_line(verdict))
 
 
 @app.command("demo")

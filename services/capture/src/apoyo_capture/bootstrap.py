@@ -13,6 +13,7 @@ from apoyo_capture.records import SupportRecords
 from apoyo_capture.registry import AuxiliaryRegistry
 from apoyo_capture.self_service import SelfService
 from apoyo_capture.service import CaptureService
+from apoyo_common.access.postgres import PgAccessLog
 from apoyo_common.outbox import OutboxRelay
 from apoyo_common.ratelimit import TokenBuckets
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
@@ -37,6 +38,7 @@ def http_api(
         registry=AuxiliaryRegistry(repository, clock, secret),
         certificates=certificates,
         records=SupportRecords(service),
+        access=PgAccessLog(infra.pool, SERVICE, clock),
         limits=RateLimits(
             TokenBuckets(settings.rate_ip_per_s, settings.rate_ip_burst),
             TokenBuckets(settings.rate_token_per_s, settings.rate_token_burst),

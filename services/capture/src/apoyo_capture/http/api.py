@@ -12,6 +12,7 @@ from apoyo_capture.http.certificate_pdf import render_pdf
 from apoyo_capture.http.deps import CaptureApi
 from apoyo_capture.http.uploads import read_support
 from apoyo_capture.service import Caller, Refused
+from apoyo_common.access.entries import Purpose, Read
 
 _SUPPORT_BODY: dict[str, Any] = {
     "requestBody": {
@@ -79,6 +80,10 @@ def router(api: CaptureApi) -> APIRouter:
         support_id: str, who: Annotated[Caller, Depends(api.caller)]
     ) -> SupportOut:
         view = await api.capture.view(who.principal, support_id)
+        scope = {"process_id": view.process_id, "aspirant_id": view.aspirant_id}
+        await api.access.record(
+            Read.by(who.principal, Purpose.SEGUIMIENTO, "support", support_id, **scope)
+        )
         return SupportOut(**{**view.__dict__, "reasons": list(view.reasons)})
 
     @routes.get("/supports/{support_id}/certificate", response_class=Response)
@@ -88,6 +93,9 @@ def router(api: CaptureApi) -> APIRouter:
         accept: Annotated[str | None, Header()] = None,
     ) -> Response:
         document = await api.certificates.document(who.principal, support_id)
+        await api.access.record(
+            Read.by(who.principal, Purpose.CERTIFICADO, "certificate", support_id)
+        )
         if "application/pdf" in (accept or ""):
             pdf = await asyncio.to_thread(render_pdf, document)  # drawing is CPU work
             return Response(pdf, media_type="application/pdf")

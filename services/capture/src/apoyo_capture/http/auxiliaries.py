@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from apoyo_capture.auxiliaries import Auxiliary, AuxiliaryForm
 from apoyo_capture.http.deps import CaptureApi
 from apoyo_capture.service import Caller
+from apoyo_common.access.entries import Purpose, Read
 
 
 def described(auxiliary: Auxiliary) -> dict[str, Any]:
@@ -44,6 +45,8 @@ def router(api: CaptureApi) -> APIRouter:
         process_id: str, aspirant_id: str, who: Annotated[Caller, Depends(api.caller)]
     ) -> dict[str, Any]:
         counts = await api.registry.counts(who.principal, process_id, aspirant_id)
+        scope = {"process_id": process_id, "aspirant_id": aspirant_id}
+        await api.access.record(Read.by(who.principal, Purpose.SEGUIMIENTO, "auxiliaries", **scope))
         rows = [
             {
                 "captured_by": c.captured_by,

@@ -17,6 +17,7 @@ from apoyo_capture.http.limits import hashed
 from apoyo_capture.invitations import InvitationRequest, known_aspirant
 from apoyo_capture.self_service import CodeCheck, CodeRequest
 from apoyo_capture.service import Caller
+from apoyo_common.access.entries import Purpose, Read
 
 
 def described(grant: Grant, now: datetime) -> dict[str, Any]:
@@ -58,6 +59,10 @@ def router(api: CaptureApi) -> APIRouter:
         process_id: str, aspirant_id: str, who: Annotated[Caller, Depends(api.caller)]
     ) -> dict[str, Any]:
         found = await api.invitations.listing(who.principal, process_id, aspirant_id)
+        scope = {"process_id": process_id, "aspirant_id": aspirant_id}
+        spent = (g.support_id for g in found if g.support_id)
+        read = Read.by(who.principal, Purpose.SEGUIMIENTO, "invitations", *spent, **scope)
+        await api.access.record(read)
         now = api.invitations.clock()
         return {"invitations": [described(grant, now) for grant in found]}
 

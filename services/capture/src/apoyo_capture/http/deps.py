@@ -13,6 +13,7 @@ from apoyo_capture.records import SupportRecords
 from apoyo_capture.registry import AuxiliaryRegistry
 from apoyo_capture.self_service import SelfService
 from apoyo_capture.service import Caller, CaptureService
+from apoyo_common.access.entries import AccessLog
 
 
 @dataclass
@@ -22,6 +23,7 @@ class CaptureApi:
     self_service: SelfService
     registry: AuxiliaryRegistry
     certificates: CertificateService
+    access: AccessLog  # every read of personal data is recorded here
     limits: RateLimits
     records: SupportRecords
     token_secret: str

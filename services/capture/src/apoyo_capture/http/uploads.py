@@ -62,18 +62,20 @@ async def read_support(
 ) -> tuple[SupportRequest, list[EvidenceFile]]:
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise Refused(415, "unsupported_media_type", "se espera multipart/form-data")
-    form = await request.form(
+    # Closed on the way out: parts over 1 MB are spooled to temporary files (images of a
+    # person) that would otherwise wait for the garbage collector.
+    async with request.form(
         max_files=len(FILE_PARTS), max_fields=1, max_part_size=DATA_PART_LIMIT
-    )
-    unknown = sorted(set(form.keys()) - set(FILE_PARTS) - {"data"})
-    if unknown:
-        raise Refused(422, "unexpected_part", {"parts": unknown})
-    request_data = _parse_data(form.get("data"))
-    files = [
-        await _read_image(kind, form.get(name), max_image_bytes, max_pixels)
-        for name, kind in FILE_PARTS.items()
-        if form.get(name) is not None
-    ]
+    ) as form:
+        unknown = sorted(set(form.keys()) - set(FILE_PARTS) - {"data"})
+        if unknown:
+            raise Refused(422, "unexpected_part", {"parts": unknown})
+        request_data = _parse_data(form.get("data"))
+        files = [
+            await _read_image(kind, form.get(name), max_image_bytes, max_pixels)
+            for name, kind in FILE_PARTS.items()
+            if form.get(name) is not None
+        ]
     return request_data, files
 
 
