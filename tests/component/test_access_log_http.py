@@ -79,11 +79,16 @@ async def test_capture_logs_who_read_which_support_and_why(served: Served) -> No
     assert (await served.client.get(path, headers=own)).is_success
     assert (await served.client.get(path, headers=other)).status_code == 403
     assert (await served.client.get("/v1/supports/no-such", headers=ople)).status_code == 404
+    portal = f"/v1/supports/{support_id}"
+    assert (await served.client.get(portal + "/details", headers=own)).is_success
+    assert (await served.client.get(portal + "/evidence/signature", headers=own)).is_success
     logged = await served.logged("capture")
     fields = ("subject", "role", "purpose", "kind", "support_ids")
     assert [tuple(e[f] for f in fields) for e in logged] == [
         ("ople:ana", "ople", "seguimiento", "support", [support_id]),
         ("asp:1", "aspirant", "certificado", "certificate", [support_id]),
+        ("asp:1", "aspirant", "seguimiento", "support_details", [support_id]),
+        ("asp:1", "aspirant", "seguimiento", "evidence/signature", [support_id]),
     ]
     assert logged[0]["aspirant_id"] == "asp-01" and logged[0]["at"] == NOW.isoformat()
 

@@ -10,6 +10,7 @@ from apoyo_capture.http.deps import CaptureApi
 from apoyo_capture.listing import PAGE_MAX, ListedSupport, query_of
 from apoyo_capture.records import SupportRecord
 from apoyo_capture.service import Caller
+from apoyo_common.access.entries import Purpose, Read
 
 _LIST_PARAMS = [
     ("status", "código de resultado (EN_LISTA_NOMINAL, NO_ENCONTRADO, ...)"),
@@ -81,18 +82,27 @@ def router(api: CaptureApi) -> APIRouter:
     ) -> dict[str, Any]:  # fmt: skip
         query = query_of(process_id, aspirant_id, request.query_params)
         found = await api.records.page(who.principal, query)
+        ids = [s.support_id for s in found]
+        scope = {"process_id": process_id, "aspirant_id": aspirant_id}
+        read = Read.by(who.principal, Purpose.SEGUIMIENTO, "supports", *ids, **scope)
+        await api.access.record(read)
         following = found[-1].cursor.encode() if len(found) == query.limit else None
         return {"supports": [listed(s) for s in found], "next": following}
 
     @routes.get("/supports/{support_id}/details")
     async def details(support_id: str, who: Annotated[Caller, Depends(api.caller)]) -> Any:
-        return detailed(await api.records.record(who.principal, support_id))
+        found = await api.records.record(who.principal, support_id)
+        read = Read.by(who.principal, Purpose.SEGUIMIENTO, "support_details", support_id)
+        await api.access.record(read)
+        return detailed(found)
 
     @routes.get("/supports/{support_id}/evidence/{kind}", response_class=Response)
     async def evidence(
         support_id: str, kind: str, who: Annotated[Caller, Depends(api.caller)]
     ) -> Response:
         data, media = await api.records.evidence(who.principal, support_id, kind)
+        read = Read.by(who.principal, Purpose.SEGUIMIENTO, f"evidence/{kind}", support_id)
+        await api.access.record(read)
         return Response(data, media_type=media, headers=_PRIVATE)
 
     return routes
