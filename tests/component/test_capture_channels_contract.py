@@ -18,6 +18,7 @@ from apoyo_capture.ports import AuxiliaryTaken, CaptureRepository, GrantSpent
 from apoyo_common.db import migrate
 from apoyo_common.messages import InvitationCreated
 from tests.factories import NOW, captured, process
+from tests.sealing import sealed_keyring
 
 pytestmark = pytest.mark.component
 GRANT = Grant(
@@ -34,7 +35,7 @@ FORM = AuxiliaryForm(
 )  # fmt: skip
 
 
-@pytest.fixture(params=["memory", "postgres"])
+@pytest.fixture(params=["memory", "postgres", "postgres-sealed"])
 async def repository(
     request: pytest.FixtureRequest, pool: asyncpg.Pool
 ) -> AsyncIterator[CaptureRepository]:
@@ -42,7 +43,8 @@ async def repository(
         yield InMemoryCaptureRepository()
         return
     await migrate(pool, "capture", "apoyo_capture")
-    repo = PgCaptureRepository(pool)
+    sealed = request.param == "postgres-sealed"
+    repo = PgCaptureRepository(pool, await sealed_keyring(pool) if sealed else None)
     await repo.save_process(process())
     yield repo
 

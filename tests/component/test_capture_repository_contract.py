@@ -12,11 +12,12 @@ from apoyo_capture.ports import CaptureRepository, IdempotencyRace
 from apoyo_common.codes import Status
 from apoyo_common.db import migrate
 from tests.factories import NOW, captured, identity_decoded, process, verified
+from tests.sealing import sealed_keyring
 
 pytestmark = pytest.mark.component
 
 
-@pytest.fixture(params=["memory", "postgres"])
+@pytest.fixture(params=["memory", "postgres", "postgres-sealed"])
 async def repository(
     request: pytest.FixtureRequest, pool: asyncpg.Pool
 ) -> AsyncIterator[CaptureRepository]:
@@ -24,7 +25,8 @@ async def repository(
         yield InMemoryCaptureRepository()
         return
     await migrate(pool, "capture", "apoyo_capture")
-    yield PgCaptureRepository(pool)
+    sealed = request.param == "postgres-sealed"
+    yield PgCaptureRepository(pool, await sealed_keyring(pool) if sealed else None)
 
 
 async def test_processes_are_created_and_updated(repository: CaptureRepository) -> None:

@@ -16,11 +16,12 @@ from apoyo_common.codes import Channel, Status
 from apoyo_common.db import migrate
 from apoyo_common.messages import SupportVerified
 from tests.factories import NOW, captured
+from tests.sealing import sealed_keyring
 
 pytestmark = pytest.mark.component
 
 
-@pytest.fixture(params=["memory", "postgres"])
+@pytest.fixture(params=["memory", "postgres", "postgres-sealed"])
 async def repository(
     request: pytest.FixtureRequest, pool: asyncpg.Pool
 ) -> AsyncIterator[CaptureRepository]:
@@ -28,7 +29,8 @@ async def repository(
         yield InMemoryCaptureRepository()
         return
     await migrate(pool, "capture", "apoyo_capture")
-    yield PgCaptureRepository(pool)
+    sealed = request.param == "postgres-sealed"
+    yield PgCaptureRepository(pool, await sealed_keyring(pool) if sealed else None)
 
 
 async def stock(repository: CaptureRepository) -> None:

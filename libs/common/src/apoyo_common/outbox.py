@@ -14,6 +14,8 @@ import asyncpg
 
 from apoyo_common import metrics
 from apoyo_common.delivery import describe
+from apoyo_common.keyring import Keyring
+from apoyo_common.keyring.documents import open_bytes, seal_bytes
 from apoyo_common.logs import get_logger
 
 log = get_logger(__name__)
@@ -52,11 +54,24 @@ async def enqueue(
     )
 
 
+def _context(topic: str, key: bytes) -> str:
+    return f"outbox/{topic}/{key.hex()}"
+
+
+async def sealed_payload(
+    keyring: Keyring, process_id: str, topic: str, key: bytes, payload: bytes
+) -> bytes:
+    """An event carrying personal data, sealed while it waits in the outbox (and after: the
+    table keeps published events); the relay opens it to publish."""
+    return await seal_bytes(keyring, process_id, _context(topic, key), payload)
+
+
 class PgOutbox:
     """An `outbox` table (id bigserial, topic, key, payload, claimed_until, published_at)."""
 
-    def __init__(self, pool: asyncpg.Pool, table: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, table: str, keyring: Keyring | None = None) -> None:
         self.pool, self.table = pool, table
+        self.keyring = keyring or Keyring.off()
 
     async def claim_outbox(self, limit: int) -> list[OutboxItem]:
         # A lease rather than a held lock: replicas share the work, a crashed one's claim lapses.
@@ -67,10 +82,12 @@ class PgOutbox:
             "FOR UPDATE SKIP LOCKED) RETURNING id, topic, key, payload",
             limit,
         )
-        return sorted(
-            (OutboxItem(r["id"], r["topic"], r["key"], r["payload"]) for r in rows),
-            key=lambda item: item.id,
-        )
+        items = [OutboxItem(r["id"], r["topic"], r["key"], await self._payload(r)) for r in rows]
+        return sorted(items, key=lambda item: item.id)
+
+    async def _payload(self, row: asyncpg.Record) -> bytes:
+        context = _context(row["topic"], row["key"])
+        return await open_bytes(self.keyring, context, bytes(row["payload"]))
 
     async def mark_published(self, ids: list[int]) -> None:
         await self.pool.execute(

@@ -52,7 +52,7 @@ def http_api(
 
 
 def build(infra: Infrastructure) -> ServiceUnit:
-    repository = PgCaptureRepository(infra.pool)
+    repository = PgCaptureRepository(infra.pool, infra.keyring)
     relay = OutboxRelay(
         repository, infra.publisher, SERVICE, interval_s=infra.settings.outbox_interval_s
     )

@@ -16,11 +16,8 @@ from datetime import UTC, datetime
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from apoyo_common.keyring.envelope import CannotOpen, is_sealed, new_key, open_sealed, seal
-from apoyo_common.keyring.keys import DataKeys, StoredKey
+from apoyo_common.keyring.keys import DataKeys, InMemoryDataKeys, StoredKey
 from apoyo_common.keyring.kms import Kms
-from apoyo_common.logs import get_logger
-
-log = get_logger(__name__)
 
 
 class DataKeyDestroyed(LookupError):
@@ -45,8 +42,11 @@ class Keyring:
     ) -> None:
         self.kms, self.keys, self.cache_s, self.clock = kms, keys, cache_s, clock
         self._cache: dict[str, tuple[AESGCM, float]] = {}
-        if kms is None:
-            log.warning("encryption_at_rest_off", hint="set APOYO_KEK_FILE")
+
+    @classmethod
+    def off(cls) -> "Keyring":
+        """Values stored as given: in-memory fakes, and deployments without a key file."""
+        return cls(None, InMemoryDataKeys())
 
     @property
     def on(self) -> bool:

@@ -5,12 +5,14 @@ from dataclasses import asdict
 
 import asyncpg
 
-from apoyo_capture.adapters.postgres_channels import PgChannels
+from apoyo_capture.adapters.postgres_channels import PgChannels, event_context
 from apoyo_capture.certificate import Submission
 from apoyo_capture.listing import ListedSupport, SupportQuery
 from apoyo_capture.ports import GrantSpent, IdempotencyRace, StoredAnswer, SupportView
+from apoyo_common.keyring import Keyring
+from apoyo_common.keyring.documents import seal_json
 from apoyo_common.messages import SupportCaptured, SupportVerified
-from apoyo_common.outbox import OutboxItem, PgOutbox
+from apoyo_common.outbox import OutboxItem, PgOutbox, sealed_payload
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.publishing import encode
 from apoyo_common.topics import PROCESS_DEFINED, SUPPORT_CAPTURED, process_key, support_key
@@ -19,9 +21,9 @@ _INSERT_OUTBOX = "INSERT INTO capture.outbox (topic, key, payload) VALUES ($1, $
 
 
 class PgCaptureRepository(PgChannels):
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        super().__init__(pool)
-        self.outbox = PgOutbox(pool, "capture.outbox")
+    def __init__(self, pool: asyncpg.Pool, keyring: Keyring | None = None) -> None:
+        super().__init__(pool, keyring)
+        self.outbox = PgOutbox(pool, "capture.outbox", self.keyring)
 
     async def process(self, process_id: str) -> ProcessDefinition | None:
         row = await self.pool.fetchrow(
@@ -64,6 +66,10 @@ class PgCaptureRepository(PgChannels):
         spend: str | None = None,
     ) -> StoredAnswer:
         submission = submission or Submission()
+        pid, sid, key = event.process_id, event.support_id, support_key(event.support_id)
+        document = json.loads(event.model_dump_json())
+        stored = await seal_json(self.keyring, pid, event_context(sid), document)
+        payload = await sealed_payload(self.keyring, pid, SUPPORT_CAPTURED, key, encode(event))
         try:
             async with self.pool.acquire() as conn, conn.transaction():
                 await conn.execute(
@@ -76,7 +82,7 @@ class PgCaptureRepository(PgChannels):
                     event.channel.value,
                     event.captured_by,
                     event.received_at,
-                    json.loads(event.model_dump_json()),
+                    stored,
                     asdict(submission),
                 )
                 if spend is not None:
@@ -88,9 +94,7 @@ class PgCaptureRepository(PgChannels):
                     fingerprint,
                     event.support_id,
                 )
-                await conn.execute(
-                    _INSERT_OUTBOX, SUPPORT_CAPTURED, support_key(event.support_id), encode(event)
-                )
+                await conn.execute(_INSERT_OUTBOX, SUPPORT_CAPTURED, key, payload)
         except asyncpg.UniqueViolationError:
             raise IdempotencyRace(idempotency_key) from None
         return StoredAnswer(event.support_id, event.received_at, fingerprint)

@@ -11,9 +11,15 @@ from apoyo_capture.certificate import Submission
 from apoyo_capture.grants import Grant, GrantKind
 from apoyo_capture.listing import PENDING, REJECTED
 from apoyo_capture.ports import AuxiliaryTaken
+from apoyo_common.keyring import Keyring
+from apoyo_common.keyring.documents import open_json, open_text, seal_text
 from apoyo_common.messages import EmailCodeRequested, InvitationCreated, SupportCaptured
-from apoyo_common.outbox import enqueue
+from apoyo_common.outbox import enqueue, sealed_payload
 from apoyo_common.publishing import encode
+
+
+def event_context(support_id: str) -> str:
+    return f"support/{support_id}/event"
 
 
 def _quoted(codes: tuple[str, ...]) -> str:
@@ -42,8 +48,13 @@ _COUNTS = (
 )
 
 
-def _grant(row: asyncpg.Record) -> Grant:
-    return Grant(**{**dict(row), "kind": GrantKind(row["kind"])})
+def _email_context(grant_id: str) -> str:
+    return f"grant/{grant_id}/email"
+
+
+async def _grant(keyring: Keyring, row: asyncpg.Record) -> Grant:
+    email = await open_text(keyring, _email_context(row["grant_id"]), row["email"])
+    return Grant(**{**dict(row), "kind": GrantKind(row["kind"]), "email": email})
 
 
 def _auxiliary(row: asyncpg.Record | dict[str, Any]) -> Auxiliary:
@@ -52,22 +63,28 @@ def _auxiliary(row: asyncpg.Record | dict[str, Any]) -> Auxiliary:
 
 
 class PgChannels:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, keyring: Keyring | None = None) -> None:
         self.pool = pool
+        self.keyring = keyring or Keyring.off()  # personal fields sealed (docs/security.md)
 
     async def add_grant(self, grant: Grant, mail: InvitationCreated | EmailCodeRequested) -> None:
+        pid, key = grant.process_id, grant.grant_id.encode()
+        email = await seal_text(self.keyring, pid, _email_context(grant.grant_id), grant.email)
+        payload = await sealed_payload(self.keyring, pid, mail.topic, key, encode(mail))
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 f"INSERT INTO capture.grants ({_GRANT_COLUMNS}) VALUES "
                 "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-                *(getattr(grant, name) for name in _GRANT_COLUMNS.split(", ")),
+                *(getattr(grant, n) for n in _GRANT_COLUMNS.split(", ")[:4]),
+                email,
+                *(getattr(grant, n) for n in _GRANT_COLUMNS.split(", ")[5:]),
             )
-            await enqueue(conn, "capture.outbox", mail.topic, grant.grant_id.encode(), encode(mail))
+            await enqueue(conn, "capture.outbox", mail.topic, key, payload)
 
     async def grant(self, grant_id: str) -> Grant | None:
         sql = f"SELECT {_GRANT_COLUMNS} FROM capture.grants WHERE grant_id = $1"
         row = await self.pool.fetchrow(sql, grant_id)
-        return None if row is None else _grant(row)
+        return None if row is None else await _grant(self.keyring, row)
 
     async def invitations(self, process_id: str, aspirant_id: str) -> list[Grant]:
         rows = await self.pool.fetch(
@@ -77,7 +94,7 @@ class PgChannels:
             aspirant_id,
             GrantKind.INVITACION.value,
         )
-        return [_grant(r) for r in rows]
+        return [await _grant(self.keyring, r) for r in rows]
 
     async def mark_opened(self, grant_id: str, at: datetime) -> None:
         await self.pool.execute(
@@ -157,7 +174,8 @@ class PgChannels:
             return None
         submission = Submission(**row["submission"])
         grant = await self.grant(submission.grant_id) if submission.grant_id else None
-        return SupportCaptured.model_validate(row["event"]), submission, grant
+        event = await open_json(self.keyring, event_context(support_id), row["event"])
+        return SupportCaptured.model_validate(event), submission, grant
 
     async def certificate(self, support_id: str) -> bytes | None:
         sql = "SELECT document FROM capture.certificates WHERE support_id = $1"

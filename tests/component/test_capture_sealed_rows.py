@@ -1,0 +1,49 @@
+"""Capture's personal fields are sealed in PostgreSQL: the support's form, the e-mail of a
+grant and the events waiting in the outbox; they read back whole, and rows stored before
+encryption was on still read."""
+
+import asyncpg
+import pytest
+
+from apoyo_capture.adapters.postgres import PgCaptureRepository
+from apoyo_common.db import migrate
+from apoyo_common.messages import InvitationCreated, SupportCaptured
+from tests.component.test_capture_channels_contract import GRANT, MAIL
+from tests.factories import captured, citizen
+from tests.sealing import raw_text, sealed_keyring
+
+pytestmark = pytest.mark.component
+PERSON = citizen(7)
+
+
+async def repositories(pool: asyncpg.Pool) -> tuple[PgCaptureRepository, PgCaptureRepository]:
+    await migrate(pool, "capture", "apoyo_capture")
+    return PgCaptureRepository(pool), PgCaptureRepository(pool, await sealed_keyring(pool))
+
+
+async def test_no_name_clave_or_email_is_stored_readable(pool: asyncpg.Pool) -> None:
+    _, sealed = await repositories(pool)
+    await sealed.save_support(captured("s-1", PERSON), "aux", "k1", "f1")
+    await sealed.add_grant(GRANT, MAIL)
+    seen = await raw_text(pool, "SELECT event FROM capture.supports")
+    seen += await raw_text(pool, "SELECT payload FROM capture.outbox")
+    seen += await raw_text(pool, "SELECT email FROM capture.grants")
+    for secret in (PERSON.nombre, PERSON.clave_elector, "persona@example.org", GRANT.email):
+        assert secret not in seen
+    facts = await sealed.certificate_facts("s-1")
+    assert facts is not None and facts[0] == captured("s-1", PERSON)
+    published = {i.topic: i.payload for i in await sealed.claim_outbox(10)}
+    assert SupportCaptured.model_validate_json(published["support.captured"]).form.nombre == (
+        PERSON.nombre
+    )
+    assert InvitationCreated.model_validate_json(published["invitation.created"]) == MAIL
+
+
+async def test_rows_stored_before_encryption_still_read(pool: asyncpg.Pool) -> None:
+    plain, sealed = await repositories(pool)
+    await plain.save_support(captured("s-0", PERSON), "aux", "k0", "f0")
+    await plain.add_grant(GRANT, MAIL)
+    facts = await sealed.certificate_facts("s-0")
+    assert facts is not None and facts[0] == captured("s-0", PERSON)
+    assert await sealed.grant("g-1") == GRANT
+    assert len(await sealed.claim_outbox(10)) == 2
