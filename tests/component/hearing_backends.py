@@ -10,6 +10,9 @@ import asyncpg
 import httpx
 from starlette.applications import Starlette
 
+from apoyo_common.access.entries import AccessLog
+from apoyo_common.access.memory import InMemoryAccessLog
+from apoyo_common.access.postgres import PgAccessLog
 from apoyo_common.codes import EvidenceKind, Role
 from apoyo_common.db import migrate
 from apoyo_common.messages import EvidenceFacts, IdentityDecoded
@@ -72,6 +75,7 @@ class Served:
     client: httpx.AsyncClient
     desk: FlakyDesk
     store: InMemoryStore
+    access: AccessLog
 
     async def referrals(self, support_id: str) -> list[Referred]:
         item = await self.desk.desk.item(support_id)
@@ -79,7 +83,11 @@ class Served:
 
 
 async def _serve(
-    processes: Processes, desk: ReviewDesk, book: HearingBook, supports: Sequence[IdentityDecoded]
+    processes: Processes,
+    desk: ReviewDesk,
+    book: HearingBook,
+    supports: Sequence[IdentityDecoded],
+    access: AccessLog,
 ) -> AsyncIterator[Served]:
     await load(desk.verifier.roll)
     await processes.save(PROCESS)
@@ -90,10 +98,10 @@ async def _serve(
             await store.put(fact.object_key, f"{one.support_id}:{fact.kind.value}".encode(), "")
     flaky = FlakyDesk(desk)
     hearing = Hearing(book, store, flaky)
-    app = Starlette(routes=hearing_routes(HearingRoutes(hearing, processes, SECRET)))
+    app = Starlette(routes=hearing_routes(HearingRoutes(hearing, processes, SECRET, access)))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield Served(client, flaky, store)
+        yield Served(client, flaky, store, access)
 
 
 def later() -> Callable[[], datetime]:
@@ -107,7 +115,8 @@ async def in_memory(supports: Sequence[IdentityDecoded]) -> AsyncIterator[Served
     roll, processes, book = InMemoryVoterRoll(), InMemoryProcesses(), InMemorySupportBook()
     verifier = Verifier(roll, processes, book, ticking(), PERSON_SECRET)
     desk = ReviewDesk(InMemoryDeskStore(book), book, verifier, later())
-    async for served in _serve(processes, desk, InMemoryHearingBook(book), supports):
+    hearing, access = InMemoryHearingBook(book), InMemoryAccessLog()
+    async for served in _serve(processes, desk, hearing, supports, access):
         yield served
 
 
@@ -119,5 +128,6 @@ async def on_postgres(
     roll, processes, book = PgVoterRoll(pool), PgProcesses(pool), PgSupportBook(pool)
     verifier = Verifier(roll, processes, book, ticking(), PERSON_SECRET)
     desk = ReviewDesk(PgDeskStore(pool), book, verifier, later())
-    async for served in _serve(processes, desk, PgHearingBook(pool), supports):
+    access = PgAccessLog(pool, "verification")
+    async for served in _serve(processes, desk, PgHearingBook(pool), supports, access):
         yield served

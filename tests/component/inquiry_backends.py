@@ -11,6 +11,9 @@ import httpx
 from starlette.applications import Starlette
 
 from apoyo.synthetic.people import Citizen
+from apoyo_common.access.entries import AccessLog
+from apoyo_common.access.memory import InMemoryAccessLog
+from apoyo_common.access.postgres import PgAccessLog
 from apoyo_common.db import migrate
 from apoyo_common.messages import EmailCodeRequested, IdentityDecoded
 from apoyo_common.ratelimit import TokenBuckets
@@ -64,6 +67,7 @@ class Served:
     routes: InquiryRoutes
     mails: "Mails"
     flaky: FlakyDesk
+    access: AccessLog
 
     async def referrals(self, support_id: str) -> list[Referred]:
         item = await self.desk.item(support_id)
@@ -88,7 +92,11 @@ class Mails:
 
 
 async def _serve(
-    desk: ReviewDesk, book: InquiryBook, mails: Mails, supports: Sequence[IdentityDecoded]
+    desk: ReviewDesk,
+    book: InquiryBook,
+    mails: Mails,
+    supports: Sequence[IdentityDecoded],
+    access: AccessLog,
 ) -> AsyncIterator[Served]:
     await load(desk.verifier.roll)
     await desk.verifier.processes.save(PROCESS)
@@ -96,12 +104,12 @@ async def _serve(
     flaky = FlakyDesk(desk)
     inquiry = Inquiry(book, desk.verifier.roll, flaky, later(), SECRET, CITIZEN_SECRET)
     routes = InquiryRoutes(
-        inquiry, TokenBuckets(*LIMITS), TokenBuckets(*LIMITS), floor_s=0, echo_codes=True
+        inquiry, TokenBuckets(*LIMITS), TokenBuckets(*LIMITS), access, floor_s=0, echo_codes=True
     )
     app = Starlette(routes=inquiry_routes(routes))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield Served(client, desk, routes, mails, flaky)
+        yield Served(client, desk, routes, mails, flaky, access)
 
 
 @contextlib.asynccontextmanager
@@ -114,7 +122,8 @@ async def in_memory(supports: Sequence[IdentityDecoded]) -> AsyncIterator[Served
         later(),
     )
     inquiries = InMemoryInquiryBook(book, processes)
-    async for served in _serve(desk, inquiries, Mails(inquiries, None), supports):
+    mails = Mails(inquiries, None)
+    async for served in _serve(desk, inquiries, mails, supports, InMemoryAccessLog()):
         yield served
 
 
@@ -127,7 +136,8 @@ async def on_postgres(
     desk = ReviewDesk(
         PgDeskStore(pool), book, Verifier(roll, processes, book, ticking(), CITIZEN_SECRET), later()
     )
-    async for served in _serve(desk, PgInquiryBook(pool), Mails(None, pool), supports):
+    access = PgAccessLog(pool, "verification")
+    async for served in _serve(desk, PgInquiryBook(pool), Mails(None, pool), supports, access):
         yield served
 
 

@@ -20,13 +20,21 @@ from apoyo_common.codes import Role
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.settings import Settings
 from apoyo_common.tokens import Principal, issue
+from apoyo_verification.adapters.book_postgres import PgProcesses
+from apoyo_verification.adapters.postgres import PgVoterRoll
+from apoyo_verification.bootstrap import desk_of
+from apoyo_verification.desk.service import ReviewDesk
 from tests.component.all_units import AllUnits, all_units
+from tests.component.test_export_jobs import stock
+from tests.component.test_verification_duplicates import load, support
 from tests.factories import NOW, citizen
 from tests.roll_files import CUT
+from tests.unit.verification.cases import PROCESS as DESK_PROCESS
 
 pytestmark = pytest.mark.component
 SECRET = "access-log-test-secret-of-at-least-32-bytes"
 PROCESS = ProcessDefinition.model_validate(demo_process(CUT))
+TARGET = {"process_id": "gub-son-2027", "aspirant_id": "asp-01"}
 
 
 def bearer(role: Role, subject: str, aspirant: str | None = None) -> dict[str, str]:
@@ -105,3 +113,29 @@ async def test_logs_verify_live_and_exported(served: Served, tmp_path: Path) -> 
     assert [log["entries"] for log in manifest["logs"] if log["log"] == "capture"] == [3]
     assert verify_file(package).ok
     assert (await verify_live(served.settings, package)).ok
+
+
+async def test_the_desk_and_the_export_package_log_their_reads(served: Served) -> None:
+    await load(PgVoterRoll(served.pool))
+    await PgProcesses(served.pool).save(DESK_PROCESS)
+    desk = desk_of(served.units.units)
+    assert isinstance(desk, ReviewDesk)
+    await desk.verifier.verify_many([support(0, "blurry", flags=("BLURRY",))])
+    reviewer = bearer(Role.OPLE, "ople:revisora")
+    queue = "/v1/review/queue?process_id=gub-son-2027"
+    assert (await served.client.get(queue, headers=reviewer)).is_success
+    assert (await served.client.get("/v1/review/items/blurry", headers=reviewer)).is_success
+    exporter = served.units.exposed("export", "exporter")
+    await stock(exporter, 2)
+    asked = await served.client.post("/v1/exports", json=TARGET, headers=reviewer)
+    assert await exporter.run_once()
+    package = f"/v1/exports/{asked.json()['export_id']}/package"
+    assert (await served.client.get(package, headers=reviewer)).is_success
+    logged = await served.logged("verification")
+    assert [(e["purpose"], e["kind"], e["support_ids"]) for e in logged] == [
+        ("revision", "review_queue", ["blurry"]),
+        ("revision", "review_item", ["blurry"]),
+    ]
+    [exported] = await served.logged("export")
+    assert (exported["subject"], exported["purpose"]) == ("ople:revisora", "exportacion")
+    assert exported["kind"] == f"export_package/{asked.json()['export_id']}"

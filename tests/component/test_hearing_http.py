@@ -244,3 +244,16 @@ async def test_the_desks_decision_comes_back_as_the_outcome(served: Served) -> N
     assert again.status_code == 409
     image = await served.client.get(f"{base}/d-copy/evidence/credential_front", headers=mine())
     assert image.status_code == 200  # a contested support stays in the hearing
+
+
+async def test_each_page_and_image_read_is_in_the_access_log(served: Served) -> None:
+    await served.client.get(BASE.format("asp-01"), headers=mine())
+    image = BASE.format("asp-01") + "/d-copy/evidence/signature"
+    assert (await served.client.get(image, headers=mine())).status_code == 200
+    assert (await served.client.get(image, headers=theirs())).status_code == 403
+    logged = [e.record() for e in await served.access.entries()]
+    assert [(e["subject"], e["purpose"], e["kind"], e["support_ids"]) for e in logged] == [
+        ("aspirant-asp-01", "audiencia", "hearing", ["b-again", "c-nobody", "d-copy"]),
+        ("aspirant-asp-01", "audiencia", "evidence/signature", ["d-copy"]),
+    ]
+    assert {(e["process_id"], e["aspirant_id"]) for e in logged} == {("gub-son-2027", "asp-01")}

@@ -188,3 +188,17 @@ async def test_malformed_requests_are_422(
 ) -> None:
     answer = await served.client.post("/v1/lookup", json=body)
     assert (answer.status_code, answer.json()["error"]) == (422, code)
+
+
+async def test_an_inquiry_that_shows_supports_is_logged_without_the_clave(served: Served) -> None:
+    assert (await look(served, clave_elector=ANA, support_id="ana-1"))[0] == 200
+    assert (await look(served, clave_elector=OTHER, support_id="ana-1"))[0] == 404
+    [entry] = await served.access.entries()
+    assert (entry.read.role, entry.read.purpose, entry.read.kind) == (
+        "citizen",
+        "consulta",
+        "inquiry",
+    )
+    assert entry.read.support_ids == ("ana-1", "ana-2", "ana-typed")
+    assert entry.read.subject.startswith("consulta:")  # a keyed hash of the clave
+    assert ANA not in str(entry.record()) and ANA.lower() not in str(entry.record())

@@ -1,6 +1,7 @@
 """Wiring of the export service: records and jobs in PostgreSQL, four subscriptions, the
 job loop and the HTTP routes."""
 
+from apoyo_common.access.postgres import PgAccessLog
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
 from apoyo_common.signing import institute_key
 from apoyo_common.topics import (
@@ -25,7 +26,9 @@ def build(infra: Infrastructure) -> ServiceUnit:
         SERVICE,
         "apoyo_export",
         tasks=[exporter.run_forever],
-        routes=export_routes(exporter, infra.store, secret),
+        routes=export_routes(
+            exporter, infra.store, secret, PgAccessLog(infra.pool, SERVICE, infra.clock)
+        ),
         extra={"exporter": exporter},
     )
     handlers = Handlers(records, processes, infra.publisher, infra.clock)

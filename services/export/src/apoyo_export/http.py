@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from apoyo_common.access.entries import AccessLog, Purpose, Read
 from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.codes import Role
 from apoyo_common.storage import ObjectStore
@@ -67,6 +68,7 @@ class ExportApi:
     exporter: Exporter
     store: ObjectStore
     secret: str
+    access: AccessLog  # each package download is recorded here
 
     def institute(self, request: Request) -> Principal | Response:
         principal = caller(request, self.secret)
@@ -87,20 +89,28 @@ class ExportApi:
             return refusal(422, unknown.code, unknown.detail)
         return JSONResponse({"export_id": job.export_id, "status": job.status.value}, 202)
 
-    async def job(self, request: Request) -> Job | Response:
+    async def job(self, request: Request) -> tuple[Job, Principal] | Response:
         principal = self.institute(request)
         if isinstance(principal, Response):
             return principal
         job = await self.exporter.jobs.get(request.path_params["export_id"])
-        return refusal(*NOT_FOUND) if job is None else job
+        return refusal(*NOT_FOUND) if job is None else (job, principal)
 
     async def show(self, request: Request) -> Response:
-        job = await self.job(request)
-        return job if isinstance(job, Response) else JSONResponse(job_json(job))
+        found = await self.job(request)
+        return found if isinstance(found, Response) else JSONResponse(job_json(found[0]))
 
     async def package(self, request: Request) -> Response:
-        job = await self.job(request)
-        return job if isinstance(job, Response) else download(self.store, job)
+        found = await self.job(request)
+        if isinstance(found, Response):
+            return found
+        job, principal = found
+        answer = download(self.store, job)
+        if answer.status_code == 200:  # the whole package: every support's data and images
+            kind = f"export_package/{job.export_id}"
+            scope = {"process_id": job.process_id, "aspirant_id": job.aspirant_id}
+            await self.access.record(Read.by(principal, Purpose.EXPORTACION, kind, **scope))
+        return answer
 
     def routes(self) -> list[Route]:
         return [
@@ -113,5 +123,7 @@ class ExportApi:
         ]  # fmt: skip
 
 
-def export_routes(exporter: Exporter, store: ObjectStore, secret: str) -> list[Route]:
-    return ExportApi(exporter, store, secret).routes()
+def export_routes(
+    exporter: Exporter, store: ObjectStore, secret: str, access: AccessLog
+) -> list[Route]:
+    return ExportApi(exporter, store, secret, access).routes()

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 from starlette.routing import BaseRoute
 
+from apoyo_common.access.entries import AccessLog
+from apoyo_common.access.postgres import PgAccessLog
 from apoyo_common.outbox import OutboxRelay, PgOutbox
 from apoyo_common.ratelimit import TokenBuckets
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume, consume_batch
@@ -58,10 +60,11 @@ def build(infra: Infrastructure) -> ServiceUnit:
         pipelined=True,
     )
     secret = infra.settings.token_secret.get_secret_value()
+    access = PgAccessLog(infra.pool, SERVICE, infra.clock)
     routes = [
         progress_route(ProgressReader(processes, roll, book), secret),
-        *review_routes(desk, secret, relay.nudge),
-        *public_routes(infra, desk, relay),
+        *review_routes(desk, secret, relay.nudge, access),
+        *public_routes(infra, desk, relay, access),
     ]
     unit = ServiceUnit(
         SERVICE,
@@ -81,7 +84,9 @@ def build(infra: Infrastructure) -> ServiceUnit:
     return unit
 
 
-def public_routes(infra: Infrastructure, desk: ReviewDesk, relay: OutboxRelay) -> list[BaseRoute]:
+def public_routes(
+    infra: Infrastructure, desk: ReviewDesk, relay: OutboxRelay, access: AccessLog
+) -> list[BaseRoute]:
     """The aspirant's hearing and the citizen's "was it me?", with their pages."""
     settings = infra.settings
     secret = settings.token_secret.get_secret_value()
@@ -94,11 +99,12 @@ def public_routes(infra: Infrastructure, desk: ReviewDesk, relay: OutboxRelay) -
         inquiry,
         TokenBuckets(settings.lookup_rate_ip_per_s, settings.lookup_rate_ip_burst),
         TokenBuckets(settings.lookup_rate_clave_per_s, settings.lookup_rate_clave_burst),
+        access,
         settings.lookup_floor_s,
         settings.echo_secrets,
     )
     return [
-        *hearing_routes(HearingRoutes(hearing, desk.verifier.processes, secret)),
+        *hearing_routes(HearingRoutes(hearing, desk.verifier.processes, secret, access)),
         *inquiry_routes(lookup),
         *hearing_page(),
         *inquiry_page(),

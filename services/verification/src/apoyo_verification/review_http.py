@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from apoyo_common.access.entries import AccessLog, Purpose, Read
 from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.codes import Role
 from apoyo_verification.book import UnknownProcess
@@ -106,19 +107,29 @@ REFUSALS: dict[type[Exception], tuple[int, str, str]] = {
 
 
 class ReviewEndpoints:
-    def __init__(self, desk: ReviewDesk, nudge: Callable[[], None]) -> None:
-        self.desk, self.nudge = desk, nudge
+    def __init__(self, desk: ReviewDesk, nudge: Callable[[], None], access: AccessLog) -> None:
+        self.desk, self.nudge, self.access = desk, nudge, access
 
-    async def queue(self, request: Request, _: str) -> Response:
+    async def _read(self, reviewer: str, kind: str, *support_ids: str, **scope: str) -> None:
+        read = Read(reviewer, Role.OPLE.value, Purpose.REVISION, kind, support_ids,
+                    scope.get("process_id"), scope.get("aspirant_id"))  # fmt: skip
+        await self.access.record(read)
+
+    async def queue(self, request: Request, reviewer: str) -> Response:
         query = _queue_query(request.query_params)
         items = await self.desk.queue(query)
+        ids = [i.outcome.support_id for i in items]
+        await self._read(reviewer, "review_queue", *ids, process_id=query.process_id)
         after = items[-1].outcome.support_id if len(items) == query.limit else None
         return JSONResponse({"items": [item_json(i) for i in items], "next_after": after})
 
-    async def item(self, request: Request, _: str) -> Response:
+    async def item(self, request: Request, reviewer: str) -> Response:
         found = await self.desk.item(request.path_params["support_id"])
         if found is None:
             raise BadRequest(404, "not_found", "apoyo desconocido")
+        out = found.outcome
+        scope = {"process_id": out.process_id, "aspirant_id": out.aspirant_id}
+        await self._read(reviewer, "review_item", out.support_id, **scope)
         return JSONResponse(item_json(found))
 
     async def decide(self, request: Request, reviewer: str) -> Response:
@@ -145,8 +156,10 @@ class ReviewEndpoints:
         return JSONResponse(sample_json(found))
 
 
-def review_routes(desk: ReviewDesk, secret: str, nudge: Callable[[], None]) -> list[Route]:
-    ends = ReviewEndpoints(desk, nudge)
+def review_routes(
+    desk: ReviewDesk, secret: str, nudge: Callable[[], None], access: AccessLog
+) -> list[Route]:
+    ends = ReviewEndpoints(desk, nudge, access)
 
     def route(path: str, endpoint: Endpoint, method: str, name: str) -> Route:
         return Route(path, reviewers_only(secret, endpoint), methods=[method], name=name)

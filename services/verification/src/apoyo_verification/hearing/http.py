@@ -13,8 +13,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from apoyo_common.access.entries import AccessLog, Purpose, Read
 from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.codes import EvidenceKind
+from apoyo_common.tokens import Principal
 from apoyo_verification.book import Processes
 from apoyo_verification.hearing.domain import argument_problem
 from apoyo_verification.hearing.query import BadQuery, query_of
@@ -46,9 +48,10 @@ class HearingRoutes:
     hearing: Hearing
     processes: Processes
     token_secret: str
+    access: AccessLog  # each page and image read is recorded here
 
-    async def _allowed(self, request: Request) -> tuple[str, str, str]:
-        """Process, aspirant and token subject, or a Refusal (401, 403, 404)."""
+    async def _allowed(self, request: Request) -> tuple[str, str, Principal]:
+        """Process, aspirant and the token's principal, or a Refusal (401, 403, 404)."""
         principal = caller(request, self.token_secret)
         if principal is None:
             raise Refusal(refusal(*UNAUTHORIZED))
@@ -58,10 +61,10 @@ class HearingRoutes:
         process = await self.processes.get(process_id)
         if process is None or not process.has_aspirant(aspirant_id):
             raise Refusal(refusal(404, "not_found", "proceso o aspirante desconocido"))
-        return process_id, aspirant_id, principal.subject
+        return process_id, aspirant_id, principal
 
     async def listing(self, request: Request) -> Response:
-        process_id, aspirant_id, _ = await self._allowed(request)
+        process_id, aspirant_id, principal = await self._allowed(request)
         try:
             query = query_of(process_id, aspirant_id, request.query_params)
         except BadQuery as bad:
@@ -69,10 +72,13 @@ class HearingRoutes:
         found = await self.hearing.page(query)
         following = found[-1].cursor.encode() if len(found) == query.limit else None
         supports = [heard_json(h, process_id, aspirant_id) for h in found]
+        ids = [s["support_id"] for s in supports]
+        scope = {"process_id": process_id, "aspirant_id": aspirant_id}
+        await self.access.record(Read.by(principal, Purpose.AUDIENCIA, "hearing", *ids, **scope))
         return JSONResponse({"supports": supports, "next": following})
 
     async def evidence(self, request: Request) -> Response:
-        process_id, aspirant_id, _ = await self._allowed(request)
+        process_id, aspirant_id, principal = await self._allowed(request)
         kind = request.path_params["kind"]
         if kind not in {k.value for k in EvidenceKind}:
             return _gone()
@@ -82,15 +88,23 @@ class HearingRoutes:
             )
         except NotHeard:
             return _gone()
+        support_id = request.path_params["support_id"]
+        scope = {"process_id": process_id, "aspirant_id": aspirant_id}
+        read = Read.by(principal, Purpose.AUDIENCIA, f"evidence/{kind}", support_id, **scope)
+        await self.access.record(read)
         headers = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
         return Response(data, media_type=media, headers=headers)
 
     async def contest(self, request: Request) -> Response:
-        process_id, aspirant_id, subject = await self._allowed(request)
+        process_id, aspirant_id, principal = await self._allowed(request)
         argument = await _argument(request)
         try:
             heard = await self.hearing.contest(
-                process_id, aspirant_id, request.path_params["support_id"], argument, subject
+                process_id,
+                aspirant_id,
+                request.path_params["support_id"],
+                argument,
+                principal.subject,
             )
         except NotHeard:
             return _gone()

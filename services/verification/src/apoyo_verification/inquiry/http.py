@@ -16,7 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from apoyo_common.access.entries import AccessLog, Purpose, Read
 from apoyo_common.bearer import refusal
+from apoyo_common.codes import Role
 from apoyo_common.ratelimit import TokenBuckets
 from apoyo_verification.hearing.service import DeskUnavailable
 from apoyo_verification.inquiry.body import BadBody, read_body
@@ -39,6 +41,7 @@ class InquiryRoutes:
     inquiry: Inquiry
     by_ip: TokenBuckets
     by_clave: TokenBuckets
+    access: AccessLog  # each inquiry that shows supports is recorded here
     floor_s: float = 0.4
     echo_codes: bool = False  # demo and tests only
 
@@ -76,6 +79,9 @@ class InquiryRoutes:
         await self._steady(started)
         if seen is None:
             return refusal(404, "not_found", NOTHING)
+        ids = tuple(s.support_id for s in seen.supports)
+        read = Read(seen.subject, Role.CITIZEN.value, Purpose.CONSULTA, "inquiry", ids)
+        await self.access.record(read)
         return JSONResponse(seen_json(seen))
 
     async def request_code(self, request: Request) -> Response:

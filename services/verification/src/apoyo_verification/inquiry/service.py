@@ -44,6 +44,7 @@ class Seen:
     supports: list[Registered]
     processes: dict[str, ProcessDefinition]
     token: str
+    subject: str  # the token's: a keyed hash of the clave, what the access log names
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ class Inquiry:
     ) -> Seen:
         principal = Principal(Role.CITIZEN, self._subject(clave))
         token = issue(self.token_secret, principal, SESSION_TTL)
-        return Seen(found, {p.id: p for p in processes}, token)
+        return Seen(found, {p.id: p for p in processes}, token, principal.subject)
 
     def _hmac(self, clave: str) -> str:
         return clave_hmac(self.token_secret, clave)
