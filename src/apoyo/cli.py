@@ -106,6 +106,24 @@ def process_reverify(
         raise typer.Exit(3)
 
 
+@process_app.command("purge")
+def process_purge(
+    process_id: Annotated[str, typer.Argument(help="the process's id")], data: DataOpt = None
+) -> None:
+    """Destroy the process's data key, delete its evidence and personal rows in every service,
+    keep the aggregates; print the signed record. Refused before the capture, its upload grace
+    and the hearing are over, and while the review desk has open items (docs/security.md)."""
+    from apoyo.purge.deployment import purge_process
+    from apoyo.purge.rules import PurgeRefused
+
+    try:
+        record = asyncio.run(purge_process(admin.settings_for(data), process_id))
+    except PurgeRefused as refusal:
+        typer.echo(str(refusal), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(json.dumps(record, ensure_ascii=False, sort_keys=True))
+
+
 @token_app.command("issue")
 def token_issue(
     role: Annotated[Role, typer.Option("--role")],

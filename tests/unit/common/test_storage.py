@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from apoyo_common.keyring import CannotOpen, InMemoryDataKeys, Keyring, in_memory_kms
-from apoyo_common.storage import InMemoryStore, LocalFolderStore, ObjectNotFound, ObjectStore
+from apoyo_common.storage import (
+    InMemoryStore,
+    ListingStore,
+    LocalFolderStore,
+    ObjectNotFound,
+    ObjectStore,
+)
 from apoyo_common.storage.sealed import SealedStore
 
 
@@ -25,9 +31,21 @@ async def check_contract(store: ObjectStore) -> None:
     with pytest.raises(ObjectNotFound):
         await store.get(key)
     await check_files(store)
+    await check_listing(store)
     for bad in ("../etc/passwd", "/abs", "a/../../b", "a//b", ""):
         with pytest.raises(ValueError, match="invalid object key"):
             await store.put(bad, b"x", "image/jpeg")
+
+
+async def check_listing(store: ObjectStore) -> None:
+    """Keys under a folder, and nothing of a folder whose name only starts alike."""
+    assert isinstance(store, ListingStore)
+    for key in ("evidence/p-1/s-1/a.jpg", "evidence/p-1/s-2/b.jpg", "evidence/p-10/s-3/c.jpg"):
+        await store.put(key, b"\xff\xd8x", "image/jpeg")
+    assert await store.keys("evidence/p-1/") == ["evidence/p-1/s-1/a.jpg", "evidence/p-1/s-2/b.jpg"]
+    assert await store.keys("evidence/none/") == []
+    for key in await store.keys("evidence/"):
+        await store.delete(key)
 
 
 async def check_files(store: ObjectStore) -> None:

@@ -2,6 +2,13 @@
 
 from apoyo_common.storage.local import LocalFolderStore
 from apoyo_common.storage.memory import InMemoryStore
-from apoyo_common.storage.protocol import ObjectNotFound, ObjectStore, check_key
+from apoyo_common.storage.protocol import ListingStore, ObjectNotFound, ObjectStore, check_key
 
-__all__ = ["InMemoryStore", "LocalFolderStore", "ObjectNotFound", "ObjectStore", "check_key"]
+__all__ = [
+    "InMemoryStore",
+    "ListingStore",
+    "LocalFolderStore",
+    "ObjectNotFound",
+    "ObjectStore",
+    "check_key",
+]

@@ -25,6 +25,9 @@ class InMemoryStore:
     async def exists(self, key: str) -> bool:
         return check_key(key) in self.objects
 
+    async def keys(self, prefix: str) -> list[str]:
+        return sorted(k for k in self.objects if k.startswith(prefix))
+
     async def delete(self, key: str) -> None:
         self.objects.pop(check_key(key), None)
 

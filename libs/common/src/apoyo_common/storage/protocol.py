@@ -3,7 +3,7 @@
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
 
@@ -40,3 +40,12 @@ class ObjectStore(Protocol):
 
 
 CHUNK = 1 << 20
+
+
+@runtime_checkable
+class ListingStore(ObjectStore, Protocol):
+    """A store that can list its keys (what a purge needs to leave no object behind)."""
+
+    async def keys(self, prefix: str) -> list[str]:
+        """Every key that starts with `prefix` (a folder: it ends with `/`), sorted."""
+        ...

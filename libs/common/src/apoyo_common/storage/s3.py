@@ -104,5 +104,12 @@ class S3Store:
             raise
         return True
 
+    async def keys(self, prefix: str) -> list[str]:
+        return await asyncio.to_thread(self._keys, prefix)
+
+    def _keys(self, prefix: str) -> list[str]:
+        listed = self.client.list_objects(self.bucket, prefix=prefix, recursive=True)
+        return sorted(str(o.object_name) for o in listed)
+
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self.client.remove_object, self.bucket, check_key(key))

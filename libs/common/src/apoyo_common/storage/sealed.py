@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from apoyo_common.keyring import Keyring
-from apoyo_common.storage.protocol import CHUNK, ObjectStore
+from apoyo_common.storage.protocol import CHUNK, ListingStore, ObjectStore
 
 _PROCESS_SCOPED = re.compile(r"^(?:evidence|certificates)/([^/]+)/")
 
@@ -43,6 +43,11 @@ class SealedStore:
 
     async def exists(self, key: str) -> bool:
         return await self.inner.exists(key)
+
+    async def keys(self, prefix: str) -> list[str]:
+        if not isinstance(self.inner, ListingStore):
+            raise TypeError("the object store cannot list its keys")
+        return await self.inner.keys(prefix)
 
     async def delete(self, key: str) -> None:
         await self.inner.delete(key)
