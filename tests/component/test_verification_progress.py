@@ -94,6 +94,8 @@ async def test_progress_reads_the_aggregates_and_the_cut(backend: Backend) -> No
     cells = await verifier.roll.cells(PROCESS.cut)
     assert mine.dispersion is not None
     assert mine.dispersion.units_total == len({(c.entidad, c.seccion) for c in cells if c.ln})
+    assert len(mine.dispersion.units) == mine.dispersion.units_total
+    assert sum(u.valid for u in mine.dispersion.units) == valid  # every valid one is placed
 
 
 async def test_cells_of_a_cut_loaded_before_they_were_counted_are_counted_on_first_use(

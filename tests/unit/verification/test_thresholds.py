@@ -61,6 +61,12 @@ def test_units_meet_their_share_of_their_own_ln() -> None:
     found = dispersion(rule, mine, valid)
     assert (found.units_met, found.units_total, found.units_required) == (2, 3, 2)
     assert found.met
+    shares = [(u.unit, u.ln, u.required, u.valid, u.met) for u in found.units]
+    assert shares == [
+        ("26-001", 250, 3, 3, True),
+        ("26-002", 100, 1, 1, True),
+        ("26-004", 400, 4, 3, False),
+    ]
 
 
 def test_units_are_named_with_their_state() -> None:

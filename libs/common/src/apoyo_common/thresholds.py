@@ -62,11 +62,26 @@ def units_required(rule: Dispersion, units: int) -> int:
 
 
 @dataclass(frozen=True)
+class UnitShare:
+    """One dispersion unit: its LN records, the valid supports its share asks, those it has."""
+
+    unit: str
+    ln: int
+    required: int
+    valid: int
+
+    @property
+    def met(self) -> bool:
+        return self.valid >= self.required
+
+
+@dataclass(frozen=True)
 class DispersionProgress:
     unit: str
     units_met: int
     units_required: int
     units_total: int
+    units: tuple[UnitShare, ...] = ()  # each unit of the territory, in name order
 
     @property
     def met(self) -> bool:
@@ -108,11 +123,14 @@ def unit_dispersion(
     rule: Dispersion, ln_by_unit: Mapping[str, int], valid_by_unit: Mapping[str, int]
 ) -> DispersionProgress:
     """Units of the territory (those with LN records) meeting their share of valid supports."""
-    units = [u for u, n in ln_by_unit.items() if n > 0]
-    met = sum(
-        1 for u in units if valid_by_unit.get(u, 0) >= share(rule.pct_per_unit, ln_by_unit[u])
+    shares = tuple(
+        UnitShare(u, n, share(rule.pct_per_unit, n), valid_by_unit.get(u, 0))
+        for u, n in sorted(ln_by_unit.items())
+        if n > 0
     )
-    return DispersionProgress(rule.unit, met, units_required(rule, len(units)), len(units))
+    met = sum(1 for one in shares if one.met)
+    total = len(shares)
+    return DispersionProgress(rule.unit, met, units_required(rule, total), total, shares)
 
 
 def unit_progress(

@@ -34,6 +34,7 @@ from apoyo_verification.http import progress_route
 from apoyo_verification.inquiry.http import InquiryRoutes, inquiry_routes
 from apoyo_verification.inquiry.page import page_routes as inquiry_page
 from apoyo_verification.inquiry.service import Inquiry
+from apoyo_verification.portal_page import page_routes as portal_page
 from apoyo_verification.progress import ProgressReader
 from apoyo_verification.review_http import review_routes
 from apoyo_verification.service import SERVICE, Verifier
@@ -108,6 +109,7 @@ def public_routes(
         *inquiry_routes(lookup),
         *hearing_page(),
         *inquiry_page(),
+        *portal_page(),
         *static_routes(),
     ]
 

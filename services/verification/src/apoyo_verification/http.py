@@ -8,7 +8,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
-from apoyo_verification.progress import NotFound, ProgressReader, may_see
+from apoyo_verification.progress import NotFound, ProgressReader, may_see, progress_json
 
 PROGRESS_PATH = "/v1/processes/{process_id}/aspirants/{aspirant_id}/progress"
 
@@ -26,6 +26,6 @@ def progress_route(reader: ProgressReader, token_secret: str) -> Route:
             found = await reader.read(process_id, aspirant_id)
         except NotFound as missing:
             return refusal(404, "not_found", str(missing))
-        return JSONResponse(found.as_json())
+        return JSONResponse(progress_json(found))
 
     return Route(PROGRESS_PATH, endpoint, methods=["GET"], name="aspirant_progress")

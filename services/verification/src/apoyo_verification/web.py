@@ -26,6 +26,8 @@ STATIC = {
     "pages.css": "text/css; charset=utf-8",
     "hearing.js": "text/javascript; charset=utf-8",
     "inquiry.js": "text/javascript; charset=utf-8",
+    "portal.js": "text/javascript; charset=utf-8",
+    "portal.css": "text/css; charset=utf-8",
 }
 
 

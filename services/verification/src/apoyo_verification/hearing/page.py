@@ -68,7 +68,7 @@ REASON_WORDS = {
 }
 
 
-def _options(words: dict[str, str]) -> str:
+def options(words: dict[str, str]) -> str:
     return '<option value="">Todos</option>' + "".join(
         f'<option value="{code}">{escape(word)}</option>' for code, word in words.items()
     )
@@ -76,9 +76,9 @@ def _options(words: dict[str, str]) -> str:
 
 def page_html() -> str:
     shown = (*HEARD, Status.EN_LISTA_NOMINAL)  # the last: contests the desk upheld
-    statuses = _options({s.value: STATUS_WORDS[s] for s in shown})
+    statuses = options({s.value: STATUS_WORDS[s] for s in shown})
     html = static_text("hearing.html").replace("{statuses}", statuses)
-    html = html.replace("{reasons}", _options(REASON_WORDS))
+    html = html.replace("{reasons}", options(REASON_WORDS))
     return html.replace("{min}", str(ARGUMENT_MIN)).replace("{max}", str(ARGUMENT_MAX))
 
 

@@ -1,0 +1,406 @@
+// The aspirant's portal: sign in with a token (kept in this tab's sessionStorage), then the
+// progress with its chart per unit, the supports (filters, keyset pages, each one's data,
+// images and certificate), the invitations and the auxiliaries. It calls the same JSON routes
+// as any other client; every text from the server goes in through textContent.
+"use strict";
+
+const KEY = "apoyo-portal";
+const HEARING_KEY = "apoyo-audiencia"; // the hearing page opens signed in from here
+const UNITS_SHOWN = 60;
+const KINDS = {
+  credential_front: "Credencial, anverso",
+  credential_back: "Credencial, reverso",
+  selfie: "Fotografía viva",
+  signature: "Firma",
+};
+const CHANNELS = { AUXILIAR: "Auxiliar", AUTOSERVICIO: "Autoservicio", CEDULA_PAPEL: "Cédula en papel" };
+const UNIT_NAMES = {
+  entidad: "entidades", distrito_federal: "distritos federales", distrito_local: "distritos locales",
+  municipio: "municipios", seccion: "secciones",
+};
+const FIELDS = {
+  nombre: "Nombre", apellido_paterno: "Apellido paterno", apellido_materno: "Apellido materno",
+  clave_elector: "Clave de elector", ocr: "OCR", cic: "CIC", emision: "Emisión", seccion: "Sección",
+  email: "Correo", captured_at: "Capturado", consent: "Consentimiento",
+};
+const INVITATION_STATES = { CREADA: "Enviada", ABIERTA: "Abierta", USADA: "Usada", VENCIDA: "Vencida" };
+const $ = (id) => document.getElementById(id);
+let session = null;
+let next = null;
+let people = {};
+let units = [];
+
+function say(text) { $("status").textContent = text; }
+function warn(text) { $("alert").textContent = text; }
+const number = (n) => Number(n).toLocaleString("es-MX");
+
+function claims(token) {
+  try {
+    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return JSON.parse(atob(part + "=".repeat((4 - (part.length % 4)) % 4)));
+  } catch (_) {
+    return {};
+  }
+}
+
+function aspirantPath() {
+  return `/v1/processes/${encodeURIComponent(session.process)}/aspirants/${encodeURIComponent(session.aspirant)}`;
+}
+
+async function call(url, options = {}) {
+  const headers = { Authorization: `Bearer ${session.token}`, ...(options.headers || {}) };
+  const answer = await fetch(url, { ...options, headers });
+  if (answer.status === 401 || (answer.status === 403 && url.startsWith(aspirantPath()))) {
+    signOut();
+    warn("Este token no da acceso a ese portal (vencido, inválido o de otro aspirante).");
+    throw new Error("refused");
+  }
+  return answer;
+}
+
+async function detail(answer) {
+  try {
+    const body = await answer.json();
+    return typeof body.detail === "string" ? body.detail : `error ${answer.status} (${body.error})`;
+  } catch (_) { return `error ${answer.status}`; }
+}
+
+function cell(tr, text, className) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (className) td.className = className;
+  tr.append(td);
+  return td;
+}
+
+function row(list, term, value) {
+  const dt = document.createElement("dt");
+  dt.textContent = term;
+  const dd = document.createElement("dd");
+  dd.textContent = value;
+  list.append(dt, dd);
+}
+
+function when(iso) {
+  return iso ? new Date(iso).toLocaleString("es-MX", { dateStyle: "medium", timeStyle: "short" }) : "—";
+}
+
+function word(select, code) {
+  const option = [...$(select).options].find((o) => o.value === code);
+  return option ? option.textContent : code;
+}
+const statusWord = (code) => word("f-status", code);
+const reasonWords = (codes) => (codes.length ? codes.map((c) => word("f-reason", c)).join("; ") : "—");
+const personWord = (subject) => people[subject] || subject;
+
+function button(text, onClick, className = "secondary") {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = className;
+  b.textContent = text;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+// Progress ---------------------------------------------------------------------------------
+
+async function loadProgress() {
+  const answer = await call(`${aspirantPath()}/progress`);
+  if (!answer.ok) { warn(`Avance: ${await detail(answer)}`); return; }
+  const p = await answer.json();
+  const totals = $("totals");
+  totals.replaceChildren();
+  row(totals, "Apoyos válidos", number(p.valid));
+  row(totals, "Requeridos", `${number(p.required)} de ${number(p.ln_total)} en la lista nominal`);
+  row(totals, "Recibidos en total", number(Object.values(p.by_status).reduce((a, b) => a + b, 0)));
+  row(totals, "Cumple el umbral y la dispersión", p.met ? "Sí" : "Todavía no");
+  const meter = $("threshold-meter");
+  meter.max = Math.max(p.required, 1);
+  meter.value = Math.min(p.valid, meter.max);
+  meter.textContent = `${p.valid} de ${p.required}`;
+  const spread = p.dispersion;
+  $("no-rule").hidden = Boolean(spread);
+  $("units-box").hidden = !spread;
+  if (!spread) return;
+  const name = UNIT_NAMES[spread.unit] || spread.unit;
+  $("units-summary").textContent =
+    `Dispersión: ${number(spread.units_met)} ${name} cumplen su parte; se requieren ${number(spread.units_required)}` +
+    ` de ${number(spread.units_total ?? spread.units_met)}.`;
+  // Furthest from their share first: what the aspirant has to work on.
+  units = (spread.units || []).slice().sort((a, b) => a.valid / a.required - b.valid / b.required);
+  showUnits(UNITS_SHOWN);
+}
+
+function showUnits(limit) {
+  const body = $("units");
+  body.replaceChildren();
+  for (const u of units.slice(0, limit)) {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = u.unit;
+    tr.append(th);
+    cell(tr, number(u.valid), "number");
+    cell(tr, number(u.required), "number");
+    const meter = document.createElement("meter");
+    meter.min = 0;
+    meter.max = Math.max(u.required, 1);
+    meter.value = Math.min(u.valid, meter.max);
+    meter.setAttribute("aria-label", `Unidad ${u.unit}: ${u.valid} de ${u.required}`);
+    meter.textContent = `${u.valid} de ${u.required}`;
+    cell(tr, "").append(meter);
+    cell(tr, u.met ? "Sí" : "No", u.met ? "met" : "unmet");
+    body.append(tr);
+  }
+  $("all-units").hidden = units.length <= limit;
+}
+
+// Supports ---------------------------------------------------------------------------------
+
+function dayStart(value, days = 0) {
+  const at = new Date(`${value}T00:00`);
+  at.setDate(at.getDate() + days);
+  return at.toISOString();
+}
+
+function listQuery(more) {
+  const params = new URLSearchParams();
+  for (const [id, name] of [["f-status", "status"], ["f-reason", "reason"], ["f-channel", "channel"], ["f-auxiliary", "captured_by"]]) {
+    if ($(id).value) params.set(name, $(id).value);
+  }
+  if ($("f-since").value) params.set("since", dayStart($("f-since").value));
+  if ($("f-until").value) params.set("until", dayStart($("f-until").value, 1));
+  if (more && next) params.set("after", next);
+  return params;
+}
+
+async function loadSupports(more) {
+  const answer = await call(`${aspirantPath()}/supports?${listQuery(more)}`);
+  if (!answer.ok) { warn(`Apoyos: ${await detail(answer)}`); return; }
+  const page = await answer.json();
+  if (!more) $("supports").replaceChildren();
+  page.supports.forEach((item) => $("supports").append(entry(item)));
+  next = page.next;
+  $("more").hidden = !next;
+  const shown = $("supports").children.length;
+  $("empty").hidden = shown > 0;
+  say(`${shown} apoyos mostrados${next ? "; hay más" : ""}.`);
+}
+
+function entry(item) {
+  const li = document.createElement("li");
+  li.dataset.support = item.support_id;
+  const title = document.createElement("h3");
+  title.textContent = `Folio ${item.support_id}`;
+  const facts = document.createElement("dl");
+  row(facts, "Resultado", statusWord(item.status));
+  row(facts, "Motivos", reasonWords(item.reasons));
+  row(facts, "Canal", CHANNELS[item.channel] || item.channel);
+  row(facts, "Capturado por", personWord(item.captured_by));
+  row(facts, "Recibido", when(item.received_at));
+  const holder = document.createElement("div");
+  const open = button("Ver detalle y evidencia", () => showDetails(item.support_id, holder, open));
+  li.append(title, facts, open, holder);
+  return li;
+}
+
+async function showDetails(supportId, holder, opener) {
+  opener.disabled = true;
+  const answer = await call(`/v1/supports/${encodeURIComponent(supportId)}/details`);
+  if (!answer.ok) { warn(await detail(answer)); opener.disabled = false; return; }
+  const d = await answer.json();
+  const heading = document.createElement("h4");
+  heading.textContent = "Datos registrados";
+  const data = document.createElement("dl");
+  for (const [field, value] of Object.entries(d.form)) {
+    row(data, FIELDS[field] || field, field === "captured_at" ? when(value) : field === "consent" ? (value ? "Sí" : "No") : value);
+  }
+  const images = document.createElement("div");
+  images.className = "evidence";
+  for (const e of d.evidence) {
+    const got = await call(e.url);
+    if (!got.ok) continue;
+    const figure = document.createElement("figure");
+    const img = document.createElement("img");
+    img.src = URL.createObjectURL(await got.blob());
+    img.alt = `${KINDS[e.kind] || e.kind}, folio ${supportId}`;
+    const caption = document.createElement("figcaption");
+    caption.textContent = KINDS[e.kind] || e.kind;
+    figure.append(img, caption);
+    images.append(figure);
+  }
+  const certificate = button("Descargar certificado (PDF)", () => download(d.certificate, supportId));
+  holder.append(heading, data, images, certificate);
+  opener.hidden = true;
+  say(`Detalle del folio ${supportId} mostrado.`);
+}
+
+async function download(url, supportId) {
+  const answer = await call(url, { headers: { Accept: "application/pdf" } });
+  if (!answer.ok) { warn(await detail(answer)); return; }
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await answer.blob());
+  link.download = `certificado-${supportId}.pdf`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  say(`Certificado del folio ${supportId} descargado.`);
+}
+
+// Invitations ------------------------------------------------------------------------------
+
+async function loadInvitations() {
+  const answer = await call(`${aspirantPath()}/invitations`);
+  if (!answer.ok) { warn(`Invitaciones: ${await detail(answer)}`); return; }
+  const body = $("invitations");
+  body.replaceChildren();
+  for (const i of (await answer.json()).invitations.reverse()) {
+    const tr = document.createElement("tr");
+    cell(tr, i.email);
+    cell(tr, INVITATION_STATES[i.status] || i.status);
+    cell(tr, when(i.created_at));
+    cell(tr, when(i.opened_at));
+    cell(tr, i.used_at ? `${when(i.used_at)} (folio ${i.support_id})` : "—");
+    const action = cell(tr, "");
+    if (!i.used_at) action.append(button(`Reenviar a ${i.email}`, () => invite([i.email])));
+    body.append(tr);
+  }
+}
+
+async function invite(emails) {
+  const answer = await call("/v1/invitations", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ process_id: session.process, aspirant_id: session.aspirant, emails }),
+  });
+  if (answer.status !== 201) { warn(`Invitaciones: ${await detail(answer)}`); return false; }
+  warn("");
+  say(`${emails.length === 1 ? "Invitación enviada" : `${emails.length} invitaciones enviadas`}.`);
+  await loadInvitations();
+  return true;
+}
+
+// Auxiliaries ------------------------------------------------------------------------------
+
+function fullName(a) {
+  return [a.nombre, a.apellido_paterno, a.apellido_materno].filter(Boolean).join(" ");
+}
+
+async function loadAuxiliaries() {
+  const answer = await call(`${aspirantPath()}/auxiliaries`);
+  if (!answer.ok) { warn(`Auxiliares: ${await detail(answer)}`); return; }
+  const rows = (await answer.json()).auxiliaries;
+  people = Object.fromEntries(rows.filter((r) => r.auxiliary_id).map((r) => [r.captured_by, fullName(r)]));
+  const body = $("auxiliaries");
+  body.replaceChildren();
+  const filter = $("f-auxiliary");
+  const chosen = filter.value;
+  filter.replaceChildren(new Option("Todos", ""));
+  for (const r of rows) {
+    const name = personWord(r.captured_by);
+    filter.append(new Option(name, r.captured_by));
+    const tr = document.createElement("tr");
+    tr.dataset.subject = r.captured_by;
+    const th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = name;
+    tr.append(th);
+    cell(tr, r.status === "REVOCADO" ? "Revocado" : r.auxiliary_id ? "Activo" : "—");
+    cell(tr, number(r.supports), "number");
+    cell(tr, number(r.rejected), "number");
+    cell(tr, r.rejection_rate === null ? "—" : `${Math.round(r.rejection_rate * 100)} %`, "number");
+    const action = cell(tr, "");
+    if (r.status === "ACTIVO") action.append(button(`Revocar a ${name}`, () => revoke(r.auxiliary_id, name)));
+    body.append(tr);
+  }
+  filter.value = chosen;
+}
+
+async function revoke(auxiliaryId, name) {
+  const answer = await call(`/v1/auxiliaries/${encodeURIComponent(auxiliaryId)}/revoke`, { method: "POST" });
+  if (!answer.ok) { warn(await detail(answer)); return; }
+  say(`${name} fue revocado: sus tokens ya no registran apoyos.`);
+  await loadAuxiliaries();
+}
+
+async function register(form) {
+  const data = Object.fromEntries(new FormData(form).entries());
+  data.accepted_data_protection = $("a-accept").checked;
+  if (!data.apellido_materno) delete data.apellido_materno;
+  data.clave_elector = (data.clave_elector || "").toUpperCase();
+  const answer = await call(`${aspirantPath()}/auxiliaries`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(data),
+  });
+  if (answer.status !== 201) {
+    const body = await answer.json().catch(() => ({}));
+    const fields = body.detail && body.detail.fields ? `: revise ${body.detail.fields.map((f) => f.split(".").pop()).join(", ")}` : "";
+    warn(`No se registró el auxiliar${fields || `: ${body.detail || answer.status}`}.`);
+    return;
+  }
+  const made = await answer.json();
+  form.reset();
+  warn("");
+  $("issued-token").textContent = made.token;
+  $("issued").hidden = false;
+  $("issued").focus();
+  say(`${fullName(made)} quedó registrado como auxiliar.`);
+  await loadAuxiliaries();
+}
+
+// Session ----------------------------------------------------------------------------------
+
+async function signIn(token, process, aspirant) {
+  session = { token, process, aspirant };
+  sessionStorage.setItem(KEY, JSON.stringify(session));
+  sessionStorage.setItem(HEARING_KEY, JSON.stringify(session));
+  $("signin").hidden = true;
+  $("portal").hidden = false;
+  $("who").textContent = `${aspirant} (proceso ${process})`;
+  warn("");
+  await loadAuxiliaries(); // first: the names the list shows
+  await Promise.all([loadProgress(), loadSupports(false), loadInvitations()]);
+}
+
+function signOut() {
+  session = null;
+  sessionStorage.removeItem(KEY);
+  sessionStorage.removeItem(HEARING_KEY);
+  $("portal").hidden = true;
+  $("signin").hidden = false;
+  for (const id of ["supports", "units", "invitations", "auxiliaries"]) $(id).replaceChildren();
+}
+
+const quietly = (promise) => promise.catch(() => {});
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("token").addEventListener("input", () => {
+    const c = claims($("token").value.trim());
+    if (c.process) $("process").value = c.process;
+    if (c.aspirant) $("aspirant").value = c.aspirant;
+  });
+  $("signin").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const token = $("token").value.trim();
+    const c = claims(token);
+    const process = $("process").value.trim() || c.process || "";
+    const aspirant = $("aspirant").value.trim() || c.aspirant || "";
+    if (!token || !process || !aspirant) { warn("Escriba el token, el proceso y el aspirante."); return; }
+    $("token").value = "";
+    quietly(signIn(token, process, aspirant));
+  });
+  $("signout").addEventListener("click", () => { signOut(); say("Sesión cerrada."); });
+  $("filters").addEventListener("submit", (event) => { event.preventDefault(); quietly(loadSupports(false)); });
+  $("more").addEventListener("click", () => quietly(loadSupports(true)));
+  $("all-units").addEventListener("click", () => showUnits(units.length));
+  $("invite").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const emails = $("emails").value.split(/[\s,;]+/).filter(Boolean);
+    if (!emails.length) { warn("Escriba al menos un correo."); return; }
+    quietly(invite(emails).then((sent) => { if (sent) $("emails").value = ""; }));
+  });
+  $("register").addEventListener("submit", (event) => { event.preventDefault(); quietly(register(event.target)); });
+  const kept = sessionStorage.getItem(KEY);
+  if (kept) { const s = JSON.parse(kept); quietly(signIn(s.token, s.process, s.aspirant)); }
+});
