@@ -27,6 +27,17 @@ async def create_process(definition: ProcessDefinition, settings: Settings) -> N
         await pool.close()
 
 
+def scope_problem(role: Role, process_id: str | None, aspirant_id: str | None) -> str | None:
+    """Why a token of this role needs more claims (docs/security.md, "Roles"); None if fine.
+    An aspirant's token reaches nothing without its process; a capturing role's token must
+    say which process it captures for."""
+    if role is Role.ASPIRANT and not (process_id and aspirant_id):
+        return "an aspirant token needs --process and --aspirant"
+    if role in (Role.AUXILIARY, Role.CITIZEN) and not process_id:
+        return f"a {role.value} token needs --process"
+    return None
+
+
 def issue_token(
     settings: Settings,
     role: Role,
@@ -35,6 +46,9 @@ def issue_token(
     ttl: str,
     subject: str | None = None,
 ) -> str:
+    problem = scope_problem(role, process_id, aspirant_id)
+    if problem is not None:
+        raise ValueError(problem)
     principal = Principal(
         role=role,
         subject=subject or f"{role.value}:{aspirant_id or process_id or 'any'}",

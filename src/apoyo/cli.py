@@ -134,6 +134,10 @@ def token_issue(
     data: DataOpt = None,
 ) -> None:
     """Print a bearer token signed by the deployment's key."""
+    problem = admin.scope_problem(role, process, aspirant)
+    if problem is not None:
+        typer.echo(problem, err=True)
+        raise typer.Exit(2)
     token = admin.issue_token(admin.settings_for(data), role, process, aspirant, ttl, subject)
     sys.stdout.write(token + "\n")
 

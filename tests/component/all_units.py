@@ -11,6 +11,7 @@ import asyncpg
 import httpx
 from faststream.kafka import KafkaBroker
 from pydantic import SecretStr
+from starlette.applications import Starlette
 
 from apoyo.services import build_all
 from apoyo_common.runtime import Infrastructure, ServiceUnit, prepare, stop_units
@@ -24,6 +25,7 @@ from tests.factories import NOW
 class AllUnits:
     units: list[ServiceUnit]
     client: httpx.AsyncClient
+    app: Starlette  # the app behind the client (its routes, for the role matrix)
 
     def exposed(self, service: str, name: str) -> Any:
         """What a unit's wiring exposes to tests (`unit.extra[name]`)."""
@@ -41,9 +43,10 @@ async def all_units(
     infra = Infrastructure(made, KafkaBroker(), pool, LocalFolderStore(folder), lambda: NOW)
     units = build_all(infra)
     await prepare(infra, units)
-    transport = httpx.ASGITransport(app=build_app(infra, units, contextlib.nullcontext))
+    app = build_app(infra, units, contextlib.nullcontext)
+    transport = httpx.ASGITransport(app=app)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield AllUnits(list(units), client)
+            yield AllUnits(list(units), client, app)
     finally:
         await stop_units(units)

@@ -29,6 +29,7 @@ from apoyo_common.delivery import describe
 from apoyo_common.logs import get_logger
 from apoyo_common.messages import SupportCaptured
 from apoyo_common.processes import ProcessDefinition
+from apoyo_common.roles import may_act_for
 from apoyo_common.storage import ObjectStore
 from apoyo_common.tokens import Principal
 
@@ -195,12 +196,6 @@ class CaptureService:
         view = await self.repository.support(support_id)
         if view is None:
             raise Refused(404, "not_found", "no existe ese apoyo")
-        if principal.role is Role.OPLE:
-            return view
-        if (
-            principal.role is Role.ASPIRANT
-            and principal.aspirant_id == view.aspirant_id
-            and principal.process_id in (None, view.process_id)
-        ):
+        if may_act_for(principal, view.process_id, view.aspirant_id):
             return view
         raise Refused(403, "forbidden", "no tiene acceso a este apoyo")

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from apoyo_common.access.entries import AccessLog, Purpose, Read
 from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.codes import Role
+from apoyo_common.roles import institute_in
 from apoyo_common.storage import ObjectStore
 from apoyo_common.tokens import Principal
 from apoyo_export.exporter import Exporter, UnknownTarget
@@ -19,6 +20,7 @@ from apoyo_export.ports import Job, JobStatus
 
 FORBIDDEN = (403, "forbidden", "solo el instituto (rol ople) puede pedir paquetes de exportación")
 NOT_FOUND = (404, "not_found", "no existe esa exportación")
+OTHER_PROCESS = (403, "forbidden", "el token del instituto es de otro proceso")
 
 
 def job_json(job: Job) -> dict[str, Any]:
@@ -83,6 +85,8 @@ class ExportApi:
         target = await target_of(request)
         if isinstance(target, Response):
             return target
+        if not institute_in(principal, target[0]):
+            return refusal(*OTHER_PROCESS)
         try:
             job = await self.exporter.request(*target, requested_by=principal.subject)
         except UnknownTarget as unknown:
@@ -94,7 +98,11 @@ class ExportApi:
         if isinstance(principal, Response):
             return principal
         job = await self.exporter.jobs.get(request.path_params["export_id"])
-        return refusal(*NOT_FOUND) if job is None else (job, principal)
+        if job is None:
+            return refusal(*NOT_FOUND)
+        return (
+            (job, principal) if institute_in(principal, job.process_id) else refusal(*OTHER_PROCESS)
+        )
 
     async def show(self, request: Request) -> Response:
         found = await self.job(request)

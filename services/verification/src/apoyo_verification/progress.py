@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from apoyo_common.codes import Role, Status
+from apoyo_common.codes import Status
+from apoyo_common.roles import may_act_for
 from apoyo_common.tokens import Principal
 from apoyo_verification.book import Processes, SupportBook
 from apoyo_verification.ports import UnknownCut, VoterRoll
@@ -14,14 +15,9 @@ class NotFound(LookupError):
 
 
 def may_see(principal: Principal, process_id: str, aspirant_id: str) -> bool:
-    """The institute sees every aspirant; an aspirant sees itself, in its own process."""
-    if principal.role is Role.OPLE:
-        return True
-    return (
-        principal.role is Role.ASPIRANT
-        and principal.aspirant_id == aspirant_id
-        and principal.process_id == process_id
-    )
+    """The institute sees every aspirant (of its process, if its token names one); an aspirant
+    sees itself, in its own process."""
+    return may_act_for(principal, process_id, aspirant_id)
 
 
 @dataclass(frozen=True)

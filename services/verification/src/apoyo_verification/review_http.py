@@ -12,9 +12,10 @@ from starlette.routing import Route
 from apoyo_common.access.entries import AccessLog, Purpose, Read
 from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.codes import Role
+from apoyo_common.roles import institute_in
 from apoyo_verification.book import UnknownProcess
 from apoyo_verification.desk.decision import InvalidDecision, checked
-from apoyo_verification.desk.ports import EmptySample, QueueQuery, SampleExists
+from apoyo_verification.desk.ports import EmptySample, Item, QueueQuery, SampleExists
 from apoyo_verification.desk.referral import Cause
 from apoyo_verification.desk.sampling import DEFAULT_SIZE
 from apoyo_verification.desk.service import AlreadyDecided, Ask, NotOnDesk, ReviewDesk
@@ -41,6 +42,7 @@ def reviewers_only(secret: str, endpoint: Endpoint) -> Callable[[Request], Await
             return refusal(*UNAUTHORIZED)
         if principal.role is not Role.OPLE:
             return refusal(403, "forbidden", "solo el personal del instituto revisa apoyos")
+        request.state.reach = principal  # what in_reach() checks once the process is known
         try:
             return await endpoint(request, principal.subject)
         except BadRequest as bad:
@@ -50,6 +52,12 @@ def reviewers_only(secret: str, endpoint: Endpoint) -> Callable[[Request], Await
             return refusal(status, code, detail or str(known))
 
     return guarded
+
+
+def in_reach(request: Request, process_id: str) -> None:
+    """403 when the reviewer's token names another process (apoyo_common.roles)."""
+    if not institute_in(request.state.reach, process_id):
+        raise BadRequest(403, "forbidden", "el token del instituto es de otro proceso")
 
 
 def _queue_query(params: Any) -> QueueQuery:
@@ -117,22 +125,29 @@ class ReviewEndpoints:
 
     async def queue(self, request: Request, reviewer: str) -> Response:
         query = _queue_query(request.query_params)
+        in_reach(request, query.process_id)
         items = await self.desk.queue(query)
         ids = [i.outcome.support_id for i in items]
         await self._read(reviewer, "review_queue", *ids, process_id=query.process_id)
         after = items[-1].outcome.support_id if len(items) == query.limit else None
         return JSONResponse({"items": [item_json(i) for i in items], "next_after": after})
 
-    async def item(self, request: Request, reviewer: str) -> Response:
+    async def _item(self, request: Request) -> Item:
         found = await self.desk.item(request.path_params["support_id"])
         if found is None:
             raise BadRequest(404, "not_found", "apoyo desconocido")
+        in_reach(request, found.outcome.process_id)
+        return found
+
+    async def item(self, request: Request, reviewer: str) -> Response:
+        found = await self._item(request)
         out = found.outcome
         scope = {"process_id": out.process_id, "aspirant_id": out.aspirant_id}
         await self._read(reviewer, "review_item", out.support_id, **scope)
         return JSONResponse(item_json(found))
 
     async def decide(self, request: Request, reviewer: str) -> Response:
+        await self._item(request)
         support_id, body = request.path_params["support_id"], await _body(request)
         ruling, reason = checked(str(body.get("decision")), _text(body, "reason", 64))
         await self.desk.decide(support_id, Ask(ruling, reason, _text(body, "note") or "", reviewer))
@@ -145,11 +160,13 @@ class ReviewEndpoints:
         size, seed = _int(body, "size", DEFAULT_SIZE), _int(body, "seed", None)
         if not process_id or not aspirant_id or not size:
             raise BadRequest(422, "validation_error", "faltan process_id, aspirant_id o size")
+        in_reach(request, process_id)
         sample = await self.desk.draw_sample(process_id, aspirant_id, size, seed, reviewer)
         return JSONResponse(sample_json(sample), status_code=201)
 
     async def sample(self, request: Request, _: str) -> Response:
         p = request.path_params
+        in_reach(request, p["process_id"])
         found = await self.desk.store.sample(p["process_id"], p["aspirant_id"])
         if found is None:
             raise BadRequest(404, "not_found", "no hay muestra de ese aspirante")

@@ -62,7 +62,7 @@ def router(api: CaptureApi) -> APIRouter:
     @routes.post("/supports", status_code=202, response_model=Accepted, openapi_extra=_SUPPORT_BODY)
     async def post_support(
         request: Request,
-        who: Annotated[Caller, Depends(api.caller)],
+        who: Annotated[Caller, Depends(api.capturer)],
         idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     ) -> JSONResponse:
         api.limits.key("token:" + who.principal.subject)

@@ -3,11 +3,13 @@
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Header, Request
+from fastapi import Depends, Header, Request
 
+from apoyo_capture.access import require_aspirant
 from apoyo_capture.grants import token_digest
 from apoyo_capture.refusals import Refused
 from apoyo_capture.service import Caller
+from apoyo_common.codes import Role
 from apoyo_common.tokens import InvalidToken, verify
 
 MAX_USER_AGENT = 400
@@ -38,3 +40,25 @@ def bearer(token_secret: str) -> Callable[..., Caller]:
         )
 
     return caller
+
+
+def with_role(base: Callable[..., Caller], *allowed: Role) -> Callable[..., Caller]:
+    """The caller, or 403 when its role may not use the route: decided before any body is read."""
+
+    def gate(who: Annotated[Caller, Depends(base)]) -> Caller:
+        if who.principal.role not in allowed:
+            raise Refused(403, "forbidden", "este rol no puede usar esta ruta")
+        return who
+
+    return gate
+
+
+def acting_for_aspirant(base: Callable[..., Caller]) -> Callable[..., Caller]:
+    """The caller of a route under /processes/{process_id}/aspirants/{aspirant_id}: the
+    institute or that aspirant (apoyo_common.roles), or 403 before anything is read."""
+
+    def gate(process_id: str, aspirant_id: str, who: Annotated[Caller, Depends(base)]) -> Caller:
+        require_aspirant(who.principal, process_id, aspirant_id)
+        return who
+
+    return gate

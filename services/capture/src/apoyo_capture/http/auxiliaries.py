@@ -31,7 +31,7 @@ def router(api: CaptureApi) -> APIRouter:
     @routes.post(path, status_code=201)
     async def register(
         process_id: str, aspirant_id: str, body: AuxiliaryForm,
-        who: Annotated[Caller, Depends(api.caller)],
+        who: Annotated[Caller, Depends(api.for_aspirant)],
     ) -> dict[str, Any]:  # fmt: skip
         api.limits.key("token:" + who.principal.subject)
         done = await api.registry.register(who.principal, process_id, aspirant_id, body)
@@ -42,7 +42,7 @@ def router(api: CaptureApi) -> APIRouter:
 
     @routes.get(path)
     async def listing(
-        process_id: str, aspirant_id: str, who: Annotated[Caller, Depends(api.caller)]
+        process_id: str, aspirant_id: str, who: Annotated[Caller, Depends(api.for_aspirant)]
     ) -> dict[str, Any]:
         counts = await api.registry.counts(who.principal, process_id, aspirant_id)
         scope = {"process_id": process_id, "aspirant_id": aspirant_id}

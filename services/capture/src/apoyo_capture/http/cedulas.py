@@ -23,7 +23,7 @@ def router(api: CaptureApi) -> APIRouter:
     async def cedulas(
         process_id: str,
         aspirant_id: str,
-        who: Annotated[Caller, Depends(api.caller)],
+        who: Annotated[Caller, Depends(api.for_aspirant)],
         first: Annotated[int, Query(ge=1, le=10_000_000)] = 1,
         sheets: Annotated[int, Query(ge=1, le=MAX_SHEETS)] = 10,
     ) -> Response:

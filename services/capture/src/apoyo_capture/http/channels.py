@@ -56,7 +56,7 @@ def router(api: CaptureApi) -> APIRouter:
 
     @routes.get(aspirant_path + "/invitations")
     async def invitations(
-        process_id: str, aspirant_id: str, who: Annotated[Caller, Depends(api.caller)]
+        process_id: str, aspirant_id: str, who: Annotated[Caller, Depends(api.for_aspirant)]
     ) -> dict[str, Any]:
         found = await api.invitations.listing(who.principal, process_id, aspirant_id)
         scope = {"process_id": process_id, "aspirant_id": aspirant_id}
@@ -88,7 +88,7 @@ def router(api: CaptureApi) -> APIRouter:
     @routes.get(aspirant_path + "/campaign")
     async def campaign(
         process_id: str, aspirant_id: str, request: Request,
-        who: Annotated[Caller, Depends(api.caller)],
+        who: Annotated[Caller, Depends(api.for_aspirant)],
     ) -> dict[str, str]:  # fmt: skip
         require_aspirant(who.principal, process_id, aspirant_id)
         await known_aspirant(api.capture.repository, process_id, aspirant_id)
@@ -101,7 +101,7 @@ def router(api: CaptureApi) -> APIRouter:
     @routes.get(aspirant_path + "/campaign.png", response_class=Response)
     async def campaign_qr(
         process_id: str, aspirant_id: str, request: Request,
-        who: Annotated[Caller, Depends(api.caller)],
+        who: Annotated[Caller, Depends(api.for_aspirant)],
     ) -> Response:  # fmt: skip
         require_aspirant(who.principal, process_id, aspirant_id)
         await known_aspirant(api.capture.repository, process_id, aspirant_id)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from apoyo_capture.certificates import CertificateService
-from apoyo_capture.http.auth import bearer
+from apoyo_capture.http.auth import acting_for_aspirant, bearer, with_role
 from apoyo_capture.http.limits import RateLimits
 from apoyo_capture.invitations import InvitationService
 from apoyo_capture.records import SupportRecords
@@ -14,6 +14,7 @@ from apoyo_capture.registry import AuxiliaryRegistry
 from apoyo_capture.self_service import SelfService
 from apoyo_capture.service import Caller, CaptureService
 from apoyo_common.access.entries import AccessLog
+from apoyo_common.codes import Role
 
 
 @dataclass
@@ -35,6 +36,16 @@ class CaptureApi:
     @property
     def caller(self) -> Callable[..., Caller]:
         return bearer(self.token_secret)
+
+    @property
+    def capturer(self) -> Callable[..., Caller]:
+        """Only auxiliaries and citizens send supports."""
+        return with_role(self.caller, Role.AUXILIARY, Role.CITIZEN)
+
+    @property
+    def for_aspirant(self) -> Callable[..., Caller]:
+        """The institute or the aspirant named in the route's path."""
+        return acting_for_aspirant(self.caller)
 
     def base_url(self, request: Request) -> str:
         return (self.public_url or str(request.base_url)).rstrip("/")
