@@ -79,6 +79,9 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/supports/{support_id}/certificate"): Guarded(
         OWNER | {"citizen"}, {"support_id": "support"}
     ),
+    ("GET", ASPIRANT_PATH + "/supports"): Guarded(OWNER),
+    ("GET", "/v1/supports/{support_id}/details"): Guarded(OWNER, {"support_id": "support"}),
+    ("GET", "/v1/supports/{support_id}/evidence/{kind}"): Guarded(OWNER, {"support_id": "support"}),
     ("GET", "/v1/certificates/public-key.pem"): Public(
         "the institute's public key: anyone verifies a certificate"
     ),

@@ -27,7 +27,7 @@ from apoyo_common.codes import Role
 from apoyo_common.runtime import Infrastructure
 from apoyo_common.server import build_app
 from apoyo_common.settings import Settings
-from apoyo_common.storage import LocalFolderStore
+from apoyo_common.storage import LocalFolderStore, ObjectStore
 from apoyo_common.tokens import Principal, issue
 from apoyo_export.adapters.postgres import PgProcesses as ExportProcesses
 from apoyo_verification.adapters.book_postgres import PgProcesses
@@ -37,7 +37,7 @@ from apoyo_verification.desk.service import ReviewDesk
 from tests.component.all_units import all_units
 from tests.component.role_table import CALLERS, ROUTES, Guarded, P, Public
 from tests.component.test_verification_duplicates import CITIZENS, load, support
-from tests.factories import NOW, captured, process
+from tests.factories import JPEG, NOW, captured, process
 
 pytestmark = pytest.mark.component
 SECRET = "role-matrix-secret-of-at-least-32-bytes!"
@@ -103,7 +103,9 @@ async def seed_processes(pool: asyncpg.Pool, repository: PgCaptureRepository) ->
     await PgProcesses(pool).save(process())
 
 
-async def invite_citizens(world: World, repository: PgCaptureRepository) -> None:
+async def invite_citizens(
+    world: World, repository: PgCaptureRepository, store: ObjectStore
+) -> None:
     """Two invited citizens; the first one's support is `support`, with its receipt."""
     body = {"process_id": P, "aspirant_id": "asp-01", "emails": ["c1@example.org", "c2@x.org"]}
     answer = await world.client.post("/v1/invitations", json=body, headers=bearer(world, "ople"))
@@ -118,6 +120,8 @@ async def invite_citizens(world: World, repository: PgCaptureRepository) -> None
         event, event.captured_by, "k-matriz", "f", Submission(grant_id=grant), spend
     )
     world.values["support"] = event.support_id
+    for ref in event.evidence:
+        await store.put(ref.object_key, JPEG, ref.content_type)
 
 
 async def register_auxiliary(world: World) -> None:
@@ -160,7 +164,7 @@ async def world(pool: asyncpg.Pool, tmp_path: Path) -> AsyncIterator[World]:
             "token": "no-es-un-token",
         }
         made = World(served.client, role_tokens(), values, set(endpoints(served.app)))
-        await invite_citizens(made, repository)
+        await invite_citizens(made, repository, served.exposed("capture", "service").store)
         await register_auxiliary(made)
         await request_export(made)
         yield made

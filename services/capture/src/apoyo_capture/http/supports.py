@@ -78,7 +78,7 @@ def router(api: CaptureApi) -> APIRouter:
     @routes.get("/processes/{process_id}/aspirants/{aspirant_id}/supports", openapi_extra=_LIST_DOC)
     async def listing(
         process_id: str, aspirant_id: str, request: Request,
-        who: Annotated[Caller, Depends(api.caller)],
+        who: Annotated[Caller, Depends(api.for_aspirant)],
     ) -> dict[str, Any]:  # fmt: skip
         query = query_of(process_id, aspirant_id, request.query_params)
         found = await api.records.page(who.principal, query)
