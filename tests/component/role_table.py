@@ -134,6 +134,7 @@ ROUTES: dict[tuple[str, str], Access] = {
         "¿Fui yo?: takes the short-lived token the lookup gave, not a role token"
     ),
     ("GET", "/audiencia"): Public("the hearing page: its data come from guarded routes"),
+    ("GET", "/portal"): Public("the aspirant's portal page: its data come from guarded routes"),
     ("GET", "/consulta"): Public("the ¿Fui yo? page: its data come from the lookup routes"),
     ("GET", "/verificacion/{name}"): Public(STATIC, {"name": "page_static"}),
     # export
