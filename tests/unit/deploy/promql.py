@@ -18,7 +18,7 @@ EXTERNAL = {
     "kube_deployment_status_replicas_unavailable": {"deployment"},  # kube-state-metrics
     "up": set(),  # Prometheus, per target
 }
-SUFFIXES = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count")}
+SUFFIXES = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count"), "gauge": ("",)}
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,37 @@ order once each, under an advisory lock so replicas starting together do not rac
 import asyncio
 import hashlib
 import json
+import re
 import uuid
 from importlib import resources
 
 import asyncpg
+from asyncpg.connection import LoggedQuery
+
+from apoyo_common import metrics
 
 Pool = asyncpg.Pool
 Connection = asyncpg.Connection
+
+
+_FIRST_WORD = re.compile(r"\s*(\w+)")
+STATEMENTS = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}
+TRANSACTION = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
+
+
+def statement_kind(query: str) -> str:
+    """The label of a statement: its first keyword, never its text (nor its arguments)."""
+    found = _FIRST_WORD.match(query)
+    word = found.group(1).upper() if found else ""
+    if word in STATEMENTS:
+        return word
+    return "TRANSACTION" if word in TRANSACTION else "OTHER"
+
+
+def observe_query(record: LoggedQuery) -> None:
+    outcome = "ok" if record.exception is None else "error"
+    labels = (metrics.process_name(), statement_kind(record.query), outcome)
+    metrics.DB_SECONDS.labels(*labels).observe(record.elapsed)
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -21,6 +45,8 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(
             type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
         )
+    # Every pool of the project is made here: the one place its statements are timed.
+    conn.add_query_logger(observe_query)
 
 
 async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:

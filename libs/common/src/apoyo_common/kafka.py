@@ -9,6 +9,7 @@ itself was unreachable) seeks back, so the message is delivered again.
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -20,6 +21,7 @@ from apoyo_common.delivery import Delivery
 from apoyo_common.messages_base import Contract
 from apoyo_common.publishing import encode
 from apoyo_common.settings import Settings
+from apoyo_common.support_age import observe_age
 from apoyo_common.topics import ALL_TOPICS, qualified
 
 
@@ -45,16 +47,19 @@ class BrokerPublisher:
         await self.publish_raw(topic, key, encode(message))
 
     async def publish_raw(self, topic: str, key: bytes, payload: bytes) -> None:
+        handed_at = datetime.now(UTC)
         await self.broker.publish(
             payload,
             qualified(self.namespace, topic),
             key=key,
             headers={"content-type": "application/json"},
         )
+        observe_age(topic, payload, handed_at)
 
     async def publish_raw_many(self, items: list[tuple[str, bytes, bytes]]) -> None:
         """Handed to the producer in order (so each partition keeps it), sent in as few
         requests as the producer batches them, then every acknowledgement awaited."""
+        handed_at = datetime.now(UTC)
         pending = [
             await self.broker.publish(
                 payload,
@@ -66,6 +71,8 @@ class BrokerPublisher:
             for topic, key, payload in items
         ]
         await asyncio.gather(*(p for p in pending if isinstance(p, asyncio.Future)))
+        for topic, _, payload in items:
+            observe_age(topic, payload, handed_at)
 
 
 def subscribe(

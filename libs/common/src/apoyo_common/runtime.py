@@ -30,6 +30,7 @@ from apoyo_common.settings import Settings
 from apoyo_common.stage import Stage
 from apoyo_common.storage import ObjectStore
 from apoyo_common.storage.sealed import SealedStore
+from apoyo_common.storage.timed import TimedStore
 
 log = get_logger(__name__)
 In = TypeVar("In", bound=SupportEnvelope)
@@ -49,6 +50,10 @@ class Infrastructure:
     clock: Callable[[], datetime] = utcnow
 
     def __post_init__(self) -> None:
+        # The one place every service's store is taken from: the store's own calls are timed
+        # (inside the sealing, so the figures are the store's, not the encryption's).
+        if not isinstance(self.store, TimedStore | SealedStore):
+            self.store = TimedStore(self.store)
         # With the institute's keys configured, every unit reads and writes evidence sealed.
         if self.settings.kek_file is not None and not isinstance(self.store, SealedStore):
             self.store = SealedStore(self.store, self.keyring)

@@ -14,8 +14,11 @@ from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 
+from apoyo_common import metrics
+from apoyo_common.http_metrics import HttpMetrics
 from apoyo_common.ops import ops_routes
 from apoyo_common.runtime import Infrastructure, ServiceUnit, background, prepare, stop_units
 
@@ -62,7 +65,9 @@ def build_app(
             await on_close()
 
     routes = ops_routes(ready) + catch_alls_last([r for unit in units for r in unit.routes])
-    return Starlette(routes=routes, lifespan=lifespan)
+    metrics.name_process(units[0].name if len(units) == 1 else "all")
+    timed = Middleware(HttpMetrics, routes=routes)
+    return Starlette(routes=routes, middleware=[timed], lifespan=lifespan)
 
 
 def catch_alls_last(routes: list[BaseRoute]) -> list[BaseRoute]:

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     retry_attempts: int = Field(default=5, ge=1)
     retry_base_delay_s: float = Field(default=0.2, ge=0)
     outbox_interval_s: float = Field(default=0.5, gt=0)
+    lag_interval_s: float = Field(default=15.0, gt=0)  # how often capture reads consumer lag
     log_level: str = "INFO"
     identity_workers: int = Field(default=0, ge=0)  # image-analysis processes; 0: one per core
     # Capture channels and guards (docs/capture-channels.md).

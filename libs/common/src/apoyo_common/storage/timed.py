@@ -1,0 +1,71 @@
+"""Any object store, with the time of each call in `apoyo_store_seconds`.
+
+`Infrastructure` wraps its store in this once, so every service's calls are timed the same way
+whatever the backend. A missing object is its own outcome: asking for one is not a failure of
+the store.
+"""
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+from apoyo_common import metrics
+from apoyo_common.storage.protocol import ObjectNotFound, ObjectStore
+
+T = TypeVar("T")
+
+
+def _observe(operation: str, outcome: str, started: float) -> None:
+    seconds = time.perf_counter() - started
+    metrics.STORE_SECONDS.labels(metrics.process_name(), operation, outcome).observe(seconds)
+
+
+async def _timed(operation: str, call: Callable[[], Awaitable[T]]) -> T:
+    started, outcome = time.perf_counter(), "error"
+    try:
+        result = await call()
+        outcome = "ok"
+        return result
+    except ObjectNotFound:
+        outcome = "missing"
+        raise
+    finally:
+        _observe(operation, outcome, started)
+
+
+class TimedStore:
+    def __init__(self, inner: ObjectStore) -> None:
+        self.inner = inner
+
+    async def ensure_ready(self) -> None:
+        await _timed("ensure_ready", self.inner.ensure_ready)
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        await _timed("put", lambda: self.inner.put(key, data, content_type))
+
+    async def get(self, key: str) -> bytes:
+        return await _timed("get", lambda: self.inner.get(key))
+
+    async def exists(self, key: str) -> bool:
+        return await _timed("exists", lambda: self.inner.exists(key))
+
+    async def delete(self, key: str) -> None:
+        await _timed("delete", lambda: self.inner.delete(key))
+
+    async def put_file(self, key: str, path: Path, content_type: str) -> None:
+        await _timed("put_file", lambda: self.inner.put_file(key, path, content_type))
+
+    async def stream(self, key: str) -> AsyncIterator[bytes]:
+        """Timed from the first request to the last chunk handed over (the reader's pace
+        included: a slow download shows as a slow stream)."""
+        started, outcome = time.perf_counter(), "error"
+        try:
+            async for chunk in self.inner.stream(key):
+                yield chunk
+            outcome = "ok"
+        except ObjectNotFound:
+            outcome = "missing"
+            raise
+        finally:
+            _observe("stream", outcome, started)
