@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from apoyo_common import metrics
-from apoyo_common.storage.protocol import ObjectNotFound, ObjectStore
+from apoyo_common.storage.protocol import ListingStore, ObjectNotFound, ObjectStore
 
 T = TypeVar("T")
 
@@ -52,6 +52,12 @@ class TimedStore:
 
     async def delete(self, key: str) -> None:
         await _timed("delete", lambda: self.inner.delete(key))
+
+    async def keys(self, prefix: str) -> list[str]:
+        inner = self.inner
+        if not isinstance(inner, ListingStore):
+            raise TypeError("the object store cannot list its keys")
+        return await _timed("keys", lambda: inner.keys(prefix))
 
     async def put_file(self, key: str, path: Path, content_type: str) -> None:
         await _timed("put_file", lambda: self.inner.put_file(key, path, content_type))
