@@ -13,11 +13,12 @@ from apoyo_common.messages import IdentityDecoded
 from apoyo_common.stage import InMemoryLedger, Ledger
 from apoyo_identity.bootstrap import columns
 from tests.factories import NOW, captured, identity_decoded
+from tests.sealing import raw_text, sealed_keyring
 
 pytestmark = pytest.mark.component
 
 
-@pytest.fixture(params=["memory", "postgres"])
+@pytest.fixture(params=["memory", "postgres", "postgres-sealed"])
 async def ledger(
     request: pytest.FixtureRequest, pool: asyncpg.Pool
 ) -> AsyncIterator[Ledger[IdentityDecoded]]:
@@ -25,7 +26,8 @@ async def ledger(
         yield InMemoryLedger()
         return
     await migrate(pool, "identity", "apoyo_identity")
-    yield PgLedger(pool, "identity.decodings", IdentityDecoded, columns)
+    keyring = await sealed_keyring(pool) if request.param == "postgres-sealed" else None
+    yield PgLedger(pool, "identity.decodings", IdentityDecoded, columns, keyring)
 
 
 def decoded(support_id: str, minutes: int = 0) -> IdentityDecoded:
@@ -51,3 +53,17 @@ async def test_outputs_round_trip_exactly(ledger: Ledger[IdentityDecoded]) -> No
 
 def replace_flags(value: IdentityDecoded) -> IdentityDecoded:
     return value.model_copy(update={"flags": ("EVIDENCE_HASH_MISMATCH",)})
+
+
+async def test_the_decoded_identity_is_stored_sealed(pool: asyncpg.Pool) -> None:
+    await migrate(pool, "identity", "apoyo_identity")
+    ledger = PgLedger(
+        pool, "identity.decodings", IdentityDecoded, columns, await sealed_keyring(pool)
+    )
+    value = decoded("s-9")
+    assert await ledger.record(value) == value and await ledger.recorded("s-9") == value
+    seen = await raw_text(pool, "SELECT output FROM identity.decodings")
+    assert value.form.clave_elector and value.form.email
+    for plain in (value.form.clave_elector, value.form.email, '"nombre"', '"apellido_paterno"'):
+        assert plain not in seen  # names are checked by their keys: short ones hide in base64
+    assert "credential_front" in seen  # evidence references stay queryable

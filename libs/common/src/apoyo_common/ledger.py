@@ -6,6 +6,8 @@ from typing import Generic, TypeVar
 
 import asyncpg
 
+from apoyo_common.keyring import Keyring
+from apoyo_common.keyring.documents import open_fields, seal_fields
 from apoyo_common.messages import SupportEnvelope
 
 Out = TypeVar("Out", bound=SupportEnvelope)
@@ -20,19 +22,27 @@ class PgLedger(Generic[Out]):
         table: str,
         model: type[Out],
         columns: Callable[[Out], Mapping[str, object]],
+        keyring: Keyring | None = None,
     ) -> None:
         self.pool, self.table, self.model, self.columns = pool, table, model, columns
+        self.keyring = keyring or Keyring.off()  # personal fields sealed (docs/security.md)
 
     async def recorded(self, support_id: str) -> Out | None:
         row = await self.pool.fetchrow(
             f"SELECT output FROM {self.table} WHERE support_id = $1", support_id
         )
-        return None if row is None else self.model.model_validate(row["output"])
+        return None if row is None else await self._opened(support_id, row["output"])
+
+    async def _opened(self, support_id: str, stored: dict[str, object]) -> Out:
+        context = f"{self.table}/{support_id}/output"
+        return self.model.model_validate(await open_fields(self.keyring, context, stored))
 
     async def record(self, output: Out) -> Out:
+        context = f"{self.table}/{output.support_id}/output"
+        document = json.loads(output.model_dump_json())
         values = {
             "support_id": output.support_id,
-            "output": json.loads(output.model_dump_json()),
+            "output": await seal_fields(self.keyring, output.process_id, context, document),
             **self.columns(output),
         }
         names = ", ".join(values)
@@ -48,7 +58,7 @@ class PgLedger(Generic[Out]):
                     f"SELECT output FROM {self.table} WHERE support_id = $1", output.support_id
                 )
         assert row is not None
-        return self.model.model_validate(row["output"])
+        return await self._opened(output.support_id, row["output"])
 
     async def count(self) -> int:
         return int(await self.pool.fetchval(f"SELECT count(*) FROM {self.table}"))

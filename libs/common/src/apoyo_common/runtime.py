@@ -131,7 +131,7 @@ class Step(Generic[In, Out]):
 
 def run_step(infra: Infrastructure, unit: ServiceUnit, step: "Step[In, Out]") -> None:
     (source_topic, source_model), (target_topic, target_model) = step.source, step.target
-    ledger = PgLedger(infra.pool, step.table, target_model, step.columns)
+    ledger = PgLedger(infra.pool, step.table, target_model, step.columns, infra.keyring)
     stage = Stage(
         unit.name,
         source_model,

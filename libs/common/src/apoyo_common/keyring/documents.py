@@ -68,3 +68,39 @@ async def open_bytes(keyring: Keyring, associated: str, stored: bytes) -> bytes:
     if not stored.startswith(_PREFIX):
         return stored
     return (await open_text(keyring, associated, stored.decode())).encode()
+
+
+# The top-level fields of our events that carry personal data (the typed form, what was read
+# off the credential, the address). The rest of a document (status, reasons, evidence keys and
+# hashes, cells) stays as it is, so that queries on it keep working.
+PERSONAL = ("form", "mrz", "barcodes", "email")
+
+
+async def seal_fields(
+    keyring: Keyring,
+    process_id: str,
+    associated: str,
+    document: dict[str, Any],
+    names: tuple[str, ...] = PERSONAL,
+) -> dict[str, Any]:
+    """`document` with each named field present sealed on its own (`associated/NAME`)."""
+    if not keyring.on:
+        return document
+    sealed = dict(document)
+    for name in names:
+        if sealed.get(name) not in (None, [], {}):
+            sealed[name] = await seal_json(
+                keyring, process_id, f"{associated}/{name}", sealed[name]
+            )
+    return sealed
+
+
+async def open_fields(
+    keyring: Keyring, associated: str, document: dict[str, Any]
+) -> dict[str, Any]:
+    """`document` with every sealed field opened; fields stored plain as they are."""
+    opened = dict(document)
+    for name, value in document.items():
+        if _wrapper(value) is not None:
+            opened[name] = await open_json(keyring, f"{associated}/{name}", value)
+    return opened
