@@ -17,19 +17,34 @@ from apoyo_export.domain import stage
 from apoyo_export.ports import Job, Jobs, JobStatus, Package, Processes, Records
 from apoyo_notification.domain import notify
 from tests.factories import NOW, captured, identity_decoded, process, verified
+from tests.sealing import raw_text, sealed_keyring
 
 pytestmark = pytest.mark.component
 Backends = tuple[Records, Jobs, Processes]
 LEASE = timedelta(minutes=1)
 
 
-@pytest.fixture(params=["memory", "postgres"])
+@pytest.fixture(params=["memory", "postgres", "postgres-sealed"])
 async def backends(request: pytest.FixtureRequest, pool: asyncpg.Pool) -> AsyncIterator[Backends]:
     if request.param == "memory":
         yield MemoryRecords(), MemoryJobs(), MemoryProcesses()
         return
     await migrate(pool, "export", "apoyo_export")
-    yield PgRecords(pool, batch=2), PgJobs(pool), PgProcesses(pool)
+    keyring = await sealed_keyring(pool) if request.param == "postgres-sealed" else None
+    yield PgRecords(pool, batch=2, keyring=keyring), PgJobs(pool), PgProcesses(pool)
+
+
+async def test_the_captured_form_is_stored_sealed(pool: asyncpg.Pool) -> None:
+    await migrate(pool, "export", "apoyo_export")
+    records = PgRecords(pool, keyring=await sealed_keyring(pool))
+    event = captured("s-1")
+    await records.captured(event)
+    await keep(records, outcome("s-1", Status.EN_LISTA_NOMINAL, 1))
+    seen = await raw_text(pool, "SELECT form FROM export.captured")
+    assert event.form.clave_elector and event.form.clave_elector not in seen
+    assert '"nombre"' not in seen
+    [support] = [s async for s in records.supports("gub-son-2027", "asp-01")]
+    assert support.form["clave_elector"] == event.form.clave_elector
 
 
 def outcome(support_id: str, status: Status, minutes: int, received: int = 0) -> SupportNotified:

@@ -18,7 +18,7 @@ from apoyo_export.http import export_routes
 
 
 def build(infra: Infrastructure) -> ServiceUnit:
-    records, processes = PgRecords(infra.pool), PgProcesses(infra.pool)
+    records, processes = PgRecords(infra.pool, keyring=infra.keyring), PgProcesses(infra.pool)
     key = institute_key(infra.settings.signing_key_file)
     exporter = Exporter(PgJobs(infra.pool), records, processes, infra.store, key, infra.clock)
     secret = infra.settings.token_secret.get_secret_value()

@@ -7,6 +7,8 @@ from typing import Any
 
 import asyncpg
 
+from apoyo_common.keyring import Keyring
+from apoyo_common.keyring.documents import open_json, seal_json
 from apoyo_common.messages import ProcessCells, SupportCaptured, SupportExported, SupportNotified
 from apoyo_common.processes import ProcessDefinition
 from apoyo_export.records import Evidence, Support
@@ -36,21 +38,28 @@ def _json(model: SupportNotified | SupportExported) -> Any:
     return json.loads(model.model_dump_json())
 
 
-def support_of(row: asyncpg.Record) -> Support:
+def _form_context(support_id: str) -> str:
+    return f"export.captured/{support_id}/form"
+
+
+def support_of(row: asyncpg.Record, form: dict[str, Any] | None) -> Support:
     evidence = tuple(
         Evidence(e["kind"], e["object_key"], e["sha256"], e["bytes"], e["content_type"])
         for e in row["evidence"] or ()
     )
     return Support(
         row["support_id"], row["process_id"], row["aspirant_id"], row["channel"],
-        row["received_at"], row["status"], tuple(row["reasons"]), row["form"] or {}, evidence,
+        row["received_at"], row["status"], tuple(row["reasons"]), form or {}, evidence,
         row["registry"],
     )  # fmt: skip
 
 
 class PgRecords:
-    def __init__(self, pool: asyncpg.Pool, batch: int = 500) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, batch: int = 500, keyring: Keyring | None = None
+    ) -> None:
         self.pool, self.batch = pool, batch
+        self.keyring = keyring or Keyring.off()  # the captured form sealed (docs/security.md)
 
     async def keep(self, notified: SupportNotified, exported: SupportExported) -> SupportExported:
         n = notified
@@ -67,7 +76,9 @@ class PgRecords:
         return SupportExported.model_validate(output)
 
     async def captured(self, event: SupportCaptured) -> None:
-        form = event.form.model_dump(mode="json", exclude={"email"})
+        typed = event.form.model_dump(mode="json", exclude={"email"})
+        context = _form_context(event.support_id)
+        form = await seal_json(self.keyring, event.process_id, context, typed)
         evidence = [e.model_dump(mode="json") for e in event.evidence]
         await self.pool.execute(
             "INSERT INTO export.captured (support_id, form, evidence) VALUES ($1, $2, $3) "
@@ -84,7 +95,8 @@ class PgRecords:
         ):
             cursor = conn.cursor(SUPPORTS, process_id, aspirant_id, prefetch=self.batch)
             async for row in cursor:
-                yield support_of(row)
+                form = await open_json(self.keyring, _form_context(row["support_id"]), row["form"])
+                yield support_of(row, form)
 
 
 class PgProcesses:
