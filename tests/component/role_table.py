@@ -114,6 +114,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/sw.js"): Public(STATIC),
     # verification
     ("GET", ASPIRANT_PATH + "/progress"): Guarded(OWNER),
+    ("GET", "/v1/supports/{support_id}/decoded"): Guarded(OWNER, {"support_id": "heard"}),
     ("GET", "/v1/review/queue"): Guarded(OPLE, query="?process_id=" + P),
     ("GET", "/v1/review/items/{support_id}"): Guarded(OPLE, {"support_id": "desk_item"}),
     ("POST", "/v1/review/items/{support_id}/decision"): Guarded(

@@ -115,6 +115,8 @@ def test_an_aspirant_follows_its_supports_and_revokes_an_auxiliary(
     expect(front).to_be_visible()
     assert front.evaluate("img => img.naturalWidth") > 0
     expect(shown).to_contain_text(citizen(60).clave_elector)
+    expect(shown.get_by_role("heading", name="Leído de la credencial")).to_be_visible()
+    expect(shown).to_contain_text("Coincide")  # the typed fields checked against the card
     expect(shown.get_by_role("button", name="Descargar certificado (PDF)")).to_be_visible()
     assert_accessible(page)
 
@@ -140,6 +142,21 @@ def test_an_aspirant_follows_its_supports_and_revokes_an_auxiliary(
         files=support_files(citizen(63)), timeout=30,
     )  # fmt: skip
     assert (refused.status_code, refused.json()["error"]) == (401, "token_revoked")
+
+
+def test_what_was_read_from_a_credential_is_the_aspirants_alone(server: EmbeddedServer) -> None:
+    support_id = post(server, server.token("auxiliary", "gub-son-2027", "asp-01"), "asp-01", 64)
+    path = f"{server.url}/v1/supports/{support_id}/decoded"
+    own = httpx.get(path, headers=bearer(server.token("aspirant", "gub-son-2027", "asp-01")))
+    assert own.status_code == 200, own.text
+    assert own.json()["mrz"]["cic"] and {c["field"] for c in own.json()["checks"]}
+    spy = httpx.get(path, headers=bearer(server.token("aspirant", "gub-son-2027", "asp-02")))
+    unknown = httpx.get(
+        f"{server.url}/v1/supports/no-existe/decoded", headers=bearer(server.token("ople"))
+    )
+    assert (spy.status_code, spy.json()["error"]) == (403, "forbidden")
+    assert "cic" not in spy.text and unknown.status_code == 404
+    assert httpx.get(path).status_code == 401
 
 
 def test_another_aspirants_token_opens_nothing_of_it(

@@ -24,6 +24,7 @@ from apoyo_verification.adapters.desk_store_postgres import PgDeskStore
 from apoyo_verification.adapters.hearing_postgres import PgHearingBook
 from apoyo_verification.adapters.inquiry_postgres import PgInquiryBook
 from apoyo_verification.adapters.postgres import PgVoterRoll
+from apoyo_verification.decoded_http import decoded_route
 from apoyo_verification.desk.referral import Desk
 from apoyo_verification.desk.service import ReviewDesk
 from apoyo_verification.handlers import on_decoded_batch, on_process_defined
@@ -64,6 +65,7 @@ def build(infra: Infrastructure) -> ServiceUnit:
     access = PgAccessLog(infra.pool, SERVICE, infra.clock)
     routes = [
         progress_route(ProgressReader(processes, roll, book), secret),
+        decoded_route(desk, secret, access),
         *review_routes(desk, secret, relay.nudge, access),
         *public_routes(infra, desk, relay, access),
     ]

@@ -230,9 +230,45 @@ async function showDetails(supportId, holder, opener) {
     images.append(figure);
   }
   const certificate = button("Descargar certificado (PDF)", () => download(d.certificate, supportId));
-  holder.append(heading, data, images, certificate);
+  holder.append(heading, data, await readBlock(supportId), images, certificate);
   opener.hidden = true;
   say(`Detalle del folio ${supportId} mostrado.`);
+}
+
+const CHECKS = { MATCH: "Coincide", MISMATCH: "No coincide", NOT_TYPED: "No se capturó", NOT_READ: "No se leyó" };
+const MRZ = {
+  cic: "CIC", ocr: "OCR", seccion: "Sección", identificador: "Identificador", birth_date: "Nacimiento",
+  sex: "Sexo", expiry: "Vigencia", surnames: "Apellidos", given_names: "Nombre(s)",
+};
+
+// What identity read from the credential (verification's copy of identity.decoded).
+async function readBlock(supportId) {
+  const box = document.createElement("div");
+  const heading = document.createElement("h4");
+  heading.textContent = "Leído de la credencial";
+  box.append(heading);
+  const answer = await call(`/v1/supports/${encodeURIComponent(supportId)}/decoded`);
+  if (!answer.ok) {
+    const none = document.createElement("p");
+    none.textContent = "Todavía no hay datos leídos de este apoyo.";
+    box.append(none);
+    return box;
+  }
+  const read = await answer.json();
+  const facts = document.createElement("dl");
+  if (read.mrz) {
+    for (const [field, label] of Object.entries(MRZ)) {
+      const value = read.mrz[field];
+      row(facts, `MRZ: ${label}`, Array.isArray(value) ? value.join(" ") : value);
+    }
+  } else {
+    row(facts, "MRZ", "No se leyó");
+  }
+  for (const c of read.checks) row(facts, `Comparación: ${FIELDS[c.field] || c.field}`, CHECKS[c.result] || c.result);
+  row(facts, "Códigos leídos", read.barcodes.length ? read.barcodes.map((b) => b.kind).join(", ") : "Ninguno");
+  row(facts, "Señales de la evidencia", reasonWords(read.flags));
+  box.append(facts);
+  return box;
 }
 
 async function download(url, supportId) {
