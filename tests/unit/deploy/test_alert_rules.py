@@ -34,13 +34,17 @@ def test_a_rule_reads_only_metrics_that_exist(rule: dict[str, Any]) -> None:
     assert unknown_reads(rule["expr"]) == []
 
 
-def test_the_rules_cover_lag_dead_letters_errors_latency_and_readiness() -> None:
+def test_the_rules_cover_lag_dead_letters_errors_latency_storage_and_readiness() -> None:
     read = {r.metric for rule in rules() for r in reads(rule["expr"])}
     assert {
-        "kafka_consumergroup_lag",
+        "apoyo_consumer_lag",
         "apoyo_dead_letters_total",
         "apoyo_handler_failures_total",
         "apoyo_handler_seconds_bucket",
+        "apoyo_http_requests_total",
+        "apoyo_http_request_seconds_bucket",
+        "apoyo_support_age_seconds_bucket",
+        "apoyo_store_seconds_count",
         "kube_deployment_status_replicas_unavailable",
         "up",
     } <= read
