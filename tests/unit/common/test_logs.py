@@ -83,3 +83,13 @@ def test_bearer_tokens_and_links_are_redacted(captured_logs: io.StringIO) -> Non
     log.info("invited", link=f"https://x/i/{token}", token=token)
     log.info(f"opened https://x/i/{token} twice")
     assert token not in captured_logs.getvalue()
+
+
+def test_libraries_never_log_messages_at_debug(captured_logs: io.StringIO) -> None:
+    """aiokafka logs each record's value at DEBUG: a support's form, names and all."""
+    person = citizen()
+    value = f'{{"nombre": "{person.nombre}", "apellido_paterno": "{person.apellido_paterno}"}}'
+    logging.getLogger("aiokafka.producer.sender").debug("Sending (key=%s value=%s)", "k", value)
+    logging.getLogger("apoyo_capture").debug("our own debug line")
+    output = captured_logs.getvalue()
+    assert "our own debug line" in output and person.apellido_paterno not in output

@@ -92,10 +92,20 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+# Libraries that log whole messages at DEBUG (aiokafka's "Sending (key=… value=…)" carries a
+# support's form, names included, which no pattern can tell from other words): never below
+# INFO, whatever the service's level.
+VERBOSE_LIBRARIES = ("aiokafka", "kafka", "faststream", "asyncpg", "httpx", "httpcore",
+                     "multipart", "python_multipart", "minio", "urllib3")  # fmt: skip
+
+
 def configure_logging(level: str = "INFO", service: str = "apoyo") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactingFilter())
     logging.basicConfig(format="%(message)s", level=level.upper(), handlers=[handler], force=True)
+    floor = max(logging.INFO, logging.getLevelName(level.upper()))
+    for name in VERBOSE_LIBRARIES:
+        logging.getLogger(name).setLevel(floor)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
