@@ -26,6 +26,7 @@ from apoyo_common.keyring.settings import keyring_from_settings
 from apoyo_common.ledger import PgLedger
 from apoyo_common.logs import get_logger
 from apoyo_common.messages import CitizenEvent, SupportEnvelope
+from apoyo_common.openapi import Api
 from apoyo_common.settings import Settings
 from apoyo_common.stage import Stage
 from apoyo_common.storage import ObjectStore
@@ -78,6 +79,7 @@ class ServiceUnit:
     package: str
     tasks: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
     routes: Sequence[BaseRoute] = ()
+    api: Api | None = None  # its plain Starlette routes described for /openapi.json
     extra: dict[str, object] = field(default_factory=dict)
     on_stop: Sequence[Callable[[], None]] = ()
 

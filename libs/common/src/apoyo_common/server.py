@@ -15,10 +15,13 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute, Mount
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Mount, Route
 
 from apoyo_common import metrics
 from apoyo_common.http_metrics import HttpMetrics
+from apoyo_common.openapi import document
 from apoyo_common.ops import ops_routes
 from apoyo_common.runtime import Infrastructure, ServiceUnit, background, prepare, stop_units
 
@@ -64,10 +67,34 @@ def build_app(
         if on_close is not None:
             await on_close()
 
-    routes = ops_routes(ready) + catch_alls_last([r for unit in units for r in unit.routes])
+    served = catch_alls_last([r for unit in units for r in unit.routes])
+    routes = [*ops_routes(ready), openapi_route(units), *served]
     metrics.name_process(units[0].name if len(units) == 1 else "all")
     timed = Middleware(HttpMetrics, routes=routes)
     return Starlette(routes=routes, middleware=[timed], lifespan=lifespan)
+
+
+def openapi_route(units: Sequence[ServiceUnit]) -> Route:
+    """/openapi.json for every unit served here, before capture's own (which knows only its
+    FastAPI routes); built once, on the first request."""
+    built: dict[str, JSONResponse] = {}
+
+    async def openapi(_: Request) -> JSONResponse:
+        if "document" not in built:
+            apis = [unit.api for unit in units if unit.api is not None]
+            built["document"] = JSONResponse(document(fastapi_document(units), apis))
+        return built["document"]
+
+    return Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False)
+
+
+def fastapi_document(units: Sequence[ServiceUnit]) -> dict[str, Any] | None:
+    for route in (r for unit in units for r in unit.routes):
+        describe = getattr(route.app, "openapi", None) if isinstance(route, Mount) else None
+        if callable(describe):
+            found: dict[str, Any] = describe()
+            return found
+    return None
 
 
 def catch_alls_last(routes: list[BaseRoute]) -> list[BaseRoute]:

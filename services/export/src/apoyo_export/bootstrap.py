@@ -15,6 +15,7 @@ from apoyo_export.adapters.postgres_jobs import PgJobs
 from apoyo_export.exporter import Exporter
 from apoyo_export.handlers import SERVICE, Handlers
 from apoyo_export.http import export_routes
+from apoyo_export.openapi import export_api
 
 
 def build(infra: Infrastructure) -> ServiceUnit:
@@ -29,6 +30,7 @@ def build(infra: Infrastructure) -> ServiceUnit:
         routes=export_routes(
             exporter, infra.store, secret, PgAccessLog(infra.pool, SERVICE, infra.clock)
         ),
+        api=export_api(),
         extra={"exporter": exporter},
     )
     handlers = Handlers(records, processes, infra.publisher, infra.clock)

@@ -35,6 +35,7 @@ from apoyo_verification.http import progress_route
 from apoyo_verification.inquiry.http import InquiryRoutes, inquiry_routes
 from apoyo_verification.inquiry.page import page_routes as inquiry_page
 from apoyo_verification.inquiry.service import Inquiry
+from apoyo_verification.openapi import verification_api
 from apoyo_verification.portal_page import page_routes as portal_page
 from apoyo_verification.progress import ProgressReader
 from apoyo_verification.review_http import review_routes
@@ -74,6 +75,7 @@ def build(infra: Infrastructure) -> ServiceUnit:
         "apoyo_verification",
         tasks=[relay.run_forever],
         routes=routes,
+        api=verification_api(),
         extra={"verifier": verifier, "relay": relay, "desk": desk},
     )
     territories = Territories(roll, PgAnnouncements(infra.pool), infra.clock)

@@ -48,4 +48,4 @@ async def _static(request: Request) -> Response:
 
 
 def static_routes() -> list[BaseRoute]:
-    return [Route(STATIC_PATH + "/{name}", _static, methods=["GET"])]
+    return [Route(STATIC_PATH + "/{name}", _static, methods=["GET"], include_in_schema=False)]

@@ -87,4 +87,4 @@ async def _page(_: Request) -> Response:
 
 
 def page_routes() -> list[BaseRoute]:
-    return [Route(PAGE_PATH, _page, methods=["GET"], name="hearing_page")]
+    return [Route(PAGE_PATH, _page, methods=["GET"], name="hearing_page", include_in_schema=False)]

@@ -15,4 +15,4 @@ async def _page(_: Request) -> Response:
 
 
 def page_routes() -> list[BaseRoute]:
-    return [Route(PAGE_PATH, _page, methods=["GET"], name="inquiry_page")]
+    return [Route(PAGE_PATH, _page, methods=["GET"], name="inquiry_page", include_in_schema=False)]
