@@ -45,3 +45,11 @@ async def test_every_public_route_is_in_the_served_document(
         for operation in item.values():
             refused = operation["responses"]["default"]["content"]["application/json"]
             assert refused["schema"] == {"$ref": "#/components/schemas/Refusal"}
+
+
+async def test_a_path_no_route_takes_is_a_json_refusal(pool: asyncpg.Pool, tmp_path: Path) -> None:
+    """A newline in a path escapes even capture's catch-all mount (found by the fuzzer)."""
+    async with all_units(pool, tmp_path, SECRET) as served:
+        answer = await served.client.get("/v1/processes/%0A/aspirants/a/auxiliaries")
+    assert answer.status_code == 404
+    assert answer.json()["error"] == "not_found"

@@ -14,12 +14,14 @@ from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from apoyo_common import metrics
+from apoyo_common.bearer import refusal
 from apoyo_common.http_metrics import HttpMetrics
 from apoyo_common.openapi import document
 from apoyo_common.ops import ops_routes
@@ -71,7 +73,20 @@ def build_app(
     routes = [*ops_routes(ready), openapi_route(units), *served]
     metrics.name_process(units[0].name if len(units) == 1 else "all")
     timed = Middleware(HttpMetrics, routes=routes)
-    return Starlette(routes=routes, middleware=[timed], lifespan=lifespan)
+    refusals = {HTTPException: refused}
+    return Starlette(
+        routes=routes,
+        middleware=[timed],
+        lifespan=lifespan,
+        exception_handlers=refusals,  # type: ignore[arg-type]
+    )
+
+
+async def refused(_: Request, exc: HTTPException) -> JSONResponse:
+    """A path no route takes (a newline in it escapes even capture's catch-all mount) is a
+    JSON refusal like every other, not Starlette's plain-text "Not Found"."""
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
+    return refusal(exc.status_code, code, "no existe esa ruta o método")
 
 
 def openapi_route(units: Sequence[ServiceUnit]) -> Route:
