@@ -32,4 +32,5 @@ async def _page(_: Request) -> Response:
 
 
 def page_routes() -> list[BaseRoute]:
-    return [Route(PAGE_PATH, _page, methods=["GET"], name="aspirant_portal")]
+    page = Route(PAGE_PATH, _page, methods=["GET"], name="aspirant_portal", include_in_schema=False)
+    return [page]
