@@ -6,7 +6,9 @@ fuzzing test checks the answers against them."""
 from pydantic import BaseModel, Field
 
 from apoyo_common.codes import EvidenceKind
+from apoyo_common.credential import BarcodeRead, FieldCheck, MrzFields
 from apoyo_common.openapi import Api, Json, answer, operation, parameter
+from apoyo_verification.decoded_http import DECODED_PATH
 from apoyo_verification.desk.referral import Cause
 from apoyo_verification.hearing.domain import ARGUMENT_MAX, PAGE_MAX
 from apoyo_verification.hearing.views import HEARING_PATH
@@ -14,6 +16,15 @@ from apoyo_verification.http import PROGRESS_PATH
 from apoyo_verification.inquiry.domain import NOTE_MAX
 from apoyo_verification.review_http import MAX_NOTE
 from apoyo_verification.review_http import MAX_PAGE as QUEUE_MAX
+
+
+class Decoded(BaseModel):
+    support_id: str
+    decoded_at: str
+    mrz: MrzFields | None
+    barcodes: list[BarcodeRead]
+    checks: list[FieldCheck]
+    flags: list[str]
 
 
 class Dispersion(BaseModel):
@@ -275,7 +286,21 @@ def verification_api() -> Api:
         params=ASPIRANT,
         tag="avance",
     )
-    paths = {PROGRESS_PATH: {"get": progress}, **_desk(), **_hearing(), **_inquiry()}
-    models: list[type[BaseModel]] = [Progress, ReviewQueue, DecisionIn, SampleIn, SampleOut]
+    decoded = operation(
+        "Lo que se leyó de la credencial de un apoyo",
+        {200: answer("Lo leído", Decoded)},
+        params=[parameter("support_id")],
+        tag="avance",
+    )
+    paths = {PROGRESS_PATH: {"get": progress}, DECODED_PATH: {"get": decoded}}
+    paths |= {**_desk(), **_hearing(), **_inquiry()}
+    models: list[type[BaseModel]] = [
+        Progress,
+        Decoded,
+        ReviewQueue,
+        DecisionIn,
+        SampleIn,
+        SampleOut,
+    ]
     models += [HearingPage, ContestIn, Heard, LookupIn, Seen, CodeIn, Told, ReportIn]
     return Api(paths, models)
