@@ -8,6 +8,8 @@ import asyncpg
 
 from apoyo_capture.adapters.postgres import PgCaptureRepository
 from apoyo_common.db import create_pool, migrate
+from apoyo_common.keyring import Keyring
+from apoyo_common.keyring.settings import keyring_from_settings
 from apoyo_common.runtime import utcnow
 from apoyo_common.settings import Settings
 from apoyo_verification.adapters.book_postgres import PgProcesses, PgSupportBook
@@ -17,10 +19,12 @@ from apoyo_verification.reverify import Report, Reverifier
 from apoyo_verification.service import Verifier
 
 
-def reverifier(pool: asyncpg.Pool, batch: int, person_secret: bytes) -> Reverifier:
-    book = PgSupportBook(pool)
+def reverifier(
+    pool: asyncpg.Pool, batch: int, person_secret: bytes, keyring: Keyring | None = None
+) -> Reverifier:
+    book = PgSupportBook(pool, keyring)
     verifier = Verifier(PgVoterRoll(pool), PgProcesses(pool), book, utcnow, person_secret)
-    return Reverifier(verifier, PgDeskStore(pool), utcnow, batch)
+    return Reverifier(verifier, PgDeskStore(pool, keyring), utcnow, batch)
 
 
 async def reverify_process(settings: Settings, process_id: str, cut: date, batch: int) -> Report:
@@ -30,7 +34,7 @@ async def reverify_process(settings: Settings, process_id: str, cut: date, batch
         for schema in ("capture", "verification"):
             await migrate(pool, schema, f"apoyo_{schema}")
         person_secret = settings.citizen_key_secret.get_secret_value().encode()
-        work = reverifier(pool, batch, person_secret)
+        work = reverifier(pool, batch, person_secret, keyring_from_settings(settings, pool))
         await work.switch(process_id, cut)
         # The process's owner gets the new cut too, and tells every service (process.defined),
         # so that a later `process create` of the same definition is the one to change it.

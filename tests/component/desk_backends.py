@@ -14,7 +14,8 @@ async def desk_on(backend: Backend) -> ReviewDesk:
         return ReviewDesk(InMemoryDeskStore(backend.book), backend.book, verifier, backend.clock)
     assert isinstance(backend, PgBackend)
     pool = await backend.pool()
-    return ReviewDesk(PgDeskStore(pool), PgSupportBook(pool), verifier, backend.clock)
+    store, book = PgDeskStore(pool, backend.keyring), PgSupportBook(pool, backend.keyring)
+    return ReviewDesk(store, book, verifier, backend.clock)
 
 
 def records_of(desk: ReviewDesk) -> Records:

@@ -43,8 +43,7 @@ async def events(backend: Backend, support_id: str) -> list[dict[str, Any]]:
         payloads = [item.payload for item in backend.book.outbox]
     else:
         assert isinstance(backend, PgBackend)
-        sql = "SELECT payload FROM verification.outbox ORDER BY id"
-        payloads = [r["payload"] for r in await backend.pools[0].fetch(sql)]
+        payloads = await backend.payloads()
     found = [json.loads(p) for p in payloads]
     return [e for e in found if e["support_id"] == support_id]
 

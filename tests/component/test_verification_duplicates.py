@@ -20,7 +20,9 @@ import pytest
 
 from apoyo_common.codes import Status
 from apoyo_common.db import create_pool, migrate
+from apoyo_common.keyring import Keyring
 from apoyo_common.messages import IdentityDecoded
+from apoyo_common.outbox import opened_payload
 from apoyo_common.topics import citizen_identity, citizen_key
 from apoyo_verification.adapters.book_memory import InMemoryProcesses, InMemorySupportBook
 from apoyo_verification.adapters.book_postgres import PgProcesses, PgSupportBook
@@ -32,6 +34,7 @@ from apoyo_verification.roll.batch import RollBatch, batch_of
 from apoyo_verification.service import Verifier
 from tests.factories import NOW
 from tests.roll_files import CUT
+from tests.sealing import sealed_keyring
 from tests.unit.verification.cases import PROCESS, decoded, form, person, record
 
 pytestmark = pytest.mark.component
@@ -96,11 +99,15 @@ class MemoryBackend:
 @dataclass
 class PgBackend:
     database: str
+    sealed: bool = False  # personal fields sealed to a data key (docs/security.md)
     pools: list[asyncpg.Pool] = field(default_factory=list)
     clock: Callable[[], datetime] = field(default_factory=ticking)
+    keyring: Keyring = field(default_factory=Keyring.off)
 
     async def setup(self) -> None:
         main = await self.pool()
+        if self.sealed:
+            self.keyring = await sealed_keyring(main)
         await migrate(main, "verification", "apoyo_verification")
         await load(PgVoterRoll(main))
         await PgProcesses(main).save(PROCESS)
@@ -112,7 +119,7 @@ class PgBackend:
 
     async def verifier(self) -> Verifier:
         pool = await self.pool()  # each consumer its own connections, as a replica has
-        book = PgSupportBook(pool)
+        book = PgSupportBook(pool, self.keyring)
         return Verifier(PgVoterRoll(pool), PgProcesses(pool), book, self.clock, PERSON_SECRET)
 
     async def finals(self) -> Finals:
@@ -120,18 +127,23 @@ class PgBackend:
         return dict(final_of(r["output"]) for r in rows)
 
     async def published(self) -> Finals:
-        sql = "SELECT payload FROM verification.outbox ORDER BY id"
-        return dict(final_of(r["payload"]) for r in await self.pools[0].fetch(sql))
+        return dict(final_of(payload) for payload in await self.payloads())
+
+    async def payloads(self) -> list[bytes]:
+        """The outbox's events in order, opened as the relay publishes them."""
+        sql = "SELECT topic, key, payload FROM verification.outbox ORDER BY id"
+        rows = await self.pools[0].fetch(sql)
+        return [await opened_payload(self.keyring, *r.values()) for r in rows]
 
 
-@pytest.fixture(params=["memory", "postgres"])
+@pytest.fixture(params=["memory", "postgres", "postgres-sealed"])
 async def backend(request: pytest.FixtureRequest, database: str) -> AsyncIterator[Backend]:
     if request.param == "memory":
         memory = MemoryBackend()
         await memory.setup()
         yield memory
         return
-    pg = PgBackend(database)
+    pg = PgBackend(database, sealed=request.param == "postgres-sealed")
     await pg.setup()
     yield pg
     for pool in pg.pools:

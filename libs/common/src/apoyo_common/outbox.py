@@ -66,6 +66,11 @@ async def sealed_payload(
     return await seal_bytes(keyring, process_id, _context(topic, key), payload)
 
 
+async def opened_payload(keyring: Keyring, topic: str, key: bytes, payload: bytes) -> bytes:
+    """What `sealed_payload` was given (a payload stored plain, as it is)."""
+    return await open_bytes(keyring, _context(topic, key), payload)
+
+
 class PgOutbox:
     """An `outbox` table (id bigserial, topic, key, payload, claimed_until, published_at)."""
 
@@ -86,8 +91,7 @@ class PgOutbox:
         return sorted(items, key=lambda item: item.id)
 
     async def _payload(self, row: asyncpg.Record) -> bytes:
-        context = _context(row["topic"], row["key"])
-        return await open_bytes(self.keyring, context, bytes(row["payload"]))
+        return await opened_payload(self.keyring, row["topic"], row["key"], bytes(row["payload"]))
 
     async def mark_published(self, ids: list[int]) -> None:
         await self.pool.execute(

@@ -55,7 +55,7 @@ def build(infra: Infrastructure) -> ServiceUnit:
         desk.book,
     )
     relay = OutboxRelay(
-        PgOutbox(infra.pool, OUTBOX),
+        PgOutbox(infra.pool, OUTBOX, infra.keyring),
         infra.publisher,
         SERVICE,
         interval_s=infra.settings.outbox_interval_s,
@@ -97,7 +97,7 @@ def public_routes(
     secret = settings.token_secret.get_secret_value()
     hearing = Hearing(PgHearingBook(infra.pool), infra.store, desk)
     inquiry = Inquiry(
-        PgInquiryBook(infra.pool), desk.verifier.roll, desk, infra.clock, secret,
+        PgInquiryBook(infra.pool, infra.keyring), desk.verifier.roll, desk, infra.clock, secret,
         settings.citizen_key_secret.get_secret_value().encode(), on_mail=relay.nudge,
     )  # fmt: skip
     lookup = InquiryRoutes(
@@ -124,11 +124,11 @@ def build_desk(infra: Infrastructure) -> ReviewDesk:
     processes, roll, book = (
         PgProcesses(infra.pool),
         PgVoterRoll(infra.pool),
-        PgSupportBook(infra.pool),
+        PgSupportBook(infra.pool, infra.keyring),
     )
     person_secret = infra.settings.citizen_key_secret.get_secret_value().encode()
     verifier = Verifier(roll, processes, book, infra.clock, person_secret)
-    return ReviewDesk(PgDeskStore(infra.pool), book, verifier, infra.clock)
+    return ReviewDesk(PgDeskStore(infra.pool, infra.keyring), book, verifier, infra.clock)
 
 
 def desk_of(units: Iterable[ServiceUnit]) -> Desk:

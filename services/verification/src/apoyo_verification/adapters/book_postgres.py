@@ -13,11 +13,14 @@ from datetime import date
 import asyncpg
 
 from apoyo_common.codes import Status
+from apoyo_common.keyring import Keyring
 from apoyo_common.messages import ProcessCells, SupportVerified
+from apoyo_common.outbox import sealed_payload
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.publishing import encode
 from apoyo_common.topics import PROCESS_CELLS, SUPPORT_VERIFIED, process_key
 from apoyo_verification.adapters.desk_postgres import PgHeldDesk, write_desk
+from apoyo_verification.adapters.sealing import opened, sealed_text
 from apoyo_verification.classify import Verdict
 from apoyo_verification.outcome import Outcome
 from apoyo_verification.recording import Changes, CitizenKey, citizen_of
@@ -43,19 +46,27 @@ _TALLY = (
 )
 
 
-def _outcome(row: asyncpg.Record) -> Outcome:
+async def _outcome(keyring: Keyring, row: asyncpg.Record) -> Outcome:
     verdict = Verdict(Status(row["verdict"]), tuple(row["verdict_reasons"]))
-    published = SupportVerified.model_validate(row["output"])
+    output = await opened(keyring, row["output"]["support_id"], "output", row["output"])
+    published = SupportVerified.model_validate(output)
     return Outcome(verdict, published, row["cell"], row["judged_cut"], row["person_key"])
 
 
-def _inserted(outcome: Outcome, text: str) -> tuple[object, ...]:
+async def _decoded_text(keyring: Keyring, outcome: Outcome) -> str | None:
+    if outcome.source is None:
+        return None
+    out, text = outcome.published, outcome.source.model_dump_json()
+    return await sealed_text(keyring, out.process_id, out.support_id, "decoded", text)
+
+
+def _inserted(outcome: Outcome, text: str, decoded: str | None) -> tuple[object, ...]:
     out, verdict = outcome.published, outcome.verdict
     return (
         *(out.support_id, out.process_id, out.aspirant_id, out.citizen_key),
         *(out.status.value, out.received_at, text, out.verified_at),
         *(verdict.status.value, list(verdict.reasons), outcome.cell, outcome.cut),
-        None if outcome.source is None else outcome.source.model_dump_json(),
+        decoded,
         outcome.person_key,
     )
 
@@ -73,21 +84,28 @@ def _written(changes: Changes) -> list[Outcome]:
     return [*changes.updated.values(), *changes.inserted.values(), *changes.events]
 
 
-def _event(outcome: Outcome, texts: dict[int, str]) -> tuple[object, ...]:
+async def _event(keyring: Keyring, outcome: Outcome, text: str) -> tuple[object, ...]:
+    out, key = outcome.published, outcome.published.citizen_key.encode()
+    payload = await sealed_payload(keyring, out.process_id, SUPPORT_VERIFIED, key, text.encode())
+    return (SUPPORT_VERIFIED, key, payload)
+
+
+async def _stored(keyring: Keyring, outcome: Outcome, text: str) -> str:
     out = outcome.published
-    return (SUPPORT_VERIFIED, out.citizen_key.encode(), texts[id(outcome)].encode())
+    return await sealed_text(keyring, out.process_id, out.support_id, "output", text)
 
 
 class _PgHeld(PgHeldDesk):
-    def __init__(self, conn: asyncpg.Connection, keys: list[CitizenKey]) -> None:
-        self.conn, self.keys = conn, keys
+    def __init__(self, conn: asyncpg.Connection, keys: list[CitizenKey], keyring: Keyring) -> None:
+        self.conn, self.keys, self.keyring = conn, keys, keyring
 
     async def recorded(self, support_ids: Sequence[str]) -> dict[str, Outcome]:
         rows = await self.conn.fetch(
             f"SELECT {_COLUMNS} FROM verification.supports WHERE support_id = ANY($1::text[])",
             list(support_ids),
         )
-        return {o.support_id: o for o in map(_outcome, rows)}
+        outcomes = [await _outcome(self.keyring, r) for r in rows]
+        return {o.support_id: o for o in outcomes}
 
     async def outcomes(self) -> dict[CitizenKey, list[Outcome]]:
         rows = await self.conn.fetch(
@@ -98,7 +116,7 @@ class _PgHeld(PgHeldDesk):
             [c for _, c in self.keys],
         )
         held: dict[CitizenKey, list[Outcome]] = {}
-        for outcome in map(_outcome, rows):
+        for outcome in [await _outcome(self.keyring, r) for r in rows]:
             held.setdefault(citizen_of(outcome), []).append(outcome)
         return held
 
@@ -106,14 +124,19 @@ class _PgHeld(PgHeldDesk):
         # Revisions first: the one standing place may be moving to an arriving support; and
         # the ones that stop standing before any that starts (the partial unique index).
         texts = {id(o): o.event.model_dump_json() for o in _written(changes)}
+        kept = {id(o): await _stored(self.keyring, o, texts[id(o)]) for o in _written(changes)}
         updates = sorted(changes.updated.values(), key=lambda o: o.final.standing)
         if updates:
-            await self.conn.executemany(_UPDATE, [_updated(o, texts[id(o)]) for o in updates])
+            await self.conn.executemany(_UPDATE, [_updated(o, kept[id(o)]) for o in updates])
         if changes.inserted:
-            rows = [_inserted(o, texts[id(o)]) for o in changes.inserted.values()]
+            rows = [
+                _inserted(o, kept[id(o)], await _decoded_text(self.keyring, o))
+                for o in changes.inserted.values()
+            ]
             await self.conn.executemany(_INSERT, rows)
         if changes.events:
-            await self.conn.executemany(_ENQUEUE, [_event(o, texts) for o in changes.events])
+            events = [await _event(self.keyring, o, texts[id(o)]) for o in changes.events]
+            await self.conn.executemany(_ENQUEUE, events)
         if changes.moves:  # in key order: two batches never wait on each other in a circle
             await self.conn.executemany(
                 _TALLY, [(*key, n) for key, n in sorted(changes.moves.items())]
@@ -122,8 +145,9 @@ class _PgHeld(PgHeldDesk):
 
 
 class PgSupportBook:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, keyring: Keyring | None = None) -> None:
         self.pool = pool
+        self.keyring = keyring or Keyring.off()  # personal fields sealed (docs/security.md)
 
     @contextlib.asynccontextmanager
     async def citizens(self, keys: Collection[CitizenKey]) -> AsyncIterator[_PgHeld]:
@@ -136,7 +160,7 @@ class PgSupportBook:
                 "FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i",
                 [f"{p}\x1f{c}" for p, c in held],
             )
-            yield _PgHeld(conn, held)
+            yield _PgHeld(conn, held, self.keyring)
 
     async def tally(self, process_id: str, aspirant_id: str) -> dict[tuple[str, str], int]:
         rows = await self.pool.fetch(

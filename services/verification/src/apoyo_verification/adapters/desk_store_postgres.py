@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 import asyncpg
 
+from apoyo_common.keyring import Keyring
 from apoyo_common.messages import IdentityDecoded, SupportVerified
 from apoyo_verification.adapters.desk_postgres import (
     REFER,
@@ -13,6 +14,7 @@ from apoyo_verification.adapters.desk_postgres import (
     referred_of,
     sample_of,
 )
+from apoyo_verification.adapters.sealing import opened
 from apoyo_verification.desk.decision import Decision
 from apoyo_verification.desk.ports import Item, QueueQuery, Sample, pointers
 from apoyo_verification.desk.referral import NotRecorded, Referral
@@ -26,8 +28,9 @@ _QUEUE = (
 
 
 class PgDeskStore:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, keyring: Keyring | None = None) -> None:
         self.pool = pool
+        self.keyring = keyring or Keyring.off()  # personal fields sealed (docs/security.md)
 
     async def refer(self, referral: Referral, now: datetime) -> bool:
         r = referral
@@ -70,9 +73,13 @@ class PgDeskStore:
                 "ORDER BY decision_id",
                 ids,
             )
+        outputs = {
+            s["support_id"]: await opened(self.keyring, s["support_id"], "output", s["output"])
+            for s in supports
+        }
         return [
             Item(
-                SupportVerified.model_validate(s["output"]),
+                SupportVerified.model_validate(outputs[s["support_id"]]),
                 tuple(referred_of(r) for r in referrals if r["support_id"] == s["support_id"]),
                 tuple(decision_of(d) for d in decisions if d["support_id"] == s["support_id"]),
                 pointers(s["evidence"]),
@@ -86,7 +93,12 @@ class PgDeskStore:
             "WHERE support_id = ANY($1::text[]) AND decoded IS NOT NULL",
             list(support_ids),
         )
-        return {r["support_id"]: IdentityDecoded.model_validate(r["decoded"]) for r in rows}
+        return {
+            r["support_id"]: IdentityDecoded.model_validate(
+                await opened(self.keyring, r["support_id"], "decoded", r["decoded"])
+            )
+            for r in rows
+        }
 
     async def sample(self, process_id: str, aspirant_id: str) -> Sample | None:
         row = await self.pool.fetchrow(SAMPLE, process_id, aspirant_id)

@@ -7,17 +7,19 @@ from datetime import datetime
 import asyncpg
 
 from apoyo_common.codes import Status
+from apoyo_common.keyring import Keyring
 from apoyo_common.messages import EmailCodeRequested
-from apoyo_common.outbox import enqueue
+from apoyo_common.outbox import enqueue, sealed_payload
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.publishing import encode
 from apoyo_verification.adapters.book_postgres import OUTBOX
+from apoyo_verification.adapters.sealing import opened_email
 from apoyo_verification.inquiry.domain import LookupCode, Registered
 from apoyo_verification.recording import CitizenKey
 
 _REGISTERED = """
 SELECT s.support_id, s.process_id, s.aspirant_id, s.status, s.received_at,
-       s.output->>'channel' AS channel, s.output->>'email' AS email
+       s.output->>'channel' AS channel, s.output->'email' AS email
 FROM verification.supports s
 JOIN unnest($1::text[], $2::text[]) AS k (process_id, citizen_key) USING (process_id, citizen_key)
 ORDER BY s.received_at, s.support_id
@@ -33,8 +35,9 @@ _LATEST = (
 
 
 class PgInquiryBook:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, keyring: Keyring | None = None) -> None:
         self.pool = pool
+        self.keyring = keyring or Keyring.off()  # the e-mail sealed (docs/security.md)
 
     async def processes(self) -> list[ProcessDefinition]:
         rows = await self.pool.fetch("SELECT definition FROM verification.processes")
@@ -52,18 +55,20 @@ class PgInquiryBook:
                 r["channel"],
                 Status(r["status"]),
                 r["received_at"],
-                r["email"],
+                await opened_email(self.keyring, r["support_id"], r["email"]),
             )
             for r in rows
         ]
 
     async def add_code(self, code: LookupCode, mail: EmailCodeRequested) -> None:
+        key = code.request_id.encode()
+        payload = await sealed_payload(self.keyring, mail.process_id, mail.topic, key, encode(mail))
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 _ADD, code.request_id, code.clave_hmac, code.code_hmac, code.created_at,
                 code.expires_at,
             )  # fmt: skip
-            await enqueue(conn, OUTBOX, mail.topic, code.request_id.encode(), encode(mail))
+            await enqueue(conn, OUTBOX, mail.topic, key, payload)
 
     async def latest_code(self, clave_hmac: str) -> LookupCode | None:
         row = await self.pool.fetchrow(_LATEST, clave_hmac)
