@@ -149,6 +149,8 @@ def run_step(infra: Infrastructure, unit: ServiceUnit, step: "Step[In, Out]") ->
 async def prepare(infra: Infrastructure, units: Sequence[ServiceUnit]) -> None:
     await infra.store.ensure_ready()
     await infra.keyring.ensure_ready()
+    if not infra.keyring.on:
+        log.warning("encryption_at_rest_off", hint="set APOYO_KEK_FILE")
     for unit in units:
         applied = await migrate(infra.pool, unit.name, unit.package)
         if applied:
