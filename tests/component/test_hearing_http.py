@@ -257,3 +257,8 @@ async def test_each_page_and_image_read_is_in_the_access_log(served: Served) -> 
         ("aspirant-asp-01", "audiencia", "evidence/signature", ["d-copy"]),
     ]
     assert {(e["process_id"], e["aspirant_id"]) for e in logged} == {("gub-son-2027", "asp-01")}
+    contest = BASE.format("asp-01") + "/c-nobody/contest"
+    answer = await served.client.post(contest, json={"argument": ARGUMENT}, headers=mine())
+    assert answer.status_code == 201
+    last = (await served.access.entries())[-1].read
+    assert (last.purpose, last.kind, last.support_ids) == ("audiencia", "hearing", ("c-nobody",))

@@ -112,6 +112,9 @@ class HearingRoutes:
             return refusal(409, "already_contested", "ese apoyo ya tiene una impugnación")
         except DeskUnavailable:
             return refusal(503, "desk_unavailable", "la mesa de control no respondió; reintente")
+        scope = {"process_id": process_id, "aspirant_id": aspirant_id}
+        read = Read.by(principal, Purpose.AUDIENCIA, "hearing", heard.support_id, **scope)
+        await self.access.record(read)  # the answer shows the support as the listing does
         return JSONResponse(heard_json(heard, process_id, aspirant_id), status_code=201)
 
 
