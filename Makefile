@@ -4,10 +4,10 @@ SHELL := /bin/bash
 VENV := .venv/bin
 PYTEST := $(VENV)/pytest
 
-.PHONY: help bootstrap demo serve lint typecheck unit component e2e crash test bench infra-up infra-down infra-status clean
+.PHONY: help bootstrap demo serve lint typecheck audit unit component e2e crash test bench infra-up infra-down infra-status clean
 
 help:
-	@echo "make demo | test | lint | typecheck | unit | component | e2e | crash | bench | infra-up | infra-down | serve"
+	@echo "make demo | test | lint | typecheck | audit | unit | component | e2e | crash | bench | infra-up | infra-down | serve"
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -24,6 +24,9 @@ lint: bootstrap
 
 typecheck: bootstrap
 	$(VENV)/mypy
+
+audit: bootstrap
+	bash scripts/audit.sh
 
 unit: bootstrap
 	$(PYTEST) tests/unit -m "not component and not e2e"
@@ -47,7 +50,7 @@ crash: bootstrap infra-up
 	for run in 1 2 3; do $(PYTEST) tests/e2e/test_crash.py -m e2e --timeout 600 || exit 1; done
 
 test: bootstrap
-	$(MAKE) --no-print-directory lint typecheck unit component e2e
+	$(MAKE) --no-print-directory lint typecheck audit unit component e2e
 
 bench: bootstrap infra-up
 	bash benchmarks/setup_anchors.sh

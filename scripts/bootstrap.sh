@@ -19,6 +19,11 @@ if [ ! -x "$UV_HOME/bin/uv" ]; then
   "$UV_HOME/bin/pip" install --quiet --disable-pip-version-check "uv==$UV_VERSION"
 fi
 
+if [ "${1:-}" = "--print-uv" ]; then  # for scripts/audit.sh: the uv this checkout uses
+  echo "$UV_HOME/bin/uv"
+  exit 0
+fi
+
 export UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=.venv UV_CACHE_DIR="$CACHE/uv-cache"
 "$UV_HOME/bin/uv" sync --locked --python "$PYTHON" --quiet
 
