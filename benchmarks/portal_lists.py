@@ -80,6 +80,14 @@ SELECT md5($2 || n::text)::uuid::text, 'bench', $2,
     '{}'::jsonb
 FROM generate_series($1::int, $4::int) AS n
 """
+# The per-subject counts capture keeps as it stores supports (migration 0004), made at once.
+COUNTS = """
+INSERT INTO capture.captured_counts
+SELECT process_id, aspirant_id, captured_by, count(*),
+    count(*) FILTER (WHERE status NOT IN ('RECIBIDO', 'PENDIENTE_REVISION')),
+    count(*) FILTER (WHERE status NOT IN ('RECIBIDO', 'PENDIENTE_REVISION', 'EN_LISTA_NOMINAL'))
+FROM capture.supports GROUP BY process_id, aspirant_id, captured_by
+"""
 CHUNK = 100_000
 INDEXES = (
     "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'capture' "
@@ -135,6 +143,7 @@ async def fill(pool: asyncpg.Pool, supports: int) -> None:
             for first in range(1, count + 1, CHUNK):
                 last = min(first + CHUNK - 1, count)
                 await conn.execute(FILL, first, aspirant, T0, last, timeout=600)
+        await conn.execute(COUNTS, timeout=600)
         for index in indexes:
             await conn.execute(index["indexdef"], timeout=1200)
         await conn.execute("ANALYZE capture.supports", timeout=600)

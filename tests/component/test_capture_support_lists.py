@@ -111,3 +111,22 @@ async def test_auxiliaries_count_what_was_rejected_of_what_was_decided(
     one, two = counts["aux-1"], counts["aux-2"]
     assert (one.supports, one.decided, one.rejected, one.rejection_rate) == (3, 1, 1, 1.0)
     assert (two.supports, two.decided, two.rejected, two.rejection_rate) == (6, 2, 1, 0.5)
+
+
+async def test_the_counts_follow_each_new_verdict_once(repository: CaptureRepository) -> None:
+    await stock(repository)
+    view = await repository.support("s-1")
+    assert view is not None
+    upheld = SupportVerified(
+        support_id="s-1", process_id=view.process_id, aspirant_id=view.aspirant_id,
+        channel=Channel(view.channel), received_at=view.received_at, citizen_key="0" * 32,
+        status=Status.EN_LISTA_NOMINAL, verified_at=NOW + timedelta(hours=2),
+    )  # fmt: skip
+    for verdict in (upheld, upheld, upheld.model_copy(update={"verified_at": NOW})):
+        await repository.apply_verdict(verdict)  # a replay, then an older one: no change
+    counts = {c.captured_by: c for c in await repository.auxiliary_counts("gub-son-2027", "asp-01")}
+    assert (counts["aux-1"].supports, counts["aux-1"].decided, counts["aux-1"].rejected) == (
+        3,
+        1,
+        0,
+    )

@@ -23,6 +23,13 @@ PENDING = (Status.RECIBIDO.value, Status.PENDIENTE_REVISION.value)
 REJECTED = tuple(s.value for s in Status if s.value not in (*PENDING, "EN_LISTA_NOMINAL"))
 
 
+def shift(before: str, after: str) -> tuple[int, int]:
+    """How a support's change of status moves its subject's (decided, rejected) counts."""
+    decided = int(after not in PENDING) - int(before not in PENDING)
+    rejected = int(after in REJECTED) - int(before in REJECTED)
+    return decided, rejected
+
+
 @dataclass(frozen=True)
 class Cursor:
     """The last support of a page: the next page starts right after it."""

@@ -7,7 +7,7 @@ import asyncpg
 
 from apoyo_capture.adapters.postgres_channels import PgChannels, event_context
 from apoyo_capture.certificate import Submission
-from apoyo_capture.listing import ListedSupport, SupportQuery
+from apoyo_capture.listing import ListedSupport, SupportQuery, shift
 from apoyo_capture.ports import GrantSpent, IdempotencyRace, StoredAnswer, SupportView
 from apoyo_common.keyring import Keyring
 from apoyo_common.keyring.documents import seal_json
@@ -18,6 +18,23 @@ from apoyo_common.publishing import encode
 from apoyo_common.topics import PROCESS_DEFINED, SUPPORT_CAPTURED, process_key, support_key
 
 _INSERT_OUTBOX = "INSERT INTO capture.outbox (topic, key, payload) VALUES ($1, $2, $3)"
+_COUNT_ONE = (
+    "INSERT INTO capture.captured_counts (process_id, aspirant_id, captured_by, supports) "
+    "VALUES ($1, $2, $3, 1) ON CONFLICT (process_id, aspirant_id, captured_by) "
+    "DO UPDATE SET supports = captured_counts.supports + 1"
+)
+# The row is locked first, so `before` is the status this verdict replaces.
+_VERDICT = (
+    "WITH old AS (SELECT support_id, status FROM capture.supports WHERE support_id = $1 "
+    "FOR UPDATE) "
+    "UPDATE capture.supports s SET status = $2, reasons = $3, updated_at = $4 FROM old "
+    "WHERE s.support_id = old.support_id AND s.updated_at <= $4 "
+    "RETURNING s.process_id, s.aspirant_id, s.captured_by, old.status AS before"
+)
+_SHIFT = (
+    "UPDATE capture.captured_counts SET decided = decided + $4, rejected = rejected + $5 "
+    "WHERE process_id = $1 AND aspirant_id = $2 AND captured_by = $3"
+)
 
 
 class PgCaptureRepository(PgChannels):
@@ -95,6 +112,7 @@ class PgCaptureRepository(PgChannels):
                     event.support_id,
                 )
                 await conn.execute(_INSERT_OUTBOX, SUPPORT_CAPTURED, key, payload)
+                await conn.execute(_COUNT_ONE, pid, event.aspirant_id, event.captured_by)
         except asyncpg.UniqueViolationError:
             raise IdempotencyRace(idempotency_key) from None
         return StoredAnswer(event.support_id, event.received_at, fingerprint)
@@ -115,15 +133,22 @@ class PgCaptureRepository(PgChannels):
         return [ListedSupport(**{**dict(r), "reasons": tuple(r["reasons"])}) for r in rows]
 
     async def apply_verdict(self, verified: SupportVerified) -> None:
-        # Only a newer verdict replaces an older one, so replays never step status back.
-        await self.pool.execute(
-            "UPDATE capture.supports SET status = $2, reasons = $3, updated_at = $4 "
-            "WHERE support_id = $1 AND updated_at <= $4",
-            verified.support_id,
-            verified.status.value,
-            list(verified.reasons),
-            verified.verified_at,
-        )
+        # Only a newer verdict replaces an older one, so replays never step status back; the
+        # subject's counts move with the status in the same transaction.
+        async with self.pool.acquire() as conn, conn.transaction():
+            changed = await conn.fetchrow(
+                _VERDICT,
+                verified.support_id,
+                verified.status.value,
+                list(verified.reasons),
+                verified.verified_at,
+            )
+            if changed is None:
+                return
+            decided, rejected = shift(changed["before"], verified.status.value)
+            if decided or rejected:
+                who = (changed["process_id"], changed["aspirant_id"], changed["captured_by"])
+                await conn.execute(_SHIFT, *who, decided, rejected)
 
     async def claim_outbox(self, limit: int) -> list[OutboxItem]:
         return await self.outbox.claim_outbox(limit)

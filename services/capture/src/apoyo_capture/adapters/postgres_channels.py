@@ -9,7 +9,6 @@ import asyncpg
 from apoyo_capture.auxiliaries import Auxiliary, AuxiliaryCount, AuxiliaryForm
 from apoyo_capture.certificate import Submission
 from apoyo_capture.grants import Grant, GrantKind
-from apoyo_capture.listing import PENDING, REJECTED
 from apoyo_capture.ports import AuxiliaryTaken
 from apoyo_common.keyring import Keyring
 from apoyo_common.keyring.documents import open_json, open_text, seal_text
@@ -22,11 +21,6 @@ def event_context(support_id: str) -> str:
     return f"support/{support_id}/event"
 
 
-def _quoted(codes: tuple[str, ...]) -> str:
-    """Status codes (our own constants, never input) as an SQL list."""
-    return ", ".join(f"'{code}'" for code in codes)
-
-
 _GRANT_COLUMNS = (
     "grant_id, kind, process_id, aspirant_id, email, created_at, expires_at, token_sha256, "
     "code_hmac, attempts, opened_at, email_verified_at, spent_at, support_id"
@@ -35,10 +29,8 @@ _AUXILIARY_COLUMNS = (
     "auxiliary_id, process_id, aspirant_id, form, registered_by, registered_at, revoked_at"
 )
 _COUNTS = (
-    "WITH c AS (SELECT captured_by, count(*) AS n, "
-    f"count(*) FILTER (WHERE status IN ({_quoted(REJECTED)})) AS rejected, "
-    f"count(*) FILTER (WHERE status NOT IN ({_quoted(PENDING)})) AS decided "
-    "FROM capture.supports WHERE process_id = $1 AND aspirant_id = $2 GROUP BY captured_by), "
+    "WITH c AS (SELECT captured_by, supports AS n, rejected, decided "
+    "FROM capture.captured_counts WHERE process_id = $1 AND aspirant_id = $2), "
     f"a AS (SELECT 'aux:' || auxiliary_id AS captured_by, {_AUXILIARY_COLUMNS} "
     "FROM capture.auxiliaries WHERE process_id = $1 AND aspirant_id = $2) "
     "SELECT captured_by, coalesce(c.n, 0) AS n, coalesce(c.rejected, 0) AS rejected, "
