@@ -8,6 +8,7 @@ from apoyo_common.codes import Role
 from apoyo_common.db import create_pool, migrate
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.settings import Settings
+from apoyo_common.token_keys import token_keys
 from apoyo_common.tokens import Principal, issue, parse_ttl
 
 
@@ -55,4 +56,4 @@ def issue_token(
         process_id=process_id,
         aspirant_id=aspirant_id,
     )
-    return issue(settings.token_secret.get_secret_value(), principal, parse_ttl(ttl))
+    return issue(token_keys(settings), principal, parse_ttl(ttl))

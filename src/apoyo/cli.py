@@ -11,7 +11,9 @@ import typer
 from pydantic import ValidationError
 
 from apoyo import admin
+from apoyo.embedded import token_keys_path
 from apoyo.services import BUILDERS
+from apoyo_common import token_keys
 from apoyo_common.codes import Role
 from apoyo_common.logs import configure_logging
 from apoyo_common.processes import ProcessDefinition
@@ -140,6 +142,36 @@ def token_issue(
         raise typer.Exit(2)
     token = admin.issue_token(admin.settings_for(data), role, process, aspirant, ttl, subject)
     sys.stdout.write(token + "\n")
+
+
+def keys_file(data: Path | None) -> Path:
+    if data is not None:
+        return token_keys_path(data.resolve())
+    configured = Settings().token_keys_file
+    if configured is None:
+        typer.echo("set APOYO_TOKEN_KEYS_FILE (or give --data DIR); a keyring in APOYO_TOKEN_KEYS "
+                   "is rotated by editing that secret", err=True)  # fmt: skip
+        raise typer.Exit(2)
+    return configured
+
+
+@token_app.command("rotate")
+def token_rotate(data: DataOpt = None) -> None:
+    """Add a token key that signs from now on; earlier keys keep verifying until retired.
+    Running services read the keyring at start: restart them."""
+    sys.stdout.write(token_keys.rotate(keys_file(data)) + "\n")
+
+
+@token_app.command("retire")
+def token_retire(
+    kid: Annotated[str, typer.Argument(help="the key id, e.g. k1")], data: DataOpt = None
+) -> None:
+    """Remove a key: every token it signed stops working (after the services restart)."""
+    try:
+        token_keys.retire(keys_file(data), kid)
+    except ValueError as problem:
+        typer.echo(str(problem), err=True)
+        raise typer.Exit(2) from None
 
 
 @roll_app.command("load")

@@ -4,6 +4,8 @@ in-memory broker and a local folder for objects, through the same handlers as pr
 Everything lives in one data directory:
     DATA/postgres/   the embedded cluster         DATA/objects/   the evidence images
     DATA/secrets.json  token and citizen-key secrets, made on first use (mode 0600)
+    DATA/token-keys.json  the token keyring (docs/security.md, "Tokens"), likewise; its
+                     first key is the token secret of secrets.json
     DATA/signing-key.pem  the institute's Ed25519 key for certificates, made on first use (0600)
     DATA/institute-keys.json  the institute's key-encryption keys (docs/security.md), likewise
     DATA/mail/       every e-mail sent, as an .eml file (docs/notification.md)
@@ -26,6 +28,7 @@ from apoyo_common.runtime import Infrastructure
 from apoyo_common.server import build_app, serve
 from apoyo_common.settings import Settings
 from apoyo_common.storage import LocalFolderStore
+from apoyo_common.token_keys import ensure_key_file
 
 
 def data_secrets(data: Path) -> dict[str, str]:
@@ -50,6 +53,13 @@ def start_postgres(data: Path) -> tuple[EmbeddedPostgres, str]:
     return server, server.start()
 
 
+def token_keys_path(data: Path) -> Path:
+    """DATA/token-keys.json, made on first use (`apoyo token rotate --data DATA` adds keys)."""
+    path = data / "token-keys.json"
+    ensure_key_file(path, data_secrets(data)["token_secret"])
+    return path
+
+
 def embedded_settings(data: Path, dsn: str, port: int = 8000) -> Settings:
     values = data_secrets(data)
     return Settings(
@@ -58,6 +68,7 @@ def embedded_settings(data: Path, dsn: str, port: int = 8000) -> Settings:
         storage_dir=data / "objects",
         http_port=port,
         token_secret=SecretStr(values["token_secret"]),
+        token_keys_file=token_keys_path(data),
         citizen_key_secret=SecretStr(values["citizen_key_secret"]),
         retry_base_delay_s=0.05,
         signing_key_file=data / "signing-key.pem",

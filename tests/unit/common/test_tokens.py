@@ -4,7 +4,7 @@ import jwt
 import pytest
 
 from apoyo_common.codes import Role
-from apoyo_common.tokens import InvalidToken, Principal, issue, parse_ttl, verify
+from apoyo_common.tokens import InvalidToken, Principal, TokenKeys, issue, parse_ttl, verify
 
 SECRET = "s" * 32
 AUX = Principal(Role.AUXILIARY, "aux-1", "gub-son-2027", "asp-01")
@@ -28,7 +28,8 @@ def test_forged_and_expired_tokens_are_invalid() -> None:
 
 
 def test_unknown_role_is_invalid() -> None:
-    token = jwt.encode({"sub": "x", "role": "admin", "exp": 2**31}, SECRET, algorithm="HS256")
+    claims = {"sub": "x", "role": "admin", "exp": 2**31}
+    token = jwt.encode(claims, SECRET, algorithm="HS256", headers={"kid": "k1"})
     with pytest.raises(InvalidToken):
         verify(SECRET, token)
 
@@ -38,3 +39,52 @@ def test_ttl_units() -> None:
     assert parse_ttl("12h") == timedelta(hours=12)
     assert parse_ttl("7d") == timedelta(days=7)
     assert parse_ttl("90") == timedelta(seconds=90)
+
+
+OLD, NEW = TokenKeys("k1", {"k1": SECRET}), TokenKeys("k2", {"k1": SECRET, "k2": "n" * 32})
+
+
+def test_the_current_key_signs_and_names_itself() -> None:
+    token = issue(NEW, AUX, timedelta(minutes=5))
+    assert jwt.get_unverified_header(token)["kid"] == "k2"
+    assert verify(NEW, token) == AUX
+    with pytest.raises(InvalidToken):
+        verify(OLD, token)  # a service still on the old keyring does not know k2
+
+
+def test_earlier_keys_verify_until_retired() -> None:
+    before = issue(OLD, AUX, timedelta(minutes=5))
+    assert verify(NEW, before) == AUX
+    retired = TokenKeys("k2", {"k2": "n" * 32})
+    with pytest.raises(InvalidToken):
+        verify(retired, before)
+
+
+def test_a_bare_secret_is_key_k1() -> None:
+    assert verify(OLD, issue(SECRET, AUX, timedelta(minutes=5))) == AUX
+    assert verify(SECRET, issue(OLD, AUX, timedelta(minutes=5))) == AUX
+
+
+@pytest.mark.parametrize("headers", [{}, {"kid": "k9"}, {"kid": "K1"}])
+def test_a_token_without_a_known_key_id_is_invalid(headers: dict[str, object]) -> None:
+    claims = {"sub": "x", "role": "ople", "exp": 2**31}
+    token = jwt.encode(claims, SECRET, algorithm="HS256", headers=headers)
+    with pytest.raises(InvalidToken):
+        verify(OLD, token)
+
+
+def test_an_unsigned_token_is_invalid() -> None:
+    token = jwt.encode({"sub": "x", "role": "ople", "exp": 2**31}, None, algorithm="none")
+    with pytest.raises(InvalidToken):
+        verify(OLD, token)
+
+
+def test_the_token_id_is_read_but_not_compared() -> None:
+    one, two = (verify(SECRET, issue(SECRET, AUX, timedelta(minutes=5))) for _ in range(2))
+    assert one.token_id and two.token_id and one.token_id != two.token_id
+    assert one == two
+
+
+def test_a_keyring_whose_current_key_is_missing_is_refused() -> None:
+    with pytest.raises(ValueError, match="current"):
+        TokenKeys("k2", {"k1": SECRET})

@@ -4,7 +4,7 @@ the bearer token, and refusals as `{"error": CODE, "detail": ...}` with a Spanis
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from apoyo_common.tokens import InvalidToken, Principal, verify
+from apoyo_common.tokens import InvalidToken, Keys, Principal, verify
 
 
 def refusal(status: int, code: str, detail: str) -> JSONResponse:
@@ -12,7 +12,7 @@ def refusal(status: int, code: str, detail: str) -> JSONResponse:
     return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
 
 
-def caller(request: Request, secret: str) -> Principal | None:
+def caller(request: Request, secret: Keys) -> Principal | None:
     """The token's principal; None when there is no valid, unexpired bearer token."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

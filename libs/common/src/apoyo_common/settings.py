@@ -25,7 +25,11 @@ class Settings(BaseSettings):
     s3_secret_key: SecretStr = SecretStr("apoyo-secret-key")
     s3_bucket: str = "apoyo-evidence"
     s3_secure: bool = False
+    # The HMAC key of one-time codes and, without a keyring, the one token key `k1`.
     token_secret: SecretStr = SecretStr("change-me-development-only-token-secret")
+    # The token keyring (apoyo_common.token_keys): a JSON file, or the same JSON as a secret.
+    token_keys_file: Path | None = None
+    token_keys: SecretStr | None = None
     citizen_key_secret: SecretStr = SecretStr("change-me-development-only-citizen-secret")
     http_host: str = "127.0.0.1"
     http_port: int = 8000

@@ -1,11 +1,14 @@
-"""Bearer tokens signed by the deployment's key (HS256 JWT).
+"""Bearer tokens signed by the deployment's keys (HS256 JWT; docs/security.md, "Tokens").
 
-Claims: role, process, aspirant, subject, expiry and a key id (`kid`) so that keys can be
-rotated later without invalidating every token at once.
+Claims: role, process, aspirant, subject, issue and expiry times and a token id (`jti`); the
+header names the key (`kid`). A keyring holds the keys: the current one signs, every key in it
+verifies, so a key is rotated by adding a new current one and retired, once the tokens it
+signed have expired, by removing it.
 """
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -13,7 +16,7 @@ import jwt
 from apoyo_common.codes import Role
 
 ALGORITHM = "HS256"
-KEY_ID = "k1"
+KEY_ID = "k1"  # the id of a lone secret (APOYO_TOKEN_SECRET without a keyring)
 
 
 class InvalidToken(Exception):
@@ -26,9 +29,36 @@ class Principal:
     subject: str
     process_id: str | None = None
     aspirant_id: str | None = None
+    token_id: str | None = field(default=None, compare=False)  # the `jti`, when verified
 
 
-def issue(secret: str, principal: Principal, ttl: timedelta) -> str:
+@dataclass(frozen=True)
+class TokenKeys:
+    """Key id -> secret; `current` signs, all of them verify."""
+
+    current: str
+    keys: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        if self.current not in self.keys:
+            raise ValueError(f"the current token key {self.current!r} is not in the keyring")
+        if not all(kid and secret for kid, secret in self.keys.items()):
+            raise ValueError("every token key needs an id and a secret")
+
+    @classmethod
+    def single(cls, secret: str, kid: str = KEY_ID) -> "TokenKeys":
+        return cls(kid, {kid: secret})
+
+
+Keys = TokenKeys | str  # a bare secret is a keyring of one key, `k1`
+
+
+def keyring_of(keys: Keys) -> TokenKeys:
+    return TokenKeys.single(keys) if isinstance(keys, str) else keys
+
+
+def issue(keys: Keys, principal: Principal, ttl: timedelta) -> str:
+    ring = keyring_of(keys)
     now = datetime.now(UTC)
     claims = {
         "sub": principal.subject,
@@ -39,11 +69,19 @@ def issue(secret: str, principal: Principal, ttl: timedelta) -> str:
         "exp": now + ttl,
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(claims, secret, algorithm=ALGORITHM, headers={"kid": KEY_ID})
+    secret = ring.keys[ring.current]
+    return jwt.encode(claims, secret, algorithm=ALGORITHM, headers={"kid": ring.current})
 
 
-def verify(secret: str, token: str) -> Principal:
+def verify(keys: Keys, token: str) -> Principal:
+    """The token's principal; InvalidToken when malformed, expired, or not signed by a key of
+    the keyring (a retired key's tokens included)."""
+    ring = keyring_of(keys)
     try:
+        kid = jwt.get_unverified_header(token).get("kid")
+        secret = ring.keys.get(kid) if isinstance(kid, str) else None
+        if secret is None:
+            raise InvalidToken("UnknownKey")
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "role"]}
         )
@@ -52,6 +90,7 @@ def verify(secret: str, token: str) -> Principal:
             subject=str(claims["sub"]),
             process_id=claims.get("process"),
             aspirant_id=claims.get("aspirant"),
+            token_id=claims.get("jti"),
         )
     except (jwt.PyJWTError, ValueError, KeyError) as error:
         raise InvalidToken(type(error).__name__) from None

@@ -18,6 +18,7 @@ from apoyo_common.outbox import OutboxRelay
 from apoyo_common.ratelimit import TokenBuckets
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
 from apoyo_common.signing import institute_key
+from apoyo_common.token_keys import token_keys
 from apoyo_common.topics import SUPPORT_VERIFIED
 
 SERVICE = "capture"
@@ -30,12 +31,12 @@ def http_api(
     certificates: CertificateService,
 ) -> CaptureApi:
     settings, clock = infra.settings, infra.clock
-    secret = settings.token_secret.get_secret_value()
+    secret, keys = settings.token_secret.get_secret_value(), token_keys(settings)
     return CaptureApi(
         capture=service,
-        invitations=InvitationService(repository, clock, secret),
-        self_service=SelfService(repository, clock, secret),
-        registry=AuxiliaryRegistry(repository, clock, secret),
+        invitations=InvitationService(repository, clock, keys),
+        self_service=SelfService(repository, clock, secret, keys),
+        registry=AuxiliaryRegistry(repository, clock, keys),
         certificates=certificates,
         records=SupportRecords(service),
         access=PgAccessLog(infra.pool, SERVICE, clock),
@@ -43,7 +44,7 @@ def http_api(
             TokenBuckets(settings.rate_ip_per_s, settings.rate_ip_burst),
             TokenBuckets(settings.rate_token_per_s, settings.rate_token_burst),
         ),
-        token_secret=secret,
+        token_secret=keys,
         max_image_bytes=settings.max_image_bytes,
         max_image_pixels=settings.max_image_pixels,
         public_url=settings.public_url,

@@ -23,7 +23,7 @@ from apoyo_capture.refusals import Refused
 from apoyo_common.codes import Role
 from apoyo_common.messages import InvitationCreated
 from apoyo_common.processes import ProcessDefinition
-from apoyo_common.tokens import InvalidToken, Principal, issue, verify
+from apoyo_common.tokens import InvalidToken, Keys, Principal, issue, verify
 
 EMAIL = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
 
@@ -70,7 +70,7 @@ def valid_emails(emails: list[str]) -> list[str]:
 class InvitationService:
     repository: ChannelRepository
     clock: Callable[[], datetime]
-    token_secret: str
+    token_secret: Keys  # the token keyring (or one secret)
 
     async def invite(
         self, principal: Principal, request: InvitationRequest, base_url: str

@@ -13,7 +13,7 @@ from apoyo_capture.invitations import known_aspirant
 from apoyo_capture.ports import AuxiliaryTaken, ChannelRepository
 from apoyo_capture.refusals import Refused
 from apoyo_common.codes import Role
-from apoyo_common.tokens import Principal, issue
+from apoyo_common.tokens import Keys, Principal, issue
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Registered:
 class AuxiliaryRegistry:
     repository: ChannelRepository
     clock: Callable[[], datetime]
-    token_secret: str
+    token_secret: Keys  # the token keyring (or one secret)
 
     async def register(
         self, principal: Principal, process_id: str, aspirant_id: str, form: AuxiliaryForm

@@ -28,7 +28,7 @@ from apoyo_capture.refusals import Refused, refuse_if
 from apoyo_common.codes import Role
 from apoyo_common.messages import EmailCodeRequested
 from apoyo_common.onetime import MAX_CODE_ATTEMPTS, code_digest, new_code
-from apoyo_common.tokens import Principal, issue
+from apoyo_common.tokens import Keys, Principal, issue
 
 
 class CodeRequest(BaseModel):
@@ -58,7 +58,8 @@ class CitizenToken:
 class SelfService:
     repository: ChannelRepository
     clock: Callable[[], datetime]
-    token_secret: str
+    token_secret: str  # the HMAC key of the e-mailed codes
+    token_keys: Keys | None = None  # signs the citizen tokens; None: token_secret alone
 
     async def request_code(self, request: CodeRequest) -> tuple[Grant, str]:
         """A new one-time code for the address; returns the grant and the code (for the demo)."""
@@ -100,7 +101,7 @@ class SelfService:
         expires = min(now + SELF_SERVICE_TOKEN_TTL, process.capture.end + UPLOAD_GRACE)
         subject = subject_of(GrantKind.AUTOSERVICIO, grant.grant_id)
         citizen = Principal(Role.CITIZEN, subject, grant.process_id, grant.aspirant_id)
-        token = issue(self.token_secret, citizen, expires - now)
+        token = issue(self.token_keys or self.token_secret, citizen, expires - now)
         if not await self.repository.verify_email(
             grant.grant_id, now, token_digest(token), expires
         ):

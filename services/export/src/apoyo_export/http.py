@@ -14,7 +14,7 @@ from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.codes import Role
 from apoyo_common.roles import institute_in
 from apoyo_common.storage import ObjectStore
-from apoyo_common.tokens import Principal
+from apoyo_common.tokens import Keys, Principal
 from apoyo_export.exporter import Exporter, UnknownTarget
 from apoyo_export.ports import Job, JobStatus
 
@@ -69,7 +69,7 @@ def download(store: ObjectStore, job: Job) -> Response:
 class ExportApi:
     exporter: Exporter
     store: ObjectStore
-    secret: str
+    secret: Keys  # the token keyring (or one secret)
     access: AccessLog  # each package download is recorded here
 
     def institute(self, request: Request) -> Principal | Response:
@@ -132,6 +132,6 @@ class ExportApi:
 
 
 def export_routes(
-    exporter: Exporter, store: ObjectStore, secret: str, access: AccessLog
+    exporter: Exporter, store: ObjectStore, secret: Keys, access: AccessLog
 ) -> list[Route]:
     return ExportApi(exporter, store, secret, access).routes()

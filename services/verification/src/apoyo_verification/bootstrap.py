@@ -13,6 +13,7 @@ from apoyo_common.access.postgres import PgAccessLog
 from apoyo_common.outbox import OutboxRelay, PgOutbox
 from apoyo_common.ratelimit import TokenBuckets
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume, consume_batch
+from apoyo_common.token_keys import token_keys
 from apoyo_common.topics import IDENTITY_DECODED, PROCESS_DEFINED
 from apoyo_verification.adapters.book_postgres import (
     OUTBOX,
@@ -62,12 +63,12 @@ def build(infra: Infrastructure) -> ServiceUnit:
         batch=BATCH,
         pipelined=True,
     )
-    secret = infra.settings.token_secret.get_secret_value()
+    keys = token_keys(infra.settings)
     access = PgAccessLog(infra.pool, SERVICE, infra.clock)
     routes = [
-        progress_route(ProgressReader(processes, roll, book), secret),
-        decoded_route(desk, secret, access),
-        *review_routes(desk, secret, relay.nudge, access),
+        progress_route(ProgressReader(processes, roll, book), keys),
+        decoded_route(desk, keys, access),
+        *review_routes(desk, keys, relay.nudge, access),
         *public_routes(infra, desk, relay, access),
     ]
     unit = ServiceUnit(
@@ -94,11 +95,12 @@ def public_routes(
 ) -> list[BaseRoute]:
     """The aspirant's hearing and the citizen's "was it me?", with their pages."""
     settings = infra.settings
-    secret = settings.token_secret.get_secret_value()
+    secret, keys = settings.token_secret.get_secret_value(), token_keys(settings)
     hearing = Hearing(PgHearingBook(infra.pool), infra.store, desk)
     inquiry = Inquiry(
         PgInquiryBook(infra.pool, infra.keyring), desk.verifier.roll, desk, infra.clock, secret,
         settings.citizen_key_secret.get_secret_value().encode(), on_mail=relay.nudge,
+        token_keys=keys,
     )  # fmt: skip
     lookup = InquiryRoutes(
         inquiry,
@@ -109,7 +111,7 @@ def public_routes(
         settings.echo_secrets,
     )
     return [
-        *hearing_routes(HearingRoutes(hearing, desk.verifier.processes, secret, access)),
+        *hearing_routes(HearingRoutes(hearing, desk.verifier.processes, keys, access)),
         *inquiry_routes(lookup),
         *hearing_page(),
         *inquiry_page(),

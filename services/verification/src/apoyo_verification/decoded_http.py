@@ -14,6 +14,7 @@ from starlette.routing import Route
 from apoyo_common.access.entries import AccessLog, Purpose, Read
 from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.messages import IdentityDecoded
+from apoyo_common.tokens import Keys
 from apoyo_verification.desk.service import ReviewDesk
 from apoyo_verification.progress import may_see
 
@@ -33,7 +34,7 @@ def decoded_json(decoded: IdentityDecoded) -> dict[str, Any]:
     }
 
 
-def decoded_route(desk: ReviewDesk, token_secret: str, access: AccessLog) -> Route:
+def decoded_route(desk: ReviewDesk, token_secret: Keys, access: AccessLog) -> Route:
     async def endpoint(request: Request) -> Response:
         principal = caller(request, token_secret)
         if principal is None:

@@ -8,12 +8,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
+from apoyo_common.tokens import Keys
 from apoyo_verification.progress import NotFound, ProgressReader, may_see, progress_json
 
 PROGRESS_PATH = "/v1/processes/{process_id}/aspirants/{aspirant_id}/progress"
 
 
-def progress_route(reader: ProgressReader, token_secret: str) -> Route:
+def progress_route(reader: ProgressReader, token_secret: Keys) -> Route:
     async def endpoint(request: Request) -> Response:
         principal = caller(request, token_secret)
         if principal is None:

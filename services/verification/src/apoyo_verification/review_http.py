@@ -13,6 +13,7 @@ from apoyo_common.access.entries import AccessLog, Purpose, Read
 from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.codes import Role
 from apoyo_common.roles import institute_in
+from apoyo_common.tokens import Keys
 from apoyo_verification.book import UnknownProcess
 from apoyo_verification.desk.decision import InvalidDecision, checked
 from apoyo_verification.desk.ports import EmptySample, Item, QueueQuery, SampleExists
@@ -33,7 +34,7 @@ class BadRequest(Exception):
         self.status, self.code, self.detail = status, code, detail
 
 
-def reviewers_only(secret: str, endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
+def reviewers_only(secret: Keys, endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
     """401 without a valid token, 403 for any role but `ople`; the subject is the reviewer."""
 
     async def guarded(request: Request) -> Response:
@@ -174,7 +175,7 @@ class ReviewEndpoints:
 
 
 def review_routes(
-    desk: ReviewDesk, secret: str, nudge: Callable[[], None], access: AccessLog
+    desk: ReviewDesk, secret: Keys, nudge: Callable[[], None], access: AccessLog
 ) -> list[Route]:
     ends = ReviewEndpoints(desk, nudge, access)
 

@@ -10,7 +10,7 @@ from apoyo_capture.grants import token_digest
 from apoyo_capture.refusals import Refused
 from apoyo_capture.service import Caller
 from apoyo_common.codes import Role
-from apoyo_common.tokens import InvalidToken, verify
+from apoyo_common.tokens import InvalidToken, Keys, verify
 
 MAX_USER_AGENT = 400
 
@@ -19,7 +19,7 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "desconocida"
 
 
-def bearer(token_secret: str) -> Callable[..., Caller]:
+def bearer(token_secret: Keys) -> Callable[..., Caller]:
     """A FastAPI dependency: the verified caller, or 401."""
 
     def caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller:

@@ -15,6 +15,7 @@ from apoyo_capture.self_service import SelfService
 from apoyo_capture.service import Caller, CaptureService
 from apoyo_common.access.entries import AccessLog
 from apoyo_common.codes import Role
+from apoyo_common.tokens import Keys
 
 
 @dataclass
@@ -27,7 +28,7 @@ class CaptureApi:
     access: AccessLog  # every read of personal data is recorded here
     limits: RateLimits
     records: SupportRecords
-    token_secret: str
+    token_secret: Keys  # the token keyring (or one secret)
     max_image_bytes: int
     max_image_pixels: int
     public_url: str = ""

@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Route
 from apoyo_common.access.entries import AccessLog, Purpose, Read
 from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.codes import EvidenceKind
-from apoyo_common.tokens import Principal
+from apoyo_common.tokens import Keys, Principal
 from apoyo_verification.book import Processes
 from apoyo_verification.hearing.domain import argument_problem
 from apoyo_verification.hearing.query import BadQuery, query_of
@@ -47,7 +47,7 @@ class Refusal(Exception):
 class HearingRoutes:
     hearing: Hearing
     processes: Processes
-    token_secret: str
+    token_secret: Keys  # the token keyring (or one secret)
     access: AccessLog  # each page and image read is recorded here
 
     async def _allowed(self, request: Request) -> tuple[str, str, Principal]:

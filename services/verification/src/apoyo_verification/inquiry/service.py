@@ -16,7 +16,7 @@ from apoyo_common.logs import get_logger
 from apoyo_common.messages import EmailCodeRequested
 from apoyo_common.onetime import code_digest, new_code
 from apoyo_common.processes import ProcessDefinition
-from apoyo_common.tokens import InvalidToken, Principal, issue, verify
+from apoyo_common.tokens import InvalidToken, Keys, Principal, issue, verify
 from apoyo_common.topics import citizen_key
 from apoyo_verification.desk.referral import Cause, Desk, Referral
 from apoyo_verification.hearing.service import DeskUnavailable
@@ -53,9 +53,10 @@ class Inquiry:
     roll: VoterRoll
     desk: Desk
     clock: Callable[[], datetime]
-    token_secret: str
+    token_secret: str  # the HMAC key of claves and e-mailed codes
     citizen_secret: bytes
     on_mail: Callable[[], None] = lambda: None  # the outbox relay's nudge: send it now
+    token_keys: Keys | None = None  # signs and checks the session tokens; None: token_secret
 
     async def registered_under(self, clave: str) -> Found:
         """The supports whose citizen is this clave's: by the identificador of its records in
@@ -114,7 +115,7 @@ class Inquiry:
         """Refer the support as a possible identity theft: True the first time, False when it
         was already reported; None when the token or the support is not this citizen's."""
         try:
-            principal = verify(self.token_secret, token)
+            principal = verify(self.token_keys or self.token_secret, token)
         except InvalidToken:
             return None
         if principal.role is not Role.CITIZEN or principal.subject != self._subject(clave):
@@ -133,7 +134,7 @@ class Inquiry:
         self, clave: str, found: list[Registered], processes: list[ProcessDefinition]
     ) -> Seen:
         principal = Principal(Role.CITIZEN, self._subject(clave))
-        token = issue(self.token_secret, principal, SESSION_TTL)
+        token = issue(self.token_keys or self.token_secret, principal, SESSION_TTL)
         return Seen(found, {p.id: p for p in processes}, token, principal.subject)
 
     def _hmac(self, clave: str) -> str:
