@@ -74,7 +74,7 @@ def test_a_token_without_a_known_key_id_is_invalid(headers: dict[str, object]) -
 
 
 def test_an_unsigned_token_is_invalid() -> None:
-    token = jwt.encode({"sub": "x", "role": "ople", "exp": 2**31}, None, algorithm="none")
+    token = jwt.encode({"sub": "x", "role": "ople", "exp": 2**31}, "", algorithm="none")
     with pytest.raises(InvalidToken):
         verify(OLD, token)
 
