@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from apoyo import admin
+from apoyo import admin, revoke
 from apoyo.embedded import token_keys_path
 from apoyo.services import BUILDERS
 from apoyo_common import token_keys
@@ -172,6 +172,25 @@ def token_retire(
     except ValueError as problem:
         typer.echo(str(problem), err=True)
         raise typer.Exit(2) from None
+
+
+@token_app.command("revoke")
+def token_revoke(
+    subject: Annotated[str | None, typer.Option("--subject", help="every token of it")] = None,
+    jti: Annotated[str | None, typer.Option("--jti", help="one token, by its id")] = None,
+    token: Annotated[str | None, typer.Option("--token", help="one token, given whole")] = None,
+    reason: Annotated[str, typer.Option("--reason")] = "",
+    data: DataOpt = None,
+) -> None:
+    """Revoke tokens already issued: refused by every service within half a minute."""
+    settings = admin.settings_for(data)
+    try:
+        kind, value = revoke.target_of(subject, jti, token, settings)
+    except ValueError as problem:
+        typer.echo(str(problem), err=True)
+        raise typer.Exit(2) from None
+    fresh = asyncio.run(revoke.revoke(settings, kind, value, reason))
+    typer.echo(json.dumps({"revoked": kind, "value": value, "new": fresh}))
 
 
 @roll_app.command("load")

@@ -23,4 +23,4 @@ def caller(request: Request, secret: Keys) -> Principal | None:
         return None
 
 
-UNAUTHORIZED = (401, "unauthorized", "falta el token Bearer, o es inválido o vencido")
+UNAUTHORIZED = (401, "unauthorized", "falta el token Bearer, o es inválido, vencido o revocado")

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     # The token keyring (apoyo_common.token_keys): a JSON file, or the same JSON as a secret.
     token_keys_file: Path | None = None
     token_keys: SecretStr | None = None
+    # How stale the list of revoked tokens may be (apoyo_common.revocation), at most a minute.
+    token_revocation_max_age_s: float = Field(default=30.0, gt=0, le=60)
     citizen_key_secret: SecretStr = SecretStr("change-me-development-only-citizen-secret")
     http_host: str = "127.0.0.1"
     http_port: int = 8000

@@ -12,6 +12,10 @@ import re
 import secrets
 from pathlib import Path
 
+import asyncpg
+
+from apoyo_common.revocation import RevocationList
+from apoyo_common.revocation.postgres import PgRevoked
 from apoyo_common.settings import Settings
 from apoyo_common.tokens import KEY_ID, TokenKeys
 
@@ -32,6 +36,13 @@ def token_keys(settings: Settings) -> TokenKeys:
     if settings.token_keys is not None:
         return parse_keys(settings.token_keys.get_secret_value())
     return TokenKeys.single(settings.token_secret.get_secret_value())
+
+
+def checked_keys(settings: Settings, pool: asyncpg.Pool) -> tuple[TokenKeys, RevocationList]:
+    """The keyring that also refuses revoked tokens, and the list to keep fresh (a unit task:
+    `refresh_forever`)."""
+    revocations = RevocationList(PgRevoked(pool), settings.token_revocation_max_age_s)
+    return token_keys(settings).revoking(revocations.is_revoked), revocations
 
 
 def write_keys(path: Path, ring: TokenKeys) -> None:

@@ -7,8 +7,8 @@ signed have expired, by removing it.
 """
 
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -34,10 +34,12 @@ class Principal:
 
 @dataclass(frozen=True)
 class TokenKeys:
-    """Key id -> secret; `current` signs, all of them verify."""
+    """What makes a token valid here: key id -> secret (`current` signs, all of them verify)
+    and, when given, the check of revoked tokens (apoyo_common.revocation)."""
 
     current: str
     keys: Mapping[str, str]
+    revoked: Callable[[Principal], bool] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.current not in self.keys:
@@ -48,6 +50,9 @@ class TokenKeys:
     @classmethod
     def single(cls, secret: str, kid: str = KEY_ID) -> "TokenKeys":
         return cls(kid, {kid: secret})
+
+    def revoking(self, revoked: Callable[[Principal], bool]) -> "TokenKeys":
+        return replace(self, revoked=revoked)
 
 
 Keys = TokenKeys | str  # a bare secret is a keyring of one key, `k1`
@@ -85,7 +90,7 @@ def verify(keys: Keys, token: str) -> Principal:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "role"]}
         )
-        return Principal(
+        principal = Principal(
             role=Role(claims["role"]),
             subject=str(claims["sub"]),
             process_id=claims.get("process"),
@@ -94,6 +99,9 @@ def verify(keys: Keys, token: str) -> Principal:
         )
     except (jwt.PyJWTError, ValueError, KeyError) as error:
         raise InvalidToken(type(error).__name__) from None
+    if ring.revoked is not None and ring.revoked(principal):
+        raise InvalidToken("Revoked")
+    return principal
 
 
 def parse_ttl(text: str) -> timedelta:

@@ -18,7 +18,8 @@ from apoyo_common.outbox import OutboxRelay
 from apoyo_common.ratelimit import TokenBuckets
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
 from apoyo_common.signing import institute_key
-from apoyo_common.token_keys import token_keys
+from apoyo_common.token_keys import checked_keys
+from apoyo_common.tokens import TokenKeys
 from apoyo_common.topics import SUPPORT_VERIFIED
 
 SERVICE = "capture"
@@ -29,9 +30,10 @@ def http_api(
     repository: PgCaptureRepository,
     service: CaptureService,
     certificates: CertificateService,
+    keys: TokenKeys,
 ) -> CaptureApi:
     settings, clock = infra.settings, infra.clock
-    secret, keys = settings.token_secret.get_secret_value(), token_keys(settings)
+    secret = settings.token_secret.get_secret_value()
     return CaptureApi(
         capture=service,
         invitations=InvitationService(repository, clock, keys),
@@ -60,14 +62,16 @@ def build(infra: Infrastructure) -> ServiceUnit:
     certificates = CertificateService(
         repository, infra.clock, institute_key(infra.settings.signing_key_file), infra.store
     )
+    keys, revocations = checked_keys(infra.settings, infra.pool)
     service = CaptureService(
-        repository, infra.store, infra.clock, on_stored=relay.nudge, certify=certificates.issue
-    )
-    app = create_app(http_api(infra, repository, service, certificates))
+        repository, infra.store, infra.clock, on_stored=relay.nudge, certify=certificates.issue,
+        revocations=revocations,
+    )  # fmt: skip
+    app = create_app(http_api(infra, repository, service, certificates, keys))
     unit = ServiceUnit(
         SERVICE,
         "apoyo_capture",
-        tasks=[relay.run_forever],
+        tasks=[relay.run_forever, revocations.refresh_forever],
         routes=[Mount("", app=app)],
         extra={"repository": repository, "relay": relay, "service": service},
     )

@@ -29,6 +29,7 @@ from apoyo_common.delivery import describe
 from apoyo_common.logs import get_logger
 from apoyo_common.messages import SupportCaptured
 from apoyo_common.processes import ProcessDefinition
+from apoyo_common.revocation import RevocationList
 from apoyo_common.roles import may_act_for
 from apoyo_common.storage import ObjectStore
 from apoyo_common.tokens import Principal
@@ -82,6 +83,7 @@ class CaptureService:
     clock: Callable[[], datetime]
     on_stored: Callable[[], None] = lambda: None
     certify: Callable[[str], Awaitable[object]] | None = None  # issue the certificate now
+    revocations: RevocationList | None = None  # read again here if older than its max age
 
     async def accept(
         self,
@@ -93,6 +95,7 @@ class CaptureService:
         caller = principal if isinstance(principal, Caller) else Caller(principal)
         who = caller.principal
         authorize_capture(who, request)
+        await self._check_revoked(who)
         await self._check_auxiliary(who, request)
         process = await self._check_process(request, files)
         await cedulas.check_scan(request, files)
@@ -116,6 +119,13 @@ class CaptureService:
         submission = Submission(caller.ip, caller.user_agent, consent, grant_id)
         spend = caller.token_sha256 if grant_id else None
         return await self._store(who, key, print_, event, files, submission, spend)
+
+    async def _check_revoked(self, principal: Principal) -> None:
+        """The request's token passed a list that may be a little old: storing needs a fresh one."""
+        if self.revocations is not None:
+            await self.revocations.fresh()
+            if self.revocations.is_revoked(principal):
+                raise Refused(401, "token_revoked", "este token fue revocado")
 
     async def _check_auxiliary(self, principal: Principal, request: SupportRequest) -> None:
         """A registered auxiliary's token works while the registration stands (one lookup)."""

@@ -4,7 +4,7 @@ job loop and the HTTP routes."""
 from apoyo_common.access.postgres import PgAccessLog
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
 from apoyo_common.signing import institute_key
-from apoyo_common.token_keys import token_keys
+from apoyo_common.token_keys import checked_keys
 from apoyo_common.topics import (
     PROCESS_CELLS,
     PROCESS_DEFINED,
@@ -23,11 +23,11 @@ def build(infra: Infrastructure) -> ServiceUnit:
     records, processes = PgRecords(infra.pool, keyring=infra.keyring), PgProcesses(infra.pool)
     key = institute_key(infra.settings.signing_key_file)
     exporter = Exporter(PgJobs(infra.pool), records, processes, infra.store, key, infra.clock)
-    keys = token_keys(infra.settings)
+    keys, revocations = checked_keys(infra.settings, infra.pool)
     unit = ServiceUnit(
         SERVICE,
         "apoyo_export",
-        tasks=[exporter.run_forever],
+        tasks=[exporter.run_forever, revocations.refresh_forever],
         routes=export_routes(
             exporter, infra.store, keys, PgAccessLog(infra.pool, SERVICE, infra.clock)
         ),

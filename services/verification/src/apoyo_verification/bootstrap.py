@@ -13,7 +13,8 @@ from apoyo_common.access.postgres import PgAccessLog
 from apoyo_common.outbox import OutboxRelay, PgOutbox
 from apoyo_common.ratelimit import TokenBuckets
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume, consume_batch
-from apoyo_common.token_keys import token_keys
+from apoyo_common.token_keys import checked_keys
+from apoyo_common.tokens import Keys
 from apoyo_common.topics import IDENTITY_DECODED, PROCESS_DEFINED
 from apoyo_verification.adapters.book_postgres import (
     OUTBOX,
@@ -63,21 +64,21 @@ def build(infra: Infrastructure) -> ServiceUnit:
         batch=BATCH,
         pipelined=True,
     )
-    keys = token_keys(infra.settings)
+    keys, revocations = checked_keys(infra.settings, infra.pool)
     access = PgAccessLog(infra.pool, SERVICE, infra.clock)
     routes = [
         progress_route(ProgressReader(processes, roll, book), keys),
         decoded_route(desk, keys, access),
         *review_routes(desk, keys, relay.nudge, access),
-        *public_routes(infra, desk, relay, access),
+        *public_routes(infra, desk, relay, access, keys),
     ]
     unit = ServiceUnit(
         SERVICE,
         "apoyo_verification",
-        tasks=[relay.run_forever],
+        tasks=[relay.run_forever, revocations.refresh_forever],
         routes=routes,
         api=verification_api(),
-        extra={"verifier": verifier, "relay": relay, "desk": desk},
+        extra={"verifier": verifier, "relay": relay, "desk": desk, "revocations": revocations},
     )
     territories = Territories(roll, PgAnnouncements(infra.pool), infra.clock)
     consume(infra, unit, PROCESS_DEFINED, on_process_defined(processes, territories, relay))
@@ -91,11 +92,11 @@ def build(infra: Infrastructure) -> ServiceUnit:
 
 
 def public_routes(
-    infra: Infrastructure, desk: ReviewDesk, relay: OutboxRelay, access: AccessLog
+    infra: Infrastructure, desk: ReviewDesk, relay: OutboxRelay, access: AccessLog, keys: Keys
 ) -> list[BaseRoute]:
     """The aspirant's hearing and the citizen's "was it me?", with their pages."""
     settings = infra.settings
-    secret, keys = settings.token_secret.get_secret_value(), token_keys(settings)
+    secret = settings.token_secret.get_secret_value()
     hearing = Hearing(PgHearingBook(infra.pool), infra.store, desk)
     inquiry = Inquiry(
         PgInquiryBook(infra.pool, infra.keyring), desk.verifier.roll, desk, infra.clock, secret,

@@ -30,7 +30,7 @@ def bearer(token_secret: Keys) -> Callable[..., Caller]:
         try:
             principal = verify(token_secret, token)
         except InvalidToken:
-            raise Refused(401, "unauthorized", "token inválido o vencido") from None
+            raise Refused(401, "unauthorized", "token inválido, vencido o revocado") from None
         agent = request.headers.get("user-agent")
         return Caller(
             principal,
