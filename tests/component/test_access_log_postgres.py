@@ -1,12 +1,16 @@
 """The access log in PostgreSQL refuses changes; a change made past the refusal is caught."""
 
+from pathlib import Path
+
 import asyncpg
 import pytest
 
+from apoyo.access_log import export_logs, verify_live
 from apoyo_common.access.entries import Purpose, Read
 from apoyo_common.access.postgres import PgAccessLog, migration_sql
 from apoyo_common.access.verify import chain_problems
 from apoyo_common.db import migrate, migration_files
+from apoyo_common.settings import Settings
 
 pytestmark = pytest.mark.component
 READ = Read("ople:rev-1", "ople", Purpose.REVISION, "review_item", ("s-1",), "p", "a")
@@ -70,3 +74,19 @@ async def test_swapped_entries_are_caught(pool: asyncpg.Pool) -> None:
 def test_each_service_migrates_the_same_table(service: str) -> None:
     texts = [sql for name, sql in migration_files(SERVICES[service]) if "access_log" in name]
     assert texts == [migration_sql()]
+
+
+async def test_a_log_rewritten_whole_after_an_export_is_caught(
+    pool: asyncpg.Pool, database: str, tmp_path: Path
+) -> None:
+    """Someone who rewrites every entry and recomputes the chain leaves a chain that holds,
+    but not the head an earlier export signed."""
+    log = await filled(pool)
+    settings = Settings(database_url=database, signing_key_file=tmp_path / "institute.pem")
+    await export_logs(settings, tmp_path / "accesos.zip")
+    await past_the_trigger(pool, "DELETE FROM capture.access_log")
+    for i in range(4):
+        await log.record(Read("ople:otro", "ople", Purpose.REVISION, "review_item", (f"s-{i}",)))
+    assert (await verify_live(settings)).ok
+    verdict = await verify_live(settings, tmp_path / "accesos.zip")
+    assert verdict.problems == ["cadena no coincide: capture número 4 ya no es el exportado"]
