@@ -33,6 +33,11 @@ async def test_no_name_clave_or_email_is_stored_readable(pool: asyncpg.Pool) -> 
         assert secret not in seen
     facts = await sealed.certificate_facts("s-1")
     assert facts is not None and facts[0] == captured("s-1", PERSON)
+    document = b'{"certificate":{"email":"cert@example.org"}}'
+    assert await sealed.save_certificate("s-1", document) == document
+    assert "cert@example.org" not in await raw_text(
+        pool, "SELECT document FROM capture.certificates"
+    )
     published = {i.topic: i.payload for i in await sealed.claim_outbox(10)}
     assert SupportCaptured.model_validate_json(published["support.captured"]).form.nombre == (
         PERSON.nombre

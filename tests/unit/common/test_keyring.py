@@ -15,6 +15,14 @@ from apoyo_common.keyring import (
     is_sealed,
     key_file_kms,
 )
+from apoyo_common.keyring.documents import (
+    open_bytes,
+    open_fields,
+    open_text,
+    seal_bytes,
+    seal_fields,
+    seal_text,
+)
 from apoyo_common.keyring.kms import UnknownKek, rotate_key_file
 
 
@@ -123,3 +131,20 @@ async def test_a_data_key_wrapped_by_an_unknown_kek_does_not_open() -> None:
     blob = await Keyring(in_memory_kms(("a",)), keys).seal("p-1", "x", b"secret")
     with pytest.raises(UnknownKek):
         await Keyring(in_memory_kms(("b",)), keys).open("p-1", "x", blob)
+
+
+async def test_sealed_fields_documents_and_bytes_round_trip_and_stay_bound() -> None:
+    ring = keyring()
+    doc = {"support_id": "s-1", "status": "VALIDO", "form": {"nombre": "ÑANDÚ"}, "email": None}
+    sealed = await seal_fields(ring, "p-1", "t/s-1/output", doc)
+    assert (
+        sealed["status"] == "VALIDO" and sealed["email"] is None and sealed["form"] != doc["form"]
+    )
+    assert await open_fields(ring, "t/s-1/output", sealed) == doc
+    with pytest.raises(CannotOpen):
+        await open_fields(ring, "t/s-2/output", sealed)
+    data = b"\xff\x00 not utf-8"
+    assert await open_bytes(ring, "c", await seal_bytes(ring, "p-1", "c", data)) == data
+    assert await open_bytes(ring, "c", b'{"plain": true}') == b'{"plain": true}'
+    text = await seal_text(ring, "p-1", "e", "ana@example.org")
+    assert "ana@" not in text and await open_text(ring, "e", text) == "ana@example.org"

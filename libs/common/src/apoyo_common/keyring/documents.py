@@ -59,15 +59,20 @@ async def open_text(keyring: Keyring, associated: str, stored: str) -> str:
 
 
 async def seal_bytes(keyring: Keyring, process_id: str, associated: str, data: bytes) -> bytes:
+    """Any bytes (an event's payload, a certificate) sealed, as the JSON text of a wrapper."""
     if not keyring.on:
         return data
-    return (await seal_text(keyring, process_id, associated, data.decode())).encode()
+    blob = await keyring.seal(process_id, associated, data)
+    wrapper = {PROCESS: process_id, SEALED: base64.b64encode(blob).decode()}
+    return json.dumps(wrapper, sort_keys=True).encode()
 
 
 async def open_bytes(keyring: Keyring, associated: str, stored: bytes) -> bytes:
-    if not stored.startswith(_PREFIX):
+    found = _wrapper(json.loads(stored)) if stored.startswith(_PREFIX) else None
+    if found is None:
         return stored
-    return (await open_text(keyring, associated, stored.decode())).encode()
+    blob = base64.b64decode(found[SEALED], validate=True)
+    return await keyring.open(found[PROCESS], associated, blob)
 
 
 # The top-level fields of our events that carry personal data (the typed form, what was read

@@ -5,7 +5,11 @@ from dataclasses import asdict
 
 import asyncpg
 
-from apoyo_capture.adapters.postgres_channels import PgChannels, event_context
+from apoyo_capture.adapters.postgres_channels import (
+    PgChannels,
+    event_context,
+    submission_context,
+)
 from apoyo_capture.certificate import Submission
 from apoyo_capture.listing import ListedSupport, SupportQuery, shift
 from apoyo_capture.ports import GrantSpent, IdempotencyRace, StoredAnswer, SupportView
@@ -86,6 +90,7 @@ class PgCaptureRepository(PgChannels):
         pid, sid, key = event.process_id, event.support_id, support_key(event.support_id)
         document = json.loads(event.model_dump_json())
         stored = await seal_json(self.keyring, pid, event_context(sid), document)
+        told = await seal_json(self.keyring, pid, submission_context(sid), asdict(submission))
         payload = await sealed_payload(self.keyring, pid, SUPPORT_CAPTURED, key, encode(event))
         try:
             async with self.pool.acquire() as conn, conn.transaction():
@@ -100,7 +105,7 @@ class PgCaptureRepository(PgChannels):
                     event.captured_by,
                     event.received_at,
                     stored,
-                    asdict(submission),
+                    told,
                 )
                 if spend is not None:
                     await _spend(conn, submission.grant_id, spend, event)

@@ -11,7 +11,7 @@ from apoyo_capture.certificate import Submission
 from apoyo_capture.grants import Grant, GrantKind
 from apoyo_capture.ports import AuxiliaryTaken
 from apoyo_common.keyring import Keyring
-from apoyo_common.keyring.documents import open_json, open_text, seal_text
+from apoyo_common.keyring.documents import open_bytes, open_json, open_text, seal_bytes, seal_text
 from apoyo_common.messages import EmailCodeRequested, InvitationCreated, SupportCaptured
 from apoyo_common.outbox import enqueue, sealed_payload
 from apoyo_common.publishing import encode
@@ -19,6 +19,14 @@ from apoyo_common.publishing import encode
 
 def event_context(support_id: str) -> str:
     return f"support/{support_id}/event"
+
+
+def submission_context(support_id: str) -> str:
+    return f"support/{support_id}/submission"
+
+
+def _certificate_context(support_id: str) -> str:
+    return f"support/{support_id}/certificate"
 
 
 _GRANT_COLUMNS = (
@@ -164,7 +172,9 @@ class PgChannels:
         )
         if row is None:
             return None
-        submission = Submission(**row["submission"])
+        submission = Submission(
+            **await open_json(self.keyring, submission_context(support_id), row["submission"])
+        )
         grant = await self.grant(submission.grant_id) if submission.grant_id else None
         event = await open_json(self.keyring, event_context(support_id), row["event"])
         return SupportCaptured.model_validate(event), submission, grant
@@ -172,14 +182,20 @@ class PgChannels:
     async def certificate(self, support_id: str) -> bytes | None:
         sql = "SELECT document FROM capture.certificates WHERE support_id = $1"
         found = await self.pool.fetchval(sql, support_id)
-        return None if found is None else bytes(found)
+        context = _certificate_context(support_id)
+        return None if found is None else await open_bytes(self.keyring, context, bytes(found))
 
     async def save_certificate(self, support_id: str, document: bytes) -> bytes:
+        # The certificate names the address and the client's IP: sealed like the event.
+        process_id = await self.pool.fetchval(
+            "SELECT process_id FROM capture.supports WHERE support_id = $1", support_id
+        )
+        context = _certificate_context(support_id)
         await self.pool.execute(
             "INSERT INTO capture.certificates (support_id, document) VALUES ($1, $2) "
             "ON CONFLICT (support_id) DO NOTHING",
             support_id,
-            document,
+            await seal_bytes(self.keyring, process_id, context, document),
         )
         stored = await self.certificate(support_id)
         assert stored is not None
