@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from apoyo_common.text import PersonText
+
 PREFIX = "aux:"
 
 
@@ -18,11 +20,11 @@ class AuxiliaryForm(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    nombre: str = Field(min_length=1, max_length=100)
-    apellido_paterno: str = Field(min_length=1, max_length=100)
-    apellido_materno: str | None = Field(default=None, max_length=100)
+    nombre: PersonText = Field(min_length=1, max_length=100)
+    apellido_paterno: PersonText = Field(min_length=1, max_length=100)
+    apellido_materno: PersonText | None = Field(default=None, max_length=100)
     clave_elector: str = Field(pattern=r"^[A-Za-z]{6}[0-9]{8}[HMXhmx][0-9]{3}$")
-    email: str = Field(pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", max_length=254)
+    email: PersonText = Field(pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", max_length=254)
     accepted_data_protection: Literal[True]
 
 

@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from apoyo_common.codes import Channel, EvidenceKind
 from apoyo_common.messages import EvidenceRef, SupportCaptured, SupportForm
+from apoyo_common.text import PersonText
 
 REQUIRED_EVIDENCE = (
     EvidenceKind.CREDENTIAL_FRONT,
@@ -26,9 +27,9 @@ class SupportRequest(BaseModel):
     process_id: str = Field(min_length=1, max_length=64)
     aspirant_id: str = Field(min_length=1, max_length=64)
     channel: Channel
-    apellido_paterno: str | None = Field(default=None, max_length=100)
-    apellido_materno: str | None = Field(default=None, max_length=100)
-    nombre: str | None = Field(default=None, max_length=100)
+    apellido_paterno: PersonText | None = Field(default=None, max_length=100)
+    apellido_materno: PersonText | None = Field(default=None, max_length=100)
+    nombre: PersonText | None = Field(default=None, max_length=100)
     clave_elector: str | None = Field(
         default=None, pattern=r"^[A-Za-z]{6}[0-9]{8}[HMXhmx][0-9]{3}$"
     )
@@ -36,7 +37,7 @@ class SupportRequest(BaseModel):
     cic: str | None = Field(default=None, pattern=r"^[0-9]{9}$")
     emision: str | None = Field(default=None, pattern=r"^[0-9]{2}$")
     seccion: str | None = Field(default=None, pattern=r"^[0-9]{4}$")
-    email: str | None = Field(
+    email: PersonText | None = Field(
         default=None, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", max_length=254
     )
     captured_at: AwareDatetime | None = None

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -15,6 +16,7 @@ from apoyo_capture.refusals import Refused
 from apoyo_common.codes import EvidenceKind
 
 DATA_PART_LIMIT = 64 * 1024
+MALFORMED = "el envío multipart no es válido: una parte o sus encabezados están mal formados"
 FILE_PARTS = {kind.value: kind for kind in EvidenceKind}
 
 
@@ -64,18 +66,21 @@ async def read_support(
         raise Refused(415, "unsupported_media_type", "se espera multipart/form-data")
     # Closed on the way out: parts over 1 MB are spooled to temporary files (images of a
     # person) that would otherwise wait for the garbage collector.
-    async with request.form(
-        max_files=len(FILE_PARTS), max_fields=1, max_part_size=DATA_PART_LIMIT
-    ) as form:
-        unknown = sorted(set(form.keys()) - set(FILE_PARTS) - {"data"})
-        if unknown:
-            raise Refused(422, "unexpected_part", {"parts": unknown})
-        request_data = _parse_data(form.get("data"))
-        files = [
-            await _read_image(kind, form.get(name), max_image_bytes, max_pixels)
-            for name, kind in FILE_PARTS.items()
-            if form.get(name) is not None
-        ]
+    try:
+        async with request.form(
+            max_files=len(FILE_PARTS), max_fields=1, max_part_size=DATA_PART_LIMIT
+        ) as form:
+            unknown = sorted(set(form.keys()) - set(FILE_PARTS) - {"data"})
+            if unknown:
+                raise Refused(422, "unexpected_part", {"parts": unknown})
+            request_data = _parse_data(form.get("data"))
+            files = [
+                await _read_image(kind, form.get(name), max_image_bytes, max_pixels)
+                for name, kind in FILE_PARTS.items()
+                if form.get(name) is not None
+            ]
+    except HTTPException:  # Starlette's parser (English detail): a malformed or oversized part
+        raise Refused(400, "invalid_multipart", MALFORMED) from None
     return request_data, files
 
 
