@@ -7,6 +7,8 @@
 #   deploy/local/infra.sh status    one line per server; exit 0 only if all three answer
 #   deploy/local/infra.sh env       print the client environment as export lines
 #                                   (use: eval "$(deploy/local/infra.sh env)")
+#   deploy/local/infra.sh {start|stop|restart} {kafka|postgres|s3}
+#                                   one server only (fault drills: the others keep running)
 set -euo pipefail
 LOG_TAG=infra
 # shellcheck source=lib.sh
@@ -69,14 +71,30 @@ do_status() {
   return "$rc"
 }
 
+# one_server ACTION NAME: start, stop or restart one of the three, by its own script.
+one_server() {
+  local action=$1 name=${2:-}
+  case $name in
+    kafka | postgres | s3) ;;
+    *) die "name a server: kafka, postgres or s3 (got '${name}')" ;;
+  esac
+  if [[ $action == restart ]]; then
+    "$D/$name.sh" stop
+    "$D/$name.sh" start
+  else
+    "$D/$name.sh" "$action"
+  fi
+}
+
 case ${1:-} in
   install) do_install ;;
+  start | stop | restart) one_server "$1" "${2:-}" ;;
   up) do_up ;;
   down) do_down ;;
   status) do_status ;;
   env) env_lines ;;
   *)
-    echo "usage: $0 {install|up|down|status|env}" >&2
+    echo "usage: $0 {install|up|down|status|env} | {start|stop|restart} {kafka|postgres|s3}" >&2
     exit 2
     ;;
 esac

@@ -9,6 +9,7 @@ one that was stored gets the same support id), up to `retries` times.
 """
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -73,6 +74,7 @@ class Poster:
     plan: Plan
     tally: Tally = field(default_factory=Tally)
     started: float = field(default_factory=time.monotonic)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)  # set: send nothing more
 
     async def post(self, index: int) -> None:
         token = self.tokens[index % len(self.tokens)]
@@ -112,11 +114,14 @@ class Poster:
 
     async def worker(self, indices: "itertools.count[int]") -> None:
         for index in indices:
-            if not self.plan.wants(index, time.monotonic() - self.started):
+            if self.stop.is_set() or not self.plan.wants(index, time.monotonic() - self.started):
                 return
             wait = self.plan.due(index) - (time.monotonic() - self.started)
             if wait > 0:
-                await asyncio.sleep(wait)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stop.wait(), wait)
+                if self.stop.is_set():
+                    return
             else:
                 self.tally.slipped_s = max(self.tally.slipped_s, -wait)
             await self.post(index)
@@ -128,9 +133,11 @@ async def post_load(
     tokens: list[str],
     plan: Plan,
     on_start: Callable[[Tally], None] | None = None,
+    stop: asyncio.Event | None = None,
 ) -> Tally:
-    """Post the plan's supports; return the tally once the last answer (or timeout) is in."""
-    poster = Poster(client, maker, tokens, plan)
+    """Post the plan's supports, or until `stop` is set; return the tally once the last
+    answer (or timeout) is in."""
+    poster = Poster(client, maker, tokens, plan, stop=stop or asyncio.Event())
     if on_start is not None:
         on_start(poster.tally)
     indices = itertools.count()

@@ -101,3 +101,28 @@ async def test_a_failed_batch_is_delivered_message_by_message_and_only_the_poiso
     assert done == [b"a", b"c"]
     [(_, key, letter)] = publisher.sent
     assert key == b"k2" and isinstance(letter, DeadLetter) and letter.payload == "poison"
+
+
+async def test_an_outage_spends_no_attempt_and_the_message_waits_until_it_is_over() -> None:
+    publisher, calls = RecordingPublisher(), []
+
+    async def store_down_for_a_while(raw: bytes) -> None:
+        calls.append(raw)
+        if len(calls) <= 10:  # many more failures than the policy's three attempts
+            raise ConnectionRefusedError("object store away")
+
+    await delivery(publisher).run(b"m", b"k", store_down_for_a_while)
+    assert len(calls) == 11 and publisher.sent == []
+
+
+async def test_attempts_spent_on_the_message_still_count_between_outages() -> None:
+    publisher, calls = RecordingPublisher(), []
+
+    async def bad_then_away(raw: bytes) -> None:
+        calls.append(raw)
+        raise ConnectionResetError("away") if len(calls) % 2 else ValueError("bad image")
+
+    await delivery(publisher).run(b"m", b"k", bad_then_away)
+    [letter] = publisher.on("support.captured.dead-letter")
+    assert isinstance(letter, DeadLetter)
+    assert letter.attempts == 3 and letter.reason == "ValueError: bad image" and len(calls) == 6

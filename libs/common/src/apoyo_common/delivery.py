@@ -2,8 +2,10 @@
 
 A poison message never blocks a partition: after the last attempt it is parked on the
 dead-letter topic and the offset moves on. A message that cannot even be parsed is parked at
-once, since retrying cannot help. Reasons name the error, never the data: pydantic errors
-keep only field locations and error types.
+once, since retrying cannot help. An outage of a dependency (apoyo_common.outages) is not the
+message's fault: it spends no attempt, and the message waits until the outage is over.
+Reasons name the error, never the data: pydantic errors keep only field locations and error
+types.
 """
 
 import asyncio
@@ -17,10 +19,12 @@ from pydantic import ValidationError
 from apoyo_common import metrics
 from apoyo_common.logs import get_logger, redact_text
 from apoyo_common.messages import DeadLetter
+from apoyo_common.outages import is_outage
 from apoyo_common.publishing import Publisher
 from apoyo_common.topics import dead_letter_topic
 
 log = get_logger(__name__)
+OUTAGE_WAIT_S = 2.0  # the longest wait between tries while a dependency is out
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,8 @@ class Delivery:
     async def _attempts(
         self, raw: bytes, key: bytes, handle: Callable[[bytes], Awaitable[None]]
     ) -> None:
-        for attempt in range(1, self.policy.attempts + 1):
+        attempt, outages = 1, 0
+        while True:
             started = time.perf_counter()
             try:
                 await handle(raw)
@@ -84,18 +89,31 @@ class Delivery:
                 return await self._park(raw, key, error, attempt)
             except Exception as error:
                 metrics.FAILURES.labels(self.service, self.topic).inc()
+                if is_outage(error):  # not the message's fault: wait, spend no attempt
+                    outages += 1
+                    await self._wait_out(error, outages)
+                    continue
                 log.warning(
                     "handler_failed", topic=self.topic, attempt=attempt, error=describe(error)
                 )
                 if attempt == self.policy.attempts:
                     return await self._park(raw, key, error, attempt)
                 await asyncio.sleep(self.policy.delay(attempt))
+                attempt += 1
             else:
                 metrics.HANDLER_SECONDS.labels(self.service, self.topic).observe(
                     time.perf_counter() - started
                 )
                 return None
-        return None
+
+    async def _wait_out(self, error: BaseException, outages: int) -> None:
+        """A dependency is down: keep the message (its offset stays uncommitted) and try again,
+        backing off to a couple of seconds (so work resumes soon after), for as long as the
+        outage lasts."""
+        log.warning(
+            "dependency_unavailable", topic=self.topic, waits=outages, error=describe(error)
+        )
+        await asyncio.sleep(min(OUTAGE_WAIT_S, self.policy.delay(min(outages, 30))))
 
     async def _park(self, raw: bytes, key: bytes, error: BaseException, attempts: int) -> None:
         letter = DeadLetter(

@@ -5,10 +5,12 @@ The client is synchronous; calls run in a thread so the event loop keeps serving
 
 import asyncio
 import io
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import urllib3
 from minio import Minio
 from minio.error import S3Error
 
@@ -16,6 +18,19 @@ from apoyo_common.settings import Settings
 from apoyo_common.storage.protocol import CHUNK, ObjectNotFound, check_key
 
 _MISSING = {"NoSuchKey", "NoSuchObject", "NoSuchBucket"}
+
+
+def _http_client() -> urllib3.PoolManager:
+    """minio's own client, with bounded waits: its default lets a call hang for five minutes
+    on a store that stopped answering, and a capture request must fail fast and clearly (503)
+    instead. Calls still retry a few times on a refused connection or a 5xx."""
+    return urllib3.PoolManager(
+        timeout=urllib3.Timeout(connect=5, read=60),
+        maxsize=10,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=os.environ.get("SSL_CERT_FILE"),  # None: the system's certificates
+        retries=urllib3.Retry(total=3, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
+    )
 
 
 class S3Store:
@@ -30,6 +45,7 @@ class S3Store:
             access_key=settings.s3_access_key,
             secret_key=settings.s3_secret_key.get_secret_value(),
             secure=settings.s3_secure,
+            http_client=_http_client(),
         )
         return cls(client, settings.s3_bucket)
 

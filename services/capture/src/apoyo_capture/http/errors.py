@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 from apoyo_capture.refusals import Refused
 from apoyo_common.delivery import describe
 from apoyo_common.logs import get_logger
+from apoyo_common.outages import is_outage
 
 log = get_logger(__name__)
 
@@ -25,6 +26,7 @@ _CODES = {
     422: "validation_error",
     429: "too_many_requests",
 }
+UNAVAILABLE = "servicio no disponible por el momento; el apoyo no se registró, envíelo de nuevo"
 
 
 def error(
@@ -52,5 +54,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        if is_outage(exc):  # PostgreSQL or the object store is out: try again shortly
+            log.warning("dependency_unavailable", error=describe(exc))
+            return error(503, "unavailable", UNAVAILABLE, {"Retry-After": "5"})
         log.error("unexpected_error", error=describe(exc))
         return error(500, "internal_error", "error interno; el apoyo no se registró")

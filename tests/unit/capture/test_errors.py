@@ -1,0 +1,47 @@
+"""A capture request that meets PostgreSQL or the object store down is answered 503 with a JSON
+error and Retry-After (the client sends it again); any other surprise stays a 500."""
+
+import asyncpg
+import httpx
+import pytest
+import urllib3.exceptions
+from fastapi import FastAPI
+
+from apoyo_capture.http import errors
+
+
+def app_raising(error: Exception) -> FastAPI:
+    app = FastAPI()
+    errors.install(app)
+
+    @app.post("/v1/supports")
+    async def post() -> None:
+        raise error
+
+    return app
+
+
+async def answer_to(error: Exception) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app_raising(error), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://capture") as client:
+        return await client.post("/v1/supports")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ConnectionRefusedError(111, "Connect call failed"),
+        asyncpg.CannotConnectNowError("the database system is starting up"),
+        urllib3.exceptions.MaxRetryError(None, "/evidence/x", None),  # type: ignore[arg-type]
+    ],
+    ids=lambda e: type(e).__name__,
+)
+async def test_a_dependency_down_is_a_clear_503(error: Exception) -> None:
+    answer = await answer_to(error)
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+    assert answer.json() == {"error": "unavailable", "detail": errors.UNAVAILABLE}
+
+
+async def test_anything_else_stays_an_internal_error() -> None:
+    answer = await answer_to(RuntimeError("a bug"))
+    assert answer.status_code == 500 and answer.json()["error"] == "internal_error"
