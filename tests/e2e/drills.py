@@ -20,10 +20,12 @@ from apoyo.load_supports import make_supports
 from tests.e2e.harness import Deployment
 from tests.e2e.test_export_package import export
 from tests.paths import ROOT
+from tests.roll_files import CUT
 
 ASPIRANTS = ("asp-01", "asp-02")
 # Small enough for CI on two cores; raise them on a bigger machine.
 RATE = float(os.environ.get("APOYO_DRILL_RATE", "6"))
+PEOPLE = 2000  # the citizens whose form data the supports carry, all on the voter roll
 CLIENT_TIMEOUT_S = 20.0  # bounded: a hung request shows as a timeout, and fails the drill
 Fault = Callable[[], Awaitable[None]]
 
@@ -63,8 +65,9 @@ class LoadRun:
 
     async def run(self, faults: list[tuple[str, Fault]], settle_s: float = 4.0) -> Tally:
         maker = await make_supports(
-            "gub-son-2027", ASPIRANTS, people=2000, images=6, seed=77, run_id="drill"
+            "gub-son-2027", ASPIRANTS, people=PEOPLE, images=6, seed=77, run_id="drill"
         )
+        await asyncio.to_thread(self.deployed.load_roll, maker.people, CUT)
         tokens = [auxiliary(self.deployed, f"aux-drill-{i}") for i in range(4)]
         plan = Plan(rate=RATE, duration_s=3600, concurrency=16, timeout_s=CLIENT_TIMEOUT_S)
         async with httpx.AsyncClient(base_url=self.deployed.capture_url) as client:
@@ -136,7 +139,7 @@ class Account:
 async def account(deployed: Deployment, acknowledged: set[str], folder: Path) -> Account:
     """Wait for the pipeline to carry every acknowledged support to export, build a package per
     aspirant and count each support's records in them."""
-    await deployed.exported_ids(len(acknowledged), seconds=420)
+    await deployed.exported_ids(len(acknowledged), seconds=900)
     in_packages: Counter[str] = Counter()
     for aspirant in ASPIRANTS:
         package = folder / f"{aspirant}.zip"
