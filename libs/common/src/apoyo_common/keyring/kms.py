@@ -17,6 +17,7 @@ from typing import Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from apoyo_common.keyfiles import create_once
 from apoyo_common.keyring.envelope import CannotOpen, new_key, open_sealed, seal
 
 
@@ -88,13 +89,7 @@ def key_file_kms(path: Path) -> LocalKms:
     """The KEKs of a key file (JSON: `{"keys": [{"id", "key" (base64), "created_at"}]}`, the
     last one current), made with one KEK (mode 0600) when it does not exist yet."""
     if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first: use theirs
-        else:
-            with os.fdopen(fd, "w") as handle:
-                json.dump({"keys": [_new_entry()]}, handle, indent=1)
+        create_once(path, json.dumps({"keys": [_new_entry()]}, indent=1).encode())
     entries = json.loads(path.read_text())["keys"]
     keks = {e["id"]: base64.b64decode(e["key"], validate=True) for e in entries}
     return LocalKms(keks, entries[-1]["id"])
