@@ -67,6 +67,24 @@ def register_auxiliary(server: EmbeddedServer, aspirant_token: str) -> tuple[str
     return answer.json()["auxiliary_id"], answer.json()["token"]
 
 
+def invite_and_use(server: EmbeddedServer, aspirant_token: str, email: str, index: int) -> str:
+    """An invitation, and the support the invited citizen gives with its link."""
+    body = {"process_id": "gub-son-2027", "aspirant_id": "asp-01", "emails": [email]}
+    answer = httpx.post(f"{server.url}/v1/invitations", json=body, headers=bearer(aspirant_token))
+    assert answer.status_code == 201, answer.text
+    link_token = answer.json()["invitations"][0]["link"].rsplit("/", 1)[1]
+    data = support_data(citizen(index), "gub-son-2027", "asp-01") | {"channel": "AUTOSERVICIO"}
+    given = httpx.post(
+        f"{server.url}/v1/supports",
+        headers={**bearer(link_token), "Idempotency-Key": str(uuid.uuid4())},
+        data={"data": json.dumps(data)}, files=support_files(citizen(index)), timeout=30,
+    )  # fmt: skip
+    assert given.status_code == 202, given.text
+    support_id: str = given.json()["support_id"]
+    wait_for_status(server, support_id)
+    return support_id
+
+
 def sign_in(page: Page, server: EmbeddedServer, token: str, aspirant: str | None = None) -> None:
     response = page.goto(f"{server.url}/portal")
     assert response is not None and response.status == 200
@@ -85,11 +103,12 @@ def test_an_aspirant_follows_its_supports_and_revokes_an_auxiliary(
     valid = [post(server, auxiliary_token, "asp-01", i) for i in (60, 61)]
     missing = post(server, auxiliary_token, "asp-01", 90)  # not in the cut: NO_ENCONTRADO
     theirs = post(server, server.token("auxiliary", "gub-son-2027", "asp-02"), "asp-02", 62)
+    invited = invite_and_use(server, token, "ana@example.org", 65)
 
     page = context.new_page()
     sign_in(page, server, token)
     expect(page.locator(f'li[data-support="{missing}"]')).to_be_visible()
-    expect(page.locator("#totals")).to_contain_text("Apoyos válidos2")
+    expect(page.locator("#totals")).to_contain_text("Apoyos válidos3")
     expect(page.locator("#units tr").first).to_be_visible()  # the chart: a row per municipio
     expect(page.locator("#units-summary")).to_contain_text("municipios cumplen su parte")
     expect(page.locator(f'li[data-support="{theirs}"]')).to_have_count(0)
@@ -108,6 +127,8 @@ def test_an_aspirant_follows_its_supports_and_revokes_an_auxiliary(
     page.get_by_label("Capturado por").select_option(label="Rosa Auxiliar Prueba")
     page.get_by_role("button", name="Filtrar").click()
     expect(page.locator("#supports > li")).to_have_count(3)
+    expect(page.locator(f'li[data-support="{invited}"]')).to_have_count(0)
+    assert page.locator("#f-auxiliary option").count() == 2  # Todos and Rosa: no citizen
 
     shown = page.locator(f'li[data-support="{valid[0]}"]')
     shown.get_by_role("button", name="Ver detalle y evidencia").click()
@@ -124,6 +145,10 @@ def test_an_aspirant_follows_its_supports_and_revokes_an_auxiliary(
     page.get_by_role("button", name="Enviar invitaciones").click()
     expect(page.locator("#invitations")).to_contain_text("invitada@example.org")
 
+    used = page.locator("#invitations tr", has_text="ana@example.org")
+    expect(used).to_contain_text(f"folio {invited}")  # opened and used, with its support
+    citizens = page.locator("#auxiliaries tr", has_text="La ciudadanía")
+    expect(citizens).to_contain_text("1")
     row = page.locator("#auxiliaries tr", has_text="Rosa Auxiliar Prueba")
     expect(row).to_contain_text("33 %")  # one of three decided supports does not count
     if os.environ.get("APOYO_PORTAL_SCREENSHOT"):

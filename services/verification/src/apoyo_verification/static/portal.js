@@ -322,10 +322,27 @@ function fullName(a) {
   return [a.nombre, a.apellido_paterno, a.apellido_materno].filter(Boolean).join(" ");
 }
 
+// Citizens' own supports (invitation or self-service) come one subject per citizen: they are
+// summed into one row, so the table and the filter list only people who capture.
+const CITIZEN_SUBJECTS = ["invitation:", "selfservice:"];
+const isCitizen = (subject) => CITIZEN_SUBJECTS.some((prefix) => (subject || "").startsWith(prefix));
+
+function citizensRow(rows) {
+  const own = rows.filter((r) => isCitizen(r.captured_by));
+  if (!own.length) return [];
+  const sum = (field) => own.reduce((total, r) => total + r[field], 0);
+  const decided = sum("decided");
+  return [{
+    captured_by: "", auxiliary_id: null, supports: sum("supports"), rejected: sum("rejected"),
+    rejection_rate: decided ? sum("rejected") / decided : null, citizens: true,
+  }];
+}
+
 async function loadAuxiliaries() {
   const answer = await call(`${aspirantPath()}/auxiliaries`);
   if (!answer.ok) { warn(`Auxiliares: ${await detail(answer)}`); return; }
-  const rows = (await answer.json()).auxiliaries;
+  const all = (await answer.json()).auxiliaries;
+  const rows = [...all.filter((r) => !isCitizen(r.captured_by)), ...citizensRow(all)];
   people = Object.fromEntries(rows.filter((r) => r.auxiliary_id).map((r) => [r.captured_by, fullName(r)]));
   const body = $("auxiliaries");
   body.replaceChildren();
@@ -333,8 +350,8 @@ async function loadAuxiliaries() {
   const chosen = filter.value;
   filter.replaceChildren(new Option("Todos", ""));
   for (const r of rows) {
-    const name = personWord(r.captured_by);
-    filter.append(new Option(name, r.captured_by));
+    const name = r.citizens ? "La ciudadanía (invitaciones y autoservicio)" : personWord(r.captured_by);
+    if (!r.citizens) filter.append(new Option(name, r.captured_by));
     const tr = document.createElement("tr");
     tr.dataset.subject = r.captured_by;
     const th = document.createElement("th");
