@@ -29,6 +29,8 @@ export_app = typer.Typer(no_args_is_help=True, help="Export packages")
 access_app = typer.Typer(no_args_is_help=True, help="The access log of personal data")
 app.add_typer(process_app, name="process")
 app.add_typer(token_app, name="token")
+keys_app = typer.Typer(no_args_is_help=True, help="The institute's key-encryption keys")
+app.add_typer(keys_app, name="keys")
 app.add_typer(identity_app, name="identity")
 app.add_typer(roll_app, name="voter-roll")
 app.add_typer(certificate_app, name="certificate")
@@ -124,6 +126,32 @@ def process_purge(
         typer.echo(str(refusal), err=True)
         raise typer.Exit(1) from None
     typer.echo(json.dumps(record, ensure_ascii=False, sort_keys=True))
+
+
+@keys_app.command("rotate")
+def keys_rotate(data: DataOpt = None) -> None:
+    """A new key-encryption key becomes current; every data key is wrapped with it again."""
+    from apoyo.kek import KeysRefused, rotate
+
+    try:
+        typer.echo(json.dumps(asyncio.run(rotate(admin.settings_for(data)))))
+    except KeysRefused as refusal:
+        typer.echo(str(refusal), err=True)
+        raise typer.Exit(1) from None
+
+
+@keys_app.command("retire")
+def keys_retire(
+    kek_id: Annotated[str, typer.Argument(help="an earlier KEK's id")], data: DataOpt = None
+) -> None:
+    """Drop an earlier key-encryption key from the key file once no data key uses it."""
+    from apoyo.kek import KeysRefused, retire
+
+    try:
+        typer.echo(json.dumps(asyncio.run(retire(admin.settings_for(data), kek_id))))
+    except KeysRefused as refusal:
+        typer.echo(str(refusal), err=True)
+        raise typer.Exit(1) from None
 
 
 @token_app.command("issue")

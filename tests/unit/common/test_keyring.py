@@ -148,3 +148,14 @@ async def test_sealed_fields_documents_and_bytes_round_trip_and_stay_bound() -> 
     assert await open_bytes(ring, "c", b'{"plain": true}') == b'{"plain": true}'
     text = await seal_text(ring, "p-1", "e", "ana@example.org")
     assert "ana@" not in text and await open_text(ring, "e", text) == "ana@example.org"
+
+
+async def test_a_running_service_reads_the_key_file_again_for_a_kek_it_has_not_seen(
+    tmp_path: Path,
+) -> None:
+    path, keys = tmp_path / "kek.json", InMemoryDataKeys()
+    running = Keyring(key_file_kms(path), keys, cache_s=0)
+    blob = await running.seal("p-1", "a", b"secret")
+    rotate_key_file(path)  # `apoyo keys rotate`, elsewhere
+    assert await Keyring(key_file_kms(path), keys).rewrap() == 1
+    assert await running.open("p-1", "a", blob) == b"secret"

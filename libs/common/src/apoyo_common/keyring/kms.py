@@ -85,14 +85,42 @@ def _write_new(path: Path, document: dict[str, object]) -> None:
     tmp.replace(path)
 
 
-def key_file_kms(path: Path) -> LocalKms:
+class KeyFileKms(LocalKms):
+    """A key file's KEKs, read again when a data key names a KEK this process has not seen
+    (the file was rotated while it ran)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(*_read(path))
+
+    async def unwrap(self, wrapped: Wrapped, context: bytes) -> bytes:
+        if wrapped.kek_id not in self._keks:
+            super().__init__(*_read(self.path))
+        return await super().unwrap(wrapped, context)
+
+
+def _read(path: Path) -> tuple[dict[str, bytes], str]:
+    entries = json.loads(path.read_text())["keys"]
+    return {e["id"]: base64.b64decode(e["key"], validate=True) for e in entries}, entries[-1]["id"]
+
+
+def key_file_kms(path: Path) -> KeyFileKms:
     """The KEKs of a key file (JSON: `{"keys": [{"id", "key" (base64), "created_at"}]}`, the
     last one current), made with one KEK (mode 0600) when it does not exist yet."""
     if not path.exists():
         create_once(path, json.dumps({"keys": [_new_entry()]}, indent=1).encode())
-    entries = json.loads(path.read_text())["keys"]
-    keks = {e["id"]: base64.b64decode(e["key"], validate=True) for e in entries}
-    return LocalKms(keks, entries[-1]["id"])
+    return KeyFileKms(path)
+
+
+def retire_from_key_file(path: Path, kek_id: str) -> None:
+    """Drop a KEK that is not current (once no data key is wrapped by it)."""
+    document = json.loads(path.read_text())
+    if document["keys"][-1]["id"] == kek_id:
+        raise ValueError("the current KEK cannot be retired")
+    kept = [e for e in document["keys"] if e["id"] != kek_id]
+    if len(kept) == len(document["keys"]):
+        raise UnknownKek(kek_id)
+    _write_new(path, {**document, "keys": kept})
 
 
 def rotate_key_file(path: Path) -> str:
