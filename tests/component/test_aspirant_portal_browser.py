@@ -168,6 +168,11 @@ def test_an_aspirant_follows_its_supports_and_revokes_an_auxiliary(
     )  # fmt: skip
     assert (refused.status_code, refused.json()["error"]) == (401, "token_revoked")
 
+    page.get_by_role("link", name="Garantía de audiencia").click()  # opens signed in
+    expect(page.get_by_role("heading", name="Apoyos que no cuentan")).to_be_visible()
+    expect(page.locator(f'li[data-support="{missing}"]')).to_be_visible()
+    assert_accessible(page)
+
 
 def test_what_was_read_from_a_credential_is_the_aspirants_alone(server: EmbeddedServer) -> None:
     support_id = post(server, server.token("auxiliary", "gub-son-2027", "asp-01"), "asp-01", 64)
