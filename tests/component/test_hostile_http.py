@@ -198,3 +198,67 @@ async def test_a_bad_field_is_a_422_and_nothing_is_stored(
     answer = await post(served.client, "k-" + case, data, good_files())
     refused(answer, 422, "validation_error")
     assert await stored(pool, tmp_path / "objects") == before
+
+
+def throttled(answer: httpx.Response) -> bool:
+    if answer.status_code != 429:
+        return False
+    refused(answer, 429, "too_many_requests")
+    return int(answer.headers["Retry-After"]) >= 1
+
+
+async def test_a_flood_from_one_address_gets_429_on_every_public_entry(
+    pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    """One bucket per client address for all of capture's routes, taken before the token is
+    read: floods of bad tokens, code guesses or key downloads all count."""
+    limits = {"rate_ip_burst": 6, "rate_ip_per_s": 0.01}
+    async with all_units(pool, tmp_path / "objects", SECRET, **limits) as units:
+        client = units.client
+        calls = [
+            lambda: client.get("/v1/certificates/public-key.pem"),
+            lambda: client.post("/v1/self-service/tokens", json={"request_id": "r", "code": "1"}),
+            lambda: client.post("/v1/supports", headers={"Authorization": "Bearer forged"}),
+        ]
+        answers = [await calls[i % 3]() for i in range(12)]
+    assert [throttled(a) for a in answers] == [False] * 6 + [True] * 6
+
+
+async def test_guessing_a_self_service_code_gets_429(pool: asyncpg.Pool, tmp_path: Path) -> None:
+    limits = {"rate_ip_burst": 1000, "rate_token_burst": 4, "rate_token_per_s": 0.01}
+    async with all_units(pool, tmp_path / "objects", SECRET, **limits) as units:
+        guess = {"request_id": "una-solicitud", "code": "000000"}
+        answers = [await units.client.post("/v1/self-service/tokens", json=guess) for _ in range(6)]
+    assert [throttled(a) for a in answers] == [False] * 4 + [True] * 2
+
+
+async def test_an_e_mail_with_a_control_character_gets_no_code(served: AllUnits) -> None:
+    body = {"process_id": IDS[0], "aspirant_id": IDS[1], "email": "ana\x00@example.org"}
+    refused(await served.client.post("/v1/self-service/codes", json=body), 422, "validation_error")
+
+
+AGENTS = {
+    "script_and_sql": b'<script>alert("x")</script> O\'BRIEN; DROP TABLE x;--' + b"x" * 600,
+    "utf8_bytes": "ZA\u0308\u0301LGO ÑÓ \u202e".encode(),  # HTTP headers are bytes: latin-1
+}
+
+
+@pytest.mark.parametrize("case", sorted(AGENTS))
+async def test_a_hostile_user_agent_is_kept_in_the_certificate_and_its_pdf_renders(
+    served: AllUnits, case: str
+) -> None:
+    agent = AGENTS[case]
+    bearer = {k.encode(): v.encode() for k, v in token(Role.AUXILIARY).items()}
+    headers = bearer | {b"Idempotency-Key": b"k-" + case.encode(), b"User-Agent": agent}
+    form_part = {"data": json.dumps(form(6))}
+    answer = await served.client.post(
+        "/v1/supports", headers=headers, data=form_part, files=good_files()
+    )
+    assert answer.status_code == 202, answer.text
+    url = f"/v1/supports/{answer.json()['support_id']}/certificate"
+    document = await served.client.get(url, headers=token(Role.OPLE))
+    assert document.status_code == 200, document.text
+    kept = document.json()["certificate"]["client"]["user_agent"]
+    assert kept == agent.decode("latin-1")[:400]
+    pdf = await served.client.get(url, headers=token(Role.OPLE) | {"Accept": "application/pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

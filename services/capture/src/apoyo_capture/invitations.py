@@ -25,7 +25,8 @@ from apoyo_common.messages import InvitationCreated
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.tokens import InvalidToken, Keys, Principal, issue, verify
 
-EMAIL = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+# No control characters (a NUL or CR/LF would reach the mail headers) and no spaces.
+EMAIL = r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
 
 
 class InvitationRequest(BaseModel):
