@@ -8,7 +8,7 @@ data key is wrapped by it any more.
 from pathlib import Path
 
 from apoyo_common.db import create_pool
-from apoyo_common.keyring.kms import retire_from_key_file, rotate_key_file
+from apoyo_common.keyring.kms import key_file_kms, retire_from_key_file, rotate_key_file
 from apoyo_common.keyring.settings import keyring_from_settings
 from apoyo_common.settings import Settings
 
@@ -24,8 +24,9 @@ def _key_file(settings: Settings) -> Path:
 
 
 async def rotate(settings: Settings) -> dict[str, object]:
+    """A new current KEK (the first one when the file does not exist yet)."""
     path = _key_file(settings)
-    kek_id = rotate_key_file(path)
+    kek_id = key_file_kms(path).current_kek_id() if not path.exists() else rotate_key_file(path)
     pool = await create_pool(settings.database_url, 2)
     try:
         keyring = keyring_from_settings(settings, pool)

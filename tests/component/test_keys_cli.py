@@ -47,3 +47,11 @@ async def test_rotate_then_retire_keeps_every_value_readable(
     after = Keyring(key_file_kms(path), keys)
     for process, blob in sealed.items():
         assert await after.open(process, "s-1/curp", blob) == b"CURP-" + process.encode()
+
+
+async def test_rotate_makes_the_key_file_when_there_is_none(database: str, tmp_path: Path) -> None:
+    path = tmp_path / "nueva" / "institute-keys.json"
+    made = await apoyo(database, path, "keys", "rotate")
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.stdout)["rewrapped"] == 0
+    assert key_file_kms(path).current_kek_id() == json.loads(made.stdout)["kek_id"]
