@@ -14,6 +14,7 @@ from pathlib import Path
 
 import asyncpg
 
+from apoyo_common.keyfiles import create_once
 from apoyo_common.revocation import RevocationList
 from apoyo_common.revocation.postgres import PgRevoked
 from apoyo_common.settings import Settings
@@ -45,10 +46,14 @@ def checked_keys(settings: Settings, pool: asyncpg.Pool) -> tuple[TokenKeys, Rev
     return token_keys(settings).revoking(revocations.is_revoked), revocations
 
 
+def _body(ring: TokenKeys) -> str:
+    return json.dumps({"current": ring.current, "keys": dict(ring.keys)}, indent=1)
+
+
 def write_keys(path: Path, ring: TokenKeys) -> None:
     """Replaced whole (write, then rename), readable by its owner only."""
-    body = json.dumps({"current": ring.current, "keys": dict(ring.keys)}, indent=1)
-    partial = path.with_name(path.name + ".partial")
+    body = _body(ring)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(body)
@@ -57,8 +62,7 @@ def write_keys(path: Path, ring: TokenKeys) -> None:
 
 def ensure_key_file(path: Path, first_secret: str) -> None:
     """Made on first use with `first_secret` as `k1`, so tokens signed before still verify."""
-    if not path.exists():
-        write_keys(path, TokenKeys.single(first_secret, KEY_ID))
+    create_once(path, _body(TokenKeys.single(first_secret, KEY_ID)).encode())
 
 
 def rotate(path: Path) -> str:
