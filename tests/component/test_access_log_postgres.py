@@ -1,5 +1,6 @@
 """The access log in PostgreSQL refuses changes; a change made past the refusal is caught."""
 
+import asyncio
 from pathlib import Path
 
 import asyncpg
@@ -90,3 +91,10 @@ async def test_a_log_rewritten_whole_after_an_export_is_caught(
     assert (await verify_live(settings)).ok
     verdict = await verify_live(settings, tmp_path / "accesos.zip")
     assert verdict.problems == ["cadena no coincide: capture número 4 ya no es el exportado"]
+
+
+async def test_a_read_that_cannot_be_logged_fails_every_caller(pool: asyncpg.Pool) -> None:
+    """No table (or no database): every read waiting on that append gets the error."""
+    log = PgAccessLog(pool, "nowhere")
+    results = await asyncio.gather(*(log.record(READ) for _ in range(3)), return_exceptions=True)
+    assert [type(r) for r in results] == [asyncpg.UndefinedTableError] * 3
