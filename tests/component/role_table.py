@@ -122,6 +122,13 @@ ROUTES: dict[tuple[str, str], Access] = {
     ),
     ("POST", "/v1/review/samples"): Guarded(OPLE, json=TARGET | {"size": 1}),
     ("GET", "/v1/review/samples/{process_id}/{aspirant_id}"): Guarded(OPLE),
+    ("GET", "/v1/review/items/{support_id}/case"): Guarded(OPLE, {"support_id": "desk_item"}),
+    ("GET", "/v1/review/items/{support_id}/evidence/{kind}"): Guarded(
+        OPLE, {"support_id": "desk_item"}
+    ),
+    ("GET", "/v1/review/decisions"): Guarded(OPLE, query="?process_id=" + P),
+    # Any institute token: one bound to another process sees only that process.
+    ("GET", "/v1/review/overview"): Guarded(OPLE | {"ople_other_process"}),
     ("GET", ASPIRANT_PATH + "/hearing"): Guarded(OWNER),
     ("GET", HEARING_ONE + "/evidence/{kind}"): Guarded(OWNER, {"support_id": "heard"}),
     ("POST", HEARING_ONE + "/contest"): Guarded(OWNER, {"support_id": "heard"}, json={}),
@@ -136,10 +143,13 @@ ROUTES: dict[tuple[str, str], Access] = {
     ),
     ("GET", "/audiencia"): Public("the hearing page: its data come from guarded routes"),
     ("GET", "/portal"): Public("the aspirant's portal page: its data come from guarded routes"),
+    ("GET", "/mesa"): Public("the review desk page: its data come from guarded routes"),
+    ("GET", "/instituto"): Public("the institute overview page: its data come from guarded routes"),
     ("GET", "/consulta"): Public("the ¿Fui yo? page: its data come from the lookup routes"),
     ("GET", "/verificacion/{name}"): Public(STATIC, {"name": "page_static"}),
     # export
     ("POST", "/v1/exports"): Guarded(OPLE, json=TARGET),
+    ("GET", "/v1/exports"): Guarded(OPLE, query="?process_id=" + P),
     ("GET", "/v1/exports/{export_id}"): Guarded(OPLE, {"export_id": "export"}),
     ("GET", "/v1/exports/{export_id}/package"): Guarded(OPLE, {"export_id": "export"}),
 }

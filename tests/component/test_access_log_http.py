@@ -125,6 +125,8 @@ async def test_the_desk_and_the_export_package_log_their_reads(served: Served) -
     queue = "/v1/review/queue?process_id=gub-son-2027"
     assert (await served.client.get(queue, headers=reviewer)).is_success
     assert (await served.client.get("/v1/review/items/blurry", headers=reviewer)).is_success
+    case = "/v1/review/items/blurry/case"
+    assert (await served.client.get(case, headers=reviewer)).is_success
     exporter = served.units.exposed("export", "exporter")
     await stock(exporter, 2)
     asked = await served.client.post("/v1/exports", json=TARGET, headers=reviewer)
@@ -135,6 +137,7 @@ async def test_the_desk_and_the_export_package_log_their_reads(served: Served) -
     assert [(e["purpose"], e["kind"], e["support_ids"]) for e in logged] == [
         ("revision", "review_queue", ["blurry"]),
         ("revision", "review_item", ["blurry"]),
+        ("revision", "review_case", ["blurry"]),
     ]
     [exported] = await served.logged("export")
     assert (exported["subject"], exported["purpose"]) == ("ople:revisora", "exportacion")

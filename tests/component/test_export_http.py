@@ -52,6 +52,8 @@ async def test_the_institute_requests_follows_and_downloads_a_package(
     assert await exporter.run_once()
     shown = (await client.get(f"/v1/exports/{export_id}", headers=ople)).json()
     assert (shown["status"], shown["supports"], shown["process_id"]) == ("READY", 4, "gub-son-2027")
+    listed = await client.get("/v1/exports?process_id=gub-son-2027", headers=ople)
+    assert listed.json() == {"exports": [shown]}  # the newest job of each aspirant
     package = await client.get(f"/v1/exports/{export_id}/package", headers=ople)
     assert package.status_code == 200
     assert package.headers["content-type"] == "application/zip"
@@ -88,6 +90,8 @@ async def test_only_the_institute_may_and_bad_requests_are_refused(
         (await client.get("/v1/exports/nope", headers=ople), 404, "not_found"),
         (await client.get("/v1/exports/nope/package", headers=ople), 404, "not_found"),
         (await client.get("/v1/exports/nope", headers=bearer(Role.AUXILIARY)), 403, "forbidden"),
+        (await client.get("/v1/exports", headers=ople), 422, "invalid_request"),
+        (await client.get("/v1/exports?process_id=x", headers=aspirant), 403, "forbidden"),
     ]  # fmt: skip
     for answer, status, code in refusals:
         assert (answer.status_code, answer.json()["error"]) == (status, code)

@@ -201,3 +201,16 @@ async def test_unknown_processes_and_aspirants_are_refused(exporter: Exporter) -
         await exporter.request("otro", "asp-01", "ople")
     with pytest.raises(LookupError, match="el aspirante no pertenece"):
         await exporter.request("gub-son-2027", "asp-99", "ople")
+
+
+async def test_the_newest_job_of_each_aspirant_is_listed(exporter: Exporter) -> None:
+    await exporter.processes.save(process())
+    await exporter.request("gub-son-2027", "asp-01", "ople")
+    clock = exporter.clock
+    assert isinstance(clock, Clock)
+    clock.now += timedelta(minutes=1)
+    newer = await exporter.request("gub-son-2027", "asp-01", "ople")
+    other = await exporter.request("gub-son-2027", "asp-02", "ople")
+    latest = await exporter.jobs.latest("gub-son-2027")
+    assert [j.export_id for j in latest] == [newer.export_id, other.export_id]
+    assert await exporter.jobs.latest("otro") == []

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     lookup_rate_clave_per_s: float = Field(default=1 / 120, ge=0)
     lookup_rate_clave_burst: int = Field(default=6, ge=1)
     lookup_floor_s: float = Field(default=0.4, ge=0)
+    # The review desk: a rejection counts only once a second, different reviewer confirms it.
+    review_second_reviewer: bool = False
 
     # E-mail (docs/notification.md): SMTP in production, a folder of .eml files embedded.
     mail_sender: str = Field(default="smtp", pattern="^(smtp|folder)$")

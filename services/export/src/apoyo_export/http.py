@@ -104,6 +104,19 @@ class ExportApi:
             (job, principal) if institute_in(principal, job.process_id) else refusal(*OTHER_PROCESS)
         )
 
+    async def listing(self, request: Request) -> Response:
+        """The newest job of each aspirant of a process (the institute's overview reads it)."""
+        principal = self.institute(request)
+        if isinstance(principal, Response):
+            return principal
+        process_id = request.query_params.get("process_id")
+        if not process_id:
+            return refusal(422, "invalid_request", "se requiere process_id")
+        if not institute_in(principal, process_id):
+            return refusal(*OTHER_PROCESS)
+        jobs = await self.exporter.jobs.latest(process_id)
+        return JSONResponse({"exports": [job_json(j) for j in jobs]})
+
     async def show(self, request: Request) -> Response:
         found = await self.job(request)
         return found if isinstance(found, Response) else JSONResponse(job_json(found[0]))
@@ -123,6 +136,7 @@ class ExportApi:
     def routes(self) -> list[Route]:
         return [
             Route("/v1/exports", self.create, methods=["POST"], name="export_create"),
+            Route("/v1/exports", self.listing, methods=["GET"], name="export_list"),
             Route("/v1/exports/{export_id}", self.show, methods=["GET"], name="export_show"),
             Route(
                 "/v1/exports/{export_id}/package", self.package, methods=["GET"],

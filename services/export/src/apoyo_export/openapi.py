@@ -31,12 +31,20 @@ class ExportJob(BaseModel):
     error: str | None
 
 
+class ExportList(BaseModel):
+    exports: list[ExportJob]
+
+
 def export_api() -> Api:
     one = [parameter("export_id")]
     paths = {
         "/v1/exports": {"post": operation(
             "Pedir el paquete de un aspirante (rol ople)",
             {202: answer("Pedido", ExportAccepted)}, body=ExportIn, tag="exportación",
+        ), "get": operation(
+            "La exportación más reciente de cada aspirante de un proceso",
+            {200: answer("Las exportaciones", ExportList)},
+            params=[{**parameter("process_id", "query"), "required": True}], tag="exportación",
         )},
         "/v1/exports/{export_id}": {"get": operation(
             "Estado de una exportación", {200: answer("La exportación", ExportJob)},
@@ -47,4 +55,4 @@ def export_api() -> Api:
             params=one, tag="exportación",
         )},
     }  # fmt: skip
-    return Api(paths, [ExportIn, ExportAccepted, ExportJob])
+    return Api(paths, [ExportIn, ExportAccepted, ExportJob, ExportList])

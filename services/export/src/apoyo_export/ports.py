@@ -72,6 +72,10 @@ class Jobs(Protocol):
 
     async def get(self, export_id: str) -> Job | None: ...
 
+    async def latest(self, process_id: str) -> list[Job]:
+        """The newest job of each aspirant of the process, by aspirant id."""
+        ...
+
     async def claim(self, now: datetime, until: datetime) -> Job | None:
         """The oldest PENDING job whose lease is free, leased until `until`, attempts + 1."""
         ...

@@ -24,6 +24,10 @@ class Processes(Protocol):
 
     async def save(self, definition: ProcessDefinition) -> None: ...
 
+    async def every(self) -> Sequence[ProcessDefinition]:
+        """Every process verification knows, by id."""
+        ...
+
 
 class HeldCitizens(HeldDesk, Protocol):
     """Some citizens' supports, locked for one transaction, and the desk's part of it."""

@@ -27,6 +27,7 @@ from apoyo_verification.adapters.hearing_postgres import PgHearingBook
 from apoyo_verification.adapters.inquiry_postgres import PgInquiryBook
 from apoyo_verification.adapters.postgres import PgVoterRoll
 from apoyo_verification.decoded_http import decoded_route
+from apoyo_verification.desk.page import page_routes as desk_pages
 from apoyo_verification.desk.referral import Desk
 from apoyo_verification.desk.service import ReviewDesk
 from apoyo_verification.handlers import on_decoded_batch, on_process_defined
@@ -38,9 +39,11 @@ from apoyo_verification.inquiry.http import InquiryRoutes, inquiry_routes
 from apoyo_verification.inquiry.page import page_routes as inquiry_page
 from apoyo_verification.inquiry.service import Inquiry
 from apoyo_verification.openapi import verification_api
+from apoyo_verification.overview import Overview
 from apoyo_verification.portal_page import page_routes as portal_page
 from apoyo_verification.progress import ProgressReader
 from apoyo_verification.review_http import review_routes
+from apoyo_verification.review_reads import ReviewReads, review_read_routes
 from apoyo_verification.service import SERVICE, Verifier
 from apoyo_verification.territory import Territories
 from apoyo_verification.web import static_routes
@@ -66,10 +69,13 @@ def build(infra: Infrastructure) -> ServiceUnit:
     )
     keys, revocations = checked_keys(infra.settings, infra.pool)
     access = PgAccessLog(infra.pool, SERVICE, infra.clock)
+    progress = ProgressReader(processes, roll, book)
+    overview = Overview(processes, progress, desk.store)
     routes = [
-        progress_route(ProgressReader(processes, roll, book), keys),
+        progress_route(progress, keys),
         decoded_route(desk, keys, access),
         *review_routes(desk, keys, relay.nudge, access),
+        *review_read_routes(ReviewReads(desk, infra.store, overview, access), keys),
         *public_routes(infra, desk, relay, access, keys),
     ]
     unit = ServiceUnit(
@@ -117,6 +123,7 @@ def public_routes(
         *hearing_page(),
         *inquiry_page(),
         *portal_page(),
+        *desk_pages(),
         *static_routes(),
     ]
 
@@ -131,7 +138,9 @@ def build_desk(infra: Infrastructure) -> ReviewDesk:
     )
     person_secret = infra.settings.citizen_key_secret.get_secret_value().encode()
     verifier = Verifier(roll, processes, book, infra.clock, person_secret)
-    return ReviewDesk(PgDeskStore(infra.pool, infra.keyring), book, verifier, infra.clock)
+    second = infra.settings.review_second_reviewer
+    store = PgDeskStore(infra.pool, infra.keyring)
+    return ReviewDesk(store, book, verifier, infra.clock, second)
 
 
 def desk_of(units: Iterable[ServiceUnit]) -> Desk:

@@ -57,6 +57,14 @@ class DecisionOut(BaseModel):
     decided_by: str
     decided_at: str
     causes: list[str]
+    proposed_by: str | None
+
+
+class ProposalOut(BaseModel):
+    reason: str
+    note: str
+    proposed_by: str
+    proposed_at: str
 
 
 class EvidenceOut(BaseModel):
@@ -75,6 +83,7 @@ class ReviewItem(BaseModel):
     reasons: list[str]
     verified_at: str
     open: bool
+    pending_rejection: ProposalOut | None
     referrals: list[ReferralOut]
     decisions: list[DecisionOut]
     evidence: list[EvidenceOut]
@@ -83,6 +92,51 @@ class ReviewItem(BaseModel):
 class ReviewQueue(BaseModel):
     items: list[ReviewItem]
     next_after: str | None
+    reviewer: str
+
+
+class CaseRead(BaseModel):
+    mrz: dict[str, object] | None
+    barcodes: list[dict[str, str]]
+    checks: list[FieldCheck]
+    flags: list[str]
+
+
+class CaseFile(ReviewItem):
+    typed: dict[str, str | None] | None
+    read: CaseRead | None
+    record: dict[str, object] | None = Field(description="the voter-roll record, or null")
+
+
+class Audited(DecisionOut):
+    number: int
+    support_id: str
+    aspirant_id: str
+
+
+class AuditPage(BaseModel):
+    decisions: list[Audited]
+    next_before: int | None
+
+
+class AspirantOverview(BaseModel):
+    aspirant_id: str
+    name: str
+    progress: Progress | None
+    backlog: int
+    sample: "SampleOut | None"
+
+
+class ProcessOverview(BaseModel):
+    process_id: str
+    name: str
+    cut: str
+    office: str
+    aspirants: list[AspirantOverview]
+
+
+class InstituteOverview(BaseModel):
+    processes: list[ProcessOverview]
 
 
 class DecisionIn(BaseModel):
@@ -217,8 +271,18 @@ def _hearing_params() -> list[Json]:
     ]
 
 
+def _audit_params() -> list[Json]:
+    limit = {"type": "integer", "minimum": 1, "maximum": QUEUE_MAX}
+    return [
+        {**parameter("process_id", "query"), "required": True},
+        parameter("before", "query", {"type": "integer", "minimum": 0}),
+        parameter("limit", "query", limit),
+    ]
+
+
 def _desk() -> Json:
     one = [parameter("support_id")]
+    image = {"type": "string", "enum": [k.value for k in EvidenceKind]}
     item = answer("El apoyo en la mesa", ReviewItem)
     return {
         "/v1/review/queue": {"get": operation(
@@ -230,7 +294,25 @@ def _desk() -> Json:
             "Un apoyo de la mesa", {200: item}, params=one, tag="mesa",
         )},
         "/v1/review/items/{support_id}/decision": {"post": operation(
-            "Decidir un apoyo", {200: item}, params=one, body=DecisionIn, tag="mesa",
+            "Decidir un apoyo",
+            {200: item, 202: answer("Rechazo propuesto: espera a otra persona", ReviewItem)},
+            params=one, body=DecisionIn, tag="mesa",
+        )},
+        "/v1/review/items/{support_id}/case": {"get": operation(
+            "El expediente: lo capturado, lo leído y el registro del padrón",
+            {200: answer("El expediente", CaseFile)}, params=one, tag="mesa",
+        )},
+        "/v1/review/items/{support_id}/evidence/{kind}": {"get": operation(
+            "Una imagen del apoyo", {200: answer("La imagen", media="image/*")},
+            params=[*one, parameter("kind", schema=image)], tag="mesa",
+        )},
+        "/v1/review/decisions": {"get": operation(
+            "Registro de decisiones de un proceso", {200: answer("Una página", AuditPage)},
+            params=_audit_params(), tag="mesa",
+        )},
+        "/v1/review/overview": {"get": operation(
+            "Panorama del Instituto", {200: answer("Procesos y aspirantes", InstituteOverview)},
+            tag="mesa",
         )},
         "/v1/review/samples": {"post": operation(
             "Sortear la muestra del INE", {201: answer("La muestra", SampleOut)},
@@ -298,6 +380,9 @@ def verification_api() -> Api:
         Progress,
         Decoded,
         ReviewQueue,
+        CaseFile,
+        AuditPage,
+        InstituteOverview,
         DecisionIn,
         SampleIn,
         SampleOut,

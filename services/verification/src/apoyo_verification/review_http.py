@@ -16,10 +16,16 @@ from apoyo_common.roles import institute_in
 from apoyo_common.tokens import Keys
 from apoyo_verification.book import UnknownProcess
 from apoyo_verification.desk.decision import InvalidDecision, checked
-from apoyo_verification.desk.ports import EmptySample, Item, QueueQuery, SampleExists
+from apoyo_verification.desk.ports import EmptySample, Item, Proposal, QueueQuery, SampleExists
 from apoyo_verification.desk.referral import Cause
 from apoyo_verification.desk.sampling import DEFAULT_SIZE
-from apoyo_verification.desk.service import AlreadyDecided, Ask, NotOnDesk, ReviewDesk
+from apoyo_verification.desk.service import (
+    AlreadyDecided,
+    Ask,
+    NotOnDesk,
+    ReviewDesk,
+    SameReviewer,
+)
 from apoyo_verification.desk.views import item_json, sample_json
 from apoyo_verification.ports import UnknownCut
 
@@ -107,6 +113,7 @@ REFUSALS: dict[type[Exception], tuple[int, str, str]] = {
     InvalidDecision: (422, "validation_error", ""),
     NotOnDesk: (404, "not_found", "el apoyo no está en la mesa de control"),
     AlreadyDecided: (409, "conflict", "el apoyo ya fue decidido"),
+    SameReviewer: (409, "same_reviewer", "otra persona debe confirmar este rechazo"),
     SampleExists: (409, "conflict", "ya hay una muestra de ese aspirante"),
     EmptySample: (422, "validation_error", "el aspirante no tiene apoyos contados"),
     # A VALIDO is judged again against the process's cut: both must be there.
@@ -131,7 +138,9 @@ class ReviewEndpoints:
         ids = [i.outcome.support_id for i in items]
         await self._read(reviewer, "review_queue", *ids, process_id=query.process_id)
         after = items[-1].outcome.support_id if len(items) == query.limit else None
-        return JSONResponse({"items": [item_json(i) for i in items], "next_after": after})
+        shown = {"items": [item_json(i) for i in items], "next_after": after}
+        # The reviewer's own subject: the page skips the rejections it proposed itself.
+        return JSONResponse(shown | {"reviewer": reviewer})
 
     async def _item(self, request: Request) -> Item:
         found = await self.desk.item(request.path_params["support_id"])
@@ -151,7 +160,11 @@ class ReviewEndpoints:
         await self._item(request)
         support_id, body = request.path_params["support_id"], await _body(request)
         ruling, reason = checked(str(body.get("decision")), _text(body, "reason", 64))
-        await self.desk.decide(support_id, Ask(ruling, reason, _text(body, "note") or "", reviewer))
+        ask = Ask(ruling, reason, _text(body, "note") or "", reviewer)
+        if isinstance(await self.desk.rule(support_id, ask), Proposal):
+            answer = await self.item(request, reviewer)  # waits for a second reviewer
+            answer.status_code = 202
+            return answer
         self.nudge()  # the revision is in the outbox: publish it now, not at the next tick
         return await self.item(request, reviewer)
 

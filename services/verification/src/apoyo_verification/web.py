@@ -28,6 +28,8 @@ STATIC = {
     "inquiry.js": "text/javascript; charset=utf-8",
     "portal.js": "text/javascript; charset=utf-8",
     "portal.css": "text/css; charset=utf-8",
+    "desk.js": "text/javascript; charset=utf-8",
+    "overview.js": "text/javascript; charset=utf-8",
 }
 
 

@@ -78,6 +78,16 @@ class MemoryJobs:
     async def get(self, export_id: str) -> Job | None:
         return self.jobs.get(export_id)
 
+    async def latest(self, process_id: str) -> list[Job]:
+        newest: dict[str, Job] = {}
+        for job in self.jobs.values():
+            seen = newest.get(job.aspirant_id)
+            if job.process_id == process_id and (
+                seen is None or (job.created_at, job.export_id) > (seen.created_at, seen.export_id)
+            ):
+                newest[job.aspirant_id] = job
+        return [newest[a] for a in sorted(newest)]
+
     async def claim(self, now: datetime, until: datetime) -> Job | None:
         due = [
             job

@@ -48,6 +48,14 @@ class PgJobs:
         row = await self.pool.fetchrow("SELECT * FROM export.jobs WHERE export_id = $1", export_id)
         return None if row is None else job_of(row)
 
+    async def latest(self, process_id: str) -> list[Job]:
+        rows = await self.pool.fetch(
+            "SELECT DISTINCT ON (aspirant_id) * FROM export.jobs WHERE process_id = $1 "
+            "ORDER BY aspirant_id, created_at DESC, export_id DESC",
+            process_id,
+        )
+        return [job_of(r) for r in rows]
+
     async def claim(self, now: datetime, until: datetime) -> Job | None:
         row = await self.pool.fetchrow(CLAIM, now, until)
         return None if row is None else job_of(row)

@@ -28,6 +28,9 @@ class InMemoryProcesses:
     async def get(self, process_id: str) -> ProcessDefinition | None:
         return self.known.get(process_id)
 
+    async def every(self) -> list[ProcessDefinition]:
+        return [self.known[k] for k in sorted(self.known)]
+
     async def save(self, definition: ProcessDefinition) -> None:
         self.known[definition.id] = definition
 

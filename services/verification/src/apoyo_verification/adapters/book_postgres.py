@@ -194,6 +194,12 @@ class PgProcesses:
         )
         return None if row is None else ProcessDefinition.model_validate(row["definition"])
 
+    async def every(self) -> list[ProcessDefinition]:
+        rows = await self.pool.fetch(
+            "SELECT definition FROM verification.processes ORDER BY process_id"
+        )
+        return [ProcessDefinition.model_validate(r["definition"]) for r in rows]
+
     async def with_cut(self, cut: date) -> list[ProcessDefinition]:
         rows = await self.pool.fetch(
             "SELECT definition FROM verification.processes "

@@ -5,6 +5,7 @@ sample's draw and its end are applied at once (the fake has no rollback for them
 """
 
 import dataclasses
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,7 +16,9 @@ from apoyo_common.messages import IdentityDecoded
 from apoyo_verification.desk.automatic import automatic
 from apoyo_verification.desk.decision import Decision
 from apoyo_verification.desk.ports import (
+    Audited,
     Item,
+    Proposal,
     QueueQuery,
     Referred,
     Sample,
@@ -45,6 +48,7 @@ class DeskState:
     referrals: dict[tuple[str, Cause], _Referral] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
     samples: dict[tuple[str, str], Sample] = field(default_factory=dict)
+    proposals: dict[str, Proposal] = field(default_factory=dict)  # the open ones
 
     def refer(self, referral: Referral, outcome: Outcome, now: datetime) -> bool:
         key = (referral.support_id, referral.cause)
@@ -59,6 +63,7 @@ class DeskState:
             self.refer(referral, outcomes[referral.support_id], at)
         for decision in changes.decisions:
             self.decisions.append(decision)
+            self.proposals.pop(decision.support_id, None)
             for cause in decision.causes:
                 row = self.referrals.get((decision.support_id, cause))
                 if row is not None and row.decision is None:
@@ -93,6 +98,12 @@ class InMemoryHeldDesk:
 
     async def referrals(self, support_id: str) -> list[Referred]:
         return [r.shown() for r in self.desk.of(support_id)]
+
+    async def proposal(self, support_id: str) -> Proposal | None:
+        return self.desk.proposals.get(support_id)
+
+    async def propose(self, proposal: Proposal) -> None:
+        self.desk.proposals[proposal.support_id] = proposal
 
     async def draw(self, sample: Sample, chosen: Sequence[str], actor: str, now: datetime) -> int:
         if _key(sample) in self.desk.samples:
@@ -172,6 +183,7 @@ class InMemoryDeskStore:
             tuple(r.shown() for r in self.desk.of(support_id)),
             tuple(d for d in self.desk.decisions if d.support_id == support_id),
             pointers(None if source is None else source["evidence"]),
+            self.desk.proposals.get(support_id),
         )
 
     async def inputs(self, support_ids: Sequence[str]) -> dict[str, IdentityDecoded]:
@@ -185,6 +197,23 @@ class InMemoryDeskStore:
     async def counted(self, process_id: str, aspirant_id: str) -> list[str]:
         key = (process_id, aspirant_id)
         return [o.support_id for o in self.outcomes.values() if _counted(o, Sample(*key, 0, 0, 0))]
+
+    async def backlog(self) -> dict[tuple[str, str], int]:
+        rows = self.desk.referrals.items()
+        on_desk = {(r.process_id, r.aspirant_id, sid) for (sid, _), r in rows if not r.decision}
+        return dict(Counter((process_id, aspirant_id) for process_id, aspirant_id, _ in on_desk))
+
+    async def samples(self) -> list[Sample]:
+        return [self.desk.counted(s, ()) for s in self.desk.samples.values()]
+
+    async def audit(self, process_id: str, before: int | None, limit: int) -> list[Audited]:
+        numbered = [
+            Audited(n, self.outcomes[d.support_id].aspirant_id, d)
+            for n, d in enumerate(self.desk.decisions, start=1)
+            if self.outcomes[d.support_id].published.process_id == process_id
+            and (before is None or n < before)
+        ]
+        return numbered[::-1][:limit]
 
     async def stale(self, process_id: str, cut: date, after: str, limit: int) -> list[str]:
         found = sorted(

@@ -11,7 +11,7 @@ import asyncpg
 
 from apoyo_verification.desk.automatic import automatic
 from apoyo_verification.desk.decision import Decision, Ruling
-from apoyo_verification.desk.ports import Referred, Sample, SampleExists
+from apoyo_verification.desk.ports import Proposal, Referred, Sample, SampleExists
 from apoyo_verification.desk.referral import Cause
 from apoyo_verification.recording import Changes
 
@@ -23,8 +23,16 @@ REFER = (
 )
 _DECIDE = (
     "INSERT INTO verification.decisions "
-    "(support_id, ruling, reason, note, actor, causes, decided_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING decision_id"
+    "(support_id, ruling, reason, note, actor, causes, decided_at, proposed_by) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING decision_id"
+)
+_SETTLE = (
+    "UPDATE verification.proposals SET decision_id = $2 "
+    "WHERE support_id = $1 AND decision_id IS NULL"
+)
+PROPOSAL = (
+    "SELECT support_id, reason, note, actor, proposed_at FROM verification.proposals "
+    "WHERE support_id = ANY($1::text[]) AND decision_id IS NULL"
 )
 _CLOSE = (
     "UPDATE verification.referrals SET decision_id = $2 "
@@ -57,7 +65,12 @@ def decision_of(row: asyncpg.Record) -> Decision:
     return Decision(
         *(row["support_id"], Ruling(row["ruling"]), row["reason"], row["note"]),
         *(row["actor"], row["decided_at"], tuple(map(Cause, row["causes"]))),
+        row["proposed_by"],
     )
+
+
+def proposal_of(row: asyncpg.Record) -> Proposal:
+    return Proposal(**{k: row[k] for k in Proposal.__dataclass_fields__})
 
 
 def referred_of(row: asyncpg.Record) -> Referred:
@@ -73,8 +86,9 @@ async def write_desk(conn: asyncpg.Connection, changes: Changes) -> None:
     for d in changes.decisions:
         causes = [c.value for c in d.causes]
         values = (d.support_id, d.ruling.value, d.reason, d.note, d.actor, causes, d.decided_at)
-        decision_id = await conn.fetchval(_DECIDE, *values)
+        decision_id = await conn.fetchval(_DECIDE, *values, d.proposed_by)
         await conn.execute(_CLOSE, d.support_id, decision_id, causes)
+        await conn.execute(_SETTLE, d.support_id, decision_id)
 
 
 class PgHeldDesk:
@@ -86,6 +100,18 @@ class PgHeldDesk:
             support_id,
         )
         return [referred_of(r) for r in rows]
+
+    async def proposal(self, support_id: str) -> Proposal | None:
+        row = await self.conn.fetchrow(PROPOSAL, [support_id])
+        return None if row is None else proposal_of(row)
+
+    async def propose(self, proposal: Proposal) -> None:
+        p = proposal
+        await self.conn.execute(
+            "INSERT INTO verification.proposals "
+            "(support_id, reason, note, actor, proposed_at) VALUES ($1, $2, $3, $4, $5)",
+            *(p.support_id, p.reason, p.note, p.actor, p.proposed_at),
+        )
 
     async def draw(self, sample: Sample, chosen: Sequence[str], actor: str, now: datetime) -> int:
         status = await self.conn.execute(

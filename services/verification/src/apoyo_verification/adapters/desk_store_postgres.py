@@ -8,15 +8,17 @@ import asyncpg
 from apoyo_common.keyring import Keyring
 from apoyo_common.messages import IdentityDecoded, SupportVerified
 from apoyo_verification.adapters.desk_postgres import (
+    PROPOSAL,
     REFER,
     SAMPLE,
     decision_of,
+    proposal_of,
     referred_of,
     sample_of,
 )
 from apoyo_verification.adapters.sealing import opened
 from apoyo_verification.desk.decision import Decision
-from apoyo_verification.desk.ports import Item, QueueQuery, Sample, pointers
+from apoyo_verification.desk.ports import Audited, Item, QueueQuery, Sample, pointers
 from apoyo_verification.desk.referral import NotRecorded, Referral
 
 _QUEUE = (
@@ -24,6 +26,16 @@ _QUEUE = (
     "WHERE process_id = $1 AND decision_id IS NULL AND support_id > $2 "
     "AND ($3::text IS NULL OR aspirant_id = $3) AND ($4::text IS NULL OR cause = $4) "
     "ORDER BY support_id LIMIT $5"
+)
+_BACKLOG = (
+    "SELECT process_id, aspirant_id, count(DISTINCT support_id) AS n "
+    "FROM verification.referrals WHERE decision_id IS NULL GROUP BY process_id, aspirant_id"
+)
+_SAMPLES = SAMPLE.replace("WHERE m.process_id = $1 AND m.aspirant_id = $2 ", "")
+_AUDIT = (
+    "SELECT d.*, s.aspirant_id FROM verification.decisions d "
+    "JOIN verification.supports s ON s.support_id = d.support_id "
+    "WHERE s.process_id = $1 AND d.decision_id < $2 ORDER BY d.decision_id DESC LIMIT $3"
 )
 
 
@@ -73,6 +85,7 @@ class PgDeskStore:
                 "ORDER BY decision_id",
                 ids,
             )
+            proposals = {r["support_id"]: proposal_of(r) for r in await conn.fetch(PROPOSAL, ids)}
         outputs = {
             s["support_id"]: await opened(self.keyring, s["support_id"], "output", s["output"])
             for s in supports
@@ -83,6 +96,7 @@ class PgDeskStore:
                 tuple(referred_of(r) for r in referrals if r["support_id"] == s["support_id"]),
                 tuple(decision_of(d) for d in decisions if d["support_id"] == s["support_id"]),
                 pointers(s["evidence"]),
+                proposals.get(s["support_id"]),
             )
             for s in supports
         ]
@@ -112,6 +126,17 @@ class PgDeskStore:
             aspirant_id,
         )
         return [r["support_id"] for r in rows]
+
+    async def backlog(self) -> dict[tuple[str, str], int]:
+        rows = await self.pool.fetch(_BACKLOG)
+        return {(r["process_id"], r["aspirant_id"]): r["n"] for r in rows}
+
+    async def samples(self) -> list[Sample]:
+        return [sample_of(r) for r in await self.pool.fetch(_SAMPLES)]
+
+    async def audit(self, process_id: str, before: int | None, limit: int) -> list[Audited]:
+        rows = await self.pool.fetch(_AUDIT, process_id, before or 2**63 - 1, limit)
+        return [Audited(r["decision_id"], r["aspirant_id"], decision_of(r)) for r in rows]
 
     async def stale(self, process_id: str, cut: date, after: str, limit: int) -> list[str]:
         rows = await self.pool.fetch(

@@ -52,6 +52,7 @@ class Decision:
     actor: str  # the reviewer's token subject
     decided_at: datetime
     causes: tuple[Cause, ...] = ()  # the open referrals it closed
+    proposed_by: str | None = None  # the first reviewer, when this settles a proposal
 
     @property
     def problem(self) -> bool:

@@ -41,6 +41,18 @@ class EvidencePointer:
 
 
 @dataclass(frozen=True)
+class Proposal:
+    """A first reviewer's rejection that waits for a second, different reviewer (when the desk
+    requires two for a rejection): it changes nothing until a decision settles it."""
+
+    support_id: str
+    reason: str
+    note: str
+    actor: str
+    proposed_at: datetime
+
+
+@dataclass(frozen=True)
 class Item:
     """A support as the reviewer sees it."""
 
@@ -48,6 +60,7 @@ class Item:
     referrals: tuple[Referred, ...]
     decisions: tuple[Decision, ...]
     evidence: tuple[EvidencePointer, ...]
+    proposal: Proposal | None = None  # an open rejection waiting for its confirmation
 
     @property
     def open(self) -> bool:
@@ -77,6 +90,15 @@ class Sample:
     escalated: int | None = None  # None while its review runs; then the supports the rule sent
 
 
+@dataclass(frozen=True)
+class Audited:
+    """A decision in the audit list: its number, and the support's aspirant."""
+
+    number: int
+    aspirant_id: str
+    decision: Decision
+
+
 def pointers(evidence: Sequence[Mapping[str, Any]] | None) -> tuple[EvidencePointer, ...]:
     """From the `evidence` of an `identity.decoded` message, as JSON."""
     return tuple(EvidencePointer(e["kind"], e["object_key"], e["sha256"]) for e in evidence or ())
@@ -101,11 +123,29 @@ class DeskStore(Protocol):
         """The support ids of the aspirant whose published status is EN_LISTA_NOMINAL."""
         ...
 
+    async def backlog(self) -> dict[tuple[str, str], int]:
+        """Supports on the desk (with an open referral) by process and aspirant."""
+        ...
+
+    async def samples(self) -> list[Sample]:
+        """Every aspirant's sample, its decisions counted."""
+        ...
+
+    async def audit(self, process_id: str, before: int | None, limit: int) -> list[Audited]:
+        """The process's decisions, newest first; `before`: a decision number (keyset)."""
+        ...
+
 
 class HeldDesk(Protocol):
     """The desk's part of one transaction of the book (the citizens' locks held)."""
 
     async def referrals(self, support_id: str) -> list[Referred]: ...
+
+    async def proposal(self, support_id: str) -> Proposal | None:
+        """The support's open proposal (a decision's write settles it)."""
+        ...
+
+    async def propose(self, proposal: Proposal) -> None: ...
 
     async def draw(self, sample: Sample, chosen: Sequence[str], actor: str, now: datetime) -> int:
         """Keep the sample and refer the chosen supports (cause MUESTRA); the number referred.

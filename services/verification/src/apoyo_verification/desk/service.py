@@ -14,6 +14,7 @@ from apoyo_verification.desk.ports import (
     DeskStore,
     EmptySample,
     Item,
+    Proposal,
     QueueQuery,
     Sample,
     SampleExists,
@@ -36,6 +37,14 @@ class AlreadyDecided(Exception):
     """Every referral of the support has been decided: a second decision would be a conflict."""
 
 
+class Proposed(Exception):
+    """The rejection was kept as a proposal: it counts once a second reviewer confirms it."""
+
+
+class SameReviewer(Exception):
+    """The reviewer who proposed a rejection cannot be the one who confirms it."""
+
+
 @dataclass(frozen=True)
 class Ask:
     """A reviewer's decision as asked for, before the desk checks it."""
@@ -52,6 +61,9 @@ class ReviewDesk:
     book: SupportBook
     verifier: Verifier
     clock: Callable[[], datetime]
+    # A rejection counts only once a second, different reviewer confirms it (settings:
+    # review_second_reviewer); the first one is kept as a Proposal meanwhile.
+    second_reviewer: bool = False
 
     async def refer(self, referral: Referral) -> bool:
         return await self.store.refer(referral, self.clock())
@@ -63,8 +75,18 @@ class ReviewDesk:
         return await self.store.item(support_id)
 
     async def decide(self, support_id: str, ask: Ask) -> Outcome:
+        """`rule` where a decision is expected to count at once (raises Proposed if it was only
+        a first rejection waiting for a second reviewer)."""
+        done = await self.rule(support_id, ask)
+        if isinstance(done, Proposal):
+            raise Proposed(support_id)
+        return done
+
+    async def rule(self, support_id: str, ask: Ask) -> Outcome | Proposal:
         """Record the decision, revise the support (and its citizen's others if the duplicates
-        rule says so), publish it again; raises NotOnDesk, AlreadyDecided or InvalidDecision."""
+        rule says so), publish it again; raises NotOnDesk, AlreadyDecided, SameReviewer or
+        InvalidDecision. A first rejection when two reviewers are required is only proposed:
+        the Proposal is returned and the support is unchanged."""
         item = await self.store.item(support_id)
         if item is None or not item.referrals:
             raise NotOnDesk(support_id)
@@ -76,9 +98,14 @@ class ReviewDesk:
             causes = tuple(r.cause for r in await held.referrals(support_id) if not r.decided)
             if not causes:
                 raise AlreadyDecided(support_id)
+            proposal = await held.proposal(support_id)
+            now = self.clock()
+            if self._needs_second(ask, proposal):
+                first = Proposal(support_id, ask.reason or "", ask.note, ask.actor, now)
+                await held.propose(first)
+                return first
             everyone = [o for outcomes in (await held.outcomes()).values() for o in outcomes]
             mine = next(o for o in everyone if o.support_id == support_id)
-            now = self.clock()
             new = replace(
                 mine,
                 verdict=verdict,
@@ -87,11 +114,21 @@ class ReviewDesk:
                 person=person or mine.person,
             )
             changes = rejudge_people(everyone, {support_id: new}, now, announce={support_id})
-            changes.decisions.append(Decision(support_id, *_why(ask), now, causes))
+            by = proposal.actor if proposal else None
+            changes.decisions.append(Decision(support_id, *_why(ask), now, causes, by))
             await held.write(changes)
             if Cause.MUESTRA in causes:
                 await self._settle_sample(held, mine, ask.actor, now)
         return changes.updated[support_id]
+
+    def _needs_second(self, ask: Ask, proposal: Proposal | None) -> bool:
+        """True when this rejection is the first of two; SameReviewer if it would confirm
+        its own reviewer's proposal."""
+        if not self.second_reviewer or ask.ruling is not Ruling.INCONSISTENCIA:
+            return False
+        if proposal is not None and proposal.actor == ask.actor:
+            raise SameReviewer(ask.actor)
+        return proposal is None
 
     async def _verdict(self, support_id: str, ask: Ask) -> NewVerdict:
         """The support's new verdict, with the cell, cut and person of a new judgement if one

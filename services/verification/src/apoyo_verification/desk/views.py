@@ -3,7 +3,7 @@
 from typing import Any
 
 from apoyo_verification.desk.decision import Decision
-from apoyo_verification.desk.ports import Item, Sample
+from apoyo_verification.desk.ports import Item, Proposal, Sample
 from apoyo_verification.desk.sampling import complete, needs_full_review
 
 
@@ -15,6 +15,18 @@ def decision_json(d: Decision) -> dict[str, Any]:
         "decided_by": d.actor,
         "decided_at": d.decided_at.isoformat(),
         "causes": [c.value for c in d.causes],
+        "proposed_by": d.proposed_by,
+    }
+
+
+def proposal_json(p: Proposal | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {
+        "reason": p.reason,
+        "note": p.note,
+        "proposed_by": p.actor,
+        "proposed_at": p.proposed_at.isoformat(),
     }
 
 
@@ -30,6 +42,7 @@ def item_json(item: Item) -> dict[str, Any]:
         "reasons": list(out.reasons),
         "verified_at": out.verified_at.isoformat(),
         "open": item.open,
+        "pending_rejection": proposal_json(item.proposal),
         "referrals": [
             {
                 "cause": r.cause.value,
