@@ -20,6 +20,7 @@ from tests.e2e.harness import Deployment
 PROCESS, ASPIRANT = "gub-son-2027", "asp-01"
 HEARING = f"/v1/processes/{PROCESS}/aspirants/{ASPIRANT}/hearing"
 INVITED = 2  # the person who supports through an invitation instead of an auxiliary
+SELF = 3  # the person who supports alone, proving an e-mail address with a code
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Flows:
         async with self.http("capture") as capture:
             ids = await self.auxiliary(capture)
             ids.append(await self.invitation(capture))
+            ids.append(await self.self_service(capture))
             await self.refusals(capture)
             await self.portal(capture, ids)
         await self.deployed.exported_ids(len(ids))
@@ -64,7 +66,7 @@ class Flows:
                                   "--aspirant", ASPIRANT, "--subject", "aux-e2e")  # fmt: skip
         ids = []
         for index, person in enumerate(self.people):
-            if index != INVITED:
+            if index not in (INVITED, SELF):
                 files = await asyncio.to_thread(support_files, person)
                 posted = await post_support(capture, token, f"a{index}", self.form(index), files)
                 assert posted.status == 202, posted.body
@@ -82,6 +84,21 @@ class Flows:
         person = self.people[INVITED]
         data = self.form(INVITED, channel="AUTOSERVICIO")
         posted = await post_support(capture, citizen, "inv", data, support_files(person))
+        assert posted.status == 202, posted.body
+        return str(posted.body["support_id"])
+
+    async def self_service(self, capture: httpx.AsyncClient) -> str:
+        asked = {"process_id": PROCESS, "aspirant_id": ASPIRANT, "email": self.emails[SELF]}
+        sent = (await capture.post("/v1/self-service/codes", json=asked)).json()
+        wrong = {
+            "request_id": sent["request_id"],
+            "code": "000000" if sent["code"] != "000000" else "111111",
+        }
+        assert (await capture.post("/v1/self-service/tokens", json=wrong)).status_code >= 400
+        right = {"request_id": sent["request_id"], "code": sent["code"]}
+        token = (await capture.post("/v1/self-service/tokens", json=right)).json()["token"]
+        data = self.form(SELF, channel="AUTOSERVICIO")
+        posted = await post_support(capture, token, "self", data, support_files(self.people[SELF]))
         assert posted.status == 202, posted.body
         return str(posted.body["support_id"])
 
