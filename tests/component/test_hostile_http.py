@@ -262,3 +262,26 @@ async def test_a_hostile_user_agent_is_kept_in_the_certificate_and_its_pdf_rende
     assert kept == agent.decode("latin-1")[:400]
     pdf = await served.client.get(url, headers=token(Role.OPLE) | {"Accept": "application/pdf"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+NUL_PROBES = {
+    "progress": ("GET", "/v1/processes/gub%00/aspirants/asp-01/progress", None),
+    "support": ("GET", "/v1/supports/s%00/details", None),
+    "review_item": ("GET", "/v1/review/items/s%00", None),
+    "review_queue": ("GET", "/v1/review/queue?process_id=gub%00", None),
+    "hearing": ("GET", "/v1/processes/gub%00/aspirants/asp-01/hearing", None),
+    "export": ("POST", "/v1/exports", {"process_id": "gub\x00", "aspirant_id": "asp-01"}),
+    "export_show": ("GET", "/v1/exports/e%00", None),
+    "sample": ("POST", "/v1/review/samples", {"process_id": "g\x00", "aspirant_id": "a"}),
+    "lookup": ("POST", "/v1/lookup", {"clave_elector": "RZXXAN90010126M100", "support_id": "\x00"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NUL_PROBES))
+async def test_a_nul_anywhere_is_a_4xx_not_a_500(served: AllUnits, case: str) -> None:
+    """PostgreSQL's text holds no NUL: a route that passes one to a query gets the database's
+    error, which must come back as a refusal."""
+    method, url, body = NUL_PROBES[case]
+    answer = await served.client.request(method, url, json=body, headers=token(Role.OPLE))
+    assert 400 <= answer.status_code < 500, answer.text
+    assert answer.json()["error"] and answer.json()["detail"]

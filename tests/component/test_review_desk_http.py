@@ -97,6 +97,7 @@ async def test_a_decision_is_kept_closes_the_item_and_moves_the_progress(
         ("blurry", {"decision": "VALIDO", "reason": "FOTOCOPIA"}, 422),
         ("blurry", {"decision": "QUIZA"}, 422),
         ("blurry", {"decision": "VALIDO", "note": 5}, 422),
+        ("blurry", {"decision": "VALIDO", "note": "visto\x00"}, 422),  # text holds no NUL
         ("blurry", ["VALIDO"], 422),
         ("b", {"decision": "VALIDO"}, 404),  # never referred
         ("nadie", {"decision": "VALIDO"}, 404),

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from apoyo_common.text import visible
+from apoyo_common.text import storable, visible
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,9 @@ def test_letters_marks_and_punctuation_are_kept_as_given(name: str) -> None:
 def test_control_format_and_surrogate_characters_are_refused(name: str) -> None:
     with pytest.raises(ValueError, match="control"):
         visible(name)
+
+
+def test_free_text_keeps_new_lines_but_not_nul_or_surrogates() -> None:
+    assert storable("Revisé la firma.\n\tCoincide. ÑÓ")
+    assert not storable("visto\x00")
+    assert not storable("visto\ud800")

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequen
 from typing import Any
 
 import uvicorn
+from asyncpg.exceptions import CharacterNotInRepertoireError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -26,6 +27,7 @@ from apoyo_common.http_metrics import HttpMetrics
 from apoyo_common.openapi import document
 from apoyo_common.ops import ops_routes
 from apoyo_common.runtime import Infrastructure, ServiceUnit, background, prepare, stop_units
+from apoyo_common.text import NUL_DETAIL
 
 BrokerRunner = Callable[[], contextlib.AbstractAsyncContextManager[Any]]
 
@@ -73,7 +75,7 @@ def build_app(
     routes = [*ops_routes(ready), openapi_route(units), *served]
     metrics.name_process(units[0].name if len(units) == 1 else "all")
     timed = Middleware(HttpMetrics, routes=routes)
-    refusals = {HTTPException: refused}
+    refusals = {HTTPException: refused, CharacterNotInRepertoireError: nul_refused}
     return Starlette(
         routes=routes,
         middleware=[timed],
@@ -87,6 +89,12 @@ async def refused(_: Request, exc: HTTPException) -> JSONResponse:
     JSON refusal like every other, not Starlette's plain-text "Not Found"."""
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
     return refusal(exc.status_code, code, "no existe esa ruta o método")
+
+
+async def nul_refused(_: Request, __: Exception) -> JSONResponse:
+    """A NUL in a path, query or body that reached a query: PostgreSQL's text cannot hold it,
+    so no row has it and none was written. A refusal, not a 500 (found by the hostile tests)."""
+    return refusal(422, "validation_error", NUL_DETAIL)
 
 
 def openapi_route(units: Sequence[ServiceUnit]) -> Route:

@@ -18,3 +18,12 @@ def visible(value: str) -> str:
 
 
 PersonText = Annotated[str, AfterValidator(visible)]
+
+
+def storable(value: str) -> bool:
+    """Free text (a note, an argument) may hold new lines and tabs, but no NUL, which
+    PostgreSQL's text cannot hold, and no lone surrogate, which UTF-8 cannot encode."""
+    return not any(c == "\x00" or unicodedata.category(c) == "Cs" for c in value)
+
+
+NUL_DETAIL = "el texto contiene un carácter nulo o inválido, que no se admite"

@@ -13,6 +13,7 @@ from apoyo_common.access.entries import AccessLog, Purpose, Read
 from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.codes import Role
 from apoyo_common.roles import institute_in
+from apoyo_common.text import NUL_DETAIL, storable
 from apoyo_common.tokens import Keys
 from apoyo_verification.book import UnknownProcess
 from apoyo_verification.desk.decision import InvalidDecision, checked
@@ -96,6 +97,8 @@ def _text(body: dict[str, Any], name: str, limit: int = MAX_NOTE) -> str | None:
     value = body.get(name)
     if value is not None and (not isinstance(value, str) or len(value) > limit):
         raise BadRequest(422, "validation_error", f"{name} debe ser texto de hasta {limit}")
+    if value is not None and not storable(value):
+        raise BadRequest(422, "validation_error", f"{name}: {NUL_DETAIL}")
     return value
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from asyncpg.exceptions import CharacterNotInRepertoireError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
@@ -11,6 +12,7 @@ from apoyo_capture.refusals import Refused
 from apoyo_common.delivery import describe
 from apoyo_common.logs import get_logger
 from apoyo_common.outages import is_outage
+from apoyo_common.text import NUL_DETAIL
 
 log = get_logger(__name__)
 
@@ -51,6 +53,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
         return error(exc.status_code, _CODES.get(exc.status_code, "error"), exc.detail)
+
+    @app.exception_handler(CharacterNotInRepertoireError)
+    async def _nul(_: Request, __: CharacterNotInRepertoireError) -> JSONResponse:
+        return error(422, "validation_error", NUL_DETAIL)  # PostgreSQL's text holds no NUL
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from apoyo_common.access.entries import AccessLog, Purpose, Read
 from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.codes import EvidenceKind
+from apoyo_common.text import NUL_DETAIL, storable
 from apoyo_common.tokens import Keys, Principal
 from apoyo_verification.book import Processes
 from apoyo_verification.hearing.domain import argument_problem
@@ -129,6 +130,8 @@ async def _argument(request: Request) -> str:
     argument = data.get("argument") if isinstance(data, dict) else None
     if not isinstance(argument, str):
         raise Refusal(refusal(422, "invalid_argument", "falta el campo argument (texto)"))
+    if not storable(argument):
+        raise Refusal(refusal(422, "invalid_argument", NUL_DETAIL))
     problem = argument_problem(argument)
     if problem is not None:
         raise Refusal(refusal(422, "invalid_argument", problem))

@@ -6,6 +6,7 @@ import re
 
 from starlette.requests import Request
 
+from apoyo_common.text import storable
 from apoyo_verification.inquiry.domain import NOTE_MAX, clave_of
 
 MAX_BODY = 16 * 1024
@@ -36,7 +37,8 @@ async def read_body(
     if missing:
         raise BadBody(422, "missing_field", "faltan campos: " + ", ".join(missing))
     for name, value in fields.items():
-        if not isinstance(value, str) or len(value) > _LIMITS.get(name, 64):
+        too_long = not isinstance(value, str) or len(value) > _LIMITS.get(name, 64)
+        if too_long or not storable(value):
             raise BadBody(422, f"invalid_{name}", f"{name} no es válido")
     return _checked(fields)
 
