@@ -133,11 +133,14 @@ async def test_the_desk_and_the_export_package_log_their_reads(served: Served) -
     assert await exporter.run_once()
     package = f"/v1/exports/{asked.json()['export_id']}/package"
     assert (await served.client.get(package, headers=reviewer)).is_success
+    decisions = "/v1/review/decisions?process_id=gub-son-2027"
+    assert (await served.client.get(decisions, headers=reviewer)).is_success
     logged = await served.logged("verification")
     assert [(e["purpose"], e["kind"], e["support_ids"]) for e in logged] == [
         ("revision", "review_queue", ["blurry"]),
         ("revision", "review_item", ["blurry"]),
         ("revision", "review_case", ["blurry"]),
+        ("revision", "review_decisions", []),
     ]
     [exported] = await served.logged("export")
     assert (exported["subject"], exported["purpose"]) == ("ople:revisora", "exportacion")

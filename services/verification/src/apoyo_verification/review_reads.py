@@ -75,7 +75,7 @@ class ReviewReads:
             raise BadRequest(404, "not_found", "la imagen no está en el almacén") from None
         return Response(data, media_type=content_type(keys[0]), headers=IMAGE_HEADERS)
 
-    async def audit(self, request: Request, _: str) -> Response:
+    async def audit(self, request: Request, reviewer: str) -> Response:
         params = request.query_params
         process_id, before = params.get("process_id"), params.get("before")
         if not process_id:
@@ -90,6 +90,10 @@ class ReviewReads:
             | decision_json(a.decision)
             for a in found
         ]
+        ids = tuple(a.decision.support_id for a in found)
+        kind = "review_decisions"
+        read = Read(reviewer, Role.OPLE.value, Purpose.REVISION, kind, ids, process_id)
+        await self.access.record(read)
         following = found[-1].number if len(found) == limit else None
         return JSONResponse({"decisions": shown, "next_before": following})
 
