@@ -15,6 +15,7 @@ OUT = [
     asyncpg.AdminShutdownError("terminating connection due to administrator command"),
     asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
     asyncpg.InterfaceError("connection is closed"),
+    asyncpg.InternalClientError("cannot switch to state 12; another operation (2) is in progress"),
     urllib3.exceptions.MaxRetryError(None, "/bucket/key", None),  # type: ignore[arg-type]
     ServerError("server failed with HTTP status code 503", 503),
     KafkaConnectionError(),

@@ -21,6 +21,18 @@ _UNREACHABLE = (
 )
 
 
+# The classes an outage is raised as (each also has subclasses that are not outages).
+OUTAGE_KINDS: tuple[type[Exception], ...] = (
+    OSError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    urllib3.exceptions.HTTPError,
+    ServerError,
+    KafkaError,
+)
+
+
 def is_outage(error: BaseException) -> bool:
     """The error, or one it was raised from, means a dependency could not be reached."""
     seen: set[int] = set()
@@ -38,6 +50,8 @@ def _unreachable(error: BaseException) -> bool:
         return True
     if isinstance(error, asyncpg.InterfaceError):  # "connection is closed", "pool is closing"
         return "clos" in str(error)
+    if isinstance(error, asyncpg.InternalClientError):  # a connection lost mid-operation
+        return "another operation" in str(error)
     if isinstance(error, urllib3.exceptions.HTTPError):  # refused, reset, retries used up
         return True
     if isinstance(error, ServerError):  # the object store answered 5xx

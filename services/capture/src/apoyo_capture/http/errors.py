@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse
 from apoyo_capture.refusals import Refused
 from apoyo_common.delivery import describe
 from apoyo_common.logs import get_logger
-from apoyo_common.outages import is_outage
+from apoyo_common.outages import OUTAGE_KINDS, is_outage
 from apoyo_common.text import NUL_DETAIL
 
 log = get_logger(__name__)
@@ -37,6 +37,14 @@ def error(
     return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
 
 
+async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+    if is_outage(exc):  # PostgreSQL or the object store is out: try again shortly
+        log.warning("dependency_unavailable", error=describe(exc))
+        return error(503, "unavailable", UNAVAILABLE, {"Retry-After": "5"})
+    log.error("unexpected_error", error=describe(exc))
+    return error(500, "internal_error", "error interno; el apoyo no se registró")
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(Refused)
     async def _refused(_: Request, exc: Refused) -> JSONResponse:
@@ -58,10 +66,8 @@ def install(app: FastAPI) -> None:
     async def _nul(_: Request, __: CharacterNotInRepertoireError) -> JSONResponse:
         return error(422, "validation_error", NUL_DETAIL)  # PostgreSQL's text holds no NUL
 
-    @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        if is_outage(exc):  # PostgreSQL or the object store is out: try again shortly
-            log.warning("dependency_unavailable", error=describe(exc))
-            return error(503, "unavailable", UNAVAILABLE, {"Retry-After": "5"})
-        log.error("unexpected_error", error=describe(exc))
-        return error(500, "internal_error", "error interno; el apoyo no se registró")
+    # The kinds an outage raises get the handler directly: a handler for `Exception` answers
+    # and then re-raises (a traceback per request, and the server drops the connection, which a
+    # client reusing it sees as a disconnect), right for a bug, wrong for an outage.
+    for kind in (*OUTAGE_KINDS, Exception):
+        app.add_exception_handler(kind, unexpected)
