@@ -17,6 +17,8 @@ from tests.e2e.drills import (
     Fault,
     LoadRun,
     account,
+    server_out,
+    server_restart,
     service_restart,
 )
 from tests.e2e.harness import SERVICES, Deployment
@@ -46,3 +48,18 @@ def test_sigkill_of_each_service_in_turn_loses_nothing(running: Deployment, tmp_
     for window in load.windows:
         if window.fault != "SIGKILL capture":  # the others do not stop capture answering
             assert set(window.answers) <= {"202"}, window
+
+
+def test_kafka_and_postgresql_restarts_and_an_object_store_outage_lose_nothing(
+    running: Deployment, tmp_path: Path
+) -> None:
+    faults = [
+        ("restart Kafka", server_restart("kafka")),
+        ("restart PostgreSQL", server_restart("postgres")),
+        ("object store out 30 s", server_out("s3", 30)),
+    ]
+    load = drill(running, faults, tmp_path)
+    assert set(load.tally.statuses) <= {"202", "503"}
+    windows = {w.fault: w.answers for w in load.windows}
+    assert set(windows["restart Kafka"]) == {"202"}  # capture keeps accepting: its outbox waits
+    assert windows["object store out 30 s"]["503"] > 0

@@ -28,7 +28,11 @@ _CODES = {
     422: "validation_error",
     429: "too_many_requests",
 }
-UNAVAILABLE = "servicio no disponible por el momento; el apoyo no se registró, envíelo de nuevo"
+# Not "it was not stored": a commit whose answer the lost connection swallowed may have
+# stored it. The same key again gives the stored support, or stores it now.
+UNAVAILABLE = (
+    "servicio no disponible por el momento; envíe el apoyo de nuevo con la misma Idempotency-Key"
+)
 
 
 def error(
