@@ -120,6 +120,9 @@ async def test_without_a_token_nothing_and_the_routes_are_documented(
     assert missing.status_code == 404
     no_image = await client.get("/v1/supports/s-1/evidence/selfie", headers=bearer(Role.OPLE))
     assert (no_image.status_code, no_image.json()["error"]) == (404, "not_found")
+    # s-2's images were never put in the store (as after a purge, or a lost object).
+    gone = await client.get("/v1/supports/s-2/evidence/credential_front", headers=bearer(Role.OPLE))
+    assert (gone.status_code, gone.json()["error"]) == (404, "not_found")
     paths = (await client.get("/openapi.json")).json()["paths"]
     assert {
         "/v1/processes/{process_id}/aspirants/{aspirant_id}/supports",

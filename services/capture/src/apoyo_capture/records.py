@@ -12,7 +12,7 @@ from apoyo_capture.refusals import Refused
 from apoyo_capture.service import CaptureService
 from apoyo_common.codes import EvidenceKind
 from apoyo_common.messages import SupportCaptured
-from apoyo_common.storage import ObjectStore
+from apoyo_common.storage import ObjectNotFound, ObjectStore
 from apoyo_common.tokens import Principal
 
 
@@ -52,4 +52,8 @@ class SupportRecords:
         refs = [r for r in found.captured.evidence if r.kind.value == kind]
         if kind not in {k.value for k in EvidenceKind} or not refs:
             raise Refused(404, "not_found", "ese apoyo no tiene esa imagen")
-        return await self.store.get(refs[0].object_key), refs[0].content_type
+        try:
+            return await self.store.get(refs[0].object_key), refs[0].content_type
+        except ObjectNotFound:
+            # Gone from the store (purged, or lost beneath us): say so rather than fail.
+            raise Refused(404, "not_found", "esa imagen ya no está guardada") from None
