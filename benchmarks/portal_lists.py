@@ -8,8 +8,10 @@ channels, auxiliaries and reception times spread as a month of capture would. Th
 request below goes through the whole HTTP app in process (routing, token, SQL, JSON, access
 log), `--repeat` times after a warm-up, and the median and p95 print beside the 200 ms target.
 
-`requests()` returns a list of named requests: add another page's list (the review desk's queue, the
-institute's overview) as one more entry, with the rows it needs added in `fill`.
+`requests()` returns a list of named requests: add another page's list as one more entry, with
+the rows it needs added in `fill`. The review desk's and the overview's requests (an `ople`
+token) run after them over verification's rows for the same supports, a desk backlog and the
+decisions already made, which benchmarks/desk_fill.py adds.
 
     bash deploy/local/infra.sh up
     .venv/bin/python benchmarks/portal_lists.py [--supports 1000000] [--repeat 30]
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from desk_fill import deep_queue_key, desk_requests, fill_desk
 from faststream.kafka import KafkaBroker
 from pydantic import SecretStr
 
@@ -202,6 +205,8 @@ async def bench(supports: int, repeat: int, folder: Path) -> None:
         await fill(pool, supports)
         deep = await cursor_at(pool, 0.9)
         deep_status = await cursor_at(pool, 0.9, "AND status = 'NO_ENCONTRADO'")
+        await fill_desk(pool, PROCESS, supports, T0)
+        desk_deep = await deep_queue_key(pool)
         day = T0 + timedelta(days=10)
         app = build_app(infra, units, contextlib.nullcontext)
         transport = httpx.ASGITransport(app=app)
@@ -209,10 +214,16 @@ async def bench(supports: int, repeat: int, folder: Path) -> None:
             SECRET, Principal(Role.ASPIRANT, "bench", "bench", "asp-01"), timedelta(hours=2)
         )
         headers = {"Authorization": f"Bearer {token}"}
+        ople = issue(SECRET, Principal(Role.OPLE, "ople:bench"), timedelta(hours=2))
+        institute = {"Authorization": f"Bearer {ople}"}
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             rows = [
                 (one.name, await timed(client, one, headers, repeat))
                 for one in requests(deep, deep_status, day)
+            ]
+            rows += [
+                (name, await timed(client, Named(name, path, params), institute, repeat))
+                for name, path, params in desk_requests(desk_deep)
             ]
         report(rows)
     finally:
