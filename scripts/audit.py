@@ -96,7 +96,8 @@ def from_project_page(client: httpx.Client, name: str, version: str) -> list[Fin
 
 def audit(requirements: Path) -> int:
     pins = {name.lower(): version for name, version in PIN.findall(requirements.read_text())}
-    findings, skipped = from_pip_audit(pip_audit(requirements), pins)
+    audited = pip_audit(requirements)
+    findings, skipped = from_pip_audit(audited, pins)
     unaudited = []
     with httpx.Client(timeout=30, follow_redirects=True) as client:
         for name in skipped:
@@ -107,16 +108,16 @@ def audit(requirements: Path) -> int:
                 findings += found
     why = ignored()
     failing = [f for f in findings if f.advisory not in why]
-    report(len(pins), len(skipped), unaudited, findings, why)
+    report(len(audited.get("dependencies", [])), len(skipped), unaudited, findings, why)
     return 1 if failing else 0
 
 
 def report(
-    pins: int, skipped: int, unaudited: list[str], findings: list[Finding], why: dict[str, str]
+    packages: int, skipped: int, unaudited: list[str], findings: list[Finding], why: dict[str, str]
 ) -> None:
-    by_version = pins - skipped
+    by_version = packages - skipped
     by_page = skipped - len(unaudited)
-    print(f"audit: {pins} pinned packages: {by_version} by version, {by_page} by latest release")
+    print(f"audit: {packages} packages: {by_version} by version, {by_page} by latest release")
     if unaudited:
         print(f"audit: not audited here ({len(unaudited)}, older than their latest release and")
         print("       PyPI gave no data for that version): " + ", ".join(unaudited))
