@@ -65,6 +65,7 @@ bench: bootstrap infra-up
 	$(VENV)/python benchmarks/verification.py --roll 2000000 --kafka
 	$(VENV)/python benchmarks/export.py --supports 100000
 	$(VENV)/python benchmarks/portal_lists.py --supports 1000000
+	$(VENV)/python benchmarks/pipeline_load.py
 
 clean:
 	rm -rf .local demo-out .mypy_cache .ruff_cache

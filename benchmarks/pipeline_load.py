@@ -1,0 +1,181 @@
+"""The issue's operating targets, measured with `apoyo load` on the real servers.
+
+A benchmark, not a test. It needs the servers of deploy/local/infra.sh. Each service runs as
+its own process (tests/e2e/harness.py), with the capture rate limits off (one client address
+would otherwise meet them).
+
+1. Capture API alone: only capture runs; N supports (real synthetic credential photos, about
+   400 KB each) posted as fast as C requests in flight allow. Target: at least 300 supports a
+   second accepted, p99 under 250 ms.
+2. Whole pipeline: identity, verification, notification and export start on that backlog;
+   the time until the last support is exported gives the rate the pipeline sustains. Target:
+   at least 60 supports a second. The CPU time each service's processes (and each server)
+   spent, divided by the supports, is its cost per support; the stage with the highest cost
+   per support for the cores it can use is the bottleneck.
+
+    .venv/bin/python benchmarks/pipeline_load.py [--supports 1500] [--concurrency 32]
+"""
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the e2e harness deploys services as their own processes
+
+from tests.e2e.conftest import PROCESS, aux_token  # noqa: E402
+from tests.e2e.harness import Deployment, deployment  # noqa: E402
+from tests.roll_files import CUT  # noqa: E402
+
+from apoyo.load import Plan, post_load  # noqa: E402
+from apoyo.load_report import capture_figures  # noqa: E402
+from apoyo.load_supports import make_supports  # noqa: E402
+
+CAPTURE_RATE, CAPTURE_P99_MS, PIPELINE_RATE = 300.0, 250.0, 60.0
+CONSUMERS = ("identity", "verification", "notification", "export")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its live descendants (identity's worker pool), from /proc."""
+    total, children = 0.0, _children()
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+        stack.extend(children.get(current, []))
+    return total
+
+
+def _children() -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            found.setdefault(parent, []).append(int(entry.name))
+    return found
+
+
+def server_pids() -> dict[str, int]:
+    """The Kafka, PostgreSQL and S3 servers of deploy/local/infra.sh, by their pid files."""
+    state = Path(os.environ.get("APOYO_STATE", ROOT / ".local" / "infra"))
+    files = {
+        "kafka": state / "kafka" / "kafka.pid",
+        "s3": state / "s3" / "s3.pid",
+        "postgres": state / "postgres" / "data" / "postmaster.pid",
+    }
+    pids = {}
+    for name, path in files.items():
+        try:
+            pids[name] = int(path.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+def cpu_snapshot(deployed: Deployment) -> dict[str, float]:
+    pids = {s: p.pid for s, p in deployed.processes.items()} | server_pids()
+    return {name: cpu_seconds(pid) for name, pid in pids.items()}
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+async def capture_alone(deployed: Deployment, supports: int, concurrency: int) -> dict[str, object]:
+    maker = await make_supports(
+        "gub-son-2027", ("asp-01", "asp-02"), people=5000, images=12, seed=2027, run_id="bench"
+    )
+    await asyncio.to_thread(deployed.load_roll, maker.people, CUT)  # verification needs a cut
+    tokens = [aux_token(deployed)]
+    plan = Plan(count=supports, concurrency=concurrency, timeout_s=30)
+    limits = httpx.Limits(max_connections=concurrency + 8)
+    async with httpx.AsyncClient(base_url=deployed.capture_url, limits=limits) as client:
+        tally = await post_load(client, maker, tokens, plan)
+    return capture_figures(tally) | {"ids": list(tally.accepted)}
+
+
+async def pipeline(deployed: Deployment, ids: list[str]) -> tuple[float, dict[str, float]]:
+    """Start the consumers on the backlog; seconds until every support is exported, and the
+    CPU seconds each process spent meanwhile."""
+    before = cpu_snapshot(deployed)
+    started = time.monotonic()
+    for service in CONSUMERS:
+        deployed.start(service)
+    seen = await deployed.exported_ids(len(ids), seconds=3600)
+    took = time.monotonic() - started
+    after = cpu_snapshot(deployed)
+    if len(seen & set(ids)) < len(ids):
+        print(f"only {len(seen & set(ids))} of {len(ids)} exported within the wait")
+    return took, {name: after[name] - before.get(name, 0.0) for name in after}
+
+
+def target_line(label: str, value: float, unit: str, target: str, ok: bool) -> str:
+    return f"  {label:10s} {value:8.1f} {unit:12s} target {target:8s} {verdict(ok)}"
+
+
+def print_capture(figures: dict[str, object]) -> None:
+    rate, p99 = float(figures["accepted_rate"]), figures["capture_ms"]["p99"]  # type: ignore[index]
+    print(f"capture API: {figures['accepted']} of {figures['sent']} acknowledged in "
+          f"{figures['elapsed_s']} s; answers {figures['statuses']}")  # fmt: skip
+    print(target_line("accepted", rate, "supports/s", ">= 300", rate >= CAPTURE_RATE))
+    print(target_line("p99", p99, "ms", f"< {CAPTURE_P99_MS:.0f}", p99 < CAPTURE_P99_MS))
+    print(f"  latency ms {figures['capture_ms']}")
+
+
+def print_cpu(count: int, cpu: dict[str, float]) -> None:
+    print("  CPU ms per support (all processes of each service, and each server):")
+    for name, seconds in sorted(cpu.items(), key=lambda item: -item[1]):
+        print(f"    {name:13s} {1000 * seconds / max(count, 1):8.1f}")
+
+
+def print_pipeline(count: int, took: float, cpu: dict[str, float]) -> None:
+    rate = count / took
+    print(f"whole pipeline: {count} supports exported in {took:.1f} s")
+    print(target_line("sustained", rate, "supports/s", ">= 60", rate >= PIPELINE_RATE))
+    print_cpu(count, cpu)
+    stages = {s: cpu[s] for s in CONSUMERS if s in cpu}
+    worst = max(stages, key=lambda s: stages[s])
+    print(f"  bottleneck: {worst}, {1000 * stages[worst] / count:.1f} CPU ms a support "
+          f"(at most {count / stages[worst]:.1f} supports/s per core)")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--supports", type=int, default=1500)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()}, cores: {os.cpu_count()}")
+    deployed = deployment(ROOT / ".local" / "bench-logs")
+    deployed.env |= {"APOYO_RATE_IP_PER_S": "0", "APOYO_RATE_TOKEN_PER_S": "0"}
+    try:
+        deployed.start("capture")
+        deployed.wait_ready(("capture",))
+        deployed.create_process(PROCESS)
+        before = cpu_snapshot(deployed)
+        figures = asyncio.run(capture_alone(deployed, args.supports, args.concurrency))
+        spent = cpu_snapshot(deployed)
+        print_capture(figures)
+        print_cpu(int(figures["accepted"]), {k: v - before.get(k, 0.0) for k, v in spent.items()})
+        ids = list(figures["ids"])  # type: ignore[call-overload]
+        took, cpu = asyncio.run(pipeline(deployed, ids))
+        print_pipeline(len(ids), took, cpu)
+    finally:
+        deployed.stop_all()
+    print(f"load average at end: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
