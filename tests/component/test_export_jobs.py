@@ -122,7 +122,14 @@ async def test_a_requested_package_is_built_uploaded_and_verifies(
     assert summary == {
         "required": 12, "valid": 3, "ln_total": 400, "supports": 7,
         "by_status": {"EN_LISTA_NOMINAL": 3, "NO_ENCONTRADO": 4},
-        "dispersion": {"unit": "municipio", "units_met": 1, "units_required": 2}, "met": False,
+        "dispersion": {
+            "unit": "municipio", "units_met": 1, "units_required": 2, "units_total": 2,
+            "units": [
+                {"unit": "26-001", "ln": 100, "required": 1, "valid": 2, "met": True},
+                {"unit": "26-002", "ln": 300, "required": 3, "valid": 1, "met": False},
+            ],
+        },
+        "met": False,
     }  # fmt: skip
     places = [r["registry"]["municipio"] for r in records]
     assert places == [None, "001", None, "002", None, "001", None]

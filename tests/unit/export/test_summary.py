@@ -88,7 +88,15 @@ def test_the_package_summary_has_the_figures_of_its_records(tmp_path: Path) -> N
     # Municipio 001 needs 1 valid of its 100 LN, 002 needs 3 of its 300, 003 has none here.
     by_unit = {m: sum(r["registry"]["municipio"] == m for r in valid) for m in ("001", "002")}
     met = (by_unit["001"] >= 1) + (by_unit["002"] >= 3)
-    assert summary["dispersion"] == {"unit": "municipio", "units_met": met, "units_required": 2}
+    units = [
+        {"unit": "26-001", "ln": 100, "required": 1, "valid": by_unit["001"]},
+        {"unit": "26-002", "ln": 300, "required": 3, "valid": by_unit["002"]},
+        {"unit": "26-003", "ln": 50, "required": 1, "valid": 0},
+    ]
+    assert summary["dispersion"] == {
+        "unit": "municipio", "units_met": met, "units_required": 2, "units_total": 3,
+        "units": [u | {"met": u["valid"] >= u["required"]} for u in units],
+    }  # fmt: skip
     assert summary["met"] is False and summary["supports"] == 10
 
 

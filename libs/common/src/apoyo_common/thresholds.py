@@ -74,6 +74,15 @@ class UnitShare:
     def met(self) -> bool:
         return self.valid >= self.required
 
+    def as_json(self) -> dict[str, object]:
+        return {
+            "unit": self.unit,
+            "ln": self.ln,
+            "required": self.required,
+            "valid": self.valid,
+            "met": self.met,
+        }
+
 
 @dataclass(frozen=True)
 class DispersionProgress:
@@ -114,6 +123,8 @@ class Progress:
                 "unit": spread.unit,
                 "units_met": spread.units_met,
                 "units_required": spread.units_required,
+                "units_total": spread.units_total,
+                "units": [unit.as_json() for unit in spread.units],
             },
             "met": self.met,
         }

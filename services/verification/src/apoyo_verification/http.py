@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.tokens import Keys
-from apoyo_verification.progress import NotFound, ProgressReader, may_see, progress_json
+from apoyo_verification.progress import NotFound, ProgressReader, may_see
 
 PROGRESS_PATH = "/v1/processes/{process_id}/aspirants/{aspirant_id}/progress"
 
@@ -27,6 +27,6 @@ def progress_route(reader: ProgressReader, token_secret: Keys) -> Route:
             found = await reader.read(process_id, aspirant_id)
         except NotFound as missing:
             return refusal(404, "not_found", str(missing))
-        return JSONResponse(progress_json(found))
+        return JSONResponse(found.as_json())
 
     return Route(PROGRESS_PATH, endpoint, methods=["GET"], name="aspirant_progress")

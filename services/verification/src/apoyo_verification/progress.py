@@ -43,23 +43,3 @@ class ProgressReader:
             if status == Status.EN_LISTA_NOMINAL.value:
                 valid[cell] = valid.get(cell, 0) + n
         return progress(process, cells, by_status, valid)
-
-
-def progress_json(found: Progress) -> dict[str, object]:
-    """The progress answer: its figures and, with a dispersion rule, each unit's share (the
-    portal's chart); export's summary keeps the figures only."""
-    body = found.as_json()
-    spread = found.dispersion
-    if spread is not None:
-        units = [
-            {"unit": u.unit, "ln": u.ln, "required": u.required, "valid": u.valid, "met": u.met}
-            for u in spread.units
-        ]
-        body["dispersion"] = {
-            "unit": spread.unit,
-            "units_met": spread.units_met,
-            "units_required": spread.units_required,
-            "units_total": spread.units_total,
-            "units": units,
-        }
-    return body
