@@ -274,6 +274,14 @@ NUL_PROBES = {
     "export_show": ("GET", "/v1/exports/e%00", None),
     "sample": ("POST", "/v1/review/samples", {"process_id": "g\x00", "aspirant_id": "a"}),
     "lookup": ("POST", "/v1/lookup", {"clave_elector": "RZXXAN90010126M100", "support_id": "\x00"}),
+    # A lone surrogate, sent as the JSON escape, cannot be encoded as UTF-8 for a query.
+    "export_surrogate": ("POST", "/v1/exports", b'{"process_id": "g\\ud800", "aspirant_id": "a"}'),
+    "sample_surrogate": (
+        "POST",
+        "/v1/review/samples",
+        b'{"process_id": "g", "aspirant_id": "\\ud800"}',
+    ),
+    "lookup_surrogate": ("POST", "/v1/lookup", b'{"clave_elector": "\\ud800", "support_id": "s"}'),
 }
 
 
@@ -282,6 +290,7 @@ async def test_a_nul_anywhere_is_a_4xx_not_a_500(served: AllUnits, case: str) ->
     """PostgreSQL's text holds no NUL: a route that passes one to a query gets the database's
     error, which must come back as a refusal."""
     method, url, body = NUL_PROBES[case]
-    answer = await served.client.request(method, url, json=body, headers=token(Role.OPLE))
+    sent = {"content": body} if isinstance(body, bytes) else {"json": body}
+    answer = await served.client.request(method, url, **sent, headers=token(Role.OPLE))
     assert 400 <= answer.status_code < 500, answer.text
     assert answer.json()["error"] and answer.json()["detail"]
