@@ -57,7 +57,10 @@ need_package fonts-ocr-b "the OCR-B font: MRZ templates and synthetic credential
 need_package libzbar0 "the zbar library pyzbar loads, for the barcode benchmark"
 need_package fonts-dejavu-core "DejaVu Sans: the accents on the printed cédulas"
 need_package chromium "the browser the citizen-form tests drive with Playwright"
-need_package npm "npm installs axe-core, the accessibility check of the browser tests"
+# The machine's own Node.js may carry npm outside Debian's packages (Debian's npm then
+# conflicts with it): ask apt only when there is no npm at all.
+command -v npm >/dev/null \
+  || need_package npm "npm installs axe-core, the accessibility check of the browser tests"
 # axe-core at the version tests/axe/package-lock.json pins; reinstalled only when the lock changes.
 if command -v npm >/dev/null; then
   installed=tests/axe/node_modules/.package-lock.json
