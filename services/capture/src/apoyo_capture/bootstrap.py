@@ -55,7 +55,8 @@ def http_api(
 
 
 def build(infra: Infrastructure) -> ServiceUnit:
-    repository = PgCaptureRepository(infra.pool, infra.keyring)
+    clave_secret = infra.settings.citizen_key_secret.get_secret_value().encode()
+    repository = PgCaptureRepository(infra.pool, infra.keyring, clave_secret)
     relay = OutboxRelay(
         repository, infra.publisher, SERVICE, interval_s=infra.settings.outbox_interval_s
     )

@@ -42,8 +42,10 @@ _SHIFT = (
 
 
 class PgCaptureRepository(PgChannels):
-    def __init__(self, pool: asyncpg.Pool, keyring: Keyring | None = None) -> None:
-        super().__init__(pool, keyring)
+    def __init__(
+        self, pool: asyncpg.Pool, keyring: Keyring | None = None, clave_secret: bytes | None = None
+    ) -> None:
+        super().__init__(pool, keyring, clave_secret)
         self.outbox = PgOutbox(pool, "capture.outbox", self.keyring)
 
     async def process(self, process_id: str) -> ProcessDefinition | None:

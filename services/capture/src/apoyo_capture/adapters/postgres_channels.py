@@ -11,10 +11,19 @@ from apoyo_capture.certificate import Submission
 from apoyo_capture.grants import Grant, GrantKind
 from apoyo_capture.ports import AuxiliaryTaken
 from apoyo_common.keyring import Keyring
-from apoyo_common.keyring.documents import open_bytes, open_json, open_text, seal_bytes, seal_text
+from apoyo_common.keyring.documents import (
+    open_bytes,
+    open_json,
+    open_text,
+    seal_bytes,
+    seal_json,
+    seal_text,
+)
 from apoyo_common.messages import EmailCodeRequested, InvitationCreated, SupportCaptured
 from apoyo_common.outbox import enqueue, sealed_payload
 from apoyo_common.publishing import encode
+from apoyo_common.settings import Settings
+from apoyo_common.topics import citizen_key
 
 
 def event_context(support_id: str) -> str:
@@ -57,15 +66,40 @@ async def _grant(keyring: Keyring, row: asyncpg.Record) -> Grant:
     return Grant(**{**dict(row), "kind": GrantKind(row["kind"]), "email": email})
 
 
-def _auxiliary(row: asyncpg.Record | dict[str, Any]) -> Auxiliary:
+def _form_context(auxiliary_id: str) -> str:
+    return f"auxiliary/{auxiliary_id}/form"
+
+
+# A row from before the keyed hash: its clave is plain, so the new index cannot see it.
+_LEGACY_TAKEN = (
+    "SELECT 1 FROM capture.auxiliaries WHERE process_id = $1 AND clave_elector = $2 "
+    "AND revoked_at IS NULL"
+)
+_DEVELOPMENT_SECRET = Settings.model_fields["citizen_key_secret"].default.get_secret_value()
+
+
+def clave_key(secret: bytes, process_id: str, clave_elector: str) -> str:
+    """The keyed hash that stands for an auxiliary's clave (never equal to a citizen key)."""
+    return citizen_key(secret, process_id, f"auxiliary\x1f{clave_elector.upper()}")
+
+
+async def _auxiliary(keyring: Keyring, row: asyncpg.Record | dict[str, Any]) -> Auxiliary:
     values = {name: row[name] for name in _AUXILIARY_COLUMNS.split(", ")}
-    return Auxiliary(**{**values, "form": AuxiliaryForm.model_validate(row["form"])})
+    form = await open_json(keyring, _form_context(row["auxiliary_id"]), row["form"])
+    return Auxiliary(**{**values, "form": AuxiliaryForm.model_validate(form)})
 
 
 class PgChannels:
-    def __init__(self, pool: asyncpg.Pool, keyring: Keyring | None = None) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        keyring: Keyring | None = None,
+        clave_secret: bytes | None = None,
+    ) -> None:
         self.pool = pool
         self.keyring = keyring or Keyring.off()  # personal fields sealed (docs/security.md)
+        # The HMAC key of the auxiliaries' claves: the deployment's citizen-key secret.
+        self.clave_secret = clave_secret or _DEVELOPMENT_SECRET.encode()
 
     async def add_grant(self, grant: Grant, mail: InvitationCreated | EmailCodeRequested) -> None:
         pid, key = grant.process_id, grant.grant_id.encode()
@@ -121,26 +155,32 @@ class PgChannels:
         return bool(status == "UPDATE 1")
 
     async def add_auxiliary(self, auxiliary: Auxiliary) -> None:
-        try:
-            await self.pool.execute(
-                f"INSERT INTO capture.auxiliaries ({_AUXILIARY_COLUMNS}, clave_elector) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                auxiliary.auxiliary_id,
-                auxiliary.process_id,
-                auxiliary.aspirant_id,
-                json.loads(auxiliary.form.model_dump_json()),
-                auxiliary.registered_by,
-                auxiliary.registered_at,
-                auxiliary.revoked_at,
-                auxiliary.form.clave_elector.upper(),
-            )
-        except asyncpg.UniqueViolationError:
-            raise AuxiliaryTaken(auxiliary.auxiliary_id) from None
+        pid, clave = auxiliary.process_id, auxiliary.form.clave_elector.upper()
+        form = json.loads(auxiliary.form.model_dump_json())
+        sealed = await seal_json(self.keyring, pid, _form_context(auxiliary.auxiliary_id), form)
+        async with self.pool.acquire() as conn, conn.transaction():
+            if await conn.fetchval(_LEGACY_TAKEN, pid, clave):
+                raise AuxiliaryTaken(auxiliary.auxiliary_id)
+            try:
+                await conn.execute(
+                    f"INSERT INTO capture.auxiliaries ({_AUXILIARY_COLUMNS}, clave_key) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    auxiliary.auxiliary_id,
+                    pid,
+                    auxiliary.aspirant_id,
+                    sealed,
+                    auxiliary.registered_by,
+                    auxiliary.registered_at,
+                    auxiliary.revoked_at,
+                    clave_key(self.clave_secret, pid, clave),
+                )
+            except asyncpg.UniqueViolationError:
+                raise AuxiliaryTaken(auxiliary.auxiliary_id) from None
 
     async def auxiliary(self, auxiliary_id: str) -> Auxiliary | None:
         sql = f"SELECT {_AUXILIARY_COLUMNS} FROM capture.auxiliaries WHERE auxiliary_id = $1"
         row = await self.pool.fetchrow(sql, auxiliary_id)
-        return None if row is None else _auxiliary(row)
+        return None if row is None else await _auxiliary(self.keyring, row)
 
     async def revoke_auxiliary(self, auxiliary_id: str, at: datetime) -> Auxiliary | None:
         await self.pool.execute(
@@ -157,7 +197,7 @@ class PgChannels:
             AuxiliaryCount(
                 r["captured_by"],
                 int(r["n"]),
-                None if r["auxiliary_id"] is None else _auxiliary(r),
+                None if r["auxiliary_id"] is None else await _auxiliary(self.keyring, r),
                 int(r["rejected"]),
                 int(r["decided"]),
             )
