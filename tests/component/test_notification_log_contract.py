@@ -17,6 +17,7 @@ from apoyo_notification.domain import notify
 from apoyo_notification.ports import MailLog, Outcomes, State
 from apoyo_notification.summaries import Tallies
 from tests.factories import NOW, process
+from tests.sealing import sealed_keyring
 from tests.unit.notification.mail_factories import code_request, invitation, outcome
 
 pytestmark = pytest.mark.component
@@ -26,14 +27,16 @@ LEASE = timedelta(minutes=5)
 Backends = tuple[MailLog, Outcomes, Tallies]
 
 
-@pytest.fixture(params=["memory", "postgres"])
+@pytest.fixture(params=["memory", "postgres", "postgres-sealed"])
 async def backends(request: pytest.FixtureRequest, pool: asyncpg.Pool) -> AsyncIterator[Backends]:
     if request.param == "memory":
         outcomes = MemoryOutcomes()
         yield MemoryMailLog(), outcomes, MemoryTallies(outcomes=outcomes)
         return
     await migrate(pool, "notification", "apoyo_notification")
-    yield PgMailLog(pool), PgOutcomes(pool), PgTallies(pool)
+    sealed = request.param == "postgres-sealed"
+    keyring = await sealed_keyring(pool) if sealed else None
+    yield PgMailLog(pool, keyring), PgOutcomes(pool), PgTallies(pool)
 
 
 async def test_a_letter_is_recorded_once_and_claimed_once(

@@ -39,7 +39,8 @@ def postman_for(infra: Infrastructure, sender: Sender) -> Postman:
     s = infra.settings
     limits = TokenBuckets(s.mail_rate_per_s, s.mail_rate_burst, time.monotonic)
     backoff = Backoff(s.mail_max_attempts, s.mail_retry_base_s)
-    return Postman(PgMailLog(infra.pool), sender, limits, infra.clock, s.mail_from, backoff)
+    log = PgMailLog(infra.pool, infra.keyring)
+    return Postman(log, sender, limits, infra.clock, s.mail_from, backoff)
 
 
 async def every(seconds: float, name: str, work: Callable[[], Awaitable[object]]) -> None:

@@ -20,7 +20,8 @@ def invitation(event: InvitationCreated) -> Letter:
     text, html = render("invitation", values)
     subject = f"{event.aspirant_name} te invita a darle tu apoyo ciudadano"
     key = message_id(Kind.INVITATION, event.invitation_id)
-    return Letter(key, Kind.INVITATION, event.email, subject, text, html, event.expires_at)
+    expires, pid = event.expires_at, event.process_id
+    return Letter(key, Kind.INVITATION, event.email, subject, text, html, expires, pid)
 
 
 def email_code(event: EmailCodeRequested) -> Letter:
@@ -36,7 +37,8 @@ def email_code(event: EmailCodeRequested) -> Letter:
         text, html = render("email_code", values)
         subject = "Tu código para confirmar tu correo"  # never the code: previews show subjects
     key = message_id(Kind.EMAIL_CODE, event.request_id)
-    return Letter(key, Kind.EMAIL_CODE, event.email, subject, text, html, event.expires_at)
+    expires, pid = event.expires_at, event.process_id
+    return Letter(key, Kind.EMAIL_CODE, event.email, subject, text, html, expires, pid)
 
 
 def outcome(verified: SupportVerified) -> Letter | None:
@@ -55,7 +57,8 @@ def outcome(verified: SupportVerified) -> Letter | None:
     text, html = render("outcome", values, {"reasons_html": html_list(reasons)})
     key = message_id(Kind.OUTCOME, verified.support_id, verified.verified_at.isoformat())
     subject = "Resultado de tu apoyo ciudadano"
-    return Letter(key, Kind.OUTCOME, verified.email, subject, text, html)
+    pid = verified.process_id
+    return Letter(key, Kind.OUTCOME, verified.email, subject, text, html, process_id=pid)
 
 
 def daily_summary(
@@ -77,4 +80,5 @@ def daily_summary(
     text, html = render("daily_summary", values, {"counts_html": html_rows(pairs)})
     key = message_id(Kind.DAILY_SUMMARY, process[0], aspirant[0], day.isoformat())
     subject = f"Resumen diario de apoyos ciudadanos: {long_date(day)}"
-    return Letter(key, Kind.DAILY_SUMMARY, to, subject, text, html)
+    # One aspirant's summary in one process: sealed with that process's data key.
+    return Letter(key, Kind.DAILY_SUMMARY, to, subject, text, html, process_id=process[0])

@@ -29,6 +29,7 @@ class Letter:
     text: str
     html: str
     expires_at: datetime | None = None  # a code or link past this is not worth sending
+    process_id: str | None = None  # whose data key seals it while queued (docs/security.md)
 
     @property
     def domain(self) -> str:

@@ -5,6 +5,8 @@ from datetime import datetime
 
 import asyncpg
 
+from apoyo_common.keyring import DataKeyDestroyed, Keyring
+from apoyo_common.keyring.documents import open_json, seal_json
 from apoyo_common.messages import SupportNotified
 from apoyo_notification.letters import Claim, Kind, Letter
 from apoyo_notification.ports import State
@@ -25,35 +27,59 @@ CLAIM_DUE = CLAIM.format(
 def letter_json(letter: Letter) -> dict[str, str | None]:
     expires = None if letter.expires_at is None else letter.expires_at.isoformat()
     fields = {"to": letter.to, "subject": letter.subject, "text": letter.text}
-    return {**fields, "html": letter.html, "expires_at": expires}
+    return {**fields, "html": letter.html, "expires_at": expires, "process_id": letter.process_id}
 
 
-def claim_of(row: asyncpg.Record) -> Claim:
-    data = row["letter"]
+def letter_context(message_id: str) -> str:
+    return f"message/{message_id}/letter"
+
+
+async def claim_of(keyring: Keyring, row: asyncpg.Record) -> Claim:
+    message_id, stored = row["message_id"], row["letter"]
+    data = await open_json(keyring, letter_context(message_id), stored)
     expires = data["expires_at"] and datetime.fromisoformat(data["expires_at"])
     fields = (data["to"], data["subject"], data["text"], data["html"], expires or None)
-    return Claim(Letter(row["message_id"], Kind(row["kind"]), *fields), row["attempts"])
+    process = data.get("process_id")  # absent from letters recorded before it was kept
+    letter = Letter(message_id, Kind(row["kind"]), *fields, process)
+    return Claim(letter, row["attempts"])
 
 
 class PgMailLog:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, keyring: Keyring | None = None) -> None:
         self.pool = pool
+        self.keyring = keyring or Keyring.off()  # letters sealed while queued
 
     async def record(self, letter: Letter, now: datetime) -> bool:
+        stored: object = letter_json(letter)
+        if letter.process_id is not None:
+            context = letter_context(letter.message_id)
+            stored = await seal_json(self.keyring, letter.process_id, context, stored)
         status = await self.pool.execute(
             "INSERT INTO notification.messages (message_id, kind, recipient_domain, state, "
             "letter, created_at, updated_at, next_attempt_at) "
             "VALUES ($1, $2, $3, 'PENDING', $4, $5, $5, $5) ON CONFLICT DO NOTHING",
-            letter.message_id, letter.kind.value, letter.domain, letter_json(letter), now,
+            letter.message_id, letter.kind.value, letter.domain, stored, now,
         )  # fmt: skip
         return bool(status == "INSERT 0 1")
 
     async def claim(self, message_id: str, now: datetime, until: datetime) -> Claim | None:
         row = await self.pool.fetchrow(CLAIM_ONE, message_id, now, until)
-        return None if row is None else claim_of(row)
+        found = [] if row is None else await self._opened([row], now)
+        return found[0] if found else None
 
     async def claim_due(self, now: datetime, until: datetime, limit: int) -> list[Claim]:
-        return [claim_of(r) for r in await self.pool.fetch(CLAIM_DUE, limit, now, until)]
+        return await self._opened(await self.pool.fetch(CLAIM_DUE, limit, now, until), now)
+
+    async def _opened(self, rows: list[asyncpg.Record], now: datetime) -> list[Claim]:
+        """The claims whose letters open; a letter of a purged process can never be sent, so
+        it is abandoned (and dropped) instead of coming due for ever."""
+        claims = []
+        for row in rows:
+            try:
+                claims.append(await claim_of(self.keyring, row))
+            except DataKeyDestroyed:
+                await self.settle(row["message_id"], State.ABANDONED, now)
+        return claims
 
     async def settle(self, message_id: str, state: State, now: datetime) -> None:
         await self.pool.execute(
