@@ -10,11 +10,12 @@ import pytest
 
 from apoyo_capture.adapters.memory import InMemoryCaptureRepository
 from apoyo_capture.adapters.postgres import PgCaptureRepository
-from apoyo_capture.listing import Cursor, SupportFilter, SupportQuery
+from apoyo_capture.listing import SupportFilter, SupportQuery
 from apoyo_capture.ports import CaptureRepository
 from apoyo_common.codes import Channel, Status
 from apoyo_common.db import migrate
 from apoyo_common.messages import SupportVerified
+from apoyo_common.paging import Cursor
 from tests.factories import NOW, captured
 from tests.sealing import sealed_keyring
 

@@ -5,8 +5,6 @@ an index from the cursor on and stops after a page, however many supports there 
 OFFSET, no COUNT). The totals come from the progress route, not from here.
 """
 
-import base64
-import binascii
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from datetime import UTC, date, datetime, time
 
 from apoyo_capture.refusals import Refused
 from apoyo_common.codes import Channel, Status
+from apoyo_common.paging import Cursor
 
 PAGE_DEFAULT, PAGE_MAX = 50, 200
 _REASON = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
@@ -28,31 +27,6 @@ def shift(before: str, after: str) -> tuple[int, int]:
     decided = int(after not in PENDING) - int(before not in PENDING)
     rejected = int(after in REJECTED) - int(before in REJECTED)
     return decided, rejected
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """The last support of a page: the next page starts right after it."""
-
-    received_at: datetime
-    support_id: str
-
-    def encode(self) -> str:
-        text = f"{self.received_at.isoformat()}|{self.support_id}"
-        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-    @classmethod
-    def decode(cls, text: str) -> "Cursor":
-        """Raises ValueError for anything this class did not encode."""
-        try:
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
-            stamp, support_id = raw.split("|", 1)
-            at = datetime.fromisoformat(stamp)
-        except (binascii.Error, UnicodeDecodeError, ValueError) as bad:
-            raise ValueError("cursor") from bad
-        if at.tzinfo is None or not support_id:
-            raise ValueError("cursor")
-        return cls(at, support_id)
 
 
 @dataclass(frozen=True)

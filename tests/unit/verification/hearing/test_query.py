@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from apoyo_common.codes import Status
-from apoyo_verification.hearing.domain import PAGE_DEFAULT, Cursor, argument_problem
+from apoyo_common.paging import Cursor
+from apoyo_verification.hearing.domain import PAGE_DEFAULT, argument_problem
 from apoyo_verification.hearing.query import BadQuery, query_of
 
 

@@ -4,9 +4,10 @@ contract as PostgreSQL."""
 from dataclasses import dataclass
 
 from apoyo_common.codes import EvidenceKind
+from apoyo_common.paging import Cursor
 from apoyo_verification.adapters.book_memory import InMemorySupportBook
 from apoyo_verification.desk.referral import Cause
-from apoyo_verification.hearing.domain import HEARD, Contest, Cursor, Heard, Query, Ruled
+from apoyo_verification.hearing.domain import HEARD, Contest, Heard, Query, Ruled
 from apoyo_verification.outcome import Outcome
 
 

@@ -1,12 +1,11 @@
 """What the hearing shows and accepts: pure values and rules, no storage."""
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from apoyo_common.codes import EvidenceKind, Status
+from apoyo_common.paging import Cursor
 
 # Everything else does not count (yet), so the aspirant sees it: a support at the desk
 # (PENDIENTE_REVISION) included, since it is not counted until a person decides.
@@ -20,31 +19,6 @@ CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 class ContestState(StrEnum):
     PENDIENTE = "PENDIENTE"  # referred to the desk, no decision yet
     RESUELTA = "RESUELTA"  # the desk decided; the support's outcome is the decision's
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """Keyset position: the last support of a page, in (received_at, support_id) order."""
-
-    received_at: datetime
-    support_id: str
-
-    def encode(self) -> str:
-        text = f"{self.received_at.isoformat()}|{self.support_id}"
-        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-    @classmethod
-    def decode(cls, text: str) -> "Cursor":
-        """Raises ValueError for anything this class did not encode."""
-        try:
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
-            stamp, support_id = raw.split("|", 1)
-            at = datetime.fromisoformat(stamp)
-        except (binascii.Error, UnicodeDecodeError, ValueError) as bad:
-            raise ValueError("cursor") from bad
-        if at.tzinfo is None or not support_id:
-            raise ValueError("cursor")
-        return cls(at, support_id)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ import re
 from collections.abc import Mapping
 
 from apoyo_common.codes import Status
-from apoyo_verification.hearing.domain import PAGE_DEFAULT, PAGE_MAX, Cursor, Query
+from apoyo_common.paging import Cursor
+from apoyo_verification.hearing.domain import PAGE_DEFAULT, PAGE_MAX, Query
 
 _REASON = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
 
