@@ -30,3 +30,36 @@ class Cursor:
         if at.tzinfo is None or not support_id:
             raise ValueError("cursor")
         return cls(at, support_id)
+
+
+PAGE_DEFAULT, PAGE_MAX = 50, 200
+
+
+class BadPage(ValueError):
+    """A page parameter the client sent wrong: `code` and a Spanish `detail` for the refusal."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code, self.detail = code, detail
+
+
+def page_of(after: str | None, limit: str | None) -> tuple[Cursor | None, int]:
+    """The `after` cursor and the `limit` of a list request (50 when absent, at most 200)."""
+    return _cursor(after or None), _limit(limit)
+
+
+def _cursor(text: str | None) -> Cursor | None:
+    if text is None:
+        return None
+    try:
+        return Cursor.decode(text)
+    except ValueError:
+        raise BadPage("invalid_cursor", "after no es un cursor de esta lista") from None
+
+
+def _limit(text: str | None) -> int:
+    if text is None:
+        return PAGE_DEFAULT
+    if not (text.isascii() and text.isdigit() and len(text) <= 4) or not 1 <= int(text) <= PAGE_MAX:
+        raise BadPage("invalid_limit", f"limit debe ser un número de 1 a {PAGE_MAX}")
+    return int(text)

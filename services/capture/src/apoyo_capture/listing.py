@@ -12,9 +12,8 @@ from datetime import UTC, date, datetime, time
 
 from apoyo_capture.refusals import Refused
 from apoyo_common.codes import Channel, Status
-from apoyo_common.paging import Cursor
+from apoyo_common.paging import PAGE_DEFAULT, BadPage, Cursor, page_of
 
-PAGE_DEFAULT, PAGE_MAX = 50, 200
 _REASON = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
 _SUBJECT_MAX = 200
 # Not counted and not waiting: what the verifiers (or the desk) turned down.
@@ -95,10 +94,11 @@ def query_of(process_id: str, aspirant_id: str, params: Mapping[str, str]) -> Su
         since=_moment("since", params.get("since") or None),
         until=_moment("until", params.get("until") or None),
     )
-    return SupportQuery(
-        process_id, aspirant_id, chosen, _cursor(params.get("after") or None),
-        _limit(params.get("limit")),
-    )  # fmt: skip
+    try:
+        after, limit = page_of(params.get("after"), params.get("limit"))
+    except BadPage as bad:
+        raise _bad(bad.code, bad.detail) from None
+    return SupportQuery(process_id, aspirant_id, chosen, after, limit)
 
 
 def _bad(code: str, detail: str) -> Refused:
@@ -137,20 +137,3 @@ def _moment(name: str, value: str | None) -> datetime | None:
     if at is None or at.tzinfo is None:
         raise _bad(f"invalid_{name}", f"{name} debe ser una fecha ISO 8601 (con zona horaria)")
     return at
-
-
-def _cursor(text: str | None) -> Cursor | None:
-    if text is None:
-        return None
-    try:
-        return Cursor.decode(text)
-    except ValueError:
-        raise _bad("invalid_cursor", "after no es un cursor de esta lista") from None
-
-
-def _limit(text: str | None) -> int:
-    if text is None:
-        return PAGE_DEFAULT
-    if not (text.isascii() and text.isdigit() and len(text) <= 4) or not 1 <= int(text) <= PAGE_MAX:
-        raise _bad("invalid_limit", f"limit debe ser un número de 1 a {PAGE_MAX}")
-    return int(text)

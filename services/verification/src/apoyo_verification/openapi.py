@@ -8,9 +8,10 @@ from pydantic import BaseModel, Field
 from apoyo_common.codes import EvidenceKind
 from apoyo_common.credential import BarcodeRead, FieldCheck, MrzFields
 from apoyo_common.openapi import Api, Json, answer, operation, parameter
+from apoyo_common.paging import PAGE_MAX
 from apoyo_verification.decoded_http import DECODED_PATH
 from apoyo_verification.desk.referral import Cause
-from apoyo_verification.hearing.domain import ARGUMENT_MAX, PAGE_MAX
+from apoyo_verification.hearing.domain import ARGUMENT_MAX
 from apoyo_verification.hearing.views import HEARING_PATH
 from apoyo_verification.http import PROGRESS_PATH
 from apoyo_verification.inquiry.domain import NOTE_MAX

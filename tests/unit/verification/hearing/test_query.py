@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from apoyo_common.codes import Status
-from apoyo_common.paging import Cursor
-from apoyo_verification.hearing.domain import PAGE_DEFAULT, argument_problem
-from apoyo_verification.hearing.query import BadQuery, query_of
+from apoyo_common.paging import PAGE_DEFAULT, BadPage, Cursor
+from apoyo_verification.hearing.domain import argument_problem
+from apoyo_verification.hearing.query import query_of
 
 
 def test_a_cursor_comes_back_as_it_went() -> None:
@@ -57,7 +57,7 @@ def test_filters_and_the_cursor_are_read() -> None:
     ],
 )
 def test_a_bad_parameter_names_itself(params: dict[str, str], code: str) -> None:
-    with pytest.raises(BadQuery) as refused:
+    with pytest.raises(BadPage) as refused:
         query_of("p", "a", params)
     assert refused.value.code == code
 

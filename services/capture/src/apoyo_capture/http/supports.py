@@ -7,10 +7,11 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from apoyo_capture.http.deps import CaptureApi
-from apoyo_capture.listing import PAGE_MAX, ListedSupport, query_of
+from apoyo_capture.listing import ListedSupport, query_of
 from apoyo_capture.records import SupportRecord
 from apoyo_capture.service import Caller
 from apoyo_common.access.entries import Purpose, Read
+from apoyo_common.paging import PAGE_MAX
 
 _LIST_PARAMS = [
     ("status", "código de resultado (EN_LISTA_NOMINAL, NO_ENCONTRADO, ...)"),

@@ -5,14 +5,13 @@ from datetime import datetime
 from enum import StrEnum
 
 from apoyo_common.codes import EvidenceKind, Status
-from apoyo_common.paging import Cursor
+from apoyo_common.paging import PAGE_DEFAULT, Cursor
 
 # Everything else does not count (yet), so the aspirant sees it: a support at the desk
 # (PENDIENTE_REVISION) included, since it is not counted until a person decides.
 COUNTING = (Status.EN_LISTA_NOMINAL, Status.RECIBIDO)
 HEARD = tuple(s for s in Status if s not in COUNTING)
 ARGUMENT_MIN, ARGUMENT_MAX = 10, 4000
-PAGE_DEFAULT, PAGE_MAX = 50, 200
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 

@@ -16,11 +16,12 @@ from starlette.routing import BaseRoute, Route
 from apoyo_common.access.entries import AccessLog, Purpose, Read
 from apoyo_common.bearer import UNAUTHORIZED, caller, refusal
 from apoyo_common.codes import EvidenceKind
+from apoyo_common.paging import BadPage
 from apoyo_common.text import NUL_DETAIL, storable
 from apoyo_common.tokens import Keys, Principal
 from apoyo_verification.book import Processes
 from apoyo_verification.hearing.domain import argument_problem
-from apoyo_verification.hearing.query import BadQuery, query_of
+from apoyo_verification.hearing.query import query_of
 from apoyo_verification.hearing.service import (
     AlreadyContested,
     DeskUnavailable,
@@ -68,8 +69,8 @@ class HearingRoutes:
         process_id, aspirant_id, principal = await self._allowed(request)
         try:
             query = query_of(process_id, aspirant_id, request.query_params)
-        except BadQuery as bad:
-            return refusal(422, bad.code, str(bad))
+        except BadPage as bad:
+            return refusal(422, bad.code, bad.detail)
         found = await self.hearing.page(query)
         following = found[-1].cursor.encode() if len(found) == query.limit else None
         supports = [heard_json(h, process_id, aspirant_id) for h in found]
