@@ -2,36 +2,20 @@
 the in-memory fake and PostgreSQL: filters, newest-first keyset pages, another aspirant's rows
 never mixed in."""
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import asyncpg
 import pytest
 
-from apoyo_capture.adapters.memory import InMemoryCaptureRepository
-from apoyo_capture.adapters.postgres import PgCaptureRepository
 from apoyo_capture.listing import SupportFilter, SupportQuery
 from apoyo_capture.ports import CaptureRepository
 from apoyo_common.codes import Channel, Status
-from apoyo_common.db import migrate
 from apoyo_common.messages import SupportVerified
 from apoyo_common.paging import Cursor
+from tests.component import test_capture_repository_contract as contract
 from tests.factories import NOW, captured
-from tests.sealing import sealed_keyring
 
 pytestmark = pytest.mark.component
-
-
-@pytest.fixture(params=["memory", "postgres", "postgres-sealed"])
-async def repository(
-    request: pytest.FixtureRequest, pool: asyncpg.Pool
-) -> AsyncIterator[CaptureRepository]:
-    if request.param == "memory":
-        yield InMemoryCaptureRepository()
-        return
-    await migrate(pool, "capture", "apoyo_capture")
-    sealed = request.param == "postgres-sealed"
-    yield PgCaptureRepository(pool, await sealed_keyring(pool) if sealed else None)
+repository = contract.repository  # the same three backends as the repository contract
 
 
 async def stock(repository: CaptureRepository) -> None:
