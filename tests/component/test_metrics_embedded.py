@@ -51,10 +51,13 @@ def value(samples: Samples, name: str, **labels: str) -> float:
 
 
 def exported(server: EmbeddedServer, seconds: float = 90) -> tuple[str, Samples]:
+    """The scrape once every stage has observed the support. The in-memory broker runs the
+    later stages inside the earlier stage's publish, and an age is observed when its publish
+    returns: export is seen first and capture last, so waiting for export alone races."""
     deadline = time.monotonic() + seconds
     text, samples = scrape(server)
-    while not value(samples, "apoyo_support_age_seconds_count", stage=STAGES[-1]):
-        assert time.monotonic() < deadline, "the support never reached export"
+    while not all(value(samples, "apoyo_support_age_seconds_count", stage=s) for s in STAGES):
+        assert time.monotonic() < deadline, "the support never went through every stage"
         time.sleep(0.3)
         text, samples = scrape(server)
     return text, samples
