@@ -66,3 +66,29 @@ def test_pixels_are_counted_before_decoding() -> None:
     bomb = png_bomb(30_000, 30_000)  # 900 megapixels in a few kilobytes
     assert len(bomb) < 10_000
     assert problem(bomb) == "image_too_large"
+
+
+def test_a_jpeg_must_reach_its_end_marker_after_the_scan() -> None:
+    whole = encoded("JPEG", (400, 300))
+    assert whole.endswith(b"\xff\xd9")
+    assert problem(whole[:-2]) == "invalid_image"
+    assert inspect_image(whole + b"\x00" * 16, LIMIT) == ("image/jpeg", "jpg")  # padding after
+
+
+def test_an_end_marker_before_the_scan_does_not_count() -> None:
+    """A thumbnail or comment before the scan may hold the marker's bytes."""
+    plain = encoded("JPEG", (400, 300))
+    note = b"thumb \xff\xd9"
+    comment = b"\xff\xfe" + struct.pack(">H", len(note) + 2) + note
+    whole = plain[:2] + comment + plain[2:]
+    assert inspect_image(whole, LIMIT) == ("image/jpeg", "jpg")
+    scan = whole.index(b"\xff\xda")
+    assert whole.find(b"\xff\xd9") < scan
+    assert problem(whole[: scan + 200]) == "invalid_image"
+
+
+def test_a_png_chunk_with_a_wrong_crc_is_refused() -> None:
+    whole = bytearray(encoded("PNG", (400, 300)))
+    idat = whole.index(b"IDAT")
+    whole[idat + 10] ^= 0xFF  # a bit flipped inside the compressed data
+    assert problem(bytes(whole)) == "invalid_image"
