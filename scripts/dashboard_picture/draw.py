@@ -14,7 +14,13 @@ from scripts.dashboard_picture.units import formatted
 
 PALETTE = ["#73BF69", "#F2CC0C", "#8AB8FF", "#FF780A", "#F2495C", "#5794F2", "#B877D9"]
 PALETTE += ["#705DA0", "#37872D", "#FADE2A", "#447EBC", "#C15C17", "#890F02", "#0A437C"]
-GREEN, RED, RED_FROM = "#73BF69", "#F2495C", 80.0
+# Grafana's named colours, and the thresholds a panel gets when its JSON sets none.
+COLOURS = {"green": "#73BF69", "red": "#F2495C", "orange": "#FF9830", "yellow": "#FADE2A"}
+COLOURS |= {"blue": "#5794F2", "purple": "#B877D9", "text": "#ccccdc"}
+DEFAULT_STEPS: list[dict[str, Any]] = [
+    {"color": "green", "value": None},
+    {"color": "red", "value": 80},
+]
 TITLE_PX, AXIS_PX, TIME_AXIS_PX, ROW_PX = 30, 64, 18, 17
 # A legend below the graph takes at most this share of the panel; Grafana scrolls the rest,
 # a picture says how many series are not listed.
@@ -163,8 +169,15 @@ def timeseries(panel: dict[str, Any], box: Box, drawn: list[Drawn], window: Wind
     )
 
 
-def stat_colour(value: float | None) -> str:
-    return RED if value is not None and value >= RED_FROM else GREEN
+def stat_colour(panel: dict[str, Any], value: float | None) -> str:
+    """The colour of the last threshold step the value reaches (the base step's below all)."""
+    thresholds = panel.get("fieldConfig", {}).get("defaults", {}).get("thresholds", {})
+    steps = thresholds.get("steps") or DEFAULT_STEPS
+    colour = steps[0]["color"]
+    for step in steps[1:]:
+        if value is not None and value >= step["value"]:
+            colour = step["color"]
+    return str(COLOURS.get(colour, colour))
 
 
 def stat(panel: dict[str, Any], box: Box, drawn: list[Drawn], window: Window) -> str:
@@ -174,7 +187,7 @@ def stat(panel: dict[str, Any], box: Box, drawn: list[Drawn], window: Window) ->
     cells = []
     for each in drawn:
         value = reduce(each.series.values, calc)
-        colour = stat_colour(value)
+        colour = stat_colour(panel, value)
         spark = sparkline(each.series, window, colour, (width, height))
         label = f'<text x="{width / 2:.0f}" y="16" text-anchor="middle">{escape(each.name)}</text>'
         size = min(height * 0.42, width / max(4, len(formatted(value, unit))) * 1.6)

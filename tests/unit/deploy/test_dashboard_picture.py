@@ -7,7 +7,7 @@ import re
 
 import pytest
 from scripts.dashboard_picture import grafana
-from scripts.dashboard_picture.draw import Drawn, Window, board_html, segments
+from scripts.dashboard_picture.draw import Drawn, Window, board_html, segments, stat_colour
 from scripts.dashboard_picture.prometheus import Series
 from scripts.dashboard_picture.units import formatted
 
@@ -128,6 +128,17 @@ def test_the_page_places_each_panel_and_says_no_data_where_a_query_found_nothing
     page = board_html(board, drawn, "nota", 1592)
     assert page.count('class="panel"') == len(board["panels"])
     assert page.count("No data") == 1 and "nota" in page
-    # the lag stat shows its last value, in red from 80 (Grafana's default threshold)
-    assert re.search(r"fill:#F2495C;[^>]*>120<", page)
+    # stats show the last value in their threshold's colour: the backlog's is red from 1000
+    assert re.search(r"fill:#73BF69;[^>]*>120<", page)
     assert "left:800px;top:0px" in page  # the third stat: x 12 of 24, row 0
+
+
+def test_a_stat_takes_the_colour_of_the_highest_threshold_its_value_reaches() -> None:
+    steps = [{"color": "green", "value": None}, {"color": "#FF9830", "value": 10}]
+    steps += [{"color": "red", "value": 100}]
+    panel = {"fieldConfig": {"defaults": {"thresholds": {"steps": steps}}}}
+    assert [stat_colour(panel, v) for v in (None, 9.9, 10, 100)] == [
+        "#73BF69", "#73BF69", "#FF9830", "#F2495C"
+    ]  # fmt: skip
+    # without thresholds, Grafana's default ones: green, red from 80
+    assert [stat_colour({}, v) for v in (79, 80)] == ["#73BF69", "#F2495C"]
