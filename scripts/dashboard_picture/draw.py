@@ -141,12 +141,27 @@ def time_ticks(window: Window, x: Any, baseline: float) -> list[str]:
     return parts
 
 
-def legend_table(drawn: list[Drawn], calcs: list[str], unit: str | None, rows: int) -> str:
+def legend_order(drawn: list[Drawn], legend: dict[str, Any]) -> list[int]:
+    """The legend's rows: the series' order, or sorted by the legend's `sortBy` column (a calc's
+    title, such as "Max"); the lines keep the colours of the series' order either way."""
+    order = list(range(len(drawn)))
+    titles = {title: calc for calc, title in CALC_TITLES.items()}
+    calc = titles.get(legend.get("sortBy", ""))
+    if calc is None:
+        return order
+    keyed = [(reduce(drawn[i].series.values, calc), i) for i in order]
+    present = sorted((k for k in keyed if k[0] is not None), reverse=bool(legend.get("sortDesc")))
+    return [i for _, i in present] + [i for v, i in keyed if v is None]
+
+
+def legend_table(drawn: list[Drawn], legend: dict[str, Any], unit: str | None, rows: int) -> str:
+    calcs = legend.get("calcs", [])
     head = "".join(f"<th>{escape(CALC_TITLES.get(c, c))}</th>" for c in calcs)
     lines = [f'<table><tr><th class="name">Nombre</th>{head}</tr>']
-    shown = drawn if len(drawn) <= rows else drawn[: rows - 1]
-    for index, each in enumerate(shown):
-        colour = PALETTE[index % len(PALETTE)]
+    order = legend_order(drawn, legend)
+    shown = order if len(order) <= rows else order[: rows - 1]
+    for index in shown:
+        each, colour = drawn[index], PALETTE[index % len(PALETTE)]
         cells = "".join(
             f"<td>{escape(formatted(reduce(each.series.values, c), unit))}</td>" for c in calcs
         )
@@ -160,12 +175,12 @@ def legend_table(drawn: list[Drawn], calcs: list[str], unit: str | None, rows: i
 
 def timeseries(panel: dict[str, Any], box: Box, drawn: list[Drawn], window: Window) -> str:
     unit = panel.get("fieldConfig", {}).get("defaults", {}).get("unit")
-    calcs = panel.get("options", {}).get("legend", {}).get("calcs", [])
+    legend = panel.get("options", {}).get("legend", {})
     room = LEGEND_SHARE * (box.height - TITLE_PX) - ROW_PX  # the header row apart
     rows = max(1, min(len(drawn), int(room // ROW_PX)))
     graph_h = box.height - TITLE_PX - ROW_PX * (rows + 1) - 6
     return graph_svg(drawn, window, unit, (box.width - 2, graph_h)) + legend_table(
-        drawn, calcs, unit, rows
+        drawn, legend, unit, rows
     )
 
 

@@ -7,7 +7,14 @@ import re
 
 import pytest
 from scripts.dashboard_picture import grafana
-from scripts.dashboard_picture.draw import Drawn, Window, board_html, segments, stat_colour
+from scripts.dashboard_picture.draw import (
+    Drawn,
+    Window,
+    board_html,
+    legend_order,
+    segments,
+    stat_colour,
+)
 from scripts.dashboard_picture.prometheus import Series
 from scripts.dashboard_picture.units import formatted
 
@@ -142,3 +149,24 @@ def test_a_stat_takes_the_colour_of_the_highest_threshold_its_value_reaches() ->
     ]  # fmt: skip
     # without thresholds, Grafana's default ones: green, red from 80
     assert [stat_colour({}, v) for v in (79, 80)] == ["#73BF69", "#F2495C"]
+
+
+def test_the_legend_lists_the_busiest_series_first_when_sorted_by_max() -> None:
+    def named(name: str, values: list[float]) -> Drawn:
+        return Drawn(name, Series({}, list(range(len(values))), values))
+
+    drawn = [named("quiet", [0, 1]), named("none", [math.nan]), named("busy", [9, 2])]
+    drawn.append(named("middle", [3, 3]))
+    assert legend_order(drawn, {"sortBy": "Max", "sortDesc": True}) == [2, 3, 0, 1]
+    assert legend_order(drawn, {"sortBy": "Max"}) == [0, 3, 2, 1]
+    assert legend_order(drawn, {}) == [0, 1, 2, 3]
+
+
+def test_the_dashboards_legends_put_the_busiest_series_first() -> None:
+    # a legend below the graph gets 35% of the panel: a few rows of up to ten series
+    for path in sorted(BOARDS.glob("*.json")):
+        for panel in grafana.load(path)["panels"]:
+            if panel["type"] == "timeseries":
+                legend = panel["options"]["legend"]
+                assert (legend["sortBy"], legend["sortDesc"]) == ("Max", True), panel["title"]
+                assert "max" in legend["calcs"]
