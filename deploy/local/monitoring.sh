@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prometheus and postgres_exporter on loopback, without Docker, from Debian's packages
 # (docs/operations.md, "Running Prometheus and Grafana"). Grafana has no package here: import
-# deploy/grafana/dashboards/*.json into a Grafana of your own, or use docker-compose.yml.
+# deploy/grafana/dashboards/*.json into a Grafana of your own, or use docker-compose.yml; or
+# draw them from this Prometheus with `python -m scripts.dashboard_picture`.
 #
 #   APOYO_METRICS_TARGETS=127.0.0.1:8000,127.0.0.1:8001 deploy/local/monitoring.sh start
 #   deploy/local/monitoring.sh queries   every dashboard query, evaluated now: series found

@@ -73,13 +73,14 @@ def nice_step(span: float, ticks: int) -> float:
     return float(next(f * power for f in (1, 2, 2.5, 5, 10) if f * power >= raw))
 
 
-def y_range(drawn: list[Drawn]) -> tuple[float, float]:
+def y_range(drawn: list[Drawn]) -> tuple[float, float, float]:
+    """The y axis: from zero (or below, for negative values) to the top, and its tick step."""
     values = [v for d in drawn for v in d.series.values if math.isfinite(v)]
     low, high = min([*values, 0.0]), max([*values, 0.0])
     if high == low:
         high = low + 1
     step = nice_step(high - low, 4)
-    return math.floor(low / step) * step, math.ceil(high / step) * step
+    return math.floor(low / step) * step, math.ceil(high / step) * step, step
 
 
 def segments(series: Series, step: float) -> list[list[tuple[float, float]]]:
@@ -102,7 +103,7 @@ def graph_svg(
 ) -> str:
     width, height = size
     plot_w, plot_h = width - AXIS_PX - 8, height - TIME_AXIS_PX - 6
-    low, high = y_range(drawn)
+    low, high, tick = y_range(drawn)
 
     def x(t: float) -> float:
         return AXIS_PX + (t - window.start) / (window.end - window.start) * plot_w
@@ -111,7 +112,6 @@ def graph_svg(
         return 6 + plot_h - (v - low) / (high - low) * plot_h
 
     parts = [f'<svg width="{width:.0f}" height="{height:.0f}">']
-    tick = nice_step(high - low, 4)
     for i in range(round((high - low) / tick) + 1):
         value = low + i * tick
         parts.append(f'<line x1="{AXIS_PX}" x2="{AXIS_PX + plot_w:.1f}" y1="{y(value):.1f}" '
@@ -132,8 +132,9 @@ def time_ticks(window: Window, x: Any, baseline: float) -> list[str]:
     minutes = nice_step((window.end - window.start) / 60, 6)
     every = max(60.0, round(minutes) * 60)
     first = math.ceil(window.start / every) * every
+    last = window.end - 0.04 * (window.end - window.start)  # room for the label's half
     parts = []
-    for t in range(int(first), int(window.end) + 1, int(every)):
+    for t in range(int(first), int(last) + 1, int(every)):
         parts.append(f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="6" y2="{baseline:.1f}" '
                      f'stroke="#2c3235"/>')  # fmt: skip
         parts.append(f'<text x="{x(t):.1f}" y="{baseline + 13:.1f}" text-anchor="middle">'

@@ -22,7 +22,7 @@ ROUNDING = [
 ]  # fmt: skip
 VARIABLE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
 LEGEND_LABEL = re.compile(r"\{\{\s*(\w+)\s*\}\}")
-REGEX_SPECIAL = re.compile(r"([\\^$.|?*+()\[\]{}])")
+REGEX_SPECIAL = re.compile(r"([$^*{}\[\]'+?.()|])")
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,9 @@ def duration(seconds: float) -> str:
 
 def variable_value(values: list[str]) -> str:
     """A multi-value variable inside a regex matcher, as Grafana writes it for Prometheus:
-    each value's regex characters escaped, several joined as an alternation."""
-    escaped = [REGEX_SPECIAL.sub(r"\\\1", value) for value in values]
+    each value's regex characters escaped for the regex *and* for PromQL's string (so `.`
+    becomes `\\.` in the query text), several joined as an alternation."""
+    escaped = [REGEX_SPECIAL.sub(r"\\\\\1", v.replace("\\", "\\\\\\\\")) for v in values]
     return escaped[0] if len(escaped) == 1 else "(" + "|".join(escaped) + ")"
 
 

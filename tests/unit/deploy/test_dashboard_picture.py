@@ -63,11 +63,16 @@ def test_a_query_gets_its_intervals_and_variables_as_grafana_sends_them() -> Non
     expr = 'sum(rate(apoyo_consumer_lag{group=~"$group", topic=~"${topic}"}[$__rate_interval]))'
     values = {"group": ["e2e.apoyo-identity", "apoyo-export"], "topic": ["support.captured"]}
     sent = grafana.substitute(expr, values, interval_s=15, rate_s=60)
+    # the dots escaped for the regex, and the backslash for PromQL's double-quoted string
     assert sent == (
-        r'sum(rate(apoyo_consumer_lag{group=~"(e2e\.apoyo-identity|apoyo-export)", '
-        r'topic=~"support\.captured"}[60s]))'
+        r'sum(rate(apoyo_consumer_lag{group=~"(e2e\\.apoyo-identity|apoyo-export)", '
+        r'topic=~"support\\.captured"}[60s]))'
     )
-    assert re.fullmatch(r"(e2e\.apoyo-identity|apoyo-export)", "e2e.apoyo-identity")
+    pattern = re.search(r'group=~"([^"]+)"', sent)
+    assert pattern is not None
+    regex = pattern[1].replace("\\\\", "\\")  # what PromQL's string literal gives the regex
+    assert re.fullmatch(regex, "e2e.apoyo-identity") and re.fullmatch(regex, "apoyo-export")
+    assert not re.fullmatch(regex, "e2eXapoyo-identity")
 
 
 def test_a_variable_without_values_matches_nothing_and_unknown_ones_stay() -> None:
