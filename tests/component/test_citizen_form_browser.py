@@ -215,6 +215,10 @@ def test_a_citizen_completes_the_form_with_the_keyboard_alone(
     data, files = person(41)
     files[0] = enlarged(files[0])  # the form reduces it on the device
     page = context.new_page()
+    # Playwright intercepts file choosers only while someone listens, and turns interception
+    # on asynchronously: a listener from the start keeps a Space pressed right after
+    # `expect_file_chooser` from opening the headless (invisible) native dialog instead.
+    page.on("filechooser", lambda _: None)
     open_form(page, link)
 
     tab_to(page, "#f-consent")
