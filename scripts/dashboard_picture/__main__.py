@@ -95,6 +95,14 @@ def panel_series(
     return drawn
 
 
+def listed(values: list[str], most: int = 6) -> str:
+    """A variable's values for the page's header: a long All is cut short."""
+    if not values:
+        return "(ninguno)"
+    more = f"|… ({len(values)} valores)" if len(values) > most else ""
+    return "|".join(values[:most]) + more
+
+
 def render(args: argparse.Namespace) -> str:
     board = grafana.load(args.dashboard)
     drawn: dict[int, tuple[Window, list[Drawn]]] = {}
@@ -106,7 +114,7 @@ def render(args: argparse.Namespace) -> str:
             rate_s = grafana.rate_interval(step, args.scrape_interval)
             window = Window(args.start, args.end, step)
             drawn[panel["id"]] = (window, panel_series(client, panel, window, rate_s, values))
-    shown = "".join(f"; ${k} = {'|'.join(v) or '(ninguno)'}" for k, v in values.items())
+    shown = "".join(f"; ${name} = {listed(v)}" for name, v in values.items())
     first = board["panels"][0]
     step = drawn[first["id"]][0].step
     rate = grafana.rate_interval(step, args.scrape_interval)

@@ -30,7 +30,7 @@ body { margin: 0; background: #111217; color: #ccccdc;
   font: 12px Inter, 'DejaVu Sans', sans-serif; }
 header { padding: 10px 16px; border-bottom: 1px solid #2c3235; }
 header h1 { font-size: 17px; font-weight: 500; margin: 0 0 4px; color: #d8d9da; }
-header p { margin: 0; color: #8e8e8e; font-size: 11.5px; }
+header p { margin: 0; color: #8e8e8e; font-size: 11.5px; overflow-wrap: anywhere; }
 .board { position: relative; margin: 12px 16px; }
 .panel { position: absolute; background: #181b1f; border: 1px solid #2c3235; border-radius: 2px;
   overflow: hidden; display: flex; flex-direction: column; }

@@ -175,3 +175,17 @@ def test_the_dashboards_legends_put_the_busiest_series_first() -> None:
                 legend = panel["options"]["legend"]
                 assert (legend["sortBy"], legend["sortDesc"]) == ("Max", True), panel["title"]
                 assert "max" in legend["calcs"]
+
+
+def test_every_stat_sets_its_own_thresholds() -> None:
+    # Grafana's default (red from 80) would colour 80 supports a second, or any database
+    # size in bytes, as an alarm, and a PostgreSQL that is down (0) as fine
+    for path in sorted(BOARDS.glob("*.json")):
+        for panel in grafana.load(path)["panels"]:
+            if panel["type"] == "stat":
+                steps = panel["fieldConfig"]["defaults"]["thresholds"]["steps"]
+                assert steps[0]["value"] is None, panel["title"]
+                assert [s["value"] for s in steps[1:]] == sorted(s["value"] for s in steps[1:])
+    postgres = {p["title"]: p for p in grafana.load(BOARDS / "postgres.json")["panels"]}
+    up = postgres["PostgreSQL responde"]
+    assert [stat_colour(up, v) for v in (0, 1)] == ["#F2495C", "#73BF69"]
