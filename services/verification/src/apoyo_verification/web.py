@@ -24,6 +24,7 @@ HEADERS = {
 }
 STATIC = {
     "pages.css": "text/css; charset=utf-8",
+    "pages.js": "text/javascript; charset=utf-8",
     "hearing.js": "text/javascript; charset=utf-8",
     "inquiry.js": "text/javascript; charset=utf-8",
     "portal.js": "text/javascript; charset=utf-8",

@@ -5,12 +5,6 @@
 "use strict";
 
 const KEY = "apoyo-mesa";
-const KINDS = {
-  credential_front: "Credencial, anverso",
-  credential_back: "Credencial, reverso",
-  selfie: "Fotografía viva",
-  signature: "Firma",
-};
 const FIELDS = [
   ["apellido_paterno", "Apellido paterno"],
   ["apellido_materno", "Apellido materno"],
@@ -29,7 +23,6 @@ const CAUSES = {
   SUPLANTACION: "la persona dijo que no dio este apoyo",
   AUDIENCIA: "impugnación del aspirante",
 };
-const $ = (id) => document.getElementById(id);
 let session = null;
 let words = {};
 let queue = [];      // items of the current page not decided yet
@@ -39,24 +32,15 @@ const loaded = new Map(); // support id -> Promise of its case file and image UR
 let decided = 0;
 let busy = false;
 
-function say(text) { $("status").textContent = text; }
-function warn(text) { $("alert").textContent = text; }
 const word = (code) => (code && words[code] ? `${words[code]} (${code})` : code || "—");
 const when = (iso) => new Date(iso).toLocaleString("es-MX", { dateStyle: "short", timeStyle: "medium" });
 
 async function call(url, options = {}) {
-  const headers = { Authorization: `Bearer ${session.token}`, ...(options.headers || {}) };
-  const answer = await fetch(url, { ...options, headers });
+  const answer = await bearerFetch(session.token, url, options);
   if (answer.status === 401 || answer.status === 403) {
-    signOut();
-    warn("Este token no da acceso a la mesa de control (vencido, inválido o de otro rol).");
-    throw new Error("refused");
+    refuse(signOut, "Este token no da acceso a la mesa de control (vencido, inválido o de otro rol).");
   }
   return answer;
-}
-
-async function detail(answer) {
-  try { return (await answer.json()).detail || `error ${answer.status}`; } catch (_) { return `error ${answer.status}`; }
 }
 
 function cell(tr, text, header) {
@@ -284,7 +268,7 @@ async function start() {
 
 async function signIn(token) {
   session = { token };
-  sessionStorage.setItem(KEY, JSON.stringify(session));
+  keepSession(KEY, session);
   const answer = await call("/v1/review/overview");
   if (!answer.ok) { warn(await detail(answer)); return; }
   const overview = await answer.json();
@@ -306,7 +290,7 @@ function fillAspirants(overview) {
 
 function signOut() {
   session = null;
-  sessionStorage.removeItem(KEY);
+  forgetSessions(KEY);
   $("desk").hidden = true;
   $("signin").hidden = false;
 }
@@ -324,18 +308,10 @@ function onKey(event) {
 
 document.addEventListener("DOMContentLoaded", () => {
   words = JSON.parse($("main").dataset.words || "{}");
-  $("signin").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const token = $("token").value.trim();
-    if (!token) { warn("Pegue el token."); return; }
-    $("token").value = "";
-    signIn(token).catch(() => {});
-  });
   $("signout").addEventListener("click", () => { signOut(); say("Sesión cerrada."); });
   $("choose").addEventListener("submit", (event) => { event.preventDefault(); start().catch(() => {}); });
   document.querySelectorAll("button.decide").forEach((b) => b.addEventListener("click", () => decide(b.dataset.ruling, b.dataset.reason || null)));
   $("skip").addEventListener("click", () => advance().catch(() => {}));
   document.addEventListener("keydown", onKey);
-  const kept = sessionStorage.getItem(KEY);
-  if (kept) signIn(JSON.parse(kept).token).catch(() => {});
+  tokenSignIn(KEY, (token) => signIn(token).catch(() => {}));
 });

@@ -4,28 +4,10 @@
 "use strict";
 
 const KEY = "apoyo-audiencia";
-const KINDS = {
-  credential_front: "Credencial, anverso",
-  credential_back: "Credencial, reverso",
-  selfie: "Fotografía viva",
-  signature: "Firma",
-};
 const CHANNELS = { AUXILIAR: "Auxiliar", AUTOSERVICIO: "Autoservicio", CEDULA_PAPEL: "Cédula en papel" };
-const $ = (id) => document.getElementById(id);
 let session = null;
 let next = null;
 
-function say(text) { $("status").textContent = text; }
-function warn(text) { $("alert").textContent = text; }
-
-function claims(token) {
-  try {
-    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    return JSON.parse(atob(part + "=".repeat((4 - (part.length % 4)) % 4)));
-  } catch (_) {
-    return {};
-  }
-}
 
 function base() {
   const p = encodeURIComponent(session.process);
@@ -34,26 +16,11 @@ function base() {
 }
 
 async function call(url, options = {}) {
-  const headers = { Authorization: `Bearer ${session.token}`, ...(options.headers || {}) };
-  const answer = await fetch(url, { ...options, headers });
+  const answer = await bearerFetch(session.token, url, options);
   if (answer.status === 401 || answer.status === 403) {
-    signOut();
-    warn("Este token no da acceso a esa audiencia (vencido, inválido o de otro aspirante).");
-    throw new Error("refused");
+    refuse(signOut, "Este token no da acceso a esa audiencia (vencido, inválido o de otro aspirante).");
   }
   return answer;
-}
-
-async function detail(answer) {
-  try { return (await answer.json()).detail || `error ${answer.status}`; } catch (_) { return `error ${answer.status}`; }
-}
-
-function row(list, term, value) {
-  const dt = document.createElement("dt");
-  dt.textContent = term;
-  const dd = document.createElement("dd");
-  dd.textContent = value;
-  list.append(dt, dd);
 }
 
 function when(iso) {
@@ -193,7 +160,7 @@ async function load(more) {
 
 function signIn(token, process, aspirant) {
   session = { token, process, aspirant };
-  sessionStorage.setItem(KEY, JSON.stringify(session));
+  keepSession(KEY, session);
   $("signin").hidden = true;
   $("hearing").hidden = false;
   $("who").textContent = `${aspirant} (proceso ${process})`;
@@ -203,31 +170,15 @@ function signIn(token, process, aspirant) {
 
 function signOut() {
   session = null;
-  sessionStorage.removeItem(KEY);
+  forgetSessions(KEY);
   $("hearing").hidden = true;
   $("signin").hidden = false;
   $("supports").replaceChildren();
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  $("token").addEventListener("input", () => {
-    const c = claims($("token").value.trim());
-    if (c.process) $("process").value = c.process;
-    if (c.aspirant) $("aspirant").value = c.aspirant;
-  });
-  $("signin").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const token = $("token").value.trim();
-    const c = claims(token);
-    const process = $("process").value.trim() || c.process || "";
-    const aspirant = $("aspirant").value.trim() || c.aspirant || "";
-    if (!token || !process || !aspirant) { warn("Escriba el token, el proceso y el aspirante."); return; }
-    $("token").value = "";
-    signIn(token, process, aspirant);
-  });
   $("signout").addEventListener("click", () => { signOut(); say("Sesión cerrada."); });
   $("filters").addEventListener("submit", (event) => { event.preventDefault(); load(false).catch(() => {}); });
   $("more").addEventListener("click", () => load(true).catch(() => {}));
-  const kept = sessionStorage.getItem(KEY);
-  if (kept) { const s = JSON.parse(kept); signIn(s.token, s.process, s.aspirant); }
+  aspirantSignIn(KEY, signIn);
 });

@@ -17,11 +17,8 @@ const STATUS = {
   PENDIENTE_REVISION: "En revisión por la mesa de control",
 };
 const CHANNELS = { AUXILIAR: "Con un auxiliar", AUTOSERVICIO: "Por internet (autoservicio)", CEDULA_PAPEL: "Cédula en papel" };
-const $ = (id) => document.getElementById(id);
 let session = null;
 
-function say(text) { $("status").textContent = text; }
-function warn(text) { $("alert").textContent = text; }
 
 async function post(url, body, token) {
   const headers = { "Content-Type": "application/json" };
@@ -41,14 +38,6 @@ function clave() {
   $("clave-error").textContent = ok ? "" : "La clave de elector tiene 18 caracteres: 6 letras, 8 números, H, M o X y 3 más.";
   if (!ok) field.focus();
   return ok ? value : null;
-}
-
-function row(list, term, value) {
-  const dt = document.createElement("dt");
-  dt.textContent = term;
-  const dd = document.createElement("dd");
-  dd.textContent = value;
-  list.append(dt, dd);
 }
 
 function reportForm(item, li) {

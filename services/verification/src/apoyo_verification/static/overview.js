@@ -6,19 +6,13 @@
 const KEY = "apoyo-mesa"; // the same session as the review desk page
 const EXPORTS = { PENDING: "En preparación", READY: "Lista", FAILED: "Falló" };
 const UNITS = { municipio: "municipios", distrito_local: "distritos locales", distrito_federal: "distritos federales", seccion: "secciones" };
-const $ = (id) => document.getElementById(id);
-const number = (n) => Number(n).toLocaleString("es-MX");
 let session = null;
 
-function say(text) { $("status").textContent = text; }
-function warn(text) { $("alert").textContent = text; }
 
 async function call(url) {
-  const answer = await fetch(url, { headers: { Authorization: `Bearer ${session.token}` } });
+  const answer = await bearerFetch(session.token, url);
   if (answer.status === 401 || answer.status === 403) {
-    signOut();
-    warn("Este token no da acceso al panorama (vencido, inválido o de otro rol).");
-    throw new Error("refused");
+    refuse(signOut, "Este token no da acceso al panorama (vencido, inválido o de otro rol).");
   }
   if (!answer.ok) throw new Error(`error ${answer.status}`);
   return answer.json();
@@ -97,7 +91,7 @@ async function load() {
 
 function signIn(token) {
   session = { token };
-  sessionStorage.setItem(KEY, JSON.stringify(session));
+  keepSession(KEY, session);
   $("signin").hidden = true;
   $("overview").hidden = false;
   warn("");
@@ -106,21 +100,13 @@ function signIn(token) {
 
 function signOut() {
   session = null;
-  sessionStorage.removeItem(KEY);
+  forgetSessions(KEY);
   $("overview").hidden = true;
   $("signin").hidden = false;
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  $("signin").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const token = $("token").value.trim();
-    if (!token) { warn("Pegue el token."); return; }
-    $("token").value = "";
-    signIn(token);
-  });
   $("signout").addEventListener("click", () => { signOut(); say("Sesión cerrada."); });
   $("reload").addEventListener("click", () => load().catch(() => {}));
-  const kept = sessionStorage.getItem(KEY);
-  if (kept) signIn(JSON.parse(kept).token);
+  tokenSignIn(KEY, signIn);
 });

@@ -7,12 +7,6 @@
 const KEY = "apoyo-portal";
 const HEARING_KEY = "apoyo-audiencia"; // the hearing page opens signed in from here
 const UNITS_SHOWN = 60;
-const KINDS = {
-  credential_front: "Credencial, anverso",
-  credential_back: "Credencial, reverso",
-  selfie: "Fotografía viva",
-  signature: "Firma",
-};
 const CHANNELS = { AUXILIAR: "Auxiliar", AUTOSERVICIO: "Autoservicio", CEDULA_PAPEL: "Cédula en papel" };
 const UNIT_NAMES = {
   entidad: "entidades", distrito_federal: "distritos federales", distrito_local: "distritos locales",
@@ -24,45 +18,22 @@ const FIELDS = {
   email: "Correo", captured_at: "Capturado", consent: "Consentimiento",
 };
 const INVITATION_STATES = { CREADA: "Enviada", ABIERTA: "Abierta", USADA: "Usada", VENCIDA: "Vencida" };
-const $ = (id) => document.getElementById(id);
 let session = null;
 let next = null;
 let people = {};
 let units = [];
 
-function say(text) { $("status").textContent = text; }
-function warn(text) { $("alert").textContent = text; }
-const number = (n) => Number(n).toLocaleString("es-MX");
-
-function claims(token) {
-  try {
-    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    return JSON.parse(atob(part + "=".repeat((4 - (part.length % 4)) % 4)));
-  } catch (_) {
-    return {};
-  }
-}
 
 function aspirantPath() {
   return `/v1/processes/${encodeURIComponent(session.process)}/aspirants/${encodeURIComponent(session.aspirant)}`;
 }
 
 async function call(url, options = {}) {
-  const headers = { Authorization: `Bearer ${session.token}`, ...(options.headers || {}) };
-  const answer = await fetch(url, { ...options, headers });
+  const answer = await bearerFetch(session.token, url, options);
   if (answer.status === 401 || (answer.status === 403 && url.startsWith(aspirantPath()))) {
-    signOut();
-    warn("Este token no da acceso a ese portal (vencido, inválido o de otro aspirante).");
-    throw new Error("refused");
+    refuse(signOut, "Este token no da acceso a ese portal (vencido, inválido o de otro aspirante).");
   }
   return answer;
-}
-
-async function detail(answer) {
-  try {
-    const body = await answer.json();
-    return typeof body.detail === "string" ? body.detail : `error ${answer.status} (${body.error})`;
-  } catch (_) { return `error ${answer.status}`; }
 }
 
 function cell(tr, text, className) {
@@ -71,14 +42,6 @@ function cell(tr, text, className) {
   if (className) td.className = className;
   tr.append(td);
   return td;
-}
-
-function row(list, term, value) {
-  const dt = document.createElement("dt");
-  dt.textContent = term;
-  const dd = document.createElement("dd");
-  dd.textContent = value;
-  list.append(dt, dd);
 }
 
 function when(iso) {
@@ -406,8 +369,8 @@ async function register(form) {
 
 async function signIn(token, process, aspirant) {
   session = { token, process, aspirant };
-  sessionStorage.setItem(KEY, JSON.stringify(session));
-  sessionStorage.setItem(HEARING_KEY, JSON.stringify(session));
+  keepSession(KEY, session);
+  keepSession(HEARING_KEY, session);
   $("signin").hidden = true;
   $("portal").hidden = false;
   $("who").textContent = `${aspirant} (proceso ${process})`;
@@ -418,8 +381,7 @@ async function signIn(token, process, aspirant) {
 
 function signOut() {
   session = null;
-  sessionStorage.removeItem(KEY);
-  sessionStorage.removeItem(HEARING_KEY);
+  forgetSessions(KEY, HEARING_KEY);
   $("portal").hidden = true;
   $("signin").hidden = false;
   for (const id of ["supports", "units", "invitations", "auxiliaries"]) $(id).replaceChildren();
@@ -428,21 +390,6 @@ function signOut() {
 const quietly = (promise) => promise.catch(() => {});
 
 document.addEventListener("DOMContentLoaded", () => {
-  $("token").addEventListener("input", () => {
-    const c = claims($("token").value.trim());
-    if (c.process) $("process").value = c.process;
-    if (c.aspirant) $("aspirant").value = c.aspirant;
-  });
-  $("signin").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const token = $("token").value.trim();
-    const c = claims(token);
-    const process = $("process").value.trim() || c.process || "";
-    const aspirant = $("aspirant").value.trim() || c.aspirant || "";
-    if (!token || !process || !aspirant) { warn("Escriba el token, el proceso y el aspirante."); return; }
-    $("token").value = "";
-    quietly(signIn(token, process, aspirant));
-  });
   $("signout").addEventListener("click", () => { signOut(); say("Sesión cerrada."); });
   $("filters").addEventListener("submit", (event) => { event.preventDefault(); quietly(loadSupports(false)); });
   $("more").addEventListener("click", () => quietly(loadSupports(true)));
@@ -454,6 +401,5 @@ document.addEventListener("DOMContentLoaded", () => {
     quietly(invite(emails).then((sent) => { if (sent) $("emails").value = ""; }));
   });
   $("register").addEventListener("submit", (event) => { event.preventDefault(); quietly(register(event.target)); });
-  const kept = sessionStorage.getItem(KEY);
-  if (kept) { const s = JSON.parse(kept); quietly(signIn(s.token, s.process, s.aspirant)); }
+  aspirantSignIn(KEY, (token, process, aspirant) => quietly(signIn(token, process, aspirant)));
 });
