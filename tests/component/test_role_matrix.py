@@ -236,6 +236,28 @@ async def test_public_routes_answer_without_a_token(world: World) -> None:
         if isinstance(access, Public):
             assert len(access.reason) > 20, (method, template)
             answer = await world.call(method, template, "no_token")
-            if answer.status_code == 500 or (method == "GET" and answer.status_code == 401):
-                wrong.append(f"{method} {template}: {answer.status_code}")
+            status = answer.status_code
+            if status in (500, 405) or (method == "GET" and status == 401):
+                wrong.append(f"{method} {template}: {status}")
+    assert not wrong, "\n".join(wrong)
+
+
+async def test_a_known_path_asked_with_another_method_is_refused_405(world: World) -> None:
+    """Whichever unit serves a path, a method none of its routes takes gets a JSON 405 (capture's
+    app, mounted at the root of the all-units app, used to take such requests and say 404)."""
+    taken: dict[str, set[str]] = {}
+    for method, template in ROUTES:
+        taken.setdefault(template, set()).add(method)
+    wrong = []
+    for template, methods in sorted(taken.items()):
+        other = next(m for m in ("DELETE", "PATCH", "PUT", "POST") if m not in methods)
+        params = ROUTES[(min(methods), template)].params
+        answer = await world.client.request(other, world.path(template, params))
+        error = (
+            answer.json().get("error")
+            if answer.headers.get("content-type", "").startswith("application/json")
+            else None
+        )
+        if answer.status_code != 405 or error != "method_not_allowed":
+            wrong.append(f"{other} {template}: {answer.status_code} {answer.text[:80]}")
     assert not wrong, "\n".join(wrong)

@@ -19,7 +19,8 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route
+from starlette.types import Scope
 
 from apoyo_common import metrics
 from apoyo_common.bearer import refusal
@@ -71,8 +72,8 @@ def build_app(
         if on_close is not None:
             await on_close()
 
-    served = catch_alls_last([r for unit in units for r in unit.routes])
-    routes = [*ops_routes(ready), openapi_route(units), *served]
+    served = [r for unit in units for r in unit.routes]
+    routes = catch_alls_last([*ops_routes(ready), openapi_route(units), *served])
     metrics.name_process(units[0].name if len(units) == 1 else "all")
     timed = Middleware(HttpMetrics, routes=routes)
     refusals = {HTTPException: refused, CharacterNotInRepertoireError: nul_refused}
@@ -122,12 +123,28 @@ def fastapi_document(units: Sequence[ServiceUnit]) -> dict[str, Any] | None:
 
 def catch_alls_last(routes: list[BaseRoute]) -> list[BaseRoute]:
     """A unit's app mounted at the root (capture's) answers every path, 404 included: the
-    other units' routes go before it, or they would never be reached."""
+    other units' routes go before it, or they would never be reached, and it takes only the
+    paths none of them knows."""
 
     def catch_all(route: BaseRoute) -> bool:
         return isinstance(route, Mount) and route.path == ""
 
-    return [r for r in routes if not catch_all(r)] + [r for r in routes if catch_all(r)]
+    others = [r for r in routes if not catch_all(r)]
+    return others + [Leftover(r, others) for r in routes if isinstance(r, Mount) and catch_all(r)]
+
+
+class Leftover(Mount):
+    """A root mount that lets pass the paths another route knows. Otherwise it would take them
+    whole when their method is wrong, and answer 404 where the router answers 405."""
+
+    def __init__(self, mount: Mount, others: Sequence[BaseRoute]) -> None:
+        self.__dict__.update(mount.__dict__)  # the same mount, matched differently
+        self.others = others
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if any(route.matches(scope)[0] is not Match.NONE for route in self.others):
+            return Match.NONE, {}
+        return super().matches(scope)
 
 
 class GracefulServer(uvicorn.Server):
