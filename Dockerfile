@@ -12,9 +12,11 @@ RUN uv sync --locked --no-dev --no-editable
 
 FROM python:3.11-slim
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-ocr-b \
-    && rm -rf /var/lib/apt/lists/* && useradd --system --uid 10001 apoyo
+    && rm -rf /var/lib/apt/lists/* && useradd --system --uid 10001 apoyo \
+    && install -d -o apoyo -m 0700 /var/lib/apoyo/keys
 COPY --from=build /venv /venv
 ENV PATH=/venv/bin:$PATH APOYO_HTTP_HOST=0.0.0.0
+# A named volume mounted here starts with this folder's owner and mode (docker-compose.yml).
 USER apoyo
 EXPOSE 8000
 ENTRYPOINT ["apoyo"]

@@ -48,3 +48,27 @@ def test_the_finder_sees_every_way_of_naming_a_secret() -> None:
         "volumes": [{"secret": {"secretName": "c"}}],
     }
     assert set(secret_names(pod)) == {"a", "b", "c"}
+
+
+def signers() -> set[str]:
+    """The services whose wiring takes the institute's signing key (certificates, packages)."""
+    found = ROOT.glob("services/*/src/apoyo_*/bootstrap.py")
+    return {p.parts[-4] for p in found if "institute_key(" in p.read_text()}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_service_that_signs_has_the_institute_key(overlay: str) -> None:
+    """Without the file a replica signs with a key of its own, made at start: certificates and
+    packages that `apoyo export verify` refuses, and another key at each restart."""
+    env = {
+        m["metadata"]["labels"]["app.kubernetes.io/component"]: {
+            e["name"]: e.get("value")
+            for c in m["spec"]["template"]["spec"]["containers"]
+            for e in c.get("env", [])
+        }
+        for m in render(overlay)
+        if m["kind"] == "Deployment"
+    }
+    assert signers() == {"capture", "export"}
+    for service in signers():
+        assert env[service].get("APOYO_SIGNING_KEY_FILE") == "/etc/apoyo/signing/key.pem", service
