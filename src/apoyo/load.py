@@ -11,7 +11,6 @@ one that was stored gets the same support id), up to `retries` times.
 import asyncio
 import contextlib
 import itertools
-import json
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -78,27 +77,26 @@ class Poster:
 
     async def post(self, index: int) -> None:
         token = self.tokens[index % len(self.tokens)]
-        key, data, files = self.maker.key(index), self.maker.data(index), self.maker.files(index)
+        key, body = self.maker.key(index), self.maker.body(index)
         self.tally.sent += 1
         for attempt in range(self.plan.retries + 1):
-            status, support_id = await self._attempt(token, key, data, files)
+            status, support_id = await self._attempt(token, key, body)
             if support_id is not None:
                 self.tally.accepted[support_id] = time.monotonic() - self.started
             if status not in RETRIED or attempt == self.plan.retries:
                 return
             await asyncio.sleep(min(5.0, 0.5 * 2**attempt))
 
-    async def _attempt(
-        self, token: str, key: str, data: dict[str, object], files: object
-    ) -> tuple[str, str | None]:
+    async def _attempt(self, token: str, key: str, body: bytes) -> tuple[str, str | None]:
         began = time.monotonic()
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Idempotency-Key": key,
+            "Content-Type": self.maker.content_type,
+        }
         try:
             answer = await self.client.post(
-                "/v1/supports",
-                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
-                data={"data": json.dumps(data)},
-                files=files,  # type: ignore[arg-type]
-                timeout=self.plan.timeout_s,
+                "/v1/supports", headers=headers, content=body, timeout=self.plan.timeout_s
             )
         except httpx.TimeoutException:
             self.tally.statuses["timeout"] += 1

@@ -1,10 +1,15 @@
 """`apoyo load`: its schedule, its tally of answers and retries, and the figures it prints."""
 
 import asyncio
+import json
 import uuid
+from typing import Any
+from unittest.mock import ANY
 
 import httpx
 import pytest
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
 
 from apoyo.load import Plan, post_load
 from apoyo.load_report import percentile, summary_lines
@@ -39,6 +44,35 @@ def test_each_support_varies_the_data_and_the_aspirant_and_has_its_own_key() -> 
     assert made.data(0)["clave_elector"] != made.data(1)["clave_elector"]
     assert (made.data(0)["aspirant_id"], made.data(1)["aspirant_id"]) == ("asp-01", "asp-02")
     assert made.key(0) != made.key(1) and made.files(7) is made.files(0)
+
+
+def test_the_body_is_the_multipart_form_a_client_would_send() -> None:
+    made = SupportMaker(
+        "gub-son-2027", ("asp-01",), make_citizens(3, 3),
+        [FILES | {"signature": ("firma.png", b"\x89PNG\r\n--x", "image/png")}], "t",
+    )  # fmt: skip
+    parts = asyncio.run(parsed(made.body(1), made.content_type))
+    assert json.loads(parts.pop("data")) == {**made.data(1), "captured_at": ANY}
+    assert parts == dict(made.files(1).items())
+    assert made.body(4).endswith(made.body(1)[-200:])  # the file parts are encoded once
+
+
+async def parsed(body: bytes, content_type: str) -> dict[str, Any]:
+    """The parts as Starlette reads them: the field's text, each file's (name, bytes, type)."""
+    scope = {"type": "http", "method": "POST", "path": "/",
+             "headers": [(b"content-type", content_type.encode())]}  # fmt: skip
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    found: dict[str, Any] = {}
+    async with Request(scope, receive).form() as form:
+        for name, part in form.items():
+            if isinstance(part, UploadFile):
+                found[name] = (part.filename, await part.read(), part.content_type)
+            else:
+                found[name] = part
+    return found
 
 
 class FlakyCapture:
