@@ -159,13 +159,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--supports", type=int, default=1500)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2, help="capture's processes")
     parser.add_argument("--capture-only", action="store_true", help="skip the pipeline phase")
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()}, cores: {os.cpu_count()}")
     deployed = deployment(ROOT / ".local" / "bench-logs")
     deployed.env |= {"APOYO_RATE_IP_PER_S": "0", "APOYO_RATE_TOKEN_PER_S": "0"}
     try:
+        deployed.env["APOYO_HTTP_WORKERS"] = str(args.workers)  # capture's processes only
         deployed.start("capture")
+        del deployed.env["APOYO_HTTP_WORKERS"]
         deployed.wait_ready(("capture",))
         deployed.create_process(PROCESS)
         figures = asyncio.run(capture_alone(deployed, args.supports, args.concurrency))

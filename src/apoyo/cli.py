@@ -47,8 +47,10 @@ def serve_cmd(
     data: Annotated[Path, typer.Option("--data")] = Path(".local/embedded"),
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int | None, typer.Option("--port")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, max=64)] = None,
 ) -> None:
-    """Run every service embedded (`all --embedded`), or one service on real infrastructure."""
+    """Run every service embedded (`all --embedded`), or one service on real infrastructure
+    (`--workers N`: N processes on one port; default APOYO_HTTP_WORKERS, 1)."""
     settings = Settings()
     configure_logging(settings.log_level, service)
     if service == "all":
@@ -60,9 +62,16 @@ def serve_cmd(
         return
     if service not in BUILDERS:
         raise typer.BadParameter(f"unknown service {service!r}")
+    settings = settings.model_copy(update={"http_port": port or settings.http_port})
+    workers = workers or settings.http_workers
+    if workers > 1:
+        from apoyo.workers import serve_workers
+
+        if settings.signing_key_file is None:  # each worker would sign with a key of its own
+            raise typer.BadParameter("--workers above 1 needs APOYO_SIGNING_KEY_FILE")
+        raise typer.Exit(serve_workers(service, settings, workers))
     from apoyo.production import serve_service
 
-    settings = settings.model_copy(update={"http_port": port or settings.http_port})
     asyncio.run(serve_service(service, settings))
 
 

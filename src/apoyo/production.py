@@ -1,5 +1,7 @@
 """One service wired to real infrastructure from environment variables."""
 
+import socket
+
 from apoyo.services import BUILDERS
 from apoyo_common.db import create_pool
 from apoyo_common.kafka import ensure_topics, make_broker
@@ -20,18 +22,23 @@ def object_store(settings: Settings) -> ObjectStore:
     return S3Store.from_settings(settings)
 
 
-async def serve_service(name: str, settings: Settings) -> None:
+async def serve_service(
+    name: str, settings: Settings, sock: socket.socket | None = None, lag: bool = True
+) -> None:
+    """Serve the unit on the settings' address, or on `sock` (a worker of `apoyo.workers`,
+    reading the consumer lag only when `lag`)."""
     await ensure_topics(settings)
     pool = await create_pool(settings.database_url, settings.db_pool_max)
     broker = make_broker(settings, client_id=f"apoyo-{name}")
     infra = Infrastructure(settings, broker, pool, object_store(settings))
-    unit = with_lag_reader(BUILDERS[name](infra), settings)
+    unit = BUILDERS[name](infra)
+    unit = with_lag_reader(unit, settings) if lag else unit
 
     async def broker_ready() -> bool:
         return await broker.ping(timeout=2.0)
 
     app = build_app(infra, [unit], lambda: real_broker(infra), pool.close, broker_ready)
-    await serve(app, settings.http_host, settings.http_port)
+    await serve(app, settings.http_host, settings.http_port, sock=sock)
 
 
 def with_lag_reader(unit: ServiceUnit, settings: Settings) -> ServiceUnit:

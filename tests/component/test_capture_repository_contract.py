@@ -54,6 +54,18 @@ async def test_the_same_key_twice_is_a_race(repository: CaptureRepository) -> No
     assert await repository.support("s-2") is None
 
 
+async def test_the_certificate_is_stored_with_the_support_or_not_at_all(
+    repository: CaptureRepository,
+) -> None:
+    await repository.save_support(captured("s-1"), "aux", "k1", "f1", certificate=b'{"c":1}')
+    assert await repository.certificate("s-1") == b'{"c":1}'
+    with pytest.raises(IdempotencyRace):
+        await repository.save_support(captured("s-2"), "aux", "k1", "f2", certificate=b"{}")
+    assert await repository.certificate("s-2") is None
+    await repository.save_support(captured("s-3"), "aux", "k3", "f3")
+    assert await repository.certificate("s-3") is None  # issued on its first request instead
+
+
 async def test_outbox_items_leave_once_published(repository: CaptureRepository) -> None:
     for n in range(3):
         await repository.save_support(captured(f"s-{n}"), "aux", f"k{n}", "f")

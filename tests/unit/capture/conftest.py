@@ -53,7 +53,7 @@ async def capture() -> Capture:
         repository,
         store,
         clock,
-        CaptureService(repository, store, clock, certify=certificates.issue),
+        CaptureService(repository, store, clock, certify=certificates.make),
         InvitationService(repository, clock, SECRET),
         SelfService(repository, clock, SECRET),
         AuxiliaryRegistry(repository, clock, SECRET),

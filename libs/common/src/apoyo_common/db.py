@@ -49,9 +49,22 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     conn.add_query_logger(observe_query)
 
 
+async def _keep_session(_: asyncpg.Connection) -> None:
+    """A connection goes back to the pool as it is, after asyncpg rolled back any open
+    transaction. Its default reset (advisory unlock, CLOSE ALL, UNLISTEN, RESET ALL) is a round
+    trip on every release, about seven a support on capture's path, undoing what the project
+    never does: no session-level SET, LISTEN, advisory lock or cursor outlives a transaction
+    here (SET LOCAL, xact locks and cursors all end with it)."""
+
+
 async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(
-        dsn, min_size=1, max_size=max_size, init=_init_connection, command_timeout=60
+        dsn,
+        min_size=1,
+        max_size=max_size,
+        init=_init_connection,
+        reset=_keep_session,
+        command_timeout=60,
     )
     assert pool is not None
     return pool

@@ -8,6 +8,7 @@ other way round, letting handlers in flight finish before the pool closes.
 import asyncio
 import contextlib
 import signal
+import socket
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any
@@ -165,8 +166,15 @@ class GracefulServer(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
-async def serve(app: Starlette, host: str, port: int, stop: asyncio.Event | None = None) -> None:
-    """Serve until a signal arrives or, when given, until `stop` is set."""
+async def serve(
+    app: Starlette,
+    host: str,
+    port: int,
+    stop: asyncio.Event | None = None,
+    sock: socket.socket | None = None,
+) -> None:
+    """Serve until a signal arrives or, when given, until `stop` is set; on `sock` when given
+    (a listening socket shared by workers), else on host and port."""
     config = uvicorn.Config(
         app,
         host=host,
@@ -185,6 +193,6 @@ async def serve(app: Starlette, host: str, port: int, stop: asyncio.Event | None
 
     watcher = asyncio.create_task(stop_when_told())
     try:
-        await server.serve()
+        await server.serve(sockets=None if sock is None else [sock])
     finally:
         watcher.cancel()

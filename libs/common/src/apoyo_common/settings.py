@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     citizen_key_secret: SecretStr = SecretStr("change-me-development-only-citizen-secret")
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    # Processes of one service sharing its port (`apoyo serve --workers`, apoyo.workers).
+    http_workers: int = Field(default=1, ge=1, le=64)
     max_image_bytes: int = 10 * MIB
     retry_attempts: int = Field(default=5, ge=1)
     retry_base_delay_s: float = Field(default=0.2, ge=0)

@@ -57,15 +57,17 @@ def http_api(
 def build(infra: Infrastructure) -> ServiceUnit:
     clave_secret = infra.settings.citizen_key_secret.get_secret_value().encode()
     repository = PgCaptureRepository(infra.pool, infra.keyring, clave_secret)
+    # Pipelined: under load a pass finds several events, sent together and acknowledged once.
     relay = OutboxRelay(
-        repository, infra.publisher, SERVICE, interval_s=infra.settings.outbox_interval_s
-    )
+        repository, infra.publisher, SERVICE, interval_s=infra.settings.outbox_interval_s,
+        pipelined=True,
+    )  # fmt: skip
     certificates = CertificateService(
         repository, infra.clock, institute_key(infra.settings.signing_key_file), infra.store
     )
     keys, revocations = checked_keys(infra.settings, infra.pool)
     service = CaptureService(
-        repository, infra.store, infra.clock, on_stored=relay.nudge, certify=certificates.issue,
+        repository, infra.store, infra.clock, on_stored=relay.nudge, certify=certificates.make,
         revocations=revocations,
     )  # fmt: skip
     app = create_app(http_api(infra, repository, service, certificates, keys))

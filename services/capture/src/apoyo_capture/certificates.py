@@ -1,5 +1,6 @@
-"""Certificates: made and signed once, on reception (or on first request if that failed),
-then served as stored; a copy goes to object storage, where export packs it."""
+"""Certificates: made and signed once, on reception (stored with the support; or on first
+request for a support stored without one), then served as stored; a copy goes to object
+storage, where export packs it."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,11 @@ class CertificateService:
             raise Refused(403, "forbidden", "no tiene acceso a este apoyo")
         return await self._issued(facts)
 
+    def make(self, event: SupportCaptured, submission: Submission, grant: Grant | None) -> bytes:
+        """A new signed certificate of these facts; storing it is the caller's part (capture
+        stores it with the support, in the same transaction, its copy with the evidence)."""
+        return sign_certificate(certificate_body(event, submission, grant, self.clock()), self.key)
+
     async def issue(self, support_id: str) -> bytes:
         """The support's certificate, made the first time (on reception) and stored."""
         facts = await self.repository.certificate_facts(support_id)
@@ -56,8 +62,7 @@ class CertificateService:
         stored = await self.repository.certificate(event.support_id)
         if stored is not None:
             return stored
-        body = certificate_body(event, facts[1], facts[2], self.clock())
-        document = sign_certificate(body, self.key)
+        document = self.make(*facts)
         stored = await self.repository.save_certificate(event.support_id, document)
         if self.store is not None and stored == document:  # the one who made it copies it
             key = certificate_key(event.process_id, event.support_id)

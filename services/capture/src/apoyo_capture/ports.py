@@ -107,9 +107,11 @@ class CaptureRepository(ChannelRepository, Protocol):
         fingerprint: str,
         submission: Submission | None = None,
         spend: str | None = None,
+        certificate: bytes | None = None,
     ) -> StoredAnswer:
         """Store the support; with `spend` (a token's SHA-256) spend `submission.grant_id` in
-        the same transaction, or raise GrantSpent and store nothing."""
+        the same transaction, or raise GrantSpent and store nothing; with `certificate`, its
+        signed certificate in the same transaction too."""
 
     async def support(self, support_id: str) -> SupportView | None: ...
 

@@ -1,7 +1,8 @@
 """The capture service layer: accept a support once, durably, or refuse it with a reason."""
 
+import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from apoyo_capture.domain import (
     captured_event,
     fingerprint,
 )
+from apoyo_capture.grants import Grant
 from apoyo_capture.guards import window_problem
 from apoyo_capture.ports import (
     CaptureRepository,
@@ -25,16 +27,14 @@ from apoyo_capture.ports import (
 )
 from apoyo_capture.refusals import Refused, refuse_if
 from apoyo_common.codes import Channel, EvidenceKind, Role
-from apoyo_common.delivery import describe
-from apoyo_common.logs import get_logger
 from apoyo_common.messages import SupportCaptured
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.revocation import RevocationList
 from apoyo_common.roles import may_act_for
 from apoyo_common.storage import ObjectStore
+from apoyo_common.storage.keys import certificate_key
 from apoyo_common.tokens import Principal
 
-log = get_logger(__name__)
 CHANNELS_BY_ROLE = {
     Role.AUXILIARY: {Channel.AUXILIAR, Channel.CEDULA_PAPEL},
     Role.CITIZEN: {Channel.AUTOSERVICIO},
@@ -42,6 +42,30 @@ CHANNELS_BY_ROLE = {
 
 
 __all__ = ["CaptureService", "Refused"]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What one support stores: its event and evidence, what the request told, the grant's
+    token to spend, and its signed certificate."""
+
+    event: SupportCaptured
+    files: list[EvidenceFile]
+    submission: Submission
+    spend: str | None
+    certificate: bytes | None
+
+    def objects(self) -> list[tuple[str, bytes, str]]:
+        """(key, bytes, content type) of every object: the evidence, the certificate's copy."""
+        found = [
+            (ref.object_key, f.data, f.content_type)
+            for ref, f in zip(self.event.evidence, self.files, strict=True)
+        ]
+        if self.certificate is not None:
+            event = self.event
+            key = certificate_key(event.process_id, event.support_id)
+            found.append((key, self.certificate, "application/json"))
+        return found
 
 
 @dataclass(frozen=True)
@@ -82,7 +106,8 @@ class CaptureService:
     store: ObjectStore
     clock: Callable[[], datetime]
     on_stored: Callable[[], None] = lambda: None
-    certify: Callable[[str], Awaitable[object]] | None = None  # issue the certificate now
+    # Signs the certificate of a support about to be stored (CertificateService.make).
+    certify: Callable[[SupportCaptured, Submission, Grant | None], bytes] | None = None
     revocations: RevocationList | None = None  # read again here if older than its max age
 
     async def accept(
@@ -108,7 +133,8 @@ class CaptureService:
             return prior
         now = self.clock()
         refuse_if(window_problem(process.capture, request.captured_at, now))
-        grant_id = await self._check_grant(caller, now)
+        grant = await self._check_grant(caller, now)
+        grant_id = None if grant is None else grant.grant_id
         event = captured_event(
             support_id=str(uuid.uuid4()),
             request=request,
@@ -118,7 +144,9 @@ class CaptureService:
         )
         submission = Submission(caller.ip, caller.user_agent, consent, grant_id)
         spend = caller.token_sha256 if grant_id else None
-        return await self._store(who, key, print_, event, files, submission, spend)
+        certificate = None if self.certify is None else self.certify(event, submission, grant)
+        stored = Stored(event, files, submission, spend, certificate)
+        return await self._store(who, key, print_, stored)
 
     async def _check_revoked(self, principal: Principal) -> None:
         """The request's token passed a list that may be a little old: storing needs a fresh one."""
@@ -134,7 +162,7 @@ class CaptureService:
             found = await self.repository.auxiliary(auxiliary_id)
             refuse_if(auxiliaries.capture_problem(found, request.aspirant_id))
 
-    async def _check_grant(self, caller: Caller, now: datetime) -> str | None:
+    async def _check_grant(self, caller: Caller, now: datetime) -> Grant | None:
         """A citizen's token must name an unspent grant; it is spent when the support is stored."""
         if caller.principal.role is not Role.CITIZEN:
             return None
@@ -143,7 +171,8 @@ class CaptureService:
             raise Refused.of("token_invalid")
         grant = await self.repository.grant(grant_id)
         refuse_if(grants.spend_problem(grant, caller.token_sha256, now))
-        return grant_id
+        assert grant is not None  # spend_problem refuses a missing grant
+        return grant
 
     async def _check_process(
         self, request: SupportRequest, files: list[EvidenceFile]
@@ -165,42 +194,26 @@ class CaptureService:
         return prior
 
     async def _store(
-        self,
-        principal: Principal,
-        key: str,
-        print_: str,
-        event: SupportCaptured,
-        files: list[EvidenceFile],
-        submission: Submission,
-        spend: str | None,
+        self, principal: Principal, key: str, print_: str, stored: "Stored"
     ) -> StoredAnswer:
-        # Objects first: a support row never points at evidence that is not there.
-        for ref, evidence in zip(event.evidence, files, strict=True):
-            await self.store.put(ref.object_key, evidence.data, evidence.content_type)
+        # Objects first: a support row never points at evidence that is not there. Uploaded
+        # together: each is a round trip to the store, and the request waits for the last.
+        objects = stored.objects()
+        await asyncio.gather(*(self.store.put(*o) for o in objects))
         try:
             answer = await self.repository.save_support(
-                event, principal.subject, key, print_, submission, spend
-            )
+                stored.event, principal.subject, key, print_, stored.submission, stored.spend,
+                stored.certificate,
+            )  # fmt: skip
         except (IdempotencyRace, GrantSpent):
-            for ref in event.evidence:
-                await self.store.delete(ref.object_key)
+            for object_key, _, _ in objects:
+                await self.store.delete(object_key)
             winner = await self._prior(principal, key, print_)
             if winner is None:  # the grant went to another submission
                 raise Refused.of("token_used") from None
             return winner
         self.on_stored()
-        await self._certify(event.support_id)
         return answer
-
-    async def _certify(self, support_id: str) -> None:
-        """Issued on reception so export finds it; the support is already durable, so a
-        failure here only defers it to the first request for it."""
-        if self.certify is None:
-            return
-        try:
-            await self.certify(support_id)
-        except Exception as error:
-            log.warning("certificate_deferred", error=describe(error))
 
     async def view(self, principal: Principal, support_id: str) -> SupportView:
         view = await self.repository.support(support_id)

@@ -38,12 +38,15 @@ class InMemoryCaptureRepository(InMemoryChannels):
         fingerprint: str,
         submission: Submission | None = None,
         spend: str | None = None,
+        certificate: bytes | None = None,
     ) -> StoredAnswer:
         if (principal, idempotency_key) in self.answers:
             raise IdempotencyRace(idempotency_key)
         submission = submission or Submission()
         if spend is not None:
             self._spend(submission.grant_id, spend, event)
+        if certificate is not None:
+            self.certificates[event.support_id] = certificate
         self.events[event.support_id] = (event, submission)
         answer = StoredAnswer(event.support_id, event.received_at, fingerprint)
         self.answers[(principal, idempotency_key)] = answer

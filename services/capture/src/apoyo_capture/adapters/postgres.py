@@ -22,6 +22,7 @@ from apoyo_common.publishing import encode
 from apoyo_common.topics import PROCESS_DEFINED, SUPPORT_CAPTURED, process_key, support_key
 
 _INSERT_OUTBOX = "INSERT INTO capture.outbox (topic, key, payload) VALUES ($1, $2, $3)"
+_INSERT_CERTIFICATE = "INSERT INTO capture.certificates (support_id, document) VALUES ($1, $2)"
 _COUNT_ONE = (
     "INSERT INTO capture.captured_counts (process_id, aspirant_id, captured_by, supports) "
     "VALUES ($1, $2, $3, 1) ON CONFLICT (process_id, aspirant_id, captured_by) "
@@ -87,13 +88,15 @@ class PgCaptureRepository(PgChannels):
         fingerprint: str,
         submission: Submission | None = None,
         spend: str | None = None,
+        certificate: bytes | None = None,
     ) -> StoredAnswer:
         submission = submission or Submission()
         pid, sid, key = event.process_id, event.support_id, support_key(event.support_id)
-        document = json.loads(event.model_dump_json())
-        stored = await seal_json(self.keyring, pid, event_context(sid), document)
+        encoded = encode(event)
+        stored = await seal_json(self.keyring, pid, event_context(sid), json.loads(encoded))
         told = await seal_json(self.keyring, pid, submission_context(sid), asdict(submission))
-        payload = await sealed_payload(self.keyring, pid, SUPPORT_CAPTURED, key, encode(event))
+        payload = await sealed_payload(self.keyring, pid, SUPPORT_CAPTURED, key, encoded)
+        sealed = None if certificate is None else await self.sealed_certificate(event, certificate)
         try:
             async with self.pool.acquire() as conn, conn.transaction():
                 await conn.execute(
@@ -120,6 +123,8 @@ class PgCaptureRepository(PgChannels):
                 )
                 await conn.execute(_INSERT_OUTBOX, SUPPORT_CAPTURED, key, payload)
                 await conn.execute(_COUNT_ONE, pid, event.aspirant_id, event.captured_by)
+                if sealed is not None:
+                    await conn.execute(_INSERT_CERTIFICATE, sid, sealed)
         except asyncpg.UniqueViolationError:
             raise IdempotencyRace(idempotency_key) from None
         return StoredAnswer(event.support_id, event.received_at, fingerprint)

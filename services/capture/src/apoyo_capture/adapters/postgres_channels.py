@@ -225,6 +225,11 @@ class PgChannels:
         context = _certificate_context(support_id)
         return None if found is None else await open_bytes(self.keyring, context, bytes(found))
 
+    async def sealed_certificate(self, event: SupportCaptured, document: bytes) -> bytes:
+        """The certificate as its row holds it: it names the address and the client's IP."""
+        context = _certificate_context(event.support_id)
+        return await seal_bytes(self.keyring, event.process_id, context, document)
+
     async def save_certificate(self, support_id: str, document: bytes) -> bytes:
         # The certificate names the address and the client's IP: sealed like the event.
         process_id = await self.pool.fetchval(
