@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     s3_secret_key: SecretStr = SecretStr("apoyo-secret-key")
     s3_bucket: str = "apoyo-evidence"
     s3_secure: bool = False
+    s3_region: str = "us-east-1"  # signed into every request (SigV4)
     # The HMAC key of one-time codes and, without a keyring, the one token key `k1`.
     token_secret: SecretStr = SecretStr("change-me-development-only-token-secret")
     # The token keyring (apoyo_common.token_keys): a JSON file, or the same JSON as a secret.

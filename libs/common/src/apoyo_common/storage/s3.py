@@ -16,6 +16,7 @@ from minio.error import S3Error
 
 from apoyo_common.settings import Settings
 from apoyo_common.storage.protocol import CHUNK, ObjectNotFound, check_key
+from apoyo_common.storage.s3_put import S3Target, SignedPut
 
 _MISSING = {"NoSuchKey", "NoSuchObject", "NoSuchBucket"}
 
@@ -34,20 +35,27 @@ def _http_client() -> urllib3.PoolManager:
 
 
 class S3Store:
-    def __init__(self, client: Minio, bucket: str) -> None:
+    def __init__(self, client: Minio, bucket: str, uploads: SignedPut | None = None) -> None:
         self.client = client
         self.bucket = bucket
+        self.uploads = uploads  # `put` on the event loop (s3_put); minio's in a thread if None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "S3Store":
+        secret = settings.s3_secret_key.get_secret_value()
         client = Minio(
             settings.s3_endpoint,
             access_key=settings.s3_access_key,
-            secret_key=settings.s3_secret_key.get_secret_value(),
+            secret_key=secret,
             secure=settings.s3_secure,
+            region=settings.s3_region,
             http_client=_http_client(),
         )
-        return cls(client, settings.s3_bucket)
+        target = S3Target(
+            settings.s3_endpoint, settings.s3_secure, settings.s3_region,
+            settings.s3_access_key, secret,
+        )  # fmt: skip
+        return cls(client, settings.s3_bucket, SignedPut(target))
 
     async def ensure_ready(self) -> None:
         await asyncio.to_thread(self._ensure_bucket)
@@ -61,6 +69,8 @@ class S3Store:
                 raise
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
+        if self.uploads is not None:
+            return await self.uploads.put(self.bucket, check_key(key), data, content_type)
         await asyncio.to_thread(
             self.client.put_object,
             self.bucket,
