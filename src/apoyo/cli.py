@@ -71,8 +71,9 @@ def serve_cmd(
             raise typer.BadParameter("--workers above 1 needs APOYO_SIGNING_KEY_FILE")
         raise typer.Exit(serve_workers(service, settings, workers))
     from apoyo.production import serve_service
+    from apoyo_common.server import run_fast
 
-    asyncio.run(serve_service(service, settings))
+    run_fast(serve_service(service, settings))
 
 
 @process_app.command("create")

@@ -9,7 +9,6 @@ clients, outbox relay); only the first reads the consumer lag. A worker dies wit
 its code, so a supervisor restarts the whole service as it would one process.
 """
 
-import asyncio
 import contextlib
 import ctypes
 import os
@@ -60,8 +59,9 @@ def _fork(name: str, settings: Settings, sock: socket.socket, worker: int) -> in
     try:
         _die_with_parent()
         from apoyo.production import serve_service
+        from apoyo_common.server import run_fast
 
-        asyncio.run(serve_service(name, settings, sock=sock, lag=worker == 0))
+        run_fast(serve_service(name, settings, sock=sock, lag=worker == 0))
     except BaseException:  # the worker's own traceback, then its exit code
         sys.excepthook(*sys.exc_info())
         code = 1

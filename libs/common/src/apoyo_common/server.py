@@ -10,10 +10,11 @@ import contextlib
 import signal
 import socket
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from typing import Any
 
 import uvicorn
+import uvloop
 from asyncpg.exceptions import CharacterNotInRepertoireError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -164,6 +165,13 @@ class GracefulServer(uvicorn.Server):
         finally:
             for sig, handler in originals.items():
                 signal.signal(sig, handler)
+
+
+def run_fast(main: Coroutine[Any, Any, None]) -> None:
+    """`asyncio.run` on uvloop's event loop: the same asyncio API, about a tenth less CPU a
+    capture request than the standard loop (docs/operations.md, *Capacity*)."""
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(main)
 
 
 async def serve(

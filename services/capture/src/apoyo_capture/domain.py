@@ -4,6 +4,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -56,8 +57,8 @@ class EvidenceFile:
     content_type: str
     extension: str
 
-    @property
-    def sha256(self) -> str:
+    @cached_property
+    def sha256(self) -> str:  # asked for by the fingerprint and the event: hashed once
         return hashlib.sha256(self.data).hexdigest()
 
 
