@@ -23,8 +23,6 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the e2e harness deploys services as their own processes
 
@@ -33,6 +31,7 @@ from tests.e2e.harness import Deployment, deployment  # noqa: E402
 from tests.roll_files import CUT  # noqa: E402
 
 from apoyo.load import Plan, post_load  # noqa: E402
+from apoyo.load_http import LoadClient  # noqa: E402
 from apoyo.load_report import capture_figures  # noqa: E402
 from apoyo.load_supports import make_supports  # noqa: E402
 
@@ -51,7 +50,9 @@ def cpu_seconds(pid: int) -> float:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+        # utime, stime, and cutime, cstime: what its children that ended had spent (a
+        # PostgreSQL backend that closed, a worker that was replaced)
+        total += sum(int(f) for f in fields[11:15]) / TICKS
         stack.extend(children.get(current, []))
     return total
 
@@ -101,9 +102,8 @@ async def capture_alone(deployed: Deployment, supports: int, concurrency: int) -
     await asyncio.to_thread(deployed.load_roll, maker.people, CUT)  # verification needs a cut
     tokens = [aux_token(deployed)]
     plan = Plan(count=supports, concurrency=concurrency, timeout_s=30)
-    limits = httpx.Limits(max_connections=concurrency + 8)
     before, own = cpu_snapshot(deployed), time.process_time()
-    async with httpx.AsyncClient(base_url=deployed.capture_url, limits=limits) as client:
+    async with LoadClient(deployed.capture_url) as client:
         tally = await post_load(client, maker, tokens, plan)
     spent, own = cpu_snapshot(deployed), time.process_time() - own
     cpu = {k: v - before.get(k, 0.0) for k, v in spent.items()} | {"load generator": own}

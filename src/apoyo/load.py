@@ -11,13 +11,16 @@ one that was stored gets the same support id), up to `retries` times.
 import asyncio
 import contextlib
 import itertools
+import json
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import httpx
 
+from apoyo.load_http import Answer, Unreachable
 from apoyo.load_supports import SupportMaker
 
 RETRIED = {"429", "503", "timeout", "unreachable"}
@@ -65,9 +68,37 @@ class Tally:
         return len(self.accepted) / self.elapsed_s if self.elapsed_s else 0.0
 
 
+class Sender(Protocol):
+    async def post(
+        self, path: str, headers: dict[str, str], content: bytes, within_s: float
+    ) -> Answer:
+        """The answer; TimeoutError after `within_s` seconds, Unreachable when none came."""
+        ...
+
+
+@dataclass(frozen=True)
+class ViaHttpx:
+    """An httpx client as a Sender (tests, other callers); `apoyo load` posts with LoadClient."""
+
+    client: httpx.AsyncClient
+
+    async def post(
+        self, path: str, headers: dict[str, str], content: bytes, within_s: float
+    ) -> Answer:
+        try:
+            answer = await self.client.post(
+                path, headers=headers, content=content, timeout=within_s
+            )
+        except httpx.TimeoutException:
+            raise TimeoutError from None
+        except httpx.TransportError as error:
+            raise Unreachable(type(error).__name__) from None
+        return Answer(answer.status_code, answer.content)
+
+
 @dataclass
 class Poster:
-    client: httpx.AsyncClient
+    client: Sender
     maker: SupportMaker
     tokens: list[str]
     plan: Plan
@@ -95,20 +126,18 @@ class Poster:
             "Content-Type": self.maker.content_type,
         }
         try:
-            answer = await self.client.post(
-                "/v1/supports", headers=headers, content=body, timeout=self.plan.timeout_s
-            )
-        except httpx.TimeoutException:
+            answer = await self.client.post("/v1/supports", headers, body, self.plan.timeout_s)
+        except TimeoutError:
             self.tally.statuses["timeout"] += 1
             return "timeout", None
-        except httpx.TransportError:
+        except Unreachable:
             self.tally.statuses["unreachable"] += 1
             return "unreachable", None
         self.tally.latencies.append(time.monotonic() - began)
-        self.tally.statuses[str(answer.status_code)] += 1
-        if answer.status_code == 202:
-            return "202", str(answer.json()["support_id"])
-        return str(answer.status_code), None
+        self.tally.statuses[str(answer.status)] += 1
+        if answer.status == 202:
+            return "202", str(json.loads(answer.body)["support_id"])
+        return str(answer.status), None
 
     async def worker(self, indices: "itertools.count[int]") -> None:
         for index in indices:
@@ -126,7 +155,7 @@ class Poster:
 
 
 async def post_load(
-    client: httpx.AsyncClient,
+    client: Sender | httpx.AsyncClient,
     maker: SupportMaker,
     tokens: list[str],
     plan: Plan,
@@ -135,7 +164,8 @@ async def post_load(
 ) -> Tally:
     """Post the plan's supports, or until `stop` is set; return the tally once the last
     answer (or timeout) is in."""
-    poster = Poster(client, maker, tokens, plan, stop=stop or asyncio.Event())
+    sender = ViaHttpx(client) if isinstance(client, httpx.AsyncClient) else client
+    poster = Poster(sender, maker, tokens, plan, stop=stop or asyncio.Event())
     if on_start is not None:
         on_start(poster.tally)
     indices = itertools.count()

@@ -14,6 +14,7 @@ import httpx
 
 from apoyo import admin
 from apoyo.load import Plan, Tally, post_load
+from apoyo.load_http import LoadClient
 from apoyo.load_supports import SupportMaker, make_supports
 from apoyo.load_watch import Backlog, Outcomes, StageTimes, outcomes
 from apoyo_common.codes import Role
@@ -144,7 +145,8 @@ async def _posted_and_drained(
         watcher = asyncio.create_task(watch(tally, backlog, target.every_s, say))
 
     try:
-        tally = await post_load(client, maker, auxiliaries, plan, started)
+        async with LoadClient(str(client.base_url)) as poster:  # cheaper than httpx's pool
+            tally = await post_load(poster, maker, auxiliaries, plan, started)
     finally:
         if watcher is not None:
             watcher.cancel()
