@@ -80,7 +80,7 @@ async def test_a_closed_connection_is_not_used_again(serve: object) -> None:
 
 async def test_no_answer_in_time_is_a_timeout(serve: object) -> None:
     async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(1)
+        await reader.read()  # until the client gives up and closes
         writer.close()
 
     url, _ = await serve(silent)  # type: ignore[operator]
