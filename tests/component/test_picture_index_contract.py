@@ -76,6 +76,21 @@ async def test_many_unrelated_pictures_are_told_apart(index: PictureIndex) -> No
     assert not any([await index.reused("p", "new", {"selfie": v}) for v in fresh])
 
 
+async def test_admitting_answers_as_asking_then_recording(index: PictureIndex) -> None:
+    r = random.Random(17)
+    original, other = r.getrandbits(128), r.getrandbits(128)
+    near = flipped(flipped(original, [3, 20, 40]), [5, 60], "fine")
+    first = {"credential_front": original, "selfie": other}
+    assert not await index.admit("p", "s-1", first)
+    # Its own pictures are no reuse: a redelivered support gets the same answer.
+    assert not await index.admit("p", "s-1", first)
+    assert await index.reused("p", "s-2", {"credential_back": near})  # they were recorded
+    assert await index.admit("p", "s-2", {"credential_back": near})
+    assert await index.admit("p", "s-2", {"credential_back": near})
+    assert not await index.admit("other", "s-3", {"credential_back": original})
+    assert not await index.admit("p", "s-4", {})
+
+
 async def test_pictures_recorded_before_the_fine_half_are_judged_on_the_coarse_one(
     pool: asyncpg.Pool,
 ) -> None:

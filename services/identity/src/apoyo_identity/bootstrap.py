@@ -48,8 +48,7 @@ def identity_work(
         images = await load_images(infra.store, captured)
         found = await analyser.analyse({kind.value: data for kind, data in images.items()})
         hashes = picture_hashes(found)
-        reused = await pictures.reused(captured.process_id, captured.support_id, hashes)
-        await pictures.record(captured.process_id, captured.support_id, hashes)
+        reused = await pictures.admit(captured.process_id, captured.support_id, hashes)
         return decode(
             captured,
             images,

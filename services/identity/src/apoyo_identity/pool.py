@@ -2,11 +2,19 @@
 
 import asyncio
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Protocol
 
 from apoyo_identity.analysis import analyse_support
 from apoyo_identity.findings import SupportFindings
+
+# Each worker is one core's worth of analysis: the pool is the parallelism. Left to
+# themselves, numpy's BLAS and OpenCV start a thread per core in every worker, and their
+# threads spin waiting on each other: 96 CPU ms per support instead of 55 (measured with
+# benchmarks/identity_throughput.py's supports, 2 cores). The BLAS reads these when numpy
+# is first imported, so they are set for the workers before they are spawned.
+ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class Analyser(Protocol):
@@ -14,15 +22,20 @@ class Analyser(Protocol):
 
 
 def _warm_up() -> None:
-    """Load (or, the first time on a machine, train) the MRZ character classifier once per
-    worker, not on its first support."""
+    """One thread per worker; load (or, the first time on a machine, train) the MRZ
+    character classifier once per worker, not on its first support."""
+    import cv2
+
     from apoyo_identity.vision.classifier import model
 
+    cv2.setNumThreads(1)
     model()
 
 
 class PoolAnalyser:
     def __init__(self, workers: int) -> None:
+        for name in ONE_THREAD:  # inherited by the spawned workers; an operator's value wins
+            os.environ.setdefault(name, "1")
         # spawn: a forked copy of a process running an event loop and Kafka clients is unsafe.
         self.pool = ProcessPoolExecutor(
             max_workers=workers,

@@ -9,3 +9,7 @@ class PictureIndex(Protocol):
     async def reused(self, process_id: str, support_id: str, hashes: dict[str, int]) -> bool:
         """Whether any of these pictures is near one of another support of the process."""
         ...
+
+    async def admit(self, process_id: str, support_id: str, hashes: dict[str, int]) -> bool:
+        """`reused`, then `record`, as one step: what the service does with each support."""
+        ...

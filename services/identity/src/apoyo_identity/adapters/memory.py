@@ -19,3 +19,8 @@ class InMemoryPictureIndex:
             for (p, s, _), other in self.rows.items()
             for value in hashes.values()
         )
+
+    async def admit(self, process_id: str, support_id: str, hashes: dict[str, int]) -> bool:
+        reused = await self.reused(process_id, support_id, hashes)
+        await self.record(process_id, support_id, hashes)
+        return reused

@@ -3,7 +3,8 @@
 Each hash's coarse half is stored under its four 16-bit quarters (migration 0003 says why
 that finds every picture within the reuse distance), with both halves carried in the index:
 the search probes it 68 times per hash and checks both distances on the few candidates,
-instead of on every picture of the process.
+instead of on every picture of the process. The service asks and records in one statement
+(`admit`): one round trip per support instead of five.
 """
 
 import asyncpg
@@ -23,6 +24,33 @@ SELECT EXISTS (
       ON b.process_id = $1 AND b.band = probe.band AND b.value = probe.value
     WHERE b.support_id <> $2 AND bit_count((b.phash # probe.phash)::bit(64)) <= $4
       AND (b.fine IS NULL OR bit_count((b.fine # probe.fine)::bit(64)) <= $4))
+"""
+
+
+# The same search, and the pictures recorded, in one statement: the search sees the index as
+# it was before the statement, and skips the support's own pictures anyway (a redelivered
+# support gets the same answer).
+_ADMIT = """
+WITH q AS (SELECT * FROM unnest($3::text[], $4::bigint[], $5::bigint[]) AS q(kind, phash, fine)),
+     probe AS (
+        SELECT q.phash, q.fine, g.band,
+               (((q.phash >> (16 * g.band)) & 65535) # f.flip)::integer AS value
+        FROM q, generate_series(0, $7 - 1) AS g(band),
+             (SELECT 0 AS flip UNION ALL SELECT 1 << i FROM generate_series(0, 15) AS i) f),
+     whole AS (
+        INSERT INTO identity.picture_hashes (process_id, support_id, kind, phash, fine)
+        SELECT $1, $2, kind, phash, fine FROM q ON CONFLICT (support_id, kind) DO NOTHING),
+     parts AS (
+        INSERT INTO identity.picture_bands (process_id, band, value, support_id, kind, phash, fine)
+        SELECT $1, g.band, ((q.phash >> (16 * g.band)) & 65535)::integer, $2, q.kind, q.phash,
+               q.fine
+        FROM q, generate_series(0, $7 - 1) AS g(band) ON CONFLICT DO NOTHING)
+SELECT EXISTS (
+    SELECT 1 FROM probe
+    JOIN identity.picture_bands b
+      ON b.process_id = $1 AND b.band = probe.band AND b.value = probe.value
+    WHERE b.support_id <> $2 AND bit_count((b.phash # probe.phash)::bit(64)) <= $6
+      AND (b.fine IS NULL OR bit_count((b.fine # probe.fine)::bit(64)) <= $6))
 """
 
 
@@ -67,6 +95,22 @@ class PgPictureIndex:
             REUSE_DISTANCE,
             BANDS,
             [f for _, f in halves],
+        )
+        return bool(found)
+
+    async def admit(self, process_id: str, support_id: str, hashes: dict[str, int]) -> bool:
+        if not hashes:
+            return False
+        halves = [_halves(v) for v in hashes.values()]
+        found = await self.pool.fetchval(
+            _ADMIT,
+            process_id,
+            support_id,
+            list(hashes),
+            [c for c, _ in halves],
+            [f for _, f in halves],
+            REUSE_DISTANCE,
+            BANDS,
         )
         return bool(found)
 

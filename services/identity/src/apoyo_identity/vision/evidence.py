@@ -143,22 +143,24 @@ def _grating_shares(gray: Image, area: NDArray[np.float32]) -> NDArray[np.float6
     starts = starts[:: max(1, -(-len(starts) // MAX_TILES))]
     tiles = np.stack([gray[y : y + _TILE, x : x + _TILE] for y, x in starts]).astype(np.float32)
     tiles = (tiles - tiles.mean((1, 2), keepdims=True)) * _window()
-    return _peak_shares(np.abs(np.fft.rfft2(tiles)) ** 2 * _band()[:, : _TILE // 2 + 1])
+    return _peak_shares(_power(tiles) * _band())
 
 
-def _peak_shares(half: NDArray[np.float32]) -> NDArray[np.float64]:
-    """Per tile: the strongest 3 × 3 bins of its power spectrum over the whole spectrum,
-    given only the non-negative half of the columns (a real tile's spectrum mirrors:
-    P[r, c] = P[-r, -c], so the neighbours of columns 0 and 32 come from columns 1 and 31)."""
-    mirrored = (-np.arange(_TILE)) % _TILE
-    last = _TILE // 2
-    padded = np.concatenate(
-        [half[:, mirrored, 1:2], half, half[:, mirrored, last - 1 : last]], axis=2
-    )
-    across = padded[:, :, :-2] + padded[:, :, 1:-1] + padded[:, :, 2:]
-    pooled = across + np.roll(across, 1, 1) + np.roll(across, -1, 1)  # rows wrap
-    total = 2 * half.sum((1, 2)) - half[:, :, 0].sum(1) - half[:, :, last].sum(1)
-    # The peak's mirror holds as much again, hence the half.
+def _power(tiles: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Each tile's whole power spectrum. OpenCV's DFT, tile by tile, takes a quarter of the
+    time of numpy's batched one on these 64 × 64 tiles."""
+    spectra = np.stack([cv2.dft(tile, flags=cv2.DFT_COMPLEX_OUTPUT) for tile in tiles])
+    return np.asarray(spectra[..., 0] ** 2 + spectra[..., 1] ** 2, np.float32)
+
+
+def _peak_shares(power: NDArray[np.float32]) -> NDArray[np.float64]:
+    """Per tile: the strongest 3 × 3 bins of its power spectrum (wrapping round, as the
+    spectrum does) over the whole spectrum."""
+    across = power + np.roll(power, 1, 2) + np.roll(power, -1, 2)
+    pooled = across + np.roll(across, 1, 1) + np.roll(across, -1, 1)
+    # A real tile's spectrum mirrors (P[r, c] = P[-r, -c]): the peak's mirror holds as much
+    # again, hence the half.
+    total = power.sum((1, 2), dtype=np.float64)
     return np.asarray(pooled.max((1, 2)) / (total + 1e-6) / 2, np.float64)
 
 

@@ -16,19 +16,22 @@ _BLOCK, _OFFSET = 15, 20  # adaptive threshold: ink 20 levels darker than its su
 _CHUNK = 512  # rows of the pairwise comparison at a time, to bound memory
 
 
-def _inertia(labels: NDArray[np.int32], count: int) -> tuple[NDArray[np.float64], ...]:
+def _inertia(
+    ink: NDArray[np.uint8], labels: NDArray[np.int32], count: int, centroids: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], ...]:
     """Per component: elongation (major over minor second moment) and major-axis angle in
     degrees from the horizontal."""
-    ys, xs = np.nonzero(labels)
-    which = labels[ys, xs]
+    where = np.flatnonzero(ink)  # the labelled pixels (a uint8 scan is the cheap one)
+    which = labels.ravel()[where]
+    ys, xs = np.divmod(where, ink.shape[1])
     area = np.maximum(np.bincount(which, minlength=count), 1).astype(np.float64)
+    # Moments about each blob's own centroid: no cancellation between large squares.
+    x, y = xs - centroids[which, 0], ys - centroids[which, 1]
 
     def mean(values: NDArray[np.float64]) -> NDArray[np.float64]:
         return np.bincount(which, weights=values, minlength=count) / area
 
-    x, y = xs.astype(np.float64), ys.astype(np.float64)
-    mx, my = mean(x), mean(y)
-    cxx, cyy, cxy = mean(x * x) - mx * mx, mean(y * y) - my * my, mean(x * y) - mx * my
+    cxx, cyy, cxy = mean(x * x), mean(y * y), mean(x * y)
     half = np.sqrt(np.maximum((cxx - cyy) ** 2 / 4 + cxy * cxy, 0))
     major, minor = (cxx + cyy) / 2 + half, np.maximum((cxx + cyy) / 2 - half, 1e-3)
     angle = 0.5 * np.degrees(np.arctan2(2 * cxy, cxx - cyy))
@@ -37,11 +40,14 @@ def _inertia(labels: NDArray[np.int32], count: int) -> tuple[NDArray[np.float64]
 
 def _character_like(gray: NDArray[np.uint8]) -> NDArray[np.int64]:
     """Boxes (x, y, w, h) of dark blobs shaped like a character or a word."""
-    ink = cv2.adaptiveThreshold(
-        gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, _BLOCK, _OFFSET
+    ink = np.asarray(
+        cv2.adaptiveThreshold(
+            gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, _BLOCK, _OFFSET
+        ),
+        np.uint8,
     )
-    count, labels, stats, _ = labelled(ink)
-    elongation, angle = (v[1:] for v in _inertia(np.asarray(labels, np.int32), count))
+    count, labels, stats, centroids = labelled(ink)
+    elongation, angle = (v[1:] for v in _inertia(ink, labels, count, centroids))
     x, y, w, h, area = stats[1:].T.astype(np.int64)
     # A thin stroke (a ruled line, a pen) is elongated; a word is too, but lies horizontal.
     slim = (elongation < 8) | ((np.abs(angle) < 15) & (elongation < 30))
