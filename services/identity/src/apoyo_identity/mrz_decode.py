@@ -11,8 +11,8 @@ it, or a name line that is not names and fillers, is no read: a wrong read is wo
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations, product
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,13 +20,17 @@ from numpy.typing import NDArray
 from apoyo_identity.rules.mrz import CHARSET, MrzRead, check_digit, parse_td1
 
 DIGITS, LETTERS, FILL = "0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "<"
-MAX_CHANGES = 2
+MAX_CHANGES = 2  # `_changes` tries one or two
 ALTERNATIVES = 3
 # Log-likelihood units, set on development photos (never the held-out benchmark ones).
 MIN_SCORE = -2500.0  # below this a cell looks like no symbol: not an MRZ, or unreadable
 MAX_COST = 15.0  # a correction may only swap in runner-ups this close to the first choices
 AMBIGUOUS = 5.0  # two corrections this close in cost: the check digit cannot choose
-UNCHECKED = (7, *range(60, 90))
+UNCHECKED = (37, *range(60, 90))  # the sex letter and the name line
+# Covered by the composite digit alone (line 1's OCR, line 2's optional data): a garbled run
+# of them passes it one time in ten, so a second classifier must agree there too.
+COMPOSITE_ONLY = (*range(15, 30), *range(48, 59))
+DOUBTED = (*COMPOSITE_ONLY, *UNCHECKED)
 # Surname(s), then `<<` and given names; single `<` between words, `<` to the end.
 NAME_LINE = re.compile(r"[A-Z]+(<[A-Z]+)*(<<[A-Z]+(<[A-Z]+)*)?<*")
 # Line 2's optional data: the emission number, then fillers. Only the composite digit covers
@@ -44,6 +48,7 @@ def _layout() -> list[str]:
 
 
 LAYOUT = _layout()
+ALLOWED_INDEX = [np.array([CHARSET.index(c) for c in allowed], np.int64) for allowed in LAYOUT]
 # Fields as (positions, check digit position) in the flat 90-character index.
 FIELDS = {
     "cic": (range(5, 14), 14),
@@ -68,10 +73,10 @@ class Candidates:
 
 
 def candidates(scores: NDArray[np.float32]) -> Candidates:
-    symbols, values = [], []
-    for position, allowed in enumerate(LAYOUT):
-        idx = np.array([CHARSET.index(c) for c in allowed])
-        row = scores[position, idx]
+    symbols: list[str] = []
+    values: list[NDArray[np.float32]] = []
+    for position, (allowed, idx) in enumerate(zip(LAYOUT, ALLOWED_INDEX, strict=True)):
+        row = scores[position][idx]
         order = np.argsort(-row)
         symbols.append("".join(allowed[i] for i in order))
         values.append(row[order])
@@ -81,18 +86,26 @@ def candidates(scores: NDArray[np.float32]) -> Candidates:
 Change = tuple[float, tuple[int, ...], tuple[int, ...]]
 
 
-def _changes(found: Candidates, cells: list[int]) -> list[Change]:
-    """Every way to swap up to MAX_CHANGES cells to a runner-up, cheapest first."""
-    options: list[Change] = []
-    for count in range(1, MAX_CHANGES + 1):
-        for chosen in combinations(cells, count):
-            ranges = [range(1, min(ALTERNATIVES, len(found.symbols[p]))) for p in chosen]
-            for picks in product(*ranges):
-                lost = (
-                    float(found.scores[p][0] - found.scores[p][k])
-                    for p, k in zip(chosen, picks, strict=True)
-                )
-                options.append((sum(lost), chosen, picks))
+def _changes(found: Candidates, cells: list[int], limit: float) -> list[Change]:
+    """Every way to swap one or two (MAX_CHANGES) cells to a runner-up costing at most
+    `limit`, cheapest first (ties in the order of the cells)."""
+    singles = [
+        (float(found.scores[p][0] - found.scores[p][k]), p, k)
+        for p in cells
+        for k in range(1, min(ALTERNATIVES, len(found.symbols[p])))
+    ]
+    options: list[Change] = [(cost, (p,), (k,)) for cost, p, k in singles if cost <= limit]
+    cost = np.array([c for c, _, _ in singles])
+    rank = {p: r for r, p in enumerate(cells)}
+    where = np.array([rank[p] for _, p, _ in singles])
+    first, second = np.triu_indices(len(singles), 1)
+    total = cost[first] + cost[second]
+    keep = (where[first] != where[second]) & (total <= limit)
+    first, second, total = first[keep], second[keep], total[keep]
+    picks = np.array([k for _, _, k in singles])
+    order = np.lexsort((picks[second], picks[first], where[second], where[first]))
+    for f, g, t in zip(first[order], second[order], total[order], strict=True):
+        options.append((float(t), (singles[f][1], singles[g][1]), (singles[f][2], singles[g][2])))
     return sorted(options, key=lambda option: option[0])
 
 
@@ -109,8 +122,8 @@ def _fix(chars: list[str], found: Candidates, positions: list[int], check_at: in
     if holds(chars):
         return True
     solutions: list[tuple[float, list[str]]] = []
-    for cost, chosen, picks in _changes(found, [*positions, check_at]):
-        if cost > MAX_COST or len(solutions) == 2:
+    for cost, chosen, picks in _changes(found, [*positions, check_at], MAX_COST):
+        if len(solutions) == 2:
             break
         trial = list(chars)
         for p, k in zip(chosen, picks, strict=True):
@@ -123,9 +136,14 @@ def _fix(chars: list[str], found: Candidates, positions: list[int], check_at: in
     return True
 
 
-def decode(scores: NDArray[np.float32], unchecked_margin: float) -> MrzRead | None:
+def decode(
+    scores: NDArray[np.float32],
+    unchecked_margin: float,
+    opinions: Sequence[NDArray[np.float32]] = (),
+) -> MrzRead | None:
     """`unchecked_margin`: how much likelier than its runner-up a sex or name letter must be,
-    no check digit covering them."""
+    no check digit covering them; `opinions`: other classifiers' (90, 37) scores, each of
+    which must prefer every such letter too."""
     found = candidates(scores)
     chars = found.best()
     for positions, check_at in FIELDS.values():
@@ -136,11 +154,24 @@ def decode(scores: NDArray[np.float32], unchecked_margin: float) -> MrzRead | No
     text = "".join(chars)
     if not _certain(found, chars, unchecked_margin) or not _well_formed(text):
         return None
+    if not all(agrees(opinion, text) for opinion in opinions):
+        return None
     return parse_td1([text[:30], text[30:60], text[60:]])
 
 
 def _well_formed(text: str) -> bool:
     return bool(NAME_LINE.fullmatch(text[60:]) and OPTIONAL_DATA.fullmatch(text[48:59]))
+
+
+def agrees(opinion: NDArray[np.float32], chars: str) -> bool:
+    """The other classifier's first choice, among what the layout allows, is ours wherever
+    no check digit of its own covers the character."""
+    for position in DOUBTED:
+        allowed = LAYOUT[position]
+        row = opinion[position, [CHARSET.index(c) for c in allowed]]
+        if allowed[int(np.argmax(row))] != chars[position]:
+            return False
+    return True
 
 
 def _certain(found: Candidates, chars: list[str], unchecked_margin: float) -> bool:

@@ -16,17 +16,19 @@ def canonical_size(row_step: float) -> tuple[int, int]:
 
 
 def windows(flat: NDArray[np.uint8], centres: NDArray[np.float64]) -> NDArray[np.float32]:
-    """(90, box + 2·SHIFT, PITCH + 2·SHIFT) ink windows around each cell centre, row-major."""
+    """(cells, box + 2·SHIFT, PITCH + 2·SHIFT) ink windows around each cell centre, row-major."""
     box = box_height()
     height, width = box + 2 * SHIFT, PITCH + 2 * SHIFT
     pad = 2 * PITCH
     ink = np.pad(1.0 - flat.astype(np.float32) / 255.0, pad, mode="edge")
-    out = np.empty((3 * ROW_CHARS, height, width), np.float32)
-    for index, (x, y) in enumerate(centres.reshape(-1, 2)):
-        top = pad + round(y - centre_fraction() * box) - SHIFT
-        left = pad + round(x - PITCH / 2) - SHIFT
-        out[index] = ink[top : top + height, left : left + width]
-    return out
+    points = centres.reshape(-1, 2)
+    # A centre off the image (a grid hypothesis reaching past it) takes the edge's cells.
+    top = pad + np.round(points[:, 1] - centre_fraction() * box).astype(int) - SHIFT
+    left = pad + np.round(points[:, 0] - PITCH / 2).astype(int) - SHIFT
+    top = np.clip(top, 0, ink.shape[0] - height)
+    left = np.clip(left, 0, ink.shape[1] - width)
+    rows = top[:, None, None] + np.arange(height)[None, :, None]
+    return np.asarray(ink[rows, left[:, None, None] + np.arange(width)[None, None, :]], np.float32)
 
 
 def rectify(

@@ -14,9 +14,11 @@ font file and the training recipe; without a writable cache it is learnt once pe
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -77,59 +79,64 @@ def fit(cells: NDArray[np.float32], labels: NDArray[np.int64]) -> Model:
     )
 
 
-def _recipe() -> str:
-    parts = (
+def recipe(*parts: object) -> str:
+    """A key for a model learnt from rendered cells: the font file, how the cells are
+    drawn and degraded, and the learner's own `parts`."""
+    drawing = (
         training_cells.PHOTO_PITCH,
         training_cells.PHOTO_BLUR,
         training_cells.NOISE,
         training_cells.JPEG_QUALITY,
         training_cells.SLIP,
         training_cells.SUPER,
-        TRAINING_BLOCKS,
-        TRAINING_SEED,
-        RIDGE,
-        SYMBOL_RIDGE,
         PITCH,
         box_height(),
-        6,  # bump when the rendering code changes
     )
     digest = hashlib.sha256(font_path().read_bytes())
-    digest.update(repr(parts).encode())
+    digest.update(repr((*drawing, *parts)).encode())
     return digest.hexdigest()[:16]
 
 
-def _cache_file() -> Path:
+def cached(name: str, key: str, learn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Arrays learnt once per machine, kept in the user's cache directory under `name` and
+    `key`; learnt again each process where that is not writable."""
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return root / "apoyo" / f"mrz-classifier-{_recipe()}.npz"
-
-
-@lru_cache(maxsize=1)
-def model() -> Model:
-    path = _cache_file()
+    path = root / "apoyo" / f"{name}-{key}.npz"
     try:
         with np.load(path) as stored:
-            return Model(*(stored[name] for name in Model.__dataclass_fields__))
+            return {field: stored[field] for field in stored.files}
     except (OSError, KeyError, ValueError):
         pass
-    learnt = fit(*training_cells.training_set(TRAINING_BLOCKS, TRAINING_SEED))
+    learnt = learn()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.npz")
-        np.savez(partial, **learnt.__dict__)
+        np.savez(partial, **learnt)
         partial.replace(path)
     except OSError:
         pass  # a read-only home: learn again next time
     return learnt
 
 
-def scores(cells: NDArray[np.float32]) -> NDArray[np.float32]:
-    """(cells, 37) log-likelihood of each symbol, best over shifts of up to SLACK pixels."""
+@lru_cache(maxsize=1)
+def model() -> Model:
+    key = recipe(TRAINING_BLOCKS, TRAINING_SEED, RIDGE, SYMBOL_RIDGE, 6)  # bump on changes
+
+    def learn() -> dict[str, NDArray[Any]]:
+        return dict(fit(*training_cells.training_set(TRAINING_BLOCKS, TRAINING_SEED)).__dict__)
+
+    stored = cached("mrz-classifier", key, learn)
+    return Model(*(stored[name] for name in Model.__dataclass_fields__))
+
+
+def scores(cells: NDArray[np.float32], slack: int = SLACK) -> NDArray[np.float32]:
+    """(cells, 37) log-likelihood of each symbol, best over shifts of up to `slack` pixels."""
     found = model()
     views = np.concatenate(
         [
             features(cells, dy, dx)
-            for dy in range(SHIFT - SLACK, SHIFT + SLACK + 1)
-            for dx in range(SHIFT - SLACK, SHIFT + SLACK + 1)
+            for dy in range(SHIFT - slack, SHIFT + slack + 1)
+            for dx in range(SHIFT - slack, SHIFT + slack + 1)
         ]
     )
     z = views @ found.whiten

@@ -1,0 +1,159 @@
+"""A second opinion on the letters no check digit covers: small neural networks.
+
+The name line and the sex letter have no check digit, so a wrong letter there is only kept
+out by how sure the reader is. The Gaussian classifier's margins say that poorly at 14-18 px
+per character: a wrong letter can win by as much as a right one. A one-hidden-layer network
+learnt on other rendered cells errs differently; a letter is kept only when every network
+prefers it too, which, on development photos, refused every wrong name read while keeping
+most right ones (docs/identity.md).
+
+Each network learns in about a second and a half on one core from its own 400 random blocks
+(`training_cells`), with the cell moved by up to a pixel each way as the reader's cutter may
+miss; it is stored with the classifier in the cache directory.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from apoyo_identity.vision.cells import SHIFT
+from apoyo_identity.vision.classifier import cached, features, recipe
+from apoyo_identity.vision.training_cells import training_set
+
+HIDDEN = 256
+EPOCHS = 4
+BATCH = 256
+LEARNING_RATE = 1e-3
+WEIGHT_DECAY = 1e-5
+SLACK = 1  # pixels of shift, in learning (at random) and in reading (best of)
+SCALE = 17.0  # features are unit vectors of ~290 pixels: about unit variance per pixel
+
+
+@dataclass(frozen=True)
+class Network:
+    hidden: NDArray[np.float32]  # (pixels, HIDDEN)
+    hidden_bias: NDArray[np.float32]
+    out: NDArray[np.float32]  # (HIDDEN, 37)
+    out_bias: NDArray[np.float32]
+
+    def logits(self, x: NDArray[np.float32]) -> NDArray[np.float32]:
+        inner = np.maximum(x @ self.hidden + self.hidden_bias, 0)
+        return np.asarray(inner @ self.out + self.out_bias, np.float32)
+
+
+def _shifted(cells: NDArray[np.float32], rng: np.random.Generator) -> NDArray[np.float32]:
+    """Each cell's features at a random shift of up to SLACK pixels."""
+    first = features(cells[:1], SHIFT, SHIFT)
+    out = np.empty((len(cells), first.shape[1]), np.float32)
+    picks = rng.integers(0, (2 * SLACK + 1) ** 2, len(cells))
+    for pick in range(int((2 * SLACK + 1) ** 2)):
+        chosen = picks == pick
+        dy, dx = divmod(pick, 2 * SLACK + 1)
+        out[chosen] = features(cells[chosen], SHIFT - SLACK + dy, SHIFT - SLACK + dx)
+    return out * SCALE
+
+
+class _Adam:
+    def __init__(self, params: list[NDArray[np.float32]]) -> None:
+        self.params = params
+        self.first = [np.zeros_like(p) for p in params]
+        self.second = [np.zeros_like(p) for p in params]
+        self.steps = 0
+
+    def step(self, grads: list[NDArray[np.float32]], rate: float) -> None:
+        self.steps += 1
+        for p, g, m, v in zip(self.params, grads, self.first, self.second, strict=True):
+            m *= 0.9
+            m += 0.1 * g
+            v *= 0.999
+            v += 0.001 * g * g
+            p -= rate * (m / (1 - 0.9**self.steps)) / (np.sqrt(v / (1 - 0.999**self.steps)) + 1e-8)
+
+
+def fit(cells: NDArray[np.float32], labels: NDArray[np.int64], seed: int) -> Network:
+    """Softmax cross-entropy by Adam with a cosine learning rate, EPOCHS passes."""
+    rng = np.random.default_rng(seed)
+    pixels, symbols = features(cells[:1], SHIFT, SHIFT).shape[1], int(labels.max()) + 1
+    net = Network(
+        (rng.standard_normal((pixels, HIDDEN)) * np.sqrt(2 / pixels)).astype(np.float32),
+        np.zeros(HIDDEN, np.float32),
+        (rng.standard_normal((HIDDEN, symbols)) * np.sqrt(2 / HIDDEN)).astype(np.float32),
+        np.zeros(symbols, np.float32),
+    )
+    adam = _Adam([net.hidden, net.hidden_bias, net.out, net.out_bias])
+    total = EPOCHS * (len(cells) // BATCH)
+    for _ in range(EPOCHS):
+        x, order = _shifted(cells, rng), rng.permutation(len(cells))
+        for start in range(0, len(cells) - BATCH + 1, BATCH):
+            batch = order[start : start + BATCH]
+            rate = LEARNING_RATE * 0.5 * (1 + np.cos(np.pi * adam.steps / total))
+            adam.step(_gradients(net, x[batch], labels[batch]), rate)
+    return net
+
+
+def _gradients(
+    net: Network, x: NDArray[np.float32], labels: NDArray[np.int64]
+) -> list[NDArray[np.float32]]:
+    inner = np.maximum(x @ net.hidden + net.hidden_bias, 0)
+    z = inner @ net.out + net.out_bias
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    p[np.arange(len(labels)), labels] -= 1
+    p /= len(labels)
+    back = (p @ net.out.T) * (inner > 0)
+    return [
+        x.T @ back + WEIGHT_DECAY * net.hidden,
+        back.sum(axis=0),
+        inner.T @ p + WEIGHT_DECAY * net.out,
+        p.sum(axis=0),
+    ]
+
+
+def log_probabilities(net: Network, cells: NDArray[np.float32]) -> NDArray[np.float32]:
+    """(cells, 37) log posterior of each symbol, best over shifts of up to SLACK pixels."""
+    best = np.full((len(cells), net.out.shape[1]), -np.inf, np.float32)
+    for dy in range(SHIFT - SLACK, SHIFT + SLACK + 1):
+        for dx in range(SHIFT - SLACK, SHIFT + SLACK + 1):
+            z = net.logits(features(cells, dy, dx) * SCALE)
+            z -= z.max(axis=1, keepdims=True)
+            z -= np.log(np.exp(z).sum(axis=1, keepdims=True))
+            np.maximum(best, z, out=best)
+    return best
+
+
+CHECKERS = 2
+CHECK_BLOCKS = 400
+CHECK_SEED = 20261129  # not the classifier's: the networks learn from other cells
+VERSION = 1  # bump when the learning code changes
+
+
+@lru_cache(maxsize=1)
+def networks() -> tuple[Network, ...]:
+    """The CHECKERS networks, each learnt from its own random blocks."""
+    key = recipe(CHECKERS, CHECK_BLOCKS, CHECK_SEED, HIDDEN, EPOCHS, BATCH, LEARNING_RATE,
+                 WEIGHT_DECAY, SLACK, SCALE, VERSION)  # fmt: skip
+
+    def learn() -> dict[str, NDArray[Any]]:
+        learnt = {}
+        for k in range(CHECKERS):
+            net = fit(*training_set(CHECK_BLOCKS, CHECK_SEED + k), seed=k)
+            learnt.update({f"{name}{k}": value for name, value in net.__dict__.items()})
+        return learnt
+
+    stored = cached("mrz-checker", key, learn)
+    fields = Network.__dataclass_fields__
+    return tuple(Network(*(stored[f"{name}{k}"] for name in fields)) for k in range(CHECKERS))
+
+
+def opinions(cells: NDArray[np.float32], positions: list[int]) -> list[NDArray[np.float32]]:
+    """Per network, (cells, 37) log posteriors where `positions` are, zero elsewhere: the
+    networks are asked only about the cells no check digit of their own covers."""
+    out = []
+    for net in networks():
+        found = np.zeros((len(cells), net.out.shape[1]), np.float32)
+        found[positions] = log_probabilities(net, cells[positions])
+        out.append(found)
+    return out

@@ -1,0 +1,166 @@
+"""Which column each character blob of the three MRZ rows stands in, and the grid they give.
+
+A row's first and last blobs are not always its first and last characters: glare or shadow
+takes characters off a line's ends, and a pitch taken from the row's span then misjudges
+every column between. Here each row's pitch is its blobs' own spacing, so its blobs are
+numbered column by column whatever is missing at the ends; what stays unknown is the column
+of each row's first blob. All three lines hold 30 symbols and are evenly spaced, so the
+offsets that put the rows' column 0 (and column 29) on one evenly spaced line across the
+block are the likely ones; `hypotheses` lists those, best first, for the reader to settle
+with the characters it knows (`IDMEX`, `MEX`). The homography is then fitted on every blob,
+not four end points, so one misplaced end does not shear the whole grid.
+"""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from apoyo_identity.vision.locate import ROW_CHARS, Row
+
+SQUARE = 0.3  # pitches: how far from a whole column a blob may stand and still be counted
+TOLERANCE = 0.45  # pitches: offsets whose ends line up this much worse than the best are dropped
+MAX_HYPOTHESES = 4
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A row's blobs (N, 2), their column counted from the first blob, and a fit of where
+    along the row (image pixels from `origin`, along `unit`) each column lies."""
+
+    points: NDArray[np.float64]
+    columns: NDArray[np.int64]
+    origin: NDArray[np.float64]
+    unit: NDArray[np.float64]
+    along: np.poly1d
+
+    @property
+    def span(self) -> int:
+        return int(self.columns[-1])
+
+    def at(self, column: float) -> NDArray[np.float64]:
+        return np.asarray(self.origin + float(self.along(column)) * self.unit, np.float64)
+
+
+def numbered(row: Row) -> Numbered | None:
+    """The row's blobs numbered by column from its own spacing, or None if too few.
+
+    Blobs are counted from the first in steps of the row's pitch, each step from the last
+    blob that stood squarely in a column: two characters run together make one blob half
+    way between columns, and a character broken by glare two close ones; such blobs say
+    nothing sure about their column and are left out. The column positions are then fitted
+    (perspective changes the pitch along a row) and every blob numbered again on the fit.
+    """
+    unit = (row.end - row.start) / max(float(np.linalg.norm(row.end - row.start)), 1e-6)
+    along = (row.centres - row.start) @ unit
+    order = np.argsort(along)
+    along, points = along[order], row.centres[order]
+    steps = np.diff(along)
+    if len(steps) < 8:
+        return None
+    single = steps[(steps > 0.75 * np.median(steps)) & (steps < 1.25 * np.median(steps))]
+    pitch = float(np.mean(single)) if len(single) else float(np.median(steps))
+    columns = np.asarray(_counted([float(a) / pitch for a in along]), np.int64)
+    kept = columns >= 0
+    if kept.sum() < 8:
+        return None
+    fit = np.poly1d(np.polyfit(columns[kept], along[kept], 2))
+    guess = columns[kept][0] + (along - along[kept][0]) / pitch
+    exact = guess + (along - fit(guess)) / fit.deriv()(guess)
+    columns = np.round(exact).astype(np.int64)
+    square = np.abs(exact - columns) <= SQUARE
+    columns, along = columns[square] - columns[square].min(), along[square]
+    if len(columns) < 8 or len(np.unique(columns)) < len(columns):
+        return None
+    fit = np.poly1d(np.polyfit(columns, along, 2))
+    return Numbered(points[square], columns, row.start, unit, fit)
+
+
+def _counted(steps_along: list[float]) -> list[int]:
+    """Columns of positions given in pitches, counted from the first; -1 for those between
+    columns."""
+    columns, anchor = [0], 0
+    for index in range(1, len(steps_along)):
+        step = steps_along[index] - steps_along[anchor]
+        whole = round(step)
+        if abs(step - whole) <= SQUARE and whole >= 1:
+            columns.append(columns[anchor] + whole)
+            anchor = index
+        else:
+            columns.append(-1)
+    return columns
+
+
+def offset_range(row: Numbered) -> range:
+    """Where the row's first blob may stand: its blobs must fit in the 30 columns (or, past
+    30, clutter beyond an end is cut)."""
+    room = ROW_CHARS - 1 - row.span
+    return range(min(0, room), max(0, room) + 1)
+
+
+def _bends(
+    rows: tuple[Numbered, Numbered, Numbered], ranges: list[range]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """For every combination of offsets from `ranges` (K, 3), how far the rows' column 0
+    and column 29 are from three evenly spaced points on a line, in pixels (K,)."""
+    ends = []
+    for row, offsets in zip(rows, ranges, strict=True):
+        shifts = np.asarray(offsets, np.float64)
+        along = np.stack([row.along(-shifts), row.along(ROW_CHARS - 1 - shifts)], axis=1)
+        ends.append(row.origin + along[:, :, None] * row.unit)  # (offsets, 2 ends, 2)
+    a, b, c = np.meshgrid(*(np.arange(len(r)) for r in ranges), indexing="ij")
+    a, b, c = a.ravel(), b.ravel(), c.ravel()
+    bend = np.linalg.norm(ends[0][a] - 2 * ends[1][b] + ends[2][c], axis=2).sum(axis=1)
+    chosen = np.stack([np.asarray(r)[i] for r, i in zip(ranges, (a, b, c), strict=True)], 1)
+    return bend, chosen
+
+
+def completed(
+    rows: tuple[Numbered, Numbered, Numbered], known: dict[int, int]
+) -> tuple[int, int, int]:
+    """The offsets of all three rows, given those of some: the rest line the ends up best."""
+    ranges = [
+        range(known[r], known[r] + 1) if r in known else offset_range(row)
+        for r, row in enumerate(rows)
+    ]
+    bend, offsets = _bends(rows, ranges)
+    best = offsets[int(np.argmin(bend))]
+    return int(best[0]), int(best[1]), int(best[2])
+
+
+def hypotheses(rows: tuple[Numbered, Numbered, Numbered]) -> list[tuple[int, int, int]]:
+    """Column offsets of each row's first blob, likeliest first: those that put the rows'
+    ends evenly spaced on one line, within TOLERANCE pitches of the best."""
+    pitch = float(np.mean([r.along.deriv()(r.span / 2) for r in rows]))
+    bend, offsets = _bends(rows, [offset_range(r) for r in rows])
+    cost = bend / max(pitch, 1e-6)
+    order = np.argsort(cost, kind="stable")
+    keep = [k for k in order if cost[k] <= cost[order[0]] + TOLERANCE][:MAX_HYPOTHESES]
+    return [(int(offsets[k][0]), int(offsets[k][1]), int(offsets[k][2])) for k in keep]
+
+
+def grid_homography(
+    rows: tuple[Numbered, Numbered, Numbered],
+    offsets: tuple[int, int, int],
+    pitch: int,
+    row_step: float,
+    margin: int,
+    upside_down: bool,
+) -> NDArray[np.float64]:
+    """Image → canonical grid (as `locate.homography`), fitted on every blob in its column;
+    blobs that fall outside the 30 columns are left out."""
+    src, dst = [], []
+    for r, (row, offset) in enumerate(zip(rows, offsets, strict=True)):
+        columns = row.columns + offset
+        inside = (columns >= 0) & (columns < ROW_CHARS)
+        line = 2 - r if upside_down else r
+        cols = ROW_CHARS - 1 - columns[inside] if upside_down else columns[inside]
+        src.append(row.points[inside])
+        dst.append(
+            np.stack(
+                [margin + (cols + 0.5) * pitch, np.full(len(cols), margin + line * row_step)], 1
+            )
+        )
+    matrix, _ = cv2.findHomography(np.concatenate(src), np.concatenate(dst), 0)
+    return np.asarray(matrix, dtype=np.float64)

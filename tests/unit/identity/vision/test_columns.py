@@ -1,0 +1,39 @@
+"""Numbering a row's blobs by column, and the offsets that line three rows up."""
+
+import numpy as np
+from numpy.typing import NDArray
+
+from apoyo_identity.vision.columns import completed, hypotheses, numbered
+from apoyo_identity.vision.locate import Row
+
+PITCH, ROW_STEP = 15.0, 25.0
+
+
+def _row(centres: NDArray[np.float64]) -> Row:
+    return Row(centres[0], centres[-1], 14.0, len(centres), float(centres[:, 1].mean()), centres)
+
+
+def _line(line: int, columns: range, shear: float = 0.1) -> NDArray[np.float64]:
+    """Blob centres of the given columns of one MRZ line, slightly sheared like a tilt."""
+    y = 100.0 + line * ROW_STEP
+    return np.array([[40.0 + c * PITCH + shear * (y - 100), y] for c in columns])
+
+
+def test_blobs_are_numbered_by_column_across_a_gap_and_run_together_characters() -> None:
+    centres = _line(0, range(30))
+    merged = (centres[10] + centres[11]) / 2  # two characters run into one blob
+    kept = [c for k, c in enumerate(centres) if k not in (5, 10, 11)]  # 5 lost to glare
+    row = numbered(_row(np.vstack([kept[:8], [merged], kept[8:]])))
+    assert row is not None
+    assert row.columns.tolist() == [c for c in range(30) if c not in (5, 10, 11)]
+    assert abs(row.along(29) - row.along(0) - 29 * PITCH) < 0.5
+
+
+def test_a_line_that_lost_its_first_characters_is_put_back_on_its_columns() -> None:
+    rows = [_row(_line(0, range(2, 30))), _row(_line(1, range(30))), _row(_line(2, range(30)))]
+    grid = tuple(numbered(r) for r in rows)
+    assert all(g is not None for g in grid)
+    assert hypotheses(grid)[0] == (2, 0, 0)  # type: ignore[arg-type]
+    # The names line has no fixed character: its offset comes from the other two.
+    short_names = (grid[0], grid[1], numbered(_row(_line(2, range(3, 27)))))
+    assert completed(short_names, {0: 2, 1: 0}) == (2, 0, 3)  # type: ignore[arg-type]
