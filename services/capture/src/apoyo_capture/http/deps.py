@@ -1,18 +1,17 @@
 """Everything the HTTP routes call into, built once by the wiring module."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import Request
 
 from apoyo_capture.certificates import CertificateService
-from apoyo_capture.http.auth import acting_for_aspirant, bearer, with_role
+from apoyo_capture.http.auth import Gate, acting_for_aspirant, bearer, with_role
 from apoyo_capture.http.limits import RateLimits
 from apoyo_capture.invitations import InvitationService
 from apoyo_capture.records import SupportRecords
 from apoyo_capture.registry import AuxiliaryRegistry
 from apoyo_capture.self_service import SelfService
-from apoyo_capture.service import Caller, CaptureService
+from apoyo_capture.service import CaptureService
 from apoyo_common.access.entries import AccessLog
 from apoyo_common.codes import Role
 from apoyo_common.tokens import Keys
@@ -35,16 +34,16 @@ class CaptureApi:
     echo_secrets: bool = False  # demo and tests: answers carry links and codes
 
     @property
-    def caller(self) -> Callable[..., Caller]:
+    def caller(self) -> Gate:
         return bearer(self.token_secret)
 
     @property
-    def capturer(self) -> Callable[..., Caller]:
+    def capturer(self) -> Gate:
         """Only auxiliaries and citizens send supports."""
         return with_role(self.caller, Role.AUXILIARY, Role.CITIZEN)
 
     @property
-    def for_aspirant(self) -> Callable[..., Caller]:
+    def for_aspirant(self) -> Gate:
         """The institute or the aspirant named in the route's path."""
         return acting_for_aspirant(self.caller)
 

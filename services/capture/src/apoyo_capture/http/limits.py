@@ -16,8 +16,9 @@ class RateLimits:
     by_ip: TokenBuckets
     by_key: TokenBuckets
 
-    def ip(self, request: Request) -> None:
-        """A FastAPI dependency: runs before authentication, so floods of bad tokens count."""
+    async def ip(self, request: Request) -> None:
+        """A FastAPI dependency: runs before authentication, so floods of bad tokens count.
+        Asynchronous (as are the token's), so FastAPI does not send it to a thread."""
         _refuse_after(self.by_ip.take("ip:" + client_ip(request)))
 
     def key(self, key: str) -> None:
