@@ -1,11 +1,13 @@
 """Wiring of the identity service: the one place that knows which adapters it runs on."""
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from apoyo_common.codes import EvidenceKind
+from apoyo_common.ledger import PgLedger
 from apoyo_common.messages import IdentityDecoded, SupportCaptured
-from apoyo_common.runtime import Infrastructure, ServiceUnit, Step, run_step
+from apoyo_common.runtime import Infrastructure, ServiceUnit, citizen_keyed, consume_batch
+from apoyo_common.stage import Stage
 from apoyo_common.storage import ObjectStore
 from apoyo_common.topics import IDENTITY_DECODED, SUPPORT_CAPTURED
 from apoyo_identity.adapters.postgres import PgPictureIndex
@@ -16,6 +18,10 @@ from apoyo_identity.ports import PictureIndex
 
 SERVICE = "identity"
 PICTURES = (FRONT, BACK, EvidenceKind.SELFIE.value)
+# Supports taken from Kafka at a time, per worker process: enough to keep every worker busy
+# while the others' results are recorded, few enough that a batch's last support does not
+# leave the pool idle for long. The batch's offsets are committed together.
+BATCH_PER_WORKER = 4
 
 
 def columns(out: IdentityDecoded) -> Mapping[str, object]:
@@ -61,23 +67,33 @@ def identity_work(
     return work
 
 
+def together(
+    handle: Callable[[bytes], Awaitable[None]],
+) -> Callable[[list[bytes]], Awaitable[None]]:
+    """A batch's supports all at once (the pool queues their analyses); when one fails, the
+    others still finish before the batch is handed back to be delivered one by one (those
+    recorded then only publish their recorded output again)."""
+
+    async def handle_many(bodies: Sequence[bytes]) -> None:
+        outcomes = await asyncio.gather(*(handle(b) for b in bodies), return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+    return handle_many
+
+
 def build(infra: Infrastructure) -> ServiceUnit:
     workers = infra.settings.workers()
     analyser = PoolAnalyser(workers)
     unit = ServiceUnit(SERVICE, "apoyo_identity", on_stop=[analyser.close])
     work = identity_work(infra, analyser, PgPictureIndex(infra.pool))
-    run_step(
-        infra,
-        unit,
-        Step(
-            (SUPPORT_CAPTURED, SupportCaptured),
-            (IDENTITY_DECODED, IdentityDecoded),
-            "identity.decodings",
-            columns,
-            work,
-            # One support in flight per worker process; without this the pool idles. (Two
-            # per worker measured no faster on the benchmark: the cores are the limit.)
-            concurrency=workers,
-        ),
+    ledger = PgLedger(infra.pool, "identity.decodings", IdentityDecoded, columns, infra.keyring)
+    stage = Stage(
+        SERVICE, SupportCaptured, IDENTITY_DECODED, work, ledger, infra.publisher, citizen_keyed
     )
+    # In batches: one offset commit, and publishes that share produce requests, per batch
+    # instead of per support.
+    batch = BATCH_PER_WORKER * workers
+    consume_batch(infra, unit, SUPPORT_CAPTURED, together(stage.handle), stage.handle, batch)
     return unit
