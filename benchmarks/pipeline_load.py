@@ -13,7 +13,12 @@ would otherwise meet them).
    spent, divided by the supports, is its cost per support; the stage with the highest cost
    per support for the cores it can use is the bottleneck.
 
+Capture runs `--workers` processes (2 by default: one per core of this machine); the load
+generator's own CPU is printed with the others. `--capture-only` stops after the first part
+(docs/operations.md, "Capture's reception").
+
     .venv/bin/python benchmarks/pipeline_load.py [--supports 1500] [--concurrency 32]
+        [--workers 2] [--capture-only]
 """
 
 import argparse
