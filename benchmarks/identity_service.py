@@ -199,6 +199,7 @@ def main() -> None:
     cores = os.cpu_count() or 1
     deployed = deployment(ROOT / ".local" / "bench-logs")
     deployed.env["APOYO_IDENTITY_WORKERS"] = str(cores)
+    deployed.env.pop("OMP_NUM_THREADS", None)  # the service as deployed: it sets its own
     asyncio.run(backlog(deployed, args.supports))
     idle = background()
     deployed.start("identity")
