@@ -150,10 +150,20 @@ def networks() -> tuple[Network, ...]:
 
 def opinions(cells: NDArray[np.float32], positions: list[int]) -> list[NDArray[np.float32]]:
     """Per network, (cells, 37) log posteriors where `positions` are, zero elsewhere: the
-    networks are asked only about the cells no check digit of their own covers."""
+    networks are asked only about the cells no check digit of their own covers. Each shift's
+    features are computed once and go through every network's hidden layer in one product."""
+    nets = networks()
+    asked = cells[positions]
+    shifts = range(SHIFT - SLACK, SHIFT + SLACK + 1)
+    views = np.concatenate([features(asked, dy, dx) for dy in shifts for dx in shifts]) * SCALE
+    hidden = np.hstack([net.hidden for net in nets])
+    inner = np.maximum(views @ hidden + np.concatenate([net.hidden_bias for net in nets]), 0)
     out = []
-    for net in networks():
+    for k, net in enumerate(nets):
+        z = inner[:, k * HIDDEN : (k + 1) * HIDDEN] @ net.out + net.out_bias
+        z -= z.max(axis=1, keepdims=True)
+        z -= np.log(np.exp(z).sum(axis=1, keepdims=True))
         found = np.zeros((len(cells), net.out.shape[1]), np.float32)
-        found[positions] = log_probabilities(net, cells[positions])
+        found[positions] = z.reshape(len(shifts) ** 2, len(asked), -1).max(axis=0)
         out.append(found)
     return out

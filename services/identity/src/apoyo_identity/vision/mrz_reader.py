@@ -171,7 +171,7 @@ def _line_offsets(
 ) -> tuple[float, dict[int, int]]:
     """For the first two lines, the offset (column of the image row's first blob) that fits
     their fixed characters best, keyed by image row, and how well they fit together."""
-    cells, spans = [], []
+    centres, spans = [], []
     for line, text_columns in enumerate(KNOWN_COLUMNS):
         image_row = 2 - line if upside_down else line
         row = grid[image_row]
@@ -183,10 +183,10 @@ def _line_offsets(
                 [ROW_CHARS - 1 - c if upside_down else c for c in text_columns]
             )
             blob_columns = image_columns - offset  # numbered from the row's first blob
-            centres = np.stack([x_fit(blob_columns), y_fit(blob_columns)], axis=1)
-            cells.append(windows(flat, centres))
+            centres.append(np.stack([x_fit(blob_columns), y_fit(blob_columns)], axis=1))
             spans.append((line, image_row, offset))
-    found = scores(np.concatenate(cells), slack=0)  # cut where the blobs are: no slip to try
+    # Cut where the blobs are: no slip to try.
+    found = scores(windows(flat, np.concatenate(centres)), slack=0)
     total, known, start = 0.0, {}, 0
     best: dict[int, tuple[float, int]] = {}
     for line, image_row, offset in spans:
