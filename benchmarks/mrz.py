@@ -10,7 +10,8 @@ accepts and the milliseconds per image of `read_mrz` (in process, one thread) an
 Exact: all three lines equal to the truth. Accepted: ours returns a read only when every check
 digit holds, so every read of ours is an accept; a PassportEye read is an accept when it claims
 valid check digits. Wrong accept: accepted but not exact. Milliseconds cover decoding the JPEG
-and reading it, measured per image after a warm-up.
+and reading it, measured per image after a warm-up; `cpu ms` is the CPU time of this process for
+the same work, which other work on a busy machine does not inflate.
 """
 
 import os
@@ -53,6 +54,7 @@ class Outcome:
     exact: bool
     accepted: bool
     ms: float
+    cpu_ms: float | None = None  # this process's CPU time: what a loaded machine does not inflate
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Summary:
     wrong: int
     median_ms: float
     p90_ms: float
+    median_cpu_ms: float | None
 
 
 def summarise(outcomes: Sequence[Outcome]) -> Summary:
@@ -72,6 +75,11 @@ def summarise(outcomes: Sequence[Outcome]) -> Summary:
         wrong=sum(o.accepted and not o.exact for o in outcomes),
         median_ms=float(np.median(ms)),
         p90_ms=float(np.percentile(ms, 90)),
+        median_cpu_ms=(
+            float(np.median([o.cpu_ms for o in outcomes if o.cpu_ms is not None]))
+            if all(o.cpu_ms is not None for o in outcomes)
+            else None
+        ),
     )
 
 
@@ -83,11 +91,12 @@ def _decode(jpeg: bytes) -> np.ndarray[tuple[int, ...], np.dtype[np.uint8]]:
 def run_ours(items: Sequence[LabelledImage]) -> list[Outcome]:
     outcomes = []
     for item in items:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         read = read_mrz(_decode(item.image))
         ms = (time.perf_counter() - start) * 1000
+        cpu_ms = (time.process_time() - cpu) * 1000
         exact = read is not None and read.lines == item.mrz
-        outcomes.append(Outcome(exact, read is not None, ms))
+        outcomes.append(Outcome(exact, read is not None, ms, cpu_ms))
     return outcomes
 
 
@@ -165,7 +174,8 @@ def _mark(ok: bool) -> str:
 
 def table(ours: dict[int, Summary], anchor: dict[int, Summary] | str) -> list[str]:
     head = (
-        f"{'level':>5} | {'ours exact':>12} {'wrong':>8} {'median ms':>14} {'p90 ms':>7} | "
+        f"{'level':>5} | {'ours exact':>12} {'wrong':>8} {'median ms':>14} {'p90 ms':>7} "
+        f"{'cpu ms':>6} | "
         f"{'PassportEye exact':>17} {'wrong':>5} {'median ms':>9}"
     )
     rows = [head, "-" * len(head)]
@@ -173,7 +183,8 @@ def table(ours: dict[int, Summary], anchor: dict[int, Summary] | str) -> list[st
         row = (
             f"{level:>5} | {s.exact:>6.1f}% {_mark(s.exact >= TARGET_EXACT)} "
             f"{s.wrong:>3} {_mark(s.wrong <= TARGET_WRONG)} "
-            f"{s.median_ms:>9.1f} {_mark(s.median_ms <= TARGET_MS)} {s.p90_ms:>7.1f} | "
+            f"{s.median_ms:>9.1f} {_mark(s.median_ms <= TARGET_MS)} {s.p90_ms:>7.1f} "
+            f"{s.median_cpu_ms or 0:>6.1f} | "
         )
         if isinstance(anchor, dict):
             a = anchor[level]
@@ -188,6 +199,10 @@ def table(ours: dict[int, Summary], anchor: dict[int, Summary] | str) -> list[st
     rows.append(
         f"targets (ours, every level): exact >= {TARGET_EXACT:.0f}%, {TARGET_WRONG} wrong accepts, "
         f"median <= {TARGET_MS:.0f} ms per image on one core: {_mark(passed)}"
+    )
+    rows.append(
+        "cpu ms: median CPU time of this process per image (the targets use wall-clock ms; on a "
+        "busy machine the CPU time is what one core spends)"
     )
     if isinstance(anchor, str):
         rows.append(f"PassportEye anchor {anchor}")

@@ -49,6 +49,12 @@ def _layout() -> list[str]:
 
 LAYOUT = _layout()
 ALLOWED_INDEX = [np.array([CHARSET.index(c) for c in allowed], np.int64) for allowed in LAYOUT]
+# The doubted positions' allowed symbols, padded with the first: one gather for all of them.
+_WIDEST = max(len(LAYOUT[p]) for p in DOUBTED)
+DOUBTED_ALLOWED = np.array(
+    [[*ALLOWED_INDEX[p], *[ALLOWED_INDEX[p][0]] * (_WIDEST - len(LAYOUT[p]))] for p in DOUBTED]
+)
+DOUBTED_ROWS = np.array(DOUBTED)[:, None]
 # Fields as (positions, check digit position) in the flat 90-character index.
 FIELDS = {
     "cic": (range(5, 14), 14),
@@ -166,12 +172,8 @@ def _well_formed(text: str) -> bool:
 def agrees(opinion: NDArray[np.float32], chars: str) -> bool:
     """The other classifier's first choice, among what the layout allows, is ours wherever
     no check digit of its own covers the character."""
-    for position in DOUBTED:
-        allowed = LAYOUT[position]
-        row = opinion[position, [CHARSET.index(c) for c in allowed]]
-        if allowed[int(np.argmax(row))] != chars[position]:
-            return False
-    return True
+    best = opinion[DOUBTED_ROWS, DOUBTED_ALLOWED].argmax(axis=1)
+    return all(LAYOUT[p][int(k)] == chars[p] for p, k in zip(DOUBTED, best, strict=True))
 
 
 def _certain(found: Candidates, chars: list[str], unchecked_margin: float) -> bool:

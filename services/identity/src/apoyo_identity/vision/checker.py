@@ -30,6 +30,10 @@ LEARNING_RATE = 1e-3
 WEIGHT_DECAY = 1e-5
 SLACK = 1  # pixels of shift, in learning (at random) and in reading (best of)
 SCALE = 17.0  # features are unit vectors of ~290 pixels: about unit variance per pixel
+# Where a cell is read: as cut and a pixel up, down, left and right. The corners add nothing
+# on development photos (the same reads, no wrong one) and cost four ninths of the time.
+READING_SHIFTS = ((SHIFT, SHIFT), (SHIFT - 1, SHIFT), (SHIFT + 1, SHIFT), (SHIFT, SHIFT - 1),
+                  (SHIFT, SHIFT + 1))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -154,8 +158,7 @@ def opinions(cells: NDArray[np.float32], positions: list[int]) -> list[NDArray[n
     features are computed once and go through every network's hidden layer in one product."""
     nets = networks()
     asked = cells[positions]
-    shifts = range(SHIFT - SLACK, SHIFT + SLACK + 1)
-    views = np.concatenate([features(asked, dy, dx) for dy in shifts for dx in shifts]) * SCALE
+    views = np.concatenate([features(asked, dy, dx) for dy, dx in READING_SHIFTS]) * SCALE
     hidden = np.hstack([net.hidden for net in nets])
     inner = np.maximum(views @ hidden + np.concatenate([net.hidden_bias for net in nets]), 0)
     out = []
@@ -164,6 +167,6 @@ def opinions(cells: NDArray[np.float32], positions: list[int]) -> list[NDArray[n
         z -= z.max(axis=1, keepdims=True)
         z -= np.log(np.exp(z).sum(axis=1, keepdims=True))
         found = np.zeros((len(cells), net.out.shape[1]), np.float32)
-        found[positions] = z.reshape(len(shifts) ** 2, len(asked), -1).max(axis=0)
+        found[positions] = z.reshape(len(READING_SHIFTS), len(asked), -1).max(axis=0)
         out.append(found)
     return out

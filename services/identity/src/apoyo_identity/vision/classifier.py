@@ -144,7 +144,8 @@ def scores(cells: NDArray[np.float32], slack: int = SLACK) -> NDArray[np.float32
     rest = (z * z).sum(axis=1) - (along * along).sum(axis=1)  # alike for every symbol
     symbols, size = found.means.shape
     offsets = np.einsum("sj,jsk->sk", found.means, found.shapes.reshape(size, symbols, size))
-    shaped = (along @ found.shapes).reshape(len(views), symbols, size) - offsets
-    distance = (shaped * shaped).sum(axis=2) + found.log_dets + rest[:, None]
+    shaped = (along @ found.shapes).reshape(len(views), symbols, size)
+    shaped -= offsets
+    distance = np.einsum("isk,isk->is", shaped, shaped) + found.log_dets + rest[:, None]
     best = (-0.5 * distance).reshape(-1, len(cells), symbols).max(axis=0)
     return np.asarray(best, dtype=np.float32)
