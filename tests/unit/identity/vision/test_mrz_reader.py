@@ -22,6 +22,15 @@ def test_clean_and_mild_photos_read_exactly(level: int) -> None:
         assert read is not None and read.lines == item.mrz
 
 
+def test_hard_photos_read_exactly_or_not_at_all() -> None:
+    # Level 3: 14-18 px per character, blur, JPEG 55, glare. A wrong read is worse than none.
+    items = labelled_backs(8, 3, seed=41)
+    reads = [read_mrz(decoded(item.image)) for item in items]
+    for read, item in zip(reads, items, strict=True):
+        assert read is None or read.lines == item.mrz
+    assert sum(read is not None for read in reads) >= 4  # five read when this was written
+
+
 def test_an_upside_down_card_reads() -> None:
     person = make_citizens(1, seed=5)[0]
     photo = phone_photo(back(person), level=1, seed=3, upside_down=True)

@@ -12,16 +12,10 @@ from apoyo_identity.vision.align import column_centres
 from apoyo_identity.vision.cells import MARGIN, rectify, windows
 from apoyo_identity.vision.checker import opinions
 from apoyo_identity.vision.classifier import scores
-from apoyo_identity.vision.columns import (
-    Numbered,
-    completed,
-    grid_homography,
-    hypotheses,
-    numbered,
-    offset_range,
-)
+from apoyo_identity.vision.columns import numbered
 from apoyo_identity.vision.components import blobs
 from apoyo_identity.vision.glyphs import PITCH
+from apoyo_identity.vision.grid import likeliest_grid
 from apoyo_identity.vision.locate import ROW_CHARS, Row, find_rows, homography
 
 WORKING_SIDE = 1400
@@ -34,15 +28,6 @@ HALF_SIZE_FROM = 1000
 FINE_PITCH = 20.0
 FINE_MARGIN = 10.0
 COARSE_MARGIN = 15.0
-# Per line, the columns whose symbol the layout fixes: they tell which column is which.
-KNOWN_TEXT = ({0: "IDMEX", 15: "<<"}, {15: "MEX"})
-KNOWN_COLUMNS = [
-    [at + k for at, text in line.items() for k in range(len(text))] for line in KNOWN_TEXT
-]
-CLEAR_FIT = -200.0  # log-likelihood lost, over the ten fixed cells, when they read right
-KNOWN_SYMBOLS = [
-    np.array([CHARSET.index(c) for text in line.values() for c in text]) for line in KNOWN_TEXT
-]
 
 
 def working_gray(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -113,7 +98,7 @@ def read_mrz(image: NDArray[np.uint8]) -> MrzRead | None:
     gap = np.linalg.norm((rows[2].start + rows[2].end - rows[0].start - rows[0].end) / 4)
     row_step = float(PITCH * gap / pitch)
     margin = FINE_MARGIN if pitch >= FINE_PITCH else COARSE_MARGIN
-    flat, centres = _likeliest_grid(gray, rows, grid, row_step)  # type: ignore[arg-type]
+    flat, centres = likeliest_grid(gray, rows, grid, row_step)  # type: ignore[arg-type]
     return _decoded(windows(flat, centres), margin)
 
 
@@ -124,83 +109,6 @@ def _decoded(cells: NDArray[np.float32], margin: float) -> MrzRead | None:
         return None
     text = "".join(read.lines)
     return read if all(agrees(o, text) for o in opinions(cells, list(DOUBTED))) else None
-
-
-Flattened = tuple[NDArray[np.float64], NDArray[np.uint8]]
-
-
-def _likeliest_grid(
-    gray: NDArray[np.uint8],
-    rows: tuple[Row, Row, Row],
-    grid: tuple[Numbered, Numbered, Numbered],
-    row_step: float,
-) -> tuple[NDArray[np.uint8], NDArray[np.float64]]:
-    """The rectified MRZ and its cell centres, for the orientation and column offsets whose
-    fixed characters look most like themselves.
-
-    The block is first flattened with the offsets that line the rows' ends up best; there a
-    wrong offset of the first two lines only moves their characters whole columns, so each
-    line's offset is the one that puts `IDMEX` and `<<` (line 1) or `MEX` (line 2) where
-    they belong. The names line has none: its offset is the one that lines its ends up with
-    the other two.
-    """
-    first = hypotheses(grid)[0]
-    chosen: tuple[float, bool, dict[int, int], Flattened] | None = None
-    for upside_down in (False, True):
-        matrix = grid_homography(grid, first, PITCH, row_step, MARGIN, upside_down)
-        flat = rectify(gray, matrix, row_step)
-        fit, known = _line_offsets(flat, grid, matrix, upside_down)
-        if chosen is None or fit > chosen[0]:
-            chosen = (fit, upside_down, known, (matrix, flat))
-        if fit > CLEAR_FIT:
-            break  # the fixed characters are there: the other way up cannot beat that
-    assert chosen is not None
-    _, upside_down, known, (matrix, flat) = chosen
-    offsets = completed(grid, known)
-    if offsets != first:
-        matrix = grid_homography(grid, offsets, PITCH, row_step, MARGIN, upside_down)
-        flat = rectify(gray, matrix, row_step)
-    return flat, column_centres(rows, matrix, MARGIN, row_step, upside_down)
-
-
-def _line_offsets(
-    flat: NDArray[np.uint8],
-    grid: tuple[Numbered, Numbered, Numbered],
-    matrix: NDArray[np.float64],
-    upside_down: bool,
-) -> tuple[float, dict[int, int]]:
-    """For the first two lines, the offset (column of the image row's first blob) that fits
-    their fixed characters best, keyed by image row, and how well they fit together."""
-    centres, spans = [], []
-    for line, text_columns in enumerate(KNOWN_COLUMNS):
-        image_row = 2 - line if upside_down else line
-        row = grid[image_row]
-        flat_points = cv2.perspectiveTransform(row.points[None, :, :], matrix)[0]
-        x_fit = np.poly1d(np.polyfit(row.columns, flat_points[:, 0], 1))
-        y_fit = np.poly1d(np.polyfit(row.columns, flat_points[:, 1], 1))
-        for offset in offset_range(row):
-            image_columns = np.array(
-                [ROW_CHARS - 1 - c if upside_down else c for c in text_columns]
-            )
-            blob_columns = image_columns - offset  # numbered from the row's first blob
-            centres.append(np.stack([x_fit(blob_columns), y_fit(blob_columns)], axis=1))
-            spans.append((line, image_row, offset))
-    # Cut where the blobs are: no slip to try.
-    found = scores(windows(flat, np.concatenate(centres)), slack=0)
-    total, known, start = 0.0, {}, 0
-    best: dict[int, tuple[float, int]] = {}
-    for line, image_row, offset in spans:
-        size = len(KNOWN_COLUMNS[line])
-        part = found[start : start + size]
-        symbols = KNOWN_SYMBOLS[line]
-        fit = float((part[np.arange(size), symbols] - part.max(axis=1)).sum())
-        start += size
-        if image_row not in best or fit > best[image_row][0]:
-            best[image_row] = (fit, offset)
-    for image_row, (fit, offset) in best.items():
-        total += fit
-        known[image_row] = offset
-    return total, known
 
 
 def _read_by_ends(gray: NDArray[np.uint8], rows: tuple[Row, Row, Row]) -> MrzRead | None:
