@@ -1,8 +1,11 @@
-"""The pipelined relay: a claimed batch sent at once, marked only when all were acknowledged."""
+"""The pipelined relay: a claimed batch sent at once, marked only when all were acknowledged;
+an outage said once a minute, not at every try."""
 
 from dataclasses import dataclass, field
 
-from apoyo_common.outbox import OutboxItem, OutboxRelay
+import structlog.testing
+
+from apoyo_common.outbox import FailureReport, OutboxItem, OutboxRelay
 
 
 @dataclass
@@ -50,3 +53,24 @@ async def test_nothing_is_marked_when_the_batch_was_not_acknowledged() -> None:
     assert events.published == []
     kafka.down = False
     assert await relay.try_drain() and events.published == [1, 2]
+
+
+async def test_an_outage_is_one_warning_a_minute_and_a_line_when_it_ends() -> None:
+    now = [0.0]
+    kafka, events = Kafka(down=True), store(1)
+    relay = OutboxRelay(events, kafka, "verification", pipelined=True)
+    relay.failures = FailureReport(every_s=60, clock=lambda: now[0])
+    with structlog.testing.capture_logs() as lines:
+        for _ in range(240):  # two minutes of tries, one every half second
+            assert not await relay.try_drain()
+            now[0] += 0.5
+        kafka.down = False
+        assert await relay.try_drain() and events.published == [1]
+        assert await relay.try_drain()  # nothing failing, nothing to say
+    said = [(line["event"], line.get("failing_s"), line.get("after_s")) for line in lines]
+    assert said == [
+        ("outbox_publish_failed", 0.0, None),
+        ("outbox_publish_failed", 60.0, None),
+        ("outbox_publish_recovered", None, 120.0),
+    ]
+    assert lines[1]["tries_since_last_warning"] == 120

@@ -7,6 +7,8 @@ republishes the event, which every consumer treats as a redelivery.
 """
 
 import asyncio
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -104,6 +106,43 @@ class PgOutbox:
 
 
 @dataclass
+class FailureReport:
+    """One warning when publishing starts failing, then one a minute while it goes on, and a
+    line when it works again: the relay retries every half second through an outage, and a
+    warning each time would bury the log (and the outage's start) under identical lines."""
+
+    every_s: float = 60.0
+    clock: Callable[[], float] = time.monotonic
+    since: float | None = None
+    last_warned: float = 0.0
+    missed: int = 0  # failed tries since the last warning
+
+    def failed(self, service: str, error: BaseException) -> None:
+        now = self.clock()
+        if self.since is not None and now - self.last_warned < self.every_s:
+            self.missed += 1
+            return
+        self.since = now if self.since is None else self.since
+        log.warning(
+            "outbox_publish_failed",
+            service=service,
+            error=describe(error),
+            failing_s=round(now - self.since, 1),
+            tries_since_last_warning=self.missed + 1,
+        )
+        self.last_warned, self.missed = now, 0
+
+    def recovered(self, service: str) -> None:
+        if self.since is not None:
+            log.info(
+                "outbox_publish_recovered",
+                service=service,
+                after_s=round(self.clock() - self.since, 1),
+            )
+            self.since, self.missed = None, 0
+
+
+@dataclass
 class OutboxRelay:
     store: OutboxStore
     publisher: RawPublisher
@@ -112,6 +151,7 @@ class OutboxRelay:
     batch: int = 100
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     pipelined: bool = False  # a claimed batch sent at once, acknowledged together
+    failures: FailureReport = field(default_factory=FailureReport)
 
     def nudge(self) -> None:
         self.wake.set()
@@ -148,8 +188,9 @@ class OutboxRelay:
         try:
             await self.drain()
         except Exception as error:
-            log.warning("outbox_publish_failed", service=self.service, error=describe(error))
+            self.failures.failed(self.service, error)
             return False
+        self.failures.recovered(self.service)
         return True
 
     async def run_forever(self) -> None:
