@@ -12,7 +12,8 @@ the same cores, so the per-core figure carries their cost too.
 Wall-clock rates depend on whatever else the cores run, so it also prints the CPU time per
 support over the same span: the service's main process (event loop, S3 client, Kafka and
 PostgreSQL clients), its worker pool (the analysis), and each server, less what that server
-spent in the seconds before the run (other clients of shared servers).
+spent per second in the seconds before and after the run (other clients of shared servers;
+their load changes, so on a busy machine the servers' figures are rough).
 
     .venv/bin/python benchmarks/identity_service.py [--supports 240]
 """
@@ -170,7 +171,7 @@ class Sampler(threading.Thread):
 
 
 def background(seconds: float = 5.0) -> dict[str, float]:
-    """Each server's CPU seconds per second before the service starts (other clients)."""
+    """Each server's CPU seconds per second while the service is not running (other clients)."""
     before = snapshot(None)
     time.sleep(seconds)
     return {k: (v - before.get(k, 0.0)) / seconds for k, v in snapshot(None).items()}
@@ -183,7 +184,7 @@ def print_cpu(sampler: Sampler, arrivals: list[float], idle: dict[str, float]) -
     print(f"CPU ms per support over {span:.1f} s ({supports} supports):")
     total = 0.0
     for name, seconds in spent.items():
-        net = seconds - idle.get(name, 0.0) * span
+        net = max(0.0, seconds - idle.get(name, 0.0) * span)
         total += net
         note = f" (raw {1000 * seconds / supports:.1f})" if name in idle else ""
         print(f"  {name:24} {1000 * net / supports:7.1f}{note}")
@@ -201,7 +202,7 @@ def main() -> None:
     deployed.env["APOYO_IDENTITY_WORKERS"] = str(cores)
     deployed.env.pop("OMP_NUM_THREADS", None)  # the service as deployed: it sets its own
     asyncio.run(backlog(deployed, args.supports))
-    idle = background()
+    before = background()
     deployed.start("identity")
     sampler = Sampler(deployed.processes["identity"].pid)
     try:
@@ -211,6 +212,8 @@ def main() -> None:
     finally:
         sampler.done.set()
         deployed.stop_all()
+    after = background()
+    idle = {k: (v + after.get(k, v)) / 2 for k, v in before.items()}
     if len(arrivals) < args.supports:
         raise SystemExit(f"only {len(arrivals)} of {args.supports} supports came out")
     # From the first output on: start-up (worker spawn, classifier load) is not throughput.
