@@ -13,7 +13,7 @@ import contextlib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+from apoyo_common.http1 import Connection, exchange
 
 
 class Unreachable(Exception):
@@ -38,20 +38,18 @@ class LoadClient:
         async with asyncio.timeout(within_s):
             conn = self._idle.pop() if self._idle else await self._connect()
             try:
-                answer, keep = await _exchange(
-                    conn, self._head(path, headers, len(content)), content
-                )
-            except (OSError, EOFError, asyncio.IncompleteReadError, ValueError) as error:
+                got = await exchange(conn, self._head(path, headers, len(content)), content)
+            except (OSError, EOFError, asyncio.IncompleteReadError) as error:
                 conn[1].close()
                 raise Unreachable(type(error).__name__) from None
             except BaseException:
                 conn[1].close()
                 raise
-        if keep:
+        if got.keep:
             self._idle.append(conn)
         else:
             conn[1].close()
-        return answer
+        return Answer(got.status, got.body)
 
     async def aclose(self) -> None:
         while self._idle:
@@ -78,23 +76,3 @@ class LoadClient:
             return await asyncio.open_connection(url.hostname, url.port or 80)
         except OSError as error:
             raise Unreachable(type(error).__name__) from None
-
-
-async def _exchange(conn: Connection, head: bytes, content: bytes) -> tuple[Answer, bool]:
-    reader, writer = conn
-    writer.write(head)
-    writer.write(content)
-    await writer.drain()
-    lines = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-    status = lines[0].split(" ", 2)
-    if len(status) < 2 or not status[0].startswith("HTTP/1."):
-        raise ValueError("not an HTTP answer")
-    found = {
-        name.strip().lower(): value.strip()
-        for name, _, value in (line.partition(":") for line in lines[1:] if line)
-    }
-    if "chunked" in found.get("transfer-encoding", "").lower():
-        raise ValueError("a chunked answer")  # capture's answers carry a Content-Length
-    body = await reader.readexactly(int(found.get("content-length", "0")))
-    keep = found.get("connection", "").lower() != "close"
-    return Answer(int(status[1]), body), keep

@@ -25,6 +25,8 @@ from urllib.parse import quote
 
 from minio.error import ServerError
 
+from apoyo_common.http1 import Connection, exchange
+
 CONNECT_S, ANSWER_S, RETRIES, BACKOFF_S = 5.0, 60.0, 3, 0.2
 _SIGNED = "host;x-amz-content-sha256;x-amz-date"
 _IDLE_MAX = 16
@@ -83,9 +85,6 @@ def put_request(
     ).encode()
 
 
-Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -126,21 +125,19 @@ class SignedPut:
         return await self._once(path, data, content_type, await self._connect())
 
     async def _once(self, path: str, data: bytes, content_type: str, conn: Connection) -> None:
-        reader, writer = conn
+        _, writer = conn
         now = self.clock()
         head = put_request(self.target, path, data, content_type, now, self._key(now))
         kept = False
         try:
-            writer.write(head)
-            writer.write(data)
-            await writer.drain()
-            status, keep = await asyncio.wait_for(_answer(reader), ANSWER_S)
-            kept = keep and len(self._idle) < _IDLE_MAX
+            answer = await asyncio.wait_for(exchange(conn, head, data), ANSWER_S)
+            kept = answer.keep and len(self._idle) < _IDLE_MAX
             if kept:
                 self._idle.append(conn)
         finally:
             if not kept:
                 writer.close()
+        status = answer.status
         if status >= 500:
             raise ServerError(f"the object store answered {status}", status)
         if status >= 300:
@@ -159,22 +156,3 @@ class SignedPut:
             self._tls = ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE"))
         opening = asyncio.open_connection(host, port, ssl=self._tls if self.target.secure else None)
         return await asyncio.wait_for(opening, CONNECT_S)
-
-
-async def _answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
-    """The status and whether the connection may be used again; the body read and dropped."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    parts = lines[0].split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("HTTP/1."):
-        raise EOFError("not an HTTP answer")
-    headers = {
-        name.strip().lower(): value.strip()
-        for name, _, value in (line.partition(":") for line in lines[1:] if line)
-    }
-    length = int(headers.get("content-length", "0"))
-    if length:
-        await reader.readexactly(length)
-    chunked = "chunked" in headers.get("transfer-encoding", "").lower()
-    keep = headers.get("connection", "").lower() != "close" and not chunked
-    return int(parts[1]), keep
