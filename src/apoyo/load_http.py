@@ -9,11 +9,10 @@ status line, headers and body read back: about a tenth of that.
 """
 
 import asyncio
-import contextlib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from apoyo_common.http1 import Connection, exchange
+from apoyo_common.http1 import Connection, close_all, exchange
 
 
 class Unreachable(Exception):
@@ -52,11 +51,7 @@ class LoadClient:
         return Answer(got.status, got.body)
 
     async def aclose(self) -> None:
-        while self._idle:
-            _, writer = self._idle.pop()
-            writer.close()
-            with contextlib.suppress(OSError):
-                await writer.wait_closed()
+        await close_all(self._idle)
 
     async def __aenter__(self) -> "LoadClient":
         return self

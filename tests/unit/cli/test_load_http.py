@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 
 from apoyo.load_http import LoadClient, Unreachable
+from tests.loopback_http import request_bodies
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -16,19 +17,12 @@ def answering(answer: bytes, close: bool = False) -> tuple[Handler, list[bytes]]
     bodies: list[bytes] = []
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while head := await reader.readuntil(b"\r\n\r\n"):
-                length = next(
-                    int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                    if line.lower().startswith(b"content-length")
-                )  # fmt: skip
-                bodies.append(await reader.readexactly(length))
-                writer.write(answer)
-                await writer.drain()
-                if close:
-                    break
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+        async for body in request_bodies(reader):
+            bodies.append(body)
+            writer.write(answer)
+            await writer.drain()
+            if close:
+                break
         writer.close()
 
     return handle, bodies

@@ -15,6 +15,7 @@ from minio.signer import sign_v4_s3
 from apoyo_common.outages import is_outage
 from apoyo_common.storage import s3_put
 from apoyo_common.storage.s3_put import PutRefused, S3Target, SignedPut, put_request, signing_key
+from tests.loopback_http import request_bodies
 
 NOW = datetime(2026, 11, 29, 8, 0, 5, tzinfo=UTC)
 
@@ -61,25 +62,18 @@ class Store:
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
-        try:
-            while head := await reader.readuntil(b"\r\n\r\n"):
-                length = next(
-                    int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                    if line.lower().startswith(b"content-length")
-                )  # fmt: skip
-                self.bodies.append(await reader.readexactly(length))
-                status = self.answers.pop(0) if self.answers else 200
-                body = b"<Error/>" if status >= 300 else b""
-                closing = b"Connection: close\r\n" if self.close else b""
-                writer.write(
-                    b"HTTP/1.1 %d X\r\nContent-Length: %d\r\n%s\r\n%s"
-                    % (status, len(body), closing, body)
-                )
-                await writer.drain()
-                if self.close:
-                    break
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+        async for sent in request_bodies(reader):
+            self.bodies.append(sent)
+            status = self.answers.pop(0) if self.answers else 200
+            body = b"<Error/>" if status >= 300 else b""
+            closing = b"Connection: close\r\n" if self.close else b""
+            writer.write(
+                b"HTTP/1.1 %d X\r\nContent-Length: %d\r\n%s\r\n%s"
+                % (status, len(body), closing, body)
+            )
+            await writer.drain()
+            if self.close:
+                break
         writer.close()
 
 

@@ -7,6 +7,7 @@ are four a support in capture, and the load generator runs on the machine it mea
 """
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 
 Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
@@ -31,6 +32,15 @@ async def exchange(conn: Connection, head: bytes, body: bytes) -> Answer:
     writer.write(body)
     await writer.drain()
     return await read_answer(reader)
+
+
+async def close_all(idle: list[Connection]) -> None:
+    """Close the kept connections, emptying the list."""
+    while idle:
+        _, writer = idle.pop()
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
 
 
 async def read_answer(reader: asyncio.StreamReader) -> Answer:

@@ -13,7 +13,6 @@ then raised (a 5xx as minio's `ServerError`); connecting waits 5 s at most and a
 """
 
 import asyncio
-import contextlib
 import hashlib
 import hmac
 import os
@@ -25,7 +24,7 @@ from urllib.parse import quote
 
 from minio.error import ServerError
 
-from apoyo_common.http1 import Connection, exchange
+from apoyo_common.http1 import Connection, close_all, exchange
 
 CONNECT_S, ANSWER_S, RETRIES, BACKOFF_S = 5.0, 60.0, 3, 0.2
 _SIGNED = "host;x-amz-content-sha256;x-amz-date"
@@ -109,11 +108,7 @@ class SignedPut:
 
     async def close(self) -> None:
         """Close the kept connections."""
-        while self._idle:
-            _, writer = self._idle.pop()
-            writer.close()
-            with contextlib.suppress(OSError):
-                await writer.wait_closed()
+        await close_all(self._idle)
 
     async def _sent(self, path: str, data: bytes, content_type: str) -> None:
         """One attempt; a kept connection the server closed meanwhile is replaced at once."""
