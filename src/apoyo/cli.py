@@ -430,10 +430,16 @@ def demo_cmd(
     out: Annotated[Path, typer.Option("--out")] = Path("demo-out"),
 ) -> None:
     """Everything, embedded: a synthetic process, supports over HTTP, the pipeline, a summary."""
-    from apoyo.demo import run_demo
+    from apoyo.demo import NotADemoFolder, run_demo
 
     configure_logging("WARNING", "demo")
-    raise typer.Exit(asyncio.run(run_demo(supports, out)))
+    try:
+        raise typer.Exit(asyncio.run(run_demo(supports, out)))
+    except NotADemoFolder as error:
+        typer.echo(
+            f"{error} existe y no es de una demostración anterior: elija otro --out", err=True
+        )
+        raise typer.Exit(2) from None
 
 
 def main() -> None:

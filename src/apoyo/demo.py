@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import shutil
 import socket
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -162,8 +163,24 @@ def capture_window_around_now() -> dict[str, str]:
     return {"start": start.isoformat(), "end": end.isoformat()}
 
 
+class NotADemoFolder(Exception):
+    """--out holds a `data` folder that no earlier demo made: it is left alone."""
+
+
+def fresh_data(data: Path) -> None:
+    """Every demo starts from nothing. An earlier run's embedded system in the same --out
+    would make this run's people duplicates and its auxiliary already taken; only a folder
+    that the embedded system made (it holds its secrets.json) is removed."""
+    if not data.exists():
+        return
+    if not (data / "secrets.json").is_file():
+        raise NotADemoFolder(str(data))
+    shutil.rmtree(data)
+
+
 async def run_demo(count: int, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
+    fresh_data(out / "data")
     started, port, stop = time.monotonic(), free_port(), asyncio.Event()
     # One token stands for many auxiliaries here: no rate limit; links and codes echoed.
     demo_settings = {"rate_ip_per_s": 0.0, "rate_token_per_s": 0.0, "echo_secrets": True}
