@@ -1,13 +1,24 @@
 """A demo run again on the same --out starts from nothing; a `data` folder it did not make is
 refused, not removed."""
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 from typer.testing import CliRunner
 
 from apoyo.cli import app
 from apoyo.demo import NotADemoFolder, fresh_data
+
+
+@pytest.fixture
+def logging_restored() -> Iterator[None]:
+    """The command sets up logging on the runner's stream, closed once it returns."""
+    yield
+    structlog.reset_defaults()
+    logging.basicConfig(force=True, handlers=[logging.NullHandler()])
 
 
 def test_an_earlier_demos_data_is_removed(tmp_path: Path) -> None:
@@ -19,7 +30,9 @@ def test_an_earlier_demos_data_is_removed(tmp_path: Path) -> None:
     fresh_data(data)  # nothing there: nothing to do
 
 
-def test_a_folder_the_demo_did_not_make_is_kept_and_refused(tmp_path: Path) -> None:
+def test_a_folder_the_demo_did_not_make_is_kept_and_refused(
+    tmp_path: Path, logging_restored: None
+) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "thesis.txt").write_text("keep me")
