@@ -11,13 +11,14 @@ import asyncpg
 
 from apoyo_identity.reuse import BANDS, REUSE_DISTANCE, bands, coarse, fine
 
-_NEAR = """
-WITH q AS (SELECT * FROM unnest($3::bigint[], $6::bigint[]) AS q(phash, fine)),
+# $1 process, $2 support, $3 coarse halves, $4 distance, $5 bands, $6 fine halves.
+_PROBES = """
      probe AS (
         SELECT q.phash, q.fine, g.band,
                (((q.phash >> (16 * g.band)) & 65535) # f.flip)::integer AS value
         FROM q, generate_series(0, $5 - 1) AS g(band),
-             (SELECT 0 AS flip UNION ALL SELECT 1 << i FROM generate_series(0, 15) AS i) f)
+             (SELECT 0 AS flip UNION ALL SELECT 1 << i FROM generate_series(0, 15) AS i) f)"""
+_FOUND = """
 SELECT EXISTS (
     SELECT 1 FROM probe
     JOIN identity.picture_bands b
@@ -25,18 +26,20 @@ SELECT EXISTS (
     WHERE b.support_id <> $2 AND bit_count((b.phash # probe.phash)::bit(64)) <= $4
       AND (b.fine IS NULL OR bit_count((b.fine # probe.fine)::bit(64)) <= $4))
 """
+_NEAR = (
+    "WITH q AS (SELECT * FROM unnest($3::bigint[], $6::bigint[]) AS q(phash, fine)),"
+    + _PROBES
+    + _FOUND
+)
 
-
-# The same search, and the pictures recorded, in one statement: the search sees the index as
-# it was before the statement, and skips the support's own pictures anyway (a redelivered
-# support gets the same answer).
-_ADMIT = """
-WITH q AS (SELECT * FROM unnest($3::text[], $4::bigint[], $5::bigint[]) AS q(kind, phash, fine)),
-     probe AS (
-        SELECT q.phash, q.fine, g.band,
-               (((q.phash >> (16 * g.band)) & 65535) # f.flip)::integer AS value
-        FROM q, generate_series(0, $7 - 1) AS g(band),
-             (SELECT 0 AS flip UNION ALL SELECT 1 << i FROM generate_series(0, 15) AS i) f),
+# The same search, and the pictures recorded ($7: their kinds), in one statement: the search
+# sees the index as it was before the statement, and skips the support's own pictures anyway
+# (a redelivered support gets the same answer).
+_ADMIT = (
+    "WITH q AS (SELECT * FROM unnest($3::bigint[], $6::bigint[], $7::text[])"
+    " AS q(phash, fine, kind)),"
+    + _PROBES
+    + """,
      whole AS (
         INSERT INTO identity.picture_hashes (process_id, support_id, kind, phash, fine)
         SELECT $1, $2, kind, phash, fine FROM q ON CONFLICT (support_id, kind) DO NOTHING),
@@ -44,14 +47,9 @@ WITH q AS (SELECT * FROM unnest($3::text[], $4::bigint[], $5::bigint[]) AS q(kin
         INSERT INTO identity.picture_bands (process_id, band, value, support_id, kind, phash, fine)
         SELECT $1, g.band, ((q.phash >> (16 * g.band)) & 65535)::integer, $2, q.kind, q.phash,
                q.fine
-        FROM q, generate_series(0, $7 - 1) AS g(band) ON CONFLICT DO NOTHING)
-SELECT EXISTS (
-    SELECT 1 FROM probe
-    JOIN identity.picture_bands b
-      ON b.process_id = $1 AND b.band = probe.band AND b.value = probe.value
-    WHERE b.support_id <> $2 AND bit_count((b.phash # probe.phash)::bit(64)) <= $6
-      AND (b.fine IS NULL OR bit_count((b.fine # probe.fine)::bit(64)) <= $6))
-"""
+        FROM q, generate_series(0, $5 - 1) AS g(band) ON CONFLICT DO NOTHING)"""
+    + _FOUND
+)
 
 
 def signed(value: int) -> int:
@@ -106,11 +104,11 @@ class PgPictureIndex:
             _ADMIT,
             process_id,
             support_id,
-            list(hashes),
             [c for c, _ in halves],
-            [f for _, f in halves],
             REUSE_DISTANCE,
             BANDS,
+            [f for _, f in halves],
+            list(hashes),
         )
         return bool(found)
 
