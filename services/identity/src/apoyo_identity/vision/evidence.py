@@ -87,15 +87,17 @@ def _grayscale(colour: Image) -> bool:
     scanner bed) still counts as colour if a few percent of it is card tint or ink."""
     if colour.ndim == 2:
         return True
-    lit = colour.sum(2, dtype=np.int32).ravel() >= 150  # in the dark, chroma is mostly noise
-    if lit.sum() < 100:
+    # Plane by plane, and the sums by OpenCV (exact in float32): numpy reduces along a
+    # length-3 axis, or indexes its rows, many times slower.
+    levels = np.asarray(colour, np.float32)
+    total = np.asarray(cv2.transform(levels, np.ones((1, 3), np.float32))).ravel()
+    lit = total >= 150  # in the dark, chroma is mostly noise
+    if np.count_nonzero(lit) < 100:
         return False  # too dark to tell; other checks speak for it
-    # Channel by channel: numpy reduces along a length-3 axis far slower than across one.
-    channels = colour.reshape(-1, 3)[lit].T.astype(np.float32)
-    total = channels[0] + channels[1] + channels[2]
+    total = total[lit]
     stray = np.zeros_like(total)
-    for channel in channels:
-        chroma = channel / total
+    for plane in cv2.split(levels):
+        chroma = np.asarray(plane).ravel()[lit] / total
         # The median of an even sample is as good a reference as the median of all.
         median = np.median(chroma[:: max(1, len(chroma) // _MEDIAN_SAMPLE)])
         np.maximum(stray, np.abs(chroma - median), out=stray)
@@ -157,12 +159,21 @@ def _power(tiles: NDArray[np.float32]) -> NDArray[np.float32]:
 def _peak_shares(power: NDArray[np.float32]) -> NDArray[np.float64]:
     """Per tile: the strongest 3 × 3 bins of its power spectrum (wrapping round, as the
     spectrum does) over the whole spectrum."""
-    across = power + np.roll(power, 1, 2) + np.roll(power, -1, 2)
-    pooled = across + np.roll(across, 1, 1) + np.roll(across, -1, 1)
+    across = _wrapped_sum(power, 2)
+    pooled = _wrapped_sum(across, 1)
     # A real tile's spectrum mirrors (P[r, c] = P[-r, -c]): the peak's mirror holds as much
     # again, hence the half.
     total = power.sum((1, 2), dtype=np.float64)
     return np.asarray(pooled.max((1, 2)) / (total + 1e-6) / 2, np.float64)
+
+
+def _wrapped_sum(values: NDArray[np.float32], axis: int) -> NDArray[np.float32]:
+    """Each bin plus its two neighbours along `axis`, wrapping round: np.roll's sum, in the
+    same order, without its copies."""
+    last = np.swapaxes(values, axis, -1)
+    padded = np.concatenate([last[..., -1:], last, last[..., :1]], -1)
+    summed = padded[..., 1:-1] + padded[..., :-2] + padded[..., 2:]
+    return np.asarray(np.swapaxes(summed, axis, -1), np.float32)
 
 
 def _tiles_inside(area: NDArray[np.float32], shape: tuple[int, ...]) -> list[tuple[int, int]]:
@@ -217,10 +228,10 @@ def _blurry(work: Image) -> bool:
     dx = cv2.Sobel(work, cv2.CV_32F, 1, 0)
     slope = cv2.magnitude(dx, cv2.Sobel(work, cv2.CV_32F, 0, 1))
     contrast = cv2.morphologyEx(work, cv2.MORPH_GRADIENT, np.ones((9, 9), np.uint8))
-    edges = contrast > 40
-    if edges.sum() < 200:
+    edges = np.flatnonzero(contrast > 40)
+    if len(edges) < 200:
         return True  # nothing with contrast at all: nothing legible either
-    ratio = slope[edges] / (8 * contrast[edges].astype(np.float32))
+    ratio = slope.ravel()[edges] / (8 * contrast.ravel()[edges].astype(np.float32))
     steep = int(len(ratio) * 0.99)
     return float(np.partition(ratio, steep)[steep]) < SHARPNESS
 

@@ -17,12 +17,22 @@ _CHUNK = 512  # rows of the pairwise comparison at a time, to bound memory
 
 
 def _inertia(
-    ink: NDArray[np.uint8], labels: NDArray[np.int32], count: int, centroids: NDArray[np.float64]
+    ink: NDArray[np.uint8],
+    labels: NDArray[np.int32],
+    wanted: NDArray[np.bool_],
+    centroids: NDArray[np.float64],
 ) -> tuple[NDArray[np.float64], ...]:
-    """Per component: elongation (major over minor second moment) and major-axis angle in
-    degrees from the horizontal."""
-    where = np.flatnonzero(ink)  # the labelled pixels (a uint8 scan is the cheap one)
+    """Per component (label 0 included): elongation (major over minor second moment) and
+    major-axis angle in degrees from the horizontal, measured only for the `wanted` ones
+    (the others get 0): a desk's large blobs hold most of the ink and cannot be characters
+    anyway."""
+    # The labelled pixels: a 0/1 mask scanned as booleans is three times quicker than as
+    # bytes.
+    where = np.flatnonzero(ink.view(np.bool_))
     which = labels.ravel()[where]
+    inside = wanted[which]
+    where, which = where[inside], which[inside]
+    count = len(wanted)
     ys, xs = np.divmod(where, ink.shape[1])
     area = np.maximum(np.bincount(which, minlength=count), 1).astype(np.float64)
     # Moments about each blob's own centroid: no cancellation between large squares.
@@ -46,13 +56,14 @@ def _character_like(gray: NDArray[np.uint8]) -> NDArray[np.int64]:
         ),
         np.uint8,
     )
-    count, labels, stats, centroids = labelled(ink)
-    elongation, angle = (v[1:] for v in _inertia(ink, labels, count, centroids))
-    x, y, w, h, area = stats[1:].T.astype(np.int64)
+    _count, labels, stats, centroids = labelled(ink)
+    x, y, w, h, area = stats.T.astype(np.int64)
+    sized = (h >= 3) & (h <= 60) & (w >= 0.3 * h) & (w <= 6 * h) & (area >= 0.3 * w * h)
+    sized[0] = False  # the background
+    elongation, angle = _inertia(ink, labels, sized, centroids)
     # A thin stroke (a ruled line, a pen) is elongated; a word is too, but lies horizontal.
     slim = (elongation < 8) | ((np.abs(angle) < 15) & (elongation < 30))
-    keep = (h >= 3) & (h <= 60) & (w >= 0.3 * h) & (w <= 6 * h) & (area >= 0.3 * w * h) & slim
-    return np.asarray(np.stack([x, y, w, h], 1)[keep], np.int64)
+    return np.asarray(np.stack([x, y, w, h], 1)[sized & slim], np.int64)
 
 
 def text_boxes(gray: NDArray[np.uint8]) -> NDArray[np.int64]:
