@@ -37,6 +37,7 @@ SCREEN_SIDE = 1400
 _TILE = 64
 MAX_TILES = 48  # 96 gave the same calls on the benchmark's pictures, at twice the time
 _MEDIAN_SAMPLE = 4096
+_MIRRORED_ROWS = -np.arange(_TILE) % _TILE  # row -r of a spectrum
 
 
 @dataclass(frozen=True)
@@ -151,9 +152,25 @@ def _grating_shares(gray: Image, area: NDArray[np.float32]) -> NDArray[np.float6
 
 def _power(tiles: NDArray[np.float32]) -> NDArray[np.float32]:
     """Each tile's whole power spectrum. OpenCV's DFT, tile by tile, takes a quarter of the
-    time of numpy's batched one on these 64 × 64 tiles."""
-    spectra = np.stack([cv2.dft(tile, flags=cv2.DFT_COMPLEX_OUTPUT) for tile in tiles])
-    return np.asarray(spectra[..., 0] ** 2 + spectra[..., 1] ** 2, np.float32)
+    time of numpy's batched one on these 64 × 64 tiles; its packed real output (CCS) half
+    that of its complex one, and the other half of the spectrum mirrors the first:
+    P[r, c] = P[-r, -c]."""
+    packed = np.stack([cv2.dft(tile) for tile in tiles])
+    half = _TILE // 2
+    power = np.empty(packed.shape, np.float32)
+    # Columns 1 to half - 1: (Re, Im) pairs in the packed columns 2c - 1 and 2c, every row.
+    re, im = packed[:, :, 1 : _TILE - 1 : 2], packed[:, :, 2 : _TILE - 1 : 2]
+    power[:, :, 1:half] = re * re + im * im
+    # Columns 0 and half: real, so packed down the column as row 0, (Re, Im) pairs, row half.
+    for column, source in ((0, 0), (half, _TILE - 1)):
+        values = packed[:, :, source]
+        power[:, 0, column] = values[:, 0] * values[:, 0]
+        power[:, half, column] = values[:, -1] * values[:, -1]
+        re, im = values[:, 1 : _TILE - 1 : 2], values[:, 2 : _TILE - 1 : 2]
+        power[:, 1:half, column] = re * re + im * im
+        power[:, half + 1 :, column] = power[:, half - 1 : 0 : -1, column]
+    power[:, :, half + 1 :] = power[:, _MIRRORED_ROWS, half - 1 : 0 : -1]
+    return power
 
 
 def _peak_shares(power: NDArray[np.float32]) -> NDArray[np.float64]:
