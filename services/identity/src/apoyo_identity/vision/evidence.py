@@ -56,10 +56,15 @@ def _gray(image: Image) -> Image:
 
 def _reduce(image: Image, side: int) -> tuple[Image, int]:
     factor = -(-max(image.shape[:2]) // side)
+    return _area(image, factor), factor
+
+
+def _area(image: Image, factor: int) -> Image:
+    """Each `factor` × `factor` block's average."""
     if factor == 1:
-        return image, 1
+        return image
     small = cv2.resize(image, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA)
-    return np.asarray(small, np.uint8), factor
+    return np.asarray(small, np.uint8)
 
 
 def _shrink(image: Image, side: int) -> Image:
@@ -73,12 +78,22 @@ def _shrink(image: Image, side: int) -> Image:
 def views(image: Image, gray: Image | None = None) -> Views:
     gray = _gray(image) if gray is None else gray
     work, factor = _reduce(gray, WORK_SIDE)
-    return Views(_reduce(image, COLOUR_SIDE)[0], gray, work, factor)
+    return Views(_colour(image), gray, work, factor)
+
+
+def _colour(image: Image) -> Image:
+    """The colour copy, by halvings while the factor is even: OpenCV's area resize by 2 is
+    several times quicker than by 8, and the grayscale check is not moved by the rounding
+    between halvings (a level or two; the same calls on the benchmark's pictures)."""
+    factor = -(-max(image.shape[:2]) // COLOUR_SIDE)
+    while factor % 2 == 0:
+        image, factor = _area(image, 2), factor // 2
+    return _area(image, factor)
 
 
 def looks_grayscale(image: Image) -> bool:
     """No colour over the card: a black-and-white photo, scan or photocopy."""
-    return _grayscale(_reduce(image, COLOUR_SIDE)[0])
+    return _grayscale(_colour(image))
 
 
 def _grayscale(colour: Image) -> bool:
