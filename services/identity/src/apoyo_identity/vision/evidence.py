@@ -202,10 +202,15 @@ def _peak_shares(power: NDArray[np.float32]) -> NDArray[np.float64]:
 def _wrapped_sum(values: NDArray[np.float32], axis: int) -> NDArray[np.float32]:
     """Each bin plus its two neighbours along `axis`, wrapping round: np.roll's sum, in the
     same order, without its copies."""
-    last = np.swapaxes(values, axis, -1)
-    padded = np.concatenate([last[..., -1:], last, last[..., :1]], -1)
-    summed = padded[..., 1:-1] + padded[..., :-2] + padded[..., 2:]
-    return np.asarray(np.swapaxes(summed, axis, -1), np.float32)
+    count = values.shape[axis]
+    padded = np.concatenate([values.take([-1], axis), values, values.take([0], axis)], axis)
+
+    def shifted(start: int) -> NDArray[np.float32]:
+        index = [slice(None)] * values.ndim
+        index[axis] = slice(start, start + count)
+        return padded[tuple(index)]
+
+    return np.asarray(shifted(1) + shifted(0) + shifted(2), np.float32)
 
 
 def _tiles_inside(area: NDArray[np.float32], shape: tuple[int, ...]) -> list[tuple[int, int]]:
