@@ -84,3 +84,35 @@ async def test_a_batch_subscription_hands_over_lists_with_their_keys() -> None:
         await publisher.publish_raw("identity.decoded", b"k", b"one")
         await broker.publish_batch(b"two", b"three", topic="identity.decoded")
     assert seen == [[b"one"], [b"two", b"three"]]
+
+
+def test_a_gathering_batch_subscription_lets_the_broker_hold_its_polls() -> None:
+    from apoyo_common.kafka import NO_GATHER, Gather, subscribe_batch
+
+    broker = KafkaBroker()
+    delivery = Delivery("export", "support.notified", RetryPolicy(1, 0), BrokerPublisher(broker))
+
+    async def many(raws: list[bytes]) -> None:
+        return None
+
+    async def one(raw: bytes) -> None:
+        return None
+
+    subscribe_batch(broker, delivery, "apoyo-export", many, one, gather=Gather(250, 65536))
+    subscribe_batch(broker, delivery, "apoyo-other", many, one)
+    gathering, plain = (s._connection_args for s in broker.subscribers)  # type: ignore[attr-defined]
+    assert (gathering["fetch_max_wait_ms"], gathering["fetch_min_bytes"]) == (250, 65536)
+    assert (plain["fetch_max_wait_ms"], plain["fetch_min_bytes"]) == (500, 1)
+    assert (NO_GATHER.wait_ms, NO_GATHER.min_bytes) == (500, 1)  # the client's own defaults
+
+
+def test_the_real_broker_logs_no_line_per_message_and_injects_nothing() -> None:
+    import logging
+
+    from apoyo_common.kafka import make_broker
+    from apoyo_common.settings import Settings
+
+    broker = make_broker(Settings(), "apoyo-test")
+    config = broker.config.broker_config  # FastStream 0.7.8
+    assert config.fd_config.use_fastdepends is False
+    assert config.logger.log_level == logging.DEBUG

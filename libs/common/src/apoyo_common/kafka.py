@@ -9,6 +9,7 @@ itself was unreachable) seeks back, so the message is delivered again.
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +35,13 @@ def make_broker(settings: Settings, client_id: str) -> KafkaBroker:
         graceful_timeout=30.0,
         # Through the root handler, so the redacting filter sees FastStream's lines too.
         logger=logging.getLogger("apoyo.faststream"),
+        # Its "Received" and "Processed" lines for every message at DEBUG, which services do
+        # not log (two lines a message, redacted and written, for nothing an operator reads);
+        # its errors keep their level.
+        log_level=logging.DEBUG,
+        # The handlers below take what the decoder gives as it is: no argument injection nor
+        # validation a message (FastStream ran the `message` argument's lookup in a thread).
+        apply_types=False,
     )
 
 
@@ -75,6 +83,18 @@ class BrokerPublisher:
             observe_age(topic, payload, handed_at)
 
 
+@dataclass(frozen=True)
+class Gather:
+    """How long the broker may hold a batch consumer's poll (`fetch.max.wait.ms`) while fewer
+    than `min_bytes` wait (`fetch.min.bytes`)."""
+
+    wait_ms: int
+    min_bytes: int
+
+
+NO_GATHER = Gather(500, 1)  # the client's defaults: a poll answered as soon as a byte waits
+
+
 def subscribe(
     broker: KafkaBroker,
     delivery: Delivery,
@@ -86,15 +106,15 @@ def subscribe(
     """`concurrency` above 1 runs that many consumers in the group, each on its own partitions:
     messages of one partition stay in order, and an offset is still committed after its work."""
 
-    async def on_message(body: bytes, message: KafkaMessage) -> None:
-        key = getattr(message.raw_message, "key", None) or b""
+    async def on_message(received: tuple[bytes, bytes]) -> None:
+        body, key = received
         await delivery.run(body, key, handle)
 
     on_message.__name__ = f"{delivery.service}_on_{delivery.topic.replace('.', '_')}"
     broker.subscriber(
         qualified(namespace, delivery.topic),
         **_consumer(namespace, group_id),
-        decoder=_raw_body,
+        decoder=_body_and_key,
         max_workers=concurrency,
     )(on_message)
 
@@ -118,39 +138,47 @@ def subscribe_batch(
     handle_one: Callable[[bytes], Awaitable[None]],
     namespace: str = "",
     max_records: int = 500,
+    gather: Gather = NO_GATHER,
 ) -> None:
     """Up to `max_records` messages a poll, handled in one call and committed together after
     it; when the call fails, each message is delivered alone (Delivery.run_batch). One
-    consumer per subscriber: FastStream ignores `max_workers` for batches."""
+    consumer per subscriber: FastStream ignores `max_workers` for batches. With `gather`, the
+    broker holds a poll until that many bytes arrived or that many milliseconds passed, so a
+    trickle still comes in batches."""
 
-    async def on_batch(bodies: list[bytes], message: KafkaMessage) -> None:
-        records = message.raw_message if isinstance(message.raw_message, list | tuple) else ()
-        keys = [getattr(r, "key", None) or b"" for r in records]
-        keys += [b""] * (len(bodies) - len(keys))
-        await delivery.run_batch(list(zip(bodies, keys, strict=False)), handle_many, handle_one)
+    async def on_batch(received: list[tuple[bytes, bytes]]) -> None:
+        await delivery.run_batch(received, handle_many, handle_one)
 
     on_batch.__name__ = f"{delivery.service}_on_{delivery.topic.replace('.', '_')}_batch"
     broker.subscriber(
         qualified(namespace, delivery.topic),
         **_consumer(namespace, group_id),
-        decoder=_raw_bodies,
+        decoder=_bodies_and_keys,
         batch=True,
         max_records=max_records,
         batch_timeout_ms=100,
+        fetch_max_wait_ms=gather.wait_ms,
+        fetch_min_bytes=gather.min_bytes,
     )(on_batch)
 
 
-async def _raw_bodies(message: KafkaMessage) -> list[bytes]:
-    """A batch's bodies as they came (the batch parser gives a list of them)."""
+async def _bodies_and_keys(message: KafkaMessage) -> list[tuple[bytes, bytes]]:
+    """A batch's bodies as they came (the batch parser gives a list of them), each with its
+    record's key."""
     body: object = message.body
-    if isinstance(body, list | tuple):
-        return [bytes(b) for b in body]
-    return [body] if isinstance(body, bytes) else []
+    bodies = [bytes(b) for b in body] if isinstance(body, list | tuple) else []
+    if isinstance(body, bytes):
+        bodies = [body]
+    records = message.raw_message if isinstance(message.raw_message, list | tuple) else ()
+    keys = [getattr(r, "key", None) or b"" for r in records]
+    keys += [b""] * (len(bodies) - len(keys))
+    return list(zip(bodies, keys, strict=False))
 
 
-async def _raw_body(message: KafkaMessage) -> bytes:
-    """Hand the handler the bytes as they came: parsing (and its failures) is ours to judge."""
-    return message.body
+async def _body_and_key(message: KafkaMessage) -> tuple[bytes, bytes]:
+    """Hand the handler the bytes as they came (parsing, and its failures, is ours to judge)
+    and the record's key."""
+    return message.body, getattr(message.raw_message, "key", None) or b""
 
 
 async def ensure_topics(settings: Settings) -> None:

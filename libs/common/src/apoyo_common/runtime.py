@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute
 
 from apoyo_common.db import migrate
 from apoyo_common.delivery import Delivery, RetryPolicy
-from apoyo_common.kafka import BrokerPublisher, subscribe, subscribe_batch
+from apoyo_common.kafka import NO_GATHER, BrokerPublisher, Gather, subscribe, subscribe_batch
 from apoyo_common.keyring import Keyring
 from apoyo_common.keyring.settings import keyring_from_settings
 from apoyo_common.ledger import PgLedger
@@ -107,11 +107,19 @@ def consume_batch(
     handle_many: Callable[[list[bytes]], Awaitable[None]],
     handle_one: Callable[[bytes], Awaitable[None]],
     max_records: int = 500,
+    gather: Gather = NO_GATHER,
 ) -> None:
     delivery = Delivery(unit.name, topic, infra.retry, infra.publisher)
     namespace = infra.settings.namespace
     subscribe_batch(
-        infra.broker, delivery, unit.group_id, handle_many, handle_one, namespace, max_records
+        infra.broker,
+        delivery,
+        unit.group_id,
+        handle_many,
+        handle_one,
+        namespace,
+        max_records,
+        gather,
     )
 
 

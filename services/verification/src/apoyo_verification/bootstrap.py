@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute
 
 from apoyo_common.access.entries import AccessLog
 from apoyo_common.access.postgres import PgAccessLog
+from apoyo_common.kafka import Gather
 from apoyo_common.outbox import OutboxRelay, PgOutbox
 from apoyo_common.ratelimit import TokenBuckets
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume, consume_batch
@@ -49,6 +50,10 @@ from apoyo_verification.territory import Territories
 from apoyo_verification.web import static_routes
 
 BATCH = 500  # supports a Kafka poll hands over, and the most one transaction records
+# A trickle still comes in batches: the broker holds a poll up to a quarter of a second
+# unless a batch's worth of bytes (about 30 supports) is waiting. Each batch costs a
+# transaction, an outbox drain, a produce request and an offset commit, whatever its size.
+GATHER = Gather(wait_ms=250, min_bytes=64 * 1024)
 
 
 def build(infra: Infrastructure) -> ServiceUnit:
@@ -93,7 +98,7 @@ def build(infra: Infrastructure) -> ServiceUnit:
     async def handle_one(raw: bytes) -> None:
         await handle_many([raw])
 
-    consume_batch(infra, unit, IDENTITY_DECODED, handle_many, handle_one, BATCH)
+    consume_batch(infra, unit, IDENTITY_DECODED, handle_many, handle_one, BATCH, GATHER)
     return unit
 
 
