@@ -3,7 +3,9 @@
 The homography puts every row's first and last character where they belong, but lenses bend
 rows and printing drifts, so a cell in the middle can sit a third of a pitch off. Each
 character blob, carried into the rectified frame, says where its column really is; columns
-without a blob take the offset of their neighbours.
+without a blob take the offset of their neighbours. A blob's centre is its ink's, though, not
+its cell's (an L or a 1 leans left, a 7 right), so each column takes the median offset of the
+blobs around it: a bend is smooth, a glyph's lean is not.
 """
 
 import cv2
@@ -12,6 +14,8 @@ from numpy.typing import NDArray
 
 from apoyo_identity.vision.glyphs import PITCH
 from apoyo_identity.vision.locate import ROW_CHARS, Row
+
+NEIGHBOURS = 3  # blobs each side whose median offset a column takes
 
 
 def column_centres(
@@ -41,6 +45,10 @@ def _offsets(xs: NDArray[np.float64], expected: NDArray[np.float64]) -> NDArray[
     known = {int(c): float(d) for c, d in zip(column[keep], delta[keep], strict=True)}
     cols = np.array(sorted(known))
     values = np.array([known[c] for c in cols])
+    windows = np.lib.stride_tricks.sliding_window_view(
+        np.pad(values, NEIGHBOURS, constant_values=np.nan), 2 * NEIGHBOURS + 1
+    )
+    values = np.nanmedian(windows, axis=1)  # fewer at the row's ends
     return np.asarray(np.interp(np.arange(ROW_CHARS), cols, values), dtype=np.float64)
 
 
