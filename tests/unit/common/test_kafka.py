@@ -100,7 +100,8 @@ def test_a_gathering_batch_subscription_lets_the_broker_hold_its_polls() -> None
 
     subscribe_batch(broker, delivery, "apoyo-export", many, one, gather=Gather(250, 65536))
     subscribe_batch(broker, delivery, "apoyo-other", many, one)
-    gathering, plain = (s._connection_args for s in broker.subscribers)  # type: ignore[attr-defined]
+    options = {s.group_id: s._connection_args for s in broker.subscribers}  # type: ignore[attr-defined]
+    gathering, plain = options["apoyo-export"], options["apoyo-other"]  # FastStream 0.7.8
     assert (gathering["fetch_max_wait_ms"], gathering["fetch_min_bytes"]) == (250, 65536)
     assert (plain["fetch_max_wait_ms"], plain["fetch_min_bytes"]) == (500, 1)
     assert (NO_GATHER.wait_ms, NO_GATHER.min_bytes) == (500, 1)  # the client's own defaults
