@@ -1,9 +1,10 @@
 """HTTP/1.1 over asyncio streams: the little two hot paths need, a request written whole and
 its answer read back (status, body, whether the connection can be used again).
 
-S3 uploads (`apoyo_common.storage.s3_put`) and `apoyo load`'s client use it instead of a
-general client, whose bookkeeping cost them more CPU than the request itself: the uploads
-are four a support in capture, and the load generator runs on the machine it measures.
+S3 uploads and downloads (`apoyo_common.storage.s3_signed`) and `apoyo load`'s client use it
+instead of a general client, whose bookkeeping cost them more CPU than the request itself:
+four uploads a support in capture, three downloads in identity, and the load generator runs
+on the machine it measures.
 """
 
 import asyncio

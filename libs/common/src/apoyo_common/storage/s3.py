@@ -16,7 +16,7 @@ from minio.error import S3Error
 
 from apoyo_common.settings import Settings
 from apoyo_common.storage.protocol import CHUNK, ObjectNotFound, check_key
-from apoyo_common.storage.s3_put import S3Target, SignedPut
+from apoyo_common.storage.s3_signed import S3Target, SignedRequests
 
 _MISSING = {"NoSuchKey", "NoSuchObject", "NoSuchBucket"}
 
@@ -35,10 +35,11 @@ def _http_client() -> urllib3.PoolManager:
 
 
 class S3Store:
-    def __init__(self, client: Minio, bucket: str, uploads: SignedPut | None = None) -> None:
+    def __init__(self, client: Minio, bucket: str, signed: SignedRequests | None = None) -> None:
         self.client = client
         self.bucket = bucket
-        self.uploads = uploads  # `put` on the event loop (s3_put); minio's in a thread if None
+        # `put` and `get` on the event loop (s3_signed); minio's in a thread if None.
+        self.signed = signed
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "S3Store":
@@ -55,7 +56,7 @@ class S3Store:
             settings.s3_endpoint, settings.s3_secure, settings.s3_region,
             settings.s3_access_key, secret,
         )  # fmt: skip
-        return cls(client, settings.s3_bucket, SignedPut(target))
+        return cls(client, settings.s3_bucket, SignedRequests(target))
 
     async def ensure_ready(self) -> None:
         await asyncio.to_thread(self._ensure_bucket)
@@ -69,8 +70,8 @@ class S3Store:
                 raise
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
-        if self.uploads is not None:
-            return await self.uploads.put(self.bucket, check_key(key), data, content_type)
+        if self.signed is not None:
+            return await self.signed.put(self.bucket, check_key(key), data, content_type)
         await asyncio.to_thread(
             self.client.put_object,
             self.bucket,
@@ -106,6 +107,8 @@ class S3Store:
             raise
 
     async def get(self, key: str) -> bytes:
+        if self.signed is not None:
+            return await self.signed.get(self.bucket, check_key(key))
         return await asyncio.to_thread(self._read, check_key(key))
 
     def _read(self, key: str) -> bytes:

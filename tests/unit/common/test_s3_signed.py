@@ -1,5 +1,5 @@
-"""The signed PUT of apoyo_common.storage.s3_put: minio's signature for the same request, and
-what a store that fails, refuses or closes connections makes of an upload."""
+"""The signed PUT and GET of apoyo_common.storage.s3_signed: minio's signature for the same
+requests, and what a store that fails, refuses or closes connections makes of them."""
 
 import asyncio
 import hashlib
@@ -13,9 +13,18 @@ from minio.error import ServerError
 from minio.signer import sign_v4_s3
 
 from apoyo_common.outages import is_outage
-from apoyo_common.storage import s3_put
-from apoyo_common.storage.s3_put import PutRefused, S3Target, SignedPut, put_request, signing_key
-from tests.loopback_http import request_bodies
+from apoyo_common.storage import s3_signed
+from apoyo_common.storage.protocol import ObjectNotFound
+from apoyo_common.storage.s3_signed import (
+    PutRefused,
+    Refused,
+    S3Target,
+    SignedRequests,
+    get_request,
+    put_request,
+    signing_key,
+)
+from tests.loopback_http import requests
 
 NOW = datetime(2026, 11, 29, 8, 0, 5, tzinfo=UTC)
 
@@ -53,19 +62,28 @@ def test_the_signature_is_minios_for_the_same_request() -> None:
 
 
 class Store:
-    """A loopback HTTP server answering each PUT with the next status of `answers`."""
+    """A loopback HTTP server answering each request with the next status of `answers`: a PUT
+    keeps its body under its path, a GET answers with what was kept there (404 if nothing)."""
 
     def __init__(self, answers: list[int], close: bool = False) -> None:
         self.answers, self.close = answers, close
         self.bodies: list[bytes] = []
+        self.objects: dict[str, bytes] = {}
         self.connections = 0
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
-        async for sent in request_bodies(reader):
-            self.bodies.append(sent)
+        async for head, sent in requests(reader):
+            method, path = head.decode().split(" ")[:2]
             status = self.answers.pop(0) if self.answers else 200
             body = b"<Error/>" if status >= 300 else b""
+            if method == "PUT":
+                self.bodies.append(sent)
+                self.objects[path] = sent
+            elif status < 300 and path not in self.objects:
+                status, body = 404, b"<Error><Code>NoSuchKey</Code></Error>"
+            elif status < 300:
+                body = self.objects[path]
             closing = b"Connection: close\r\n" if self.close else b""
             writer.write(
                 b"HTTP/1.1 %d X\r\nContent-Length: %d\r\n%s\r\n%s"
@@ -94,13 +112,13 @@ async def serving() -> AsyncIterator[Callable[[Store], asyncio.Future[int]]]:
 
 @pytest.fixture(autouse=True)
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(s3_put, "BACKOFF_S", 0.001)
+    monkeypatch.setattr(s3_signed, "BACKOFF_S", 0.001)
 
 
 async def test_uploads_reuse_a_kept_connection_and_not_a_closed_one(serving: object) -> None:
     kept, closing = Store([]), Store([], close=True)
     for store, connections in ((kept, 1), (closing, 3)):
-        put = SignedPut(target(await serving(store)))  # type: ignore[operator]
+        put = SignedRequests(target(await serving(store)))  # type: ignore[operator]
         for n in range(3):
             await put.put("bucket", f"k/{n}", b"x" * (n + 1), "image/png")
         await put.close()
@@ -109,12 +127,12 @@ async def test_uploads_reuse_a_kept_connection_and_not_a_closed_one(serving: obj
 
 async def test_a_5xx_is_tried_again_then_raised_as_an_outage(serving: object) -> None:
     store = Store([503, 500])
-    put = SignedPut(target(await serving(store)))  # type: ignore[operator]
+    put = SignedRequests(target(await serving(store)))  # type: ignore[operator]
     await put.put("bucket", "k", b"data", "image/png")
     await put.close()
     assert len(store.bodies) == 3
     failing = Store([503] * 4)
-    put = SignedPut(target(await serving(failing)))  # type: ignore[operator]
+    put = SignedRequests(target(await serving(failing)))  # type: ignore[operator]
     with pytest.raises(ServerError) as raised:
         await put.put("bucket", "k", b"data", "image/png")
     await put.close()
@@ -123,7 +141,7 @@ async def test_a_5xx_is_tried_again_then_raised_as_an_outage(serving: object) ->
 
 async def test_a_refusal_is_raised_at_once_and_is_no_outage(serving: object) -> None:
     store = Store([403])
-    put = SignedPut(target(await serving(store)))  # type: ignore[operator]
+    put = SignedRequests(target(await serving(store)))  # type: ignore[operator]
     with pytest.raises(PutRefused) as raised:
         await put.put("bucket", "k", b"data", "image/png")
     await put.close()
@@ -136,5 +154,67 @@ async def test_a_store_that_is_not_there_is_an_outage(serving: object) -> None:
     server.close()
     await server.wait_closed()
     with pytest.raises(OSError) as raised:
-        await SignedPut(target(port)).put("bucket", "k", b"data", "image/png")
+        await SignedRequests(target(port)).put("bucket", "k", b"data", "image/png")
     assert is_outage(raised.value)
+
+
+def test_a_downloads_signature_is_minios_for_the_same_request() -> None:
+    path = "/bucket/evidence/gub-son-2027/s-1/credential_back.jpg"
+    key = signing_key("apoyo-secret-key", "20261129", "us-east-1")
+    head = get_request(target(), path, NOW, key)
+    sent = dict(line.split(": ", 1) for line in head.decode().split("\r\n")[1:] if ": " in line)
+    empty = hashlib.sha256(b"").hexdigest()
+    theirs = sign_v4_s3(
+        method="GET",
+        url=urlsplit("http://127.0.0.1:9000" + path),
+        region="us-east-1",
+        headers={"Host": "127.0.0.1:9000", "x-amz-content-sha256": empty,
+                 "x-amz-date": "20261129T080005Z"},
+        credentials=Credentials("apoyo", "apoyo-secret-key"),
+        content_sha256=empty,
+        date=NOW,
+    )  # fmt: skip
+    assert head.startswith(f"GET {path} HTTP/1.1\r\n".encode()) and head.endswith(b"\r\n\r\n")
+    assert sent["Authorization"] == theirs["Authorization"] and "Content-Length" not in sent
+
+
+async def test_downloads_read_what_was_uploaded_over_a_kept_connection(serving: object) -> None:
+    store = Store([])
+    signed = SignedRequests(target(await serving(store)))  # type: ignore[operator]
+    photos = {f"evidence/p/s-{n}/front.jpg": bytes([n]) * (300_000 + n) for n in range(3)}
+    for key, data in photos.items():
+        await signed.put("bucket", key, data, "image/jpeg")
+    read = await asyncio.gather(*(signed.get("bucket", key) for key in photos))
+    await signed.close()
+    assert read == list(photos.values())
+    before = store.connections
+    again = SignedRequests(target(await serving(store)))  # type: ignore[operator]
+    assert [await again.get("bucket", key) for key in photos] == list(photos.values())
+    await again.close()
+    assert store.connections == before + 1  # one, kept for the three downloads in turn
+
+
+async def test_a_missing_object_is_not_found_and_a_refusal_is_no_outage(serving: object) -> None:
+    store = Store([200, 403])
+    signed = SignedRequests(target(await serving(store)))  # type: ignore[operator]
+    with pytest.raises(ObjectNotFound):
+        await signed.get("bucket", "evidence/p/absent.jpg")
+    with pytest.raises(Refused) as raised:
+        await signed.get("bucket", "evidence/p/absent.jpg")
+    await signed.close()
+    assert not is_outage(raised.value)
+
+
+async def test_a_download_that_fails_is_tried_again_then_raised_as_an_outage(
+    serving: object,
+) -> None:
+    store = Store([])
+    signed = SignedRequests(target(await serving(store)))  # type: ignore[operator]
+    await signed.put("bucket", "k", b"photo", "image/jpeg")
+    store.answers = [503, 502]
+    assert await signed.get("bucket", "k") == b"photo"
+    store.answers = [503] * 4
+    with pytest.raises(ServerError) as raised:
+        await signed.get("bucket", "k")
+    await signed.close()
+    assert is_outage(raised.value) and not store.answers
