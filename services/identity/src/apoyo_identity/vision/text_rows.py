@@ -13,7 +13,6 @@ from numpy.typing import NDArray
 from apoyo_identity.vision.components import labelled
 
 _BLOCK, _OFFSET = 15, 20  # adaptive threshold: ink 20 levels darker than its surroundings
-_CHUNK = 512  # rows of the pairwise comparison at a time, to bound memory
 
 
 def _inertia(
@@ -75,14 +74,28 @@ def text_boxes(gray: NDArray[np.uint8]) -> NDArray[np.int64]:
         return boxes[:0]
     x, y, w, h = boxes.T.astype(np.float64)
     cx, cy = x + w / 2, y + h / 2
-    neighbours = np.zeros(len(boxes), np.int64)
-    for start in range(0, len(boxes), _CHUNK):
-        i = slice(start, start + _CHUNK)
-        across = np.abs(cx[i, None] - cx[None, :])
-        gap = across - (w[i, None] + w[None, :]) / 2
-        ratio = h[i, None] / h[None, :]
-        near = np.abs(cy[i, None] - cy[None, :]) < 0.25 * h[i, None] + 0.5 * across
-        near &= (gap < h[i, None]) & (gap > -0.2 * h[i, None]) & (ratio > 0.75) & (ratio < 1.33)
-        near[np.arange(near.shape[0]), np.arange(start, start + near.shape[0])] = False
-        neighbours[i] = near.sum(1)
-    return boxes[neighbours >= 2]
+    i, j = _candidates(cx, 5 * h + w / 2)
+    across = np.abs(cx[i] - cx[j])
+    gap = across - (w[i] + w[j]) / 2
+    ratio = h[i] / h[j]
+    near = np.abs(cy[i] - cy[j]) < 0.25 * h[i] + 0.5 * across
+    near &= (gap < h[i]) & (gap > -0.2 * h[i]) & (ratio > 0.75) & (ratio < 1.33)
+    return boxes[np.bincount(i[near], minlength=len(boxes)) >= 2]
+
+
+def _candidates(
+    cx: NDArray[np.float64], reach: NDArray[np.float64]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """The pairs (i, j), i != j, with j within reach[i] of i along x: a neighbour's gap is
+    under h_i, and its width under 6 h_j < 8 h_i, so it lies within 5 h_i + w_i / 2. A few
+    dozen pairs a box instead of every pair of a page of boxes."""
+    order = np.argsort(cx, kind="stable")
+    along = cx[order]
+    first = np.searchsorted(along, cx - reach, "left")
+    counts = np.searchsorted(along, cx + reach, "right") - first
+    i = np.repeat(np.arange(len(cx)), counts)
+    # Each pair's rank within its box's run of candidates.
+    rank = np.arange(len(i)) - np.repeat(np.cumsum(counts) - counts, counts)
+    j = order[np.repeat(first, counts) + rank]
+    other = i != j
+    return i[other], j[other]
