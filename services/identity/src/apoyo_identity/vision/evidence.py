@@ -164,7 +164,8 @@ def _grating_shares(gray: Image, area: NDArray[np.float32]) -> NDArray[np.float6
     # An even sample of the tiles tells the moiré as well as all of them, at a bounded cost.
     starts = starts[:: max(1, -(-len(starts) // MAX_TILES))]
     tiles = np.stack([gray[y : y + _TILE, x : x + _TILE] for y, x in starts]).astype(np.float32)
-    tiles = (tiles - tiles.mean((1, 2), keepdims=True)) * _window()
+    tiles -= tiles.mean((1, 2), keepdims=True)  # in place: the same values, no copies
+    tiles *= _window()
     return _peak_shares(_power(tiles) * _band())
 
 
