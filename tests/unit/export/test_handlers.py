@@ -1,5 +1,8 @@
 from datetime import timedelta
 
+import pytest
+from pydantic import ValidationError
+
 from apoyo_common.codes import Status
 from apoyo_common.messages import ProcessCells, SupportExported
 from apoyo_common.publishing import RecordingPublisher
@@ -51,3 +54,27 @@ async def test_a_process_cells_is_kept_per_cut_the_newest_winning() -> None:
         await handlers.on_cells(event.model_dump_json().encode())
     assert await processes.cells("gub-son-2027", process().cut) == told
     assert await processes.cells("gub-son-2027", process().cut.replace(year=2025)) is None
+
+
+async def test_a_batch_keeps_each_outcome_in_order_and_passes_them_on_after_it() -> None:
+    publisher, records = RecordingPublisher(), MemoryRecords()
+    handlers = Handlers(records, MemoryProcesses(), publisher, lambda: NOW)
+    later, first = outcome(Status.INCONSISTENCIA, 9), outcome(Status.PENDIENTE_REVISION, 1)
+    with pytest.raises(ValidationError):
+        await handlers.on_notified_many([first, later, b"{}"])
+    assert publisher.sent == []  # a failed batch passes nothing on; it is handled one by one
+    await handlers.on_notified_many([first, later, first])
+    sent = publisher.on("support.exported")
+    assert [m.status for m in sent if isinstance(m, SupportExported)] == [
+        Status.INCONSISTENCIA,  # kept from the failed batch: the first is older
+        Status.INCONSISTENCIA,
+        Status.INCONSISTENCIA,
+    ]
+
+
+async def test_a_batch_of_captures_is_noted_once_each() -> None:
+    records = MemoryRecords()
+    handlers = Handlers(records, MemoryProcesses(), RecordingPublisher(), lambda: NOW)
+    raws = [captured(s).model_dump_json().encode() for s in ("s-1", "s-2", "s-1")]
+    await handlers.on_captured_many(raws)
+    assert set(records.forms) == {"s-1", "s-2"} and records.forms["s-2"] == captured("s-2")

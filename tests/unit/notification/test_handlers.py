@@ -1,5 +1,8 @@
 from datetime import timedelta
 
+import pytest
+from pydantic import ValidationError
+
 from apoyo_common.codes import Status
 from apoyo_common.messages import SupportNotified
 from apoyo_common.messages_base import Contract
@@ -62,3 +65,28 @@ async def test_invitations_and_codes_are_mailed_once_each() -> None:
         "Tu código para confirmar tu correo",
     ]
     assert published.sent == []  # nothing goes on from these: they are not support events
+
+
+async def test_a_batch_is_judged_in_order_and_passed_on_only_once_it_is_done() -> None:
+    sender = MemorySender()
+    handle, published = handlers(postman(sender))
+    first = outcome(Status.EN_LISTA_NOMINAL)
+    revised = outcome(Status.DUPLICADO_OTRO_ASPIRANTE, at=first.verified_at + timedelta(minutes=5))
+    await handle.on_verified_many([raw(first), raw(revised), raw(revised), raw(first)])
+    statuses = [
+        n.status for n in published.on("support.notified") if isinstance(n, SupportNotified)
+    ]
+    assert statuses == [Status.EN_LISTA_NOMINAL] + [Status.DUPLICADO_OTRO_ASPIRANTE] * 3
+    assert len(sender.sent) == 2  # the replayed older outcome was not mailed again
+
+
+async def test_a_failed_batch_passes_nothing_on_and_its_outcomes_stand_for_the_retry() -> None:
+    sender = MemorySender()
+    handle, published = handlers(postman(sender))
+    with pytest.raises(ValidationError):
+        await handle.on_verified_many([raw(outcome()), b"{}"])
+    assert published.sent == [] and len(sender.sent) == 1
+    await handle.on_verified(raw(outcome()))  # delivered alone after the failed batch
+    (notified,) = published.on("support.notified")
+    assert isinstance(notified, SupportNotified) and notified.messages_sent == 1
+    assert len(sender.sent) == 1

@@ -4,7 +4,7 @@ from starlette.routing import Mount
 
 from apoyo_capture.adapters.postgres import PgCaptureRepository
 from apoyo_capture.certificates import CertificateService
-from apoyo_capture.handlers import on_verified
+from apoyo_capture.handlers import on_verified, on_verified_many
 from apoyo_capture.http.app import create_app
 from apoyo_capture.http.deps import CaptureApi
 from apoyo_capture.http.limits import RateLimits
@@ -14,15 +14,17 @@ from apoyo_capture.registry import AuxiliaryRegistry
 from apoyo_capture.self_service import SelfService
 from apoyo_capture.service import CaptureService
 from apoyo_common.access.postgres import PgAccessLog
+from apoyo_common.kafka import TRICKLE
 from apoyo_common.outbox import OutboxRelay
 from apoyo_common.ratelimit import TokenBuckets
-from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
+from apoyo_common.runtime import Infrastructure, ServiceUnit, consume_batch
 from apoyo_common.signing import institute_key
 from apoyo_common.token_keys import checked_keys
 from apoyo_common.tokens import TokenKeys
 from apoyo_common.topics import SUPPORT_VERIFIED
 
 SERVICE = "capture"
+VERDICTS = 200  # `support.verified` a poll hands over at most
 
 
 def http_api(
@@ -78,5 +80,8 @@ def build(infra: Infrastructure) -> ServiceUnit:
         routes=[Mount("", app=app)],
         extra={"repository": repository, "relay": relay, "service": service},
     )
-    consume(infra, unit, SUPPORT_VERIFIED, on_verified(repository))
+    # In batches, even at a trickle: one fetch and one offset commit a batch instead of a
+    # message (a failed batch is applied again one by one).
+    handlers = (on_verified_many(repository), on_verified(repository))
+    consume_batch(infra, unit, SUPPORT_VERIFIED, *handlers, VERDICTS, TRICKLE)
     return unit

@@ -11,3 +11,13 @@ def on_verified(repository: CaptureRepository) -> Callable[[bytes], Awaitable[No
         await repository.apply_verdict(SupportVerified.model_validate_json(raw))
 
     return handle
+
+
+def on_verified_many(repository: CaptureRepository) -> Callable[[list[bytes]], Awaitable[None]]:
+    handle = on_verified(repository)
+
+    async def handle_many(raws: list[bytes]) -> None:
+        for raw in raws:
+            await handle(raw)
+
+    return handle_many

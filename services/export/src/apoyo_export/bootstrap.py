@@ -2,7 +2,8 @@
 job loop and the HTTP routes."""
 
 from apoyo_common.access.postgres import PgAccessLog
-from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
+from apoyo_common.kafka import TRICKLE
+from apoyo_common.runtime import Infrastructure, ServiceUnit, consume, consume_batch
 from apoyo_common.signing import institute_key
 from apoyo_common.token_keys import checked_keys
 from apoyo_common.topics import (
@@ -17,6 +18,8 @@ from apoyo_export.exporter import Exporter
 from apoyo_export.handlers import SERVICE, Handlers
 from apoyo_export.http import export_routes
 from apoyo_export.openapi import export_api
+
+BATCH = 200  # messages a poll hands over at most
 
 
 def build(infra: Infrastructure) -> ServiceUnit:
@@ -35,8 +38,11 @@ def build(infra: Infrastructure) -> ServiceUnit:
         extra={"exporter": exporter},
     )
     handlers = Handlers(records, processes, infra.publisher, infra.clock)
-    consume(infra, unit, SUPPORT_NOTIFIED, handlers.on_notified)
-    consume(infra, unit, SUPPORT_CAPTURED, handlers.on_captured)
+    # In batches, even at a trickle: one fetch, one offset commit and one produce request a
+    # batch instead of a message (a failed batch is handled again one by one).
+    h = handlers
+    consume_batch(infra, unit, SUPPORT_NOTIFIED, h.on_notified_many, h.on_notified, BATCH, TRICKLE)
+    consume_batch(infra, unit, SUPPORT_CAPTURED, h.on_captured_many, h.on_captured, BATCH, TRICKLE)
     consume(infra, unit, PROCESS_DEFINED, handlers.on_process)
     consume(infra, unit, PROCESS_CELLS, handlers.on_cells)
     return unit

@@ -2,13 +2,13 @@
 cells noted."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from apoyo_common import metrics
 from apoyo_common.messages import ProcessCells, SupportCaptured, SupportNotified
 from apoyo_common.processes import ProcessDefinition
-from apoyo_common.publishing import Publisher
+from apoyo_common.publishing import HeldPublisher, Publisher
 from apoyo_common.topics import SUPPORT_EXPORTED
 from apoyo_export.domain import stage
 from apoyo_export.ports import Processes, Records
@@ -31,6 +31,18 @@ class Handlers:
             metrics.REDELIVERED.labels(SERVICE, SUPPORT_EXPORTED).inc()
         await self.publisher.publish(SUPPORT_EXPORTED, kept.citizen_key.encode(), kept)
         metrics.MESSAGES_OUT.labels(SERVICE, SUPPORT_EXPORTED).inc()
+
+    async def on_notified_many(self, raws: list[bytes]) -> None:
+        """A batch in order, its `support.exported` events handed over together after it."""
+        held = HeldPublisher()
+        alone = replace(self, publisher=held)
+        for raw in raws:
+            await alone.on_notified(raw)
+        await held.hand_over(self.publisher)
+
+    async def on_captured_many(self, raws: list[bytes]) -> None:
+        for raw in raws:
+            await self.on_captured(raw)
 
     async def on_captured(self, raw: bytes) -> None:
         await self.records.captured(SupportCaptured.model_validate_json(raw))

@@ -7,9 +7,10 @@ import time
 from collections.abc import Awaitable, Callable
 
 from apoyo_common.delivery import describe
+from apoyo_common.kafka import TRICKLE
 from apoyo_common.logs import get_logger
 from apoyo_common.ratelimit import TokenBuckets
-from apoyo_common.runtime import Infrastructure, ServiceUnit, consume
+from apoyo_common.runtime import Infrastructure, ServiceUnit, consume, consume_batch
 from apoyo_common.settings import Settings
 from apoyo_common.topics import (
     EMAIL_CODE_REQUESTED,
@@ -27,6 +28,7 @@ from apoyo_notification.postman import Backoff, Postman
 from apoyo_notification.summaries import DailySummaries
 
 log = get_logger(__name__)
+BATCH = 200  # `support.verified` a poll hands over at most
 
 
 def sender_for(settings: Settings) -> Sender:
@@ -64,7 +66,10 @@ def build(infra: Infrastructure, sender: Sender | None = None) -> ServiceUnit:
     )
     unit = ServiceUnit(SERVICE, "apoyo_notification", tasks=tasks)
     unit.extra.update(postman=postman, daily=daily)
-    consume(infra, unit, SUPPORT_VERIFIED, handlers.on_verified)
+    # In batches, even at a trickle: one fetch, one offset commit and one produce request a
+    # batch instead of a message (a failed batch is handled again one by one).
+    verified = (handlers.on_verified_many, handlers.on_verified)
+    consume_batch(infra, unit, SUPPORT_VERIFIED, *verified, BATCH, TRICKLE)
     consume(infra, unit, INVITATION_CREATED, handlers.on_invitation)
     consume(infra, unit, EMAIL_CODE_REQUESTED, handlers.on_email_code)
     consume(infra, unit, PROCESS_DEFINED, handlers.on_process)

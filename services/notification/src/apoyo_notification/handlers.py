@@ -1,7 +1,7 @@
 """Thin handlers: a message in, a letter posted, the outcome passed on."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from apoyo_common import metrics
@@ -12,7 +12,7 @@ from apoyo_common.messages import (
     SupportVerified,
 )
 from apoyo_common.processes import ProcessDefinition
-from apoyo_common.publishing import Publisher
+from apoyo_common.publishing import HeldPublisher, Publisher
 from apoyo_common.topics import SUPPORT_NOTIFIED
 from apoyo_notification import compose
 from apoyo_notification.domain import notify
@@ -35,6 +35,14 @@ class Handlers:
         notified = await self.outcome(SupportVerified.model_validate_json(raw))
         await self.publisher.publish(SUPPORT_NOTIFIED, notified.citizen_key.encode(), notified)
         metrics.MESSAGES_OUT.labels(SERVICE, SUPPORT_NOTIFIED).inc()
+
+    async def on_verified_many(self, raws: list[bytes]) -> None:
+        """A batch in order, its `support.notified` events handed over together after it."""
+        held = HeldPublisher()
+        alone = replace(self, publisher=held)
+        for raw in raws:
+            await alone.on_verified(raw)
+        await held.hand_over(self.publisher)
 
     async def outcome(self, verified: SupportVerified) -> SupportNotified:
         """Once per outcome: a redelivery (or an older outcome replayed) gets what was

@@ -10,7 +10,7 @@ from starlette.routing import BaseRoute
 
 from apoyo_common.access.entries import AccessLog
 from apoyo_common.access.postgres import PgAccessLog
-from apoyo_common.kafka import Gather
+from apoyo_common.kafka import TRICKLE
 from apoyo_common.outbox import OutboxRelay, PgOutbox
 from apoyo_common.ratelimit import TokenBuckets
 from apoyo_common.runtime import Infrastructure, ServiceUnit, consume, consume_batch
@@ -50,10 +50,9 @@ from apoyo_verification.territory import Territories
 from apoyo_verification.web import static_routes
 
 BATCH = 500  # supports a Kafka poll hands over, and the most one transaction records
-# A trickle still comes in batches: the broker holds a poll up to a quarter of a second
-# unless a batch's worth of bytes (about 30 supports) is waiting. Each batch costs a
+# A trickle still comes in batches (about 30 supports make 64 KB): each batch costs a
 # transaction, an outbox drain, a produce request and an offset commit, whatever its size.
-GATHER = Gather(wait_ms=250, min_bytes=64 * 1024)
+GATHER = TRICKLE
 
 
 def build(infra: Infrastructure) -> ServiceUnit:
