@@ -173,3 +173,18 @@ def test_cascade_windows_match_opencv_4() -> None:
         (34, 4), (36, 28), (36, 44), (38, 42), (40, 0), (40, 42), (42, 0), (42, 40),
         (42, 42), (50, 14), (58, 20), (58, 22), (58, 24), (64, 0), (66, 18), (68, 10),
     ]  # fmt: skip
+
+
+def test_the_screen_checks_spectra_are_the_tiles_power_near_the_zero_frequency() -> None:
+    """`_power` unpacks OpenCV's packed real DFT and mirrors it; numpy's complex FFT says
+    what each bin must hold. The bins it leaves out are outside the band."""
+    tiles = np.random.default_rng(3).normal(0, 40, (5, 64, 64)).astype(np.float32)
+    power = evidence._power(tiles)
+    rows = evidence._CENTRED_ROWS
+    expected = np.abs(np.fft.fft2(tiles.astype(np.float64))) ** 2
+    np.testing.assert_allclose(power, expected[:, rows][:, :, rows], rtol=1e-3, atol=1e-2)
+    f = np.fft.fftfreq(64)
+    radius = np.hypot(f[:, None], f[None, :])
+    outside = np.ones((64, 64), bool)
+    outside[np.ix_(rows, rows)] = False
+    assert radius[outside].min() > 1 / 3 + 1 / 64  # a bin and more past the band's edge
