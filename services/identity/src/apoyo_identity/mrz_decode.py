@@ -11,7 +11,7 @@ it, or a name line that is not names and fillers, is no read: a wrong read is wo
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +26,17 @@ ALTERNATIVES = 3
 MIN_SCORE = -2500.0  # below this a cell looks like no symbol: not an MRZ, or unreadable
 MAX_COST = 15.0  # a correction may only swap in runner-ups this close to the first choices
 AMBIGUOUS = 5.0  # two corrections this close in cost: the check digit cannot choose
+# A field that holds as read is doubted when a change this cheap would hold too: two digits
+# each barely preferred to their runner-up (a 2 over a 7 under glare) can pass a check digit
+# together by chance, and the check digit cannot tell which pair was printed.
+HELD_AMBIGUOUS = 6.0
+# The checking networks may disagree with a read on this many cells at most: a glare-washed
+# run of digits read wrong yet passing its check digits by chance is where they disagree most
+# (four cells on a level-3 development photo; at most two on 751 right reads).
+MAX_DISAGREEMENTS = 3
+# A cell whose ink contrast is below this fraction of the MRZ's median is washed out (glare):
+# a letter read there without a check digit is not trusted (a T lost its bar and read as I).
+FAINT = 0.45
 UNCHECKED = (37, *range(60, 90))  # the sex letter and the name line
 # Covered by the composite digit alone (line 1's OCR, line 2's optional data): a garbled run
 # of them passes it one time in ten, so a second classifier must agree there too.
@@ -55,6 +66,11 @@ DOUBTED_ALLOWED = np.array(
     [[*ALLOWED_INDEX[p], *[ALLOWED_INDEX[p][0]] * (_WIDEST - len(LAYOUT[p]))] for p in DOUBTED]
 )
 DOUBTED_ROWS = np.array(DOUBTED)[:, None]
+# Every position's allowed symbols, padded the same way.
+ALL_ALLOWED = np.array(
+    [[*idx, *[idx[0]] * (len(CHARSET) - len(idx))] for idx in ALLOWED_INDEX], np.int64
+)
+ALL_ROWS = np.arange(len(LAYOUT))[:, None]
 # Fields as (positions, check digit position) in the flat 90-character index.
 FIELDS = {
     "cic": (range(5, 14), 14),
@@ -126,7 +142,7 @@ def _fix(chars: list[str], found: Candidates, positions: list[int], check_at: in
         return check_digit("".join(text[p] for p in positions)) == text[check_at]
 
     if holds(chars):
-        return True
+        return not _another_holds(chars, found, [*positions, check_at], holds)
     solutions: list[tuple[float, list[str]]] = []
     for cost, chosen, picks in _changes(found, [*positions, check_at], MAX_COST):
         if len(solutions) == 2:
@@ -140,6 +156,19 @@ def _fix(chars: list[str], found: Candidates, positions: list[int], check_at: in
         return False
     chars[:] = solutions[0][1]
     return True
+
+
+def _another_holds(
+    chars: list[str], found: Candidates, cells: list[int], holds: Callable[[list[str]], bool]
+) -> bool:
+    """Whether a change of at most HELD_AMBIGUOUS to other characters holds as well."""
+    for _, chosen, picks in _changes(found, cells, HELD_AMBIGUOUS):
+        trial = list(chars)
+        for p, k in zip(chosen, picks, strict=True):
+            trial[p] = found.symbols[p][k]
+        if trial != chars and holds(trial):
+            return True
+    return False
 
 
 def decode(
@@ -163,6 +192,29 @@ def decode(
     if not all(agrees(opinion, text) for opinion in opinions):
         return None
     return parse_td1([text[:30], text[30:60], text[60:]])
+
+
+def vouched(opinions: Sequence[NDArray[np.float32]], chars: str) -> bool:
+    """The other classifiers (each (90, 37) scores) prefer, among what the layout allows, the
+    read's character wherever no check digit of its own covers it, and differ from it on at
+    most MAX_DISAGREEMENTS cells in all."""
+    if not all(agrees(opinion, chars) for opinion in opinions):
+        return False
+    differ = np.zeros(len(LAYOUT), bool)
+    for opinion in opinions:
+        best = opinion[ALL_ROWS, ALL_ALLOWED].argmax(axis=1)
+        differ |= ALL_ALLOWED[np.arange(len(LAYOUT)), best] != _indices(chars)
+    return int(differ.sum()) <= MAX_DISAGREEMENTS
+
+
+def _indices(chars: str) -> NDArray[np.int64]:
+    return np.array([CHARSET.index(c) for c in chars], np.int64)
+
+
+def legible(chars: str, contrast: NDArray[np.float32]) -> bool:
+    """No letter where no check digit covers it stands in a washed-out cell (`contrast`:
+    each cell's ink contrast over the MRZ's median)."""
+    return not any(contrast[p] < FAINT and chars[p] != FILL for p in UNCHECKED)
 
 
 def _well_formed(text: str) -> bool:

@@ -31,6 +31,15 @@ def windows(flat: NDArray[np.uint8], centres: NDArray[np.float64]) -> NDArray[np
     return np.asarray(ink[rows, left[:, None, None] + np.arange(width)[None, None, :]], np.float32)
 
 
+def contrast(cells: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Each cell's ink contrast (the spread between its lightest and darkest twentieth, inside
+    the slack) over the median cell's: a washed-out cell, under glare, is well below 1."""
+    inner = cells[:, SHIFT:-SHIFT, SHIFT:-SHIFT].reshape(len(cells), -1)
+    low, high = np.percentile(inner, [5, 95], axis=1)
+    spread = high - low
+    return np.asarray(spread / max(float(np.median(spread)), 1e-6), np.float32)
+
+
 def rectify(
     gray: NDArray[np.uint8], matrix: NDArray[np.float64], row_step: float
 ) -> NDArray[np.uint8]:

@@ -1,0 +1,80 @@
+"""The decoder's doubts: check digits that two cheap slips could pass, the networks' count of
+disagreements, letters in washed-out cells."""
+
+import numpy as np
+
+from apoyo.synthetic.photos import labelled_backs
+from apoyo_identity.mrz_decode import FAINT, MAX_DISAGREEMENTS, decode, legible, vouched
+from apoyo_identity.rules.mrz import CHARSET, check_digit
+from apoyo_identity.vision.cells import contrast
+
+TRUTH = "".join(labelled_backs(1, 0, seed=3)[0].mrz)
+CIC, CIC_CHECK = range(5, 14), 14
+
+
+def _certain(text: str) -> np.ndarray:
+    """Scores that prefer each character of `text` by a wide margin."""
+    found = np.zeros((90, len(CHARSET)), np.float32)
+    found[np.arange(90), [CHARSET.index(c) for c in text]] = 100.0
+    return found
+
+
+def _another_cic() -> str:
+    """The truth with two CIC digits changed so that the CIC's check digit still holds."""
+    for first in CIC:
+        for second in CIC:
+            for a in "0123456789":
+                for b in "0123456789":
+                    other = list(TRUTH)
+                    other[first], other[second] = a, b
+                    changed = "".join(other)
+                    if (
+                        first < second
+                        and changed != TRUTH
+                        and a != TRUTH[first]
+                        and b != TRUTH[second]
+                        and check_digit(changed[5:14]) == changed[CIC_CHECK]
+                    ):
+                        return changed
+    raise AssertionError("no such pair")
+
+
+def test_a_check_digit_that_two_close_runners_up_also_pass_is_no_read() -> None:
+    other = _another_cic()
+    changed = [p for p in CIC if other[p] != TRUTH[p]]
+    for gap, reads in ((2.0, False), (20.0, True)):
+        found = _certain(TRUTH)
+        for p in changed:
+            found[p, CHARSET.index(other[p])] = 100.0 - gap
+        read = decode(found, 10.0)
+        assert (read is not None and "".join(read.lines) == TRUTH) is reads
+        assert read is None or "".join(read.lines) == TRUTH
+
+
+def test_networks_that_differ_on_too_many_checked_digits_do_not_vouch() -> None:
+    digits = [p for p in range(90) if TRUTH[p].isdigit() and p in (*CIC, *range(30, 36))]
+    for count in (MAX_DISAGREEMENTS, MAX_DISAGREEMENTS + 1):
+        other = list(TRUTH)
+        for p in digits[:count]:
+            other[p] = "1" if TRUTH[p] != "1" else "2"
+        opinion = _certain("".join(other))
+        assert vouched([_certain(TRUTH), opinion], TRUTH) is (count <= MAX_DISAGREEMENTS)
+
+
+def test_a_name_letter_in_a_washed_out_cell_is_not_trusted() -> None:
+    clear = np.ones(90, np.float32)
+    assert legible(TRUTH, clear)
+    for position, trusted in ((60, False), (89, True), (6, True)):
+        # A surname letter; a filler; a CIC digit, which its check digit covers.
+        faint = clear.copy()
+        faint[position] = FAINT / 2
+        assert TRUTH[89] == "<"
+        assert legible(TRUTH, faint) is trusted
+
+
+def test_a_cell_under_glare_has_a_low_contrast() -> None:
+    rng = np.random.default_rng(2)
+    cells = rng.uniform(0.0, 0.8, (90, 22, 20)).astype(np.float32)
+    cells[7] = 0.2 + 0.2 * cells[7]  # lighter and flatter, as glare leaves ink
+    found = contrast(cells)
+    assert found[7] < FAINT < 0.9 < found[:7].min()
