@@ -13,7 +13,9 @@ Wall-clock rates depend on whatever else the cores run, so it also prints the CP
 support over the same span: the service's main process (event loop, S3 client, Kafka and
 PostgreSQL clients), its worker pool (the analysis), and each server, less what that server
 spent per second in the seconds before and after the run (other clients of shared servers;
-their load changes, so on a busy machine the servers' figures are rough).
+their load changes, so on a busy machine the servers' figures are rough). PostgreSQL's
+backends serving the service's own database are also counted alone: that figure does not
+depend on the other clients (it leaves out the server's shared work, WAL writes and such).
 
     .venv/bin/python benchmarks/identity_service.py [--supports 240]
 """
@@ -143,10 +145,28 @@ def own_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def snapshot(service: int | None) -> dict[str, float]:
+SESSIONS = "of which its sessions"  # part of the PostgreSQL server's line, not added again
+
+
+def sessions_cpu(database: str) -> float:
+    """CPU seconds of the PostgreSQL backends serving `database` (the service's own: each
+    deployment has its database), found by their process titles."""
+    title = f"postgres: apoyo {database} ".encode()
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes().startswith(title):
+                total += own_cpu(int(entry.name))
+        except OSError:
+            continue
+    return total
+
+
+def snapshot(service: int | None, database: str = "") -> dict[str, float]:
     found = {name: cpu_seconds(pid) for name, pid in server_pids().items()}
     if service is not None:
         main = own_cpu(service)
+        found[SESSIONS] = sessions_cpu(database)  # printed under the server's line
         found |= {"identity main process": main, "identity workers": cpu_seconds(service) - main}
     return found
 
@@ -154,13 +174,14 @@ def snapshot(service: int | None) -> dict[str, float]:
 class Sampler(threading.Thread):
     """CPU snapshots twice a second while the backlog drains."""
 
-    def __init__(self, service: int) -> None:
+    def __init__(self, service: int, database: str) -> None:
         super().__init__(daemon=True)
         self.service, self.samples, self.done = service, list[Sample](), threading.Event()
+        self.database = database
 
     def run(self) -> None:
         while not self.done.is_set():
-            self.samples.append((time.monotonic(), snapshot(self.service)))
+            self.samples.append((time.monotonic(), snapshot(self.service, self.database)))
             self.done.wait(0.5)
 
     def spent(self, first: float, last: float) -> tuple[float, dict[str, float]]:
@@ -182,12 +203,14 @@ def print_cpu(sampler: Sampler, arrivals: list[float], idle: dict[str, float]) -
     span, spent = sampler.spent(arrivals[0], arrivals[-1])
     supports = sum(1 for t in arrivals if arrivals[0] <= t <= arrivals[0] + span)
     print(f"CPU ms per support over {span:.1f} s ({supports} supports):")
-    total = 0.0
-    for name, seconds in spent.items():
-        net = max(0.0, seconds - idle.get(name, 0.0) * span)
-        total += net
-        note = f" (raw {1000 * seconds / supports:.1f})" if name in idle else ""
-        print(f"  {name:24} {1000 * net / supports:7.1f}{note}")
+    nets = {name: max(0.0, seconds - idle.get(name, 0.0) * span) for name, seconds in spent.items()}
+    # The server spent at least what the service's own sessions did, however busy others kept it.
+    nets["postgres"] = max(nets.get("postgres", 0.0), nets.get(SESSIONS, 0.0))
+    for name, net in nets.items():
+        note = f" (raw {1000 * spent[name] / supports:.1f})" if name in idle else ""
+        label = f"  {name}" if name == SESSIONS else name
+        print(f"  {label:24} {1000 * net / supports:7.1f}{note}")
+    total = sum(net for name, net in nets.items() if name != SESSIONS)
     per_support = 1000 * total / supports
     print(f"  {'in all':24} {per_support:7.1f} -> {1000 / per_support:.1f} supports/s per core")
     return per_support
@@ -204,7 +227,8 @@ def main() -> None:
     asyncio.run(backlog(deployed, args.supports))
     before = background()
     deployed.start("identity")
-    sampler = Sampler(deployed.processes["identity"].pid)
+    database = deployed.dsn.rsplit("/", 1)[1]
+    sampler = Sampler(deployed.processes["identity"].pid, database)
     try:
         sampler.start()
         seen = asyncio.run(deployed.arrivals("identity.decoded", args.supports, 900))

@@ -91,6 +91,25 @@ async def test_admitting_answers_as_asking_then_recording(index: PictureIndex) -
     assert not await index.admit("p", "s-4", {})
 
 
+async def test_a_batch_is_admitted_as_its_supports_one_after_another(index: PictureIndex) -> None:
+    r = random.Random(23)
+    indexed, fresh, other = r.getrandbits(128), r.getrandbits(128), r.getrandbits(128)
+    await index.record("p", "s-0", {"credential_front": indexed})
+    batch = [
+        ("p", "s-1", {"credential_front": fresh}),
+        ("p", "s-2", {"credential_back": flipped(indexed, [2, 40])}),  # near an indexed one
+        ("p", "s-3", {"selfie": flipped(fresh, [9], "fine")}),  # near s-1's, before it here
+        ("other", "s-4", {"selfie": fresh}),
+        ("p", "s-5", {}),
+    ]
+    assert await index.admit_many(batch) == [False, True, True, False, False]
+    assert await index.admit_many(batch[3:]) == [False, False]  # redelivered: the same answers
+    later = [("p", "s-6", {"selfie": other}), ("p", "s-7", {"credential_front": other})]
+    assert await index.admit_many(later) == [False, True]
+    assert await index.reused("p", "s-8", {"selfie": fresh})  # the batch was recorded
+    assert await index.admit_many([]) == []
+
+
 async def test_pictures_recorded_before_the_fine_half_are_judged_on_the_coarse_one(
     pool: asyncpg.Pool,
 ) -> None:

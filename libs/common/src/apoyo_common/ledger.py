@@ -37,14 +37,19 @@ class PgLedger(Generic[Out]):
         context = f"{self.table}/{support_id}/output"
         return self.model.model_validate(await open_fields(self.keyring, context, stored))
 
-    async def record(self, output: Out) -> Out:
+    async def row(self, output: Out) -> dict[str, object]:
+        """The output's row: the support id, the output (its personal fields sealed) and the
+        `columns`."""
         context = f"{self.table}/{output.support_id}/output"
         document = json.loads(output.model_dump_json())
-        values = {
+        return {
             "support_id": output.support_id,
             "output": await seal_fields(self.keyring, output.process_id, context, document),
             **self.columns(output),
         }
+
+    async def record(self, output: Out) -> Out:
+        values = await self.row(output)
         names = ", ".join(values)
         params = ", ".join(f"${i}" for i in range(1, len(values) + 1))
         async with self.pool.acquire() as conn, conn.transaction():

@@ -1,7 +1,11 @@
-"""In-memory picture index: the fake for unit tests."""
+"""In-memory picture index and ledger of decoded supports: the fakes for unit tests."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from apoyo_common.messages import IdentityDecoded
+from apoyo_common.stage import InMemoryLedger
+from apoyo_identity.ports import Admission
 from apoyo_identity.reuse import is_reuse
 
 
@@ -24,3 +28,15 @@ class InMemoryPictureIndex:
         reused = await self.reused(process_id, support_id, hashes)
         await self.record(process_id, support_id, hashes)
         return reused
+
+    async def admit_many(self, supports: Sequence[Admission]) -> list[bool]:
+        return [await self.admit(*support) for support in supports]
+
+
+@dataclass
+class InMemoryDecodings(InMemoryLedger[IdentityDecoded]):
+    async def recorded_many(self, support_ids: Sequence[str]) -> dict[str, IdentityDecoded]:
+        return {s: self.outputs[s] for s in support_ids if s in self.outputs}
+
+    async def record_many(self, outputs: Sequence[IdentityDecoded]) -> list[IdentityDecoded]:
+        return [await self.record(output) for output in outputs]

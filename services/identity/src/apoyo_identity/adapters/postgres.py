@@ -4,51 +4,61 @@ Each hash's coarse half is stored under its four 16-bit quarters (migration 0003
 that finds every picture within the reuse distance), with both halves carried in the index:
 the search probes it 68 times per hash and checks both distances on the few candidates,
 instead of on every picture of the process. The service asks and records in one statement
-(`admit`): one round trip per support instead of five.
+for a whole batch of supports (`admit_many`): one round trip per batch instead of five per
+support.
 """
+
+from collections.abc import Sequence
 
 import asyncpg
 
+from apoyo_identity.ports import Admission
 from apoyo_identity.reuse import BANDS, REUSE_DISTANCE, bands, coarse, fine
 
-# $1 process, $2 support, $3 coarse halves, $4 distance, $5 bands, $6 fine halves.
-_PROBES = """
+# $1 processes, $2 supports, $3 coarse halves, $4 distance, $5 bands, $6 fine halves, $7 kinds,
+# $8 each picture's turn (its support's place in the batch): one row of `q` a picture.
+# `found` holds the supports with a picture near one of another support of their process:
+# one indexed earlier, or one of a support before them in the batch (not in the index yet).
+_SEARCH = """
+WITH q AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $6::bigint[], $7::text[],
+                             $8::integer[]) AS q(process_id, support_id, phash, fine, kind, turn)),
      probe AS (
-        SELECT q.phash, q.fine, g.band,
+        SELECT q.process_id, q.support_id, q.phash, q.fine, g.band,
                (((q.phash >> (16 * g.band)) & 65535) # f.flip)::integer AS value
         FROM q, generate_series(0, $5 - 1) AS g(band),
-             (SELECT 0 AS flip UNION ALL SELECT 1 << i FROM generate_series(0, 15) AS i) f)"""
-_FOUND = """
-SELECT EXISTS (
-    SELECT 1 FROM probe
-    JOIN identity.picture_bands b
-      ON b.process_id = $1 AND b.band = probe.band AND b.value = probe.value
-    WHERE b.support_id <> $2 AND bit_count((b.phash # probe.phash)::bit(64)) <= $4
-      AND (b.fine IS NULL OR bit_count((b.fine # probe.fine)::bit(64)) <= $4))
-"""
-_NEAR = (
-    "WITH q AS (SELECT * FROM unnest($3::bigint[], $6::bigint[]) AS q(phash, fine)),"
-    + _PROBES
-    + _FOUND
-)
+             (SELECT 0 AS flip UNION ALL SELECT 1 << i FROM generate_series(0, 15) AS i) f),
+     found AS (
+        SELECT probe.support_id FROM probe
+        JOIN identity.picture_bands b
+          ON b.process_id = probe.process_id AND b.band = probe.band AND b.value = probe.value
+        WHERE b.support_id <> probe.support_id
+          AND bit_count((b.phash # probe.phash)::bit(64)) <= $4
+          AND (b.fine IS NULL OR bit_count((b.fine # probe.fine)::bit(64)) <= $4)
+        UNION
+        SELECT later.support_id FROM q later
+        JOIN q earlier ON earlier.process_id = later.process_id AND earlier.turn < later.turn
+        WHERE earlier.support_id <> later.support_id
+          AND bit_count((earlier.phash # later.phash)::bit(64)) <= $4
+          AND bit_count((earlier.fine # later.fine)::bit(64)) <= $4)"""
+_NEAR = _SEARCH + "\nSELECT EXISTS (SELECT 1 FROM found)"
 
-# The same search, and the pictures recorded ($7: their kinds), in one statement: the search
-# sees the index as it was before the statement, and skips the support's own pictures anyway
-# (a redelivered support gets the same answer).
+# The same search, and the pictures recorded, in one statement: the search sees the index as
+# it was before the statement, and skips a support's own pictures anyway (a redelivered
+# support gets the same answer).
 _ADMIT = (
-    "WITH q AS (SELECT * FROM unnest($3::bigint[], $6::bigint[], $7::text[])"
-    " AS q(phash, fine, kind)),"
-    + _PROBES
+    _SEARCH
     + """,
      whole AS (
         INSERT INTO identity.picture_hashes (process_id, support_id, kind, phash, fine)
-        SELECT $1, $2, kind, phash, fine FROM q ON CONFLICT (support_id, kind) DO NOTHING),
+        SELECT process_id, support_id, kind, phash, fine FROM q
+        ON CONFLICT (support_id, kind) DO NOTHING),
      parts AS (
         INSERT INTO identity.picture_bands (process_id, band, value, support_id, kind, phash, fine)
-        SELECT $1, g.band, ((q.phash >> (16 * g.band)) & 65535)::integer, $2, q.kind, q.phash,
-               q.fine
-        FROM q, generate_series(0, $5 - 1) AS g(band) ON CONFLICT DO NOTHING)"""
-    + _FOUND
+        SELECT q.process_id, g.band, ((q.phash >> (16 * g.band)) & 65535)::integer,
+               q.support_id, q.kind, q.phash, q.fine
+        FROM q, generate_series(0, $5 - 1) AS g(band) ON CONFLICT DO NOTHING)
+SELECT DISTINCT support_id FROM found"""
 )
 
 
@@ -84,33 +94,27 @@ class PgPictureIndex:
     async def reused(self, process_id: str, support_id: str, hashes: dict[str, int]) -> bool:
         if not hashes:
             return False
-        halves = [_halves(v) for v in hashes.values()]
-        found = await self.pool.fetchval(
-            _NEAR,
-            process_id,
-            support_id,
-            [c for c, _ in halves],
-            REUSE_DISTANCE,
-            BANDS,
-            [f for _, f in halves],
-        )
-        return bool(found)
+        return bool(await self.pool.fetchval(_NEAR, *_pictures([(process_id, support_id, hashes)])))
 
     async def admit(self, process_id: str, support_id: str, hashes: dict[str, int]) -> bool:
-        if not hashes:
-            return False
-        halves = [_halves(v) for v in hashes.values()]
-        found = await self.pool.fetchval(
-            _ADMIT,
-            process_id,
-            support_id,
-            [c for c, _ in halves],
-            REUSE_DISTANCE,
-            BANDS,
-            [f for _, f in halves],
-            list(hashes),
-        )
-        return bool(found)
+        return (await self.admit_many([(process_id, support_id, hashes)]))[0]
+
+    async def admit_many(self, supports: Sequence[Admission]) -> list[bool]:
+        if not any(hashes for _, _, hashes in supports):
+            return [False] * len(supports)
+        found = {r["support_id"] for r in await self.pool.fetch(_ADMIT, *_pictures(supports))}
+        return [support_id in found for _, support_id, _ in supports]
+
+
+def _pictures(supports: Sequence[Admission]) -> list[object]:
+    """The search's parameters: its pictures column by column, the distance and the bands."""
+    rows = [
+        (process_id, support_id, *_halves(value), kind, turn)
+        for turn, (process_id, support_id, hashes) in enumerate(supports)
+        for kind, value in hashes.items()
+    ]
+    processes, owners, coarses, fines, kinds, turns = (list(c) for c in zip(*rows, strict=True))
+    return [processes, owners, coarses, REUSE_DISTANCE, BANDS, fines, kinds, turns]
 
 
 def _halves(value: int) -> tuple[int, int]:

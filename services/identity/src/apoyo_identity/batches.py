@@ -1,0 +1,82 @@
+"""A poll's supports decoded together: the same steps as `Stage.handle`, each done once for
+the batch instead of once a support.
+
+Their recorded outputs are looked up in one statement; the others are read and analysed at
+once (the pool queues the analyses), their pictures admitted to the index in one statement
+(in the batch's order: a picture sent again within the batch is reuse, as it would be one
+support after the other), their outputs recorded in one statement, and every output published
+together. When a support fails, the others are still recorded before the failure is raised:
+the batch is then delivered one support at a time (Delivery.run_batch), and those recorded
+only publish their output again. The ledger keeps one output per support throughout.
+"""
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from apoyo_common import metrics
+from apoyo_common.messages import IdentityDecoded, SupportCaptured
+from apoyo_common.publishing import encode
+from apoyo_common.topics import IDENTITY_DECODED
+from apoyo_identity.ports import Decodings, PictureIndex
+from apoyo_identity.reading import Reading, picture_hashes
+
+SERVICE = "identity"
+
+
+class ManyPublisher(Protocol):
+    async def publish_raw_many(self, items: list[tuple[str, bytes, bytes]]) -> None:
+        """Every (topic, key, payload) sent, then every acknowledgement awaited."""
+        ...
+
+
+class Reader(Protocol):
+    async def read(self, captured: SupportCaptured) -> Reading:
+        """The support's images fetched and analysed."""
+        ...
+
+    def decoded(
+        self, captured: SupportCaptured, reading: Reading, reused: bool
+    ) -> IdentityDecoded: ...
+
+
+@dataclass(frozen=True)
+class Batches:
+    reader: Reader
+    pictures: PictureIndex
+    ledger: Decodings
+    publisher: ManyPublisher
+    key_of: Callable[[IdentityDecoded], bytes]
+
+    async def handle_many(self, bodies: Sequence[bytes]) -> None:
+        events = [SupportCaptured.model_validate_json(body) for body in bodies]
+        unique = list({e.support_id: e for e in events}.values())  # a redelivery in the poll
+        known = await self.ledger.recorded_many([e.support_id for e in unique])
+        fresh = [e for e in unique if e.support_id not in known]
+        readings = await asyncio.gather(*map(self.reader.read, fresh), return_exceptions=True)
+        read = [(e, r) for e, r in zip(fresh, readings, strict=True) if isinstance(r, tuple)]
+        recorded = await self._record(read)
+        for failure in readings:
+            if isinstance(failure, BaseException):
+                raise failure
+        if known:
+            metrics.REDELIVERED.labels(SERVICE, IDENTITY_DECODED).inc(len(known))
+        await self._publish([known.get(e.support_id) or recorded[e.support_id] for e in unique])
+
+    async def _record(
+        self, read: list[tuple[SupportCaptured, Reading]]
+    ) -> dict[str, IdentityDecoded]:
+        if not read:
+            return {}
+        admitted = [(e.process_id, e.support_id, picture_hashes(r[1])) for e, r in read]
+        reused = await self.pictures.admit_many(admitted)
+        outputs = [
+            self.reader.decoded(e, r, flag) for (e, r), flag in zip(read, reused, strict=True)
+        ]
+        return {o.support_id: o for o in await self.ledger.record_many(outputs)}
+
+    async def _publish(self, outputs: list[IdentityDecoded]) -> None:
+        items = [(IDENTITY_DECODED, self.key_of(o), encode(o)) for o in outputs]
+        await self.publisher.publish_raw_many(items)
+        metrics.MESSAGES_OUT.labels(SERVICE, IDENTITY_DECODED).inc(len(items))
