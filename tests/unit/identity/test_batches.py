@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 import pytest
+from pydantic import ValidationError
 
 from apoyo_common.codes import EvidenceKind
 from apoyo_common.messages import IdentityDecoded, SupportCaptured
@@ -135,3 +136,11 @@ async def test_a_failure_records_the_others_then_one_by_one_publishes_each_once(
     assert len(service.analyser.seen) == 2  # the recorded two were not analysed again
     sent = [m for m in publisher.on(IDENTITY_DECODED) if isinstance(m, IdentityDecoded)]
     assert sent == [service.ledger.outputs["s-0"], service.ledger.outputs["s-2"]]
+
+
+async def test_a_message_that_is_no_support_holds_back_none_of_the_others() -> None:
+    service = Service(together=2)
+    batch = [await service.support("s-1"), b"{not json", await service.support("s-2")]
+    with pytest.raises(ValidationError):
+        await asyncio.wait_for(service.batches.handle_many(batch), 5)
+    assert sorted(service.ledger.outputs) == ["s-1", "s-2"] and not service.published.sent

@@ -5,15 +5,18 @@ Their recorded outputs are looked up in one statement; the others are read and a
 once (the pool queues the analyses), their pictures admitted to the index in one statement
 (in the batch's order: a picture sent again within the batch is reuse, as it would be one
 support after the other), their outputs recorded in one statement, and every output published
-together. When a support fails, the others are still recorded before the failure is raised:
-the batch is then delivered one support at a time (Delivery.run_batch), and those recorded
-only publish their output again. The ledger keeps one output per support throughout.
+together. When a support fails, or a message is not a support, the others are still recorded
+before the failure is raised: the batch is then delivered one support at a time
+(Delivery.run_batch), and those recorded only publish their output again. The ledger keeps
+one output per support throughout.
 """
 
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from pydantic import ValidationError
 
 from apoyo_common import metrics
 from apoyo_common.messages import IdentityDecoded, SupportCaptured
@@ -50,14 +53,15 @@ class Batches:
     key_of: Callable[[IdentityDecoded], bytes]
 
     async def handle_many(self, bodies: Sequence[bytes]) -> None:
-        events = [SupportCaptured.model_validate_json(body) for body in bodies]
+        parsed = [_parsed(body) for body in bodies]
+        events = [e for e in parsed if isinstance(e, SupportCaptured)]
         unique = list({e.support_id: e for e in events}.values())  # a redelivery in the poll
         known = await self.ledger.recorded_many([e.support_id for e in unique])
         fresh = [e for e in unique if e.support_id not in known]
         readings = await asyncio.gather(*map(self.reader.read, fresh), return_exceptions=True)
         read = [(e, r) for e, r in zip(fresh, readings, strict=True) if isinstance(r, tuple)]
         recorded = await self._record(read)
-        for failure in readings:
+        for failure in (*parsed, *readings):
             if isinstance(failure, BaseException):
                 raise failure
         if known:
@@ -80,3 +84,12 @@ class Batches:
         items = [(IDENTITY_DECODED, self.key_of(o), encode(o)) for o in outputs]
         await self.publisher.publish_raw_many(items)
         metrics.MESSAGES_OUT.labels(SERVICE, IDENTITY_DECODED).inc(len(items))
+
+
+def _parsed(body: bytes) -> SupportCaptured | ValidationError:
+    """The event, or why it is not one: an unreadable message does not hold the others back
+    (it is dead-lettered when the batch goes one by one)."""
+    try:
+        return SupportCaptured.model_validate_json(body)
+    except ValidationError as error:
+        return error

@@ -171,8 +171,8 @@ class SignedRequests:
         now = self.clock()
         kept = False
         try:
-            sending = exchange(conn, head(now, self._key(now)), body)
-            answer = await asyncio.wait_for(sending, ANSWER_S)
+            async with asyncio.timeout(ANSWER_S):  # no task of its own, as wait_for makes
+                answer = await exchange(conn, head(now, self._key(now)), body)
             kept = answer.keep and len(self._idle) < _IDLE_MAX
             if kept:
                 self._idle.append(conn)
@@ -195,8 +195,8 @@ class SignedRequests:
         if self.target.secure and self._tls is None:
             self._tls = ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE"))
         tls = self._tls if self.target.secure else None
-        opening = asyncio.open_connection(host, port, ssl=tls, limit=_BUFFER)
-        return await asyncio.wait_for(opening, CONNECT_S)
+        async with asyncio.timeout(CONNECT_S):
+            return await asyncio.open_connection(host, port, ssl=tls, limit=_BUFFER)
 
 
 def _path(bucket: str, key: str) -> str:
