@@ -115,3 +115,35 @@ async def test_the_counts_follow_each_new_verdict_once(repository: CaptureReposi
         1,
         0,
     )
+
+
+async def test_a_batch_of_verdicts_moves_the_counts_as_one_by_one(
+    repository: CaptureRepository,
+) -> None:
+    await stock(repository)
+
+    async def verdict(support_id: str, status: Status, hours: int) -> SupportVerified:
+        view = await repository.support(support_id)
+        assert view is not None
+        return SupportVerified(
+            support_id=support_id, process_id=view.process_id, aspirant_id=view.aspirant_id,
+            channel=Channel(view.channel), received_at=view.received_at, citizen_key="0" * 32,
+            status=status, verified_at=NOW + timedelta(hours=hours),
+        )  # fmt: skip
+
+    upheld = await verdict("s-1", Status.EN_LISTA_NOMINAL, 2)
+    batch = [
+        upheld,
+        await verdict("s-6", Status.NO_ENCONTRADO, 2),  # aux-2: decided, rejected
+        await verdict("s-0", Status.EN_LISTA_NOMINAL, 2),  # aux-1: decided
+        upheld,  # a replay
+        await verdict("s-1", Status.NO_ENCONTRADO, 1),  # older: no change
+        await verdict("s-7", Status.EN_LISTA_NOMINAL, 2),  # aux-2: decided
+    ]
+    await repository.apply_verdicts(batch)
+    counts = {c.captured_by: c for c in await repository.auxiliary_counts("gub-son-2027", "asp-01")}
+    one, two = counts["aux-1"], counts["aux-2"]
+    assert (one.supports, one.decided, one.rejected) == (3, 2, 0)
+    assert (two.supports, two.decided, two.rejected) == (6, 4, 2)
+    view = await repository.support("s-1")
+    assert view is not None and view.status == "EN_LISTA_NOMINAL"

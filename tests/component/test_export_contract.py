@@ -71,6 +71,29 @@ async def test_the_latest_outcome_is_kept_and_redeliveries_change_nothing(
     assert kept.status == "EN_LISTA_NOMINAL"
 
 
+async def test_a_batch_is_kept_in_order_as_one_by_one_would_keep_it(backends: Backends) -> None:
+    records = backends[0]
+    first = outcome("s-1", Status.PENDIENTE_REVISION, 1)
+    revised = outcome("s-1", Status.EN_LISTA_NOMINAL, 5)
+    other = outcome("s-2", Status.NO_ENCONTRADO, 1)
+    batch = [first, revised, first, other, other]
+    kept = await records.keep_many([(n, stage(n, n.notified_at)) for n in batch])
+    assert [k.status for k in kept] == [
+        Status.PENDIENTE_REVISION, Status.EN_LISTA_NOMINAL, Status.EN_LISTA_NOMINAL,
+        Status.NO_ENCONTRADO, Status.NO_ENCONTRADO,
+    ]  # fmt: skip
+    assert kept[1] == kept[2] and kept[3] == kept[4]  # the kept event again, not a new one
+    await records.captured_many([captured("s-2"), captured("s-1"), captured("s-2")])
+    found = [s async for s in records.supports("gub-son-2027", "asp-01")]
+    assert [(s.support_id, s.status) for s in found] == [
+        ("s-1", "EN_LISTA_NOMINAL"),
+        ("s-2", "NO_ENCONTRADO"),
+    ]
+    assert [s.form["clave_elector"] for s in found] == [
+        captured(n).form.clave_elector for n in ("s-1", "s-2")
+    ]
+
+
 async def test_supports_come_in_reception_order_with_what_capture_stored(
     backends: Backends,
 ) -> None:

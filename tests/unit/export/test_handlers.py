@@ -62,14 +62,15 @@ async def test_a_batch_keeps_each_outcome_in_order_and_passes_them_on_after_it()
     later, first = outcome(Status.INCONSISTENCIA, 9), outcome(Status.PENDIENTE_REVISION, 1)
     with pytest.raises(ValidationError):
         await handlers.on_notified_many([first, later, b"{}"])
-    assert publisher.sent == []  # a failed batch passes nothing on; it is handled one by one
+    assert publisher.sent == [] and records.outcomes == {}  # then handled one by one
     await handlers.on_notified_many([first, later, first])
     sent = publisher.on("support.exported")
     assert [m.status for m in sent if isinstance(m, SupportExported)] == [
-        Status.INCONSISTENCIA,  # kept from the failed batch: the first is older
+        Status.PENDIENTE_REVISION,
         Status.INCONSISTENCIA,
-        Status.INCONSISTENCIA,
+        Status.INCONSISTENCIA,  # the first again, older than the one kept
     ]
+    assert sent[1] == sent[2]
 
 
 async def test_a_batch_of_captures_is_noted_once_each() -> None:

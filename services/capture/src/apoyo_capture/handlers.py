@@ -14,10 +14,9 @@ def on_verified(repository: CaptureRepository) -> Callable[[bytes], Awaitable[No
 
 
 def on_verified_many(repository: CaptureRepository) -> Callable[[list[bytes]], Awaitable[None]]:
-    handle = on_verified(repository)
+    """A batch applied in order in one transaction."""
 
     async def handle_many(raws: list[bytes]) -> None:
-        for raw in raws:
-            await handle(raw)
+        await repository.apply_verdicts([SupportVerified.model_validate_json(r) for r in raws])
 
     return handle_many

@@ -1,5 +1,6 @@
 """The capture service's port to its storage, and the values that cross it."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -119,6 +120,10 @@ class CaptureRepository(ChannelRepository, Protocol):
         """One page of the aspirant's supports matching the query, newest first."""
 
     async def apply_verdict(self, verified: SupportVerified) -> None: ...
+
+    async def apply_verdicts(self, verdicts: Sequence[SupportVerified]) -> None:
+        """Each applied as `apply_verdict` applies it, in order, together."""
+        ...
 
     async def claim_outbox(self, limit: int) -> list[OutboxItem]: ...
 

@@ -2,7 +2,7 @@
 cells noted."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from apoyo_common import metrics
@@ -33,16 +33,20 @@ class Handlers:
         metrics.MESSAGES_OUT.labels(SERVICE, SUPPORT_EXPORTED).inc()
 
     async def on_notified_many(self, raws: list[bytes]) -> None:
-        """A batch in order, its `support.exported` events handed over together after it."""
-        held = HeldPublisher()
-        alone = replace(self, publisher=held)
-        for raw in raws:
-            await alone.on_notified(raw)
+        """A batch kept in order in one transaction, its `support.exported` events handed
+        over together after it."""
+        now = self.clock()
+        staged = [(n, stage(n, now)) for n in map(SupportNotified.model_validate_json, raws)]
+        kept = await self.records.keep_many(staged)
+        again = sum(k != s for k, (_, s) in zip(kept, staged, strict=True))
+        if again:
+            metrics.REDELIVERED.labels(SERVICE, SUPPORT_EXPORTED).inc(again)
+        held = HeldPublisher([(SUPPORT_EXPORTED, k.citizen_key.encode(), k) for k in kept])
         await held.hand_over(self.publisher)
+        metrics.MESSAGES_OUT.labels(SERVICE, SUPPORT_EXPORTED).inc(len(kept))
 
     async def on_captured_many(self, raws: list[bytes]) -> None:
-        for raw in raws:
-            await self.on_captured(raw)
+        await self.records.captured_many([SupportCaptured.model_validate_json(r) for r in raws])
 
     async def on_captured(self, raw: bytes) -> None:
         await self.records.captured(SupportCaptured.model_validate_json(raw))

@@ -1,6 +1,6 @@
 """The export service's ports: the records it keeps and the jobs that build packages."""
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -46,8 +46,19 @@ class Records(Protocol):
         the outcome kept, so a redelivery or an older revision republishes the same."""
         ...
 
+    async def keep_many(
+        self, outcomes: Sequence[tuple[SupportNotified, SupportExported]]
+    ) -> list[SupportExported]:
+        """Each kept as `keep` keeps it, in order, together (one transaction): what `keep`
+        would have returned for each."""
+        ...
+
     async def captured(self, event: SupportCaptured) -> None:
         """Remember the form and the evidence references once."""
+        ...
+
+    async def captured_many(self, events: Sequence[SupportCaptured]) -> None:
+        """Each remembered as `captured` remembers it, together."""
         ...
 
     def supports(self, process_id: str, aspirant_id: str) -> AsyncGenerator[Support, None]:

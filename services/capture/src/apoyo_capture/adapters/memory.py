@@ -1,5 +1,6 @@
 """In-memory repository of the capture service: the fake for unit tests."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from apoyo_capture.adapters.memory_channels import InMemoryChannels
@@ -87,6 +88,10 @@ class InMemoryCaptureRepository(InMemoryChannels):
                 reasons=verified.reasons,
                 updated_at=verified.verified_at,
             )
+
+    async def apply_verdicts(self, verdicts: Sequence[SupportVerified]) -> None:
+        for verified in verdicts:
+            await self.apply_verdict(verified)
 
     async def claim_outbox(self, limit: int) -> list[OutboxItem]:
         return [item for item in self.outbox if item.id not in self.published][:limit]

@@ -1,6 +1,7 @@
 """PostgreSQL repository of the capture service (schema `capture`)."""
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 
 import asyncpg
@@ -160,22 +161,31 @@ class PgCaptureRepository(PgChannels):
         return [ListedSupport(**{**dict(r), "reasons": tuple(r["reasons"])}) for r in rows]
 
     async def apply_verdict(self, verified: SupportVerified) -> None:
+        await self.apply_verdicts([verified])
+
+    async def apply_verdicts(self, verdicts: Sequence[SupportVerified]) -> None:
         # Only a newer verdict replaces an older one, so replays never step status back; the
-        # subject's counts move with the status in the same transaction.
+        # subjects' counts move with the statuses in the same transaction, summed per subject
+        # and moved in one order, so two batches never wait on each other's counts in a cycle.
+        shifts: dict[tuple[str, str, str], tuple[int, int]] = {}
         async with self.pool.acquire() as conn, conn.transaction():
-            changed = await conn.fetchrow(
-                _VERDICT,
-                verified.support_id,
-                verified.status.value,
-                list(verified.reasons),
-                verified.verified_at,
-            )
-            if changed is None:
-                return
-            decided, rejected = shift(changed["before"], verified.status.value)
-            if decided or rejected:
+            for verified in verdicts:
+                changed = await conn.fetchrow(
+                    _VERDICT,
+                    verified.support_id,
+                    verified.status.value,
+                    list(verified.reasons),
+                    verified.verified_at,
+                )
+                if changed is None:
+                    continue
+                decided, rejected = shift(changed["before"], verified.status.value)
                 who = (changed["process_id"], changed["aspirant_id"], changed["captured_by"])
-                await conn.execute(_SHIFT, *who, decided, rejected)
+                before = shifts.get(who, (0, 0))
+                shifts[who] = (before[0] + decided, before[1] + rejected)
+            moves = [(*who, *move) for who, move in sorted(shifts.items()) if move != (0, 0)]
+            if moves:
+                await conn.executemany(_SHIFT, moves)
 
     async def claim_outbox(self, limit: int) -> list[OutboxItem]:
         return await self.outbox.claim_outbox(limit)

@@ -1,6 +1,6 @@
 """In-memory records, processes and jobs: the fakes of unit and component tests."""
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -21,8 +21,17 @@ class MemoryRecords:
             self.outcomes[notified.support_id] = kept = (notified, exported)
         return kept[1]
 
+    async def keep_many(
+        self, outcomes: Sequence[tuple[SupportNotified, SupportExported]]
+    ) -> list[SupportExported]:
+        return [await self.keep(notified, exported) for notified, exported in outcomes]
+
     async def captured(self, event: SupportCaptured) -> None:
         self.forms.setdefault(event.support_id, event)
+
+    async def captured_many(self, events: Sequence[SupportCaptured]) -> None:
+        for event in events:
+            await self.captured(event)
 
     async def supports(self, process_id: str, aspirant_id: str) -> AsyncGenerator[Support, None]:
         chosen = [

@@ -1,7 +1,7 @@
 """Records and processes in PostgreSQL (schema `export`)."""
 
 import json
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from datetime import date
 from typing import Any
 
@@ -62,29 +62,31 @@ class PgRecords:
         self.keyring = keyring or Keyring.off()  # the captured form sealed (docs/security.md)
 
     async def keep(self, notified: SupportNotified, exported: SupportExported) -> SupportExported:
-        n = notified
+        return (await self.keep_many([(notified, exported)]))[0]
+
+    async def keep_many(
+        self, outcomes: Sequence[tuple[SupportNotified, SupportExported]]
+    ) -> list[SupportExported]:
         async with self.pool.acquire() as conn, conn.transaction():
-            output = await conn.fetchval(
-                KEEP, n.support_id, n.process_id, n.aspirant_id, n.status.value, n.received_at,
-                exported.record_sha256, _json(exported), exported.exported_at, n.notified_at,
-                _json(n),
-            )  # fmt: skip
-            if output is None:  # a redelivery, or an older revision: the kept one stands
-                output = await conn.fetchval(
-                    "SELECT output FROM export.records WHERE support_id = $1", n.support_id
-                )
-        return SupportExported.model_validate(output)
+            return [await _keep(conn, notified, exported) for notified, exported in outcomes]
 
     async def captured(self, event: SupportCaptured) -> None:
+        await self.captured_many([event])
+
+    async def captured_many(self, events: Sequence[SupportCaptured]) -> None:
+        rows = [await self._captured_row(event) for event in events]
+        # One pipelined round trip for the batch; a support seen twice keeps its first row.
+        await self.pool.executemany(
+            "INSERT INTO export.captured (support_id, form, evidence) VALUES ($1, $2, $3) "
+            "ON CONFLICT (support_id) DO NOTHING",
+            rows,
+        )
+
+    async def _captured_row(self, event: SupportCaptured) -> tuple[str, object, object]:
         typed = event.form.model_dump(mode="json", exclude={"email"})
         context = _form_context(event.support_id)
         form = await seal_json(self.keyring, event.process_id, context, typed)
-        evidence = [e.model_dump(mode="json") for e in event.evidence]
-        await self.pool.execute(
-            "INSERT INTO export.captured (support_id, form, evidence) VALUES ($1, $2, $3) "
-            "ON CONFLICT (support_id) DO NOTHING",
-            event.support_id, form, evidence,
-        )  # fmt: skip
+        return event.support_id, form, [e.model_dump(mode="json") for e in event.evidence]
 
     async def supports(self, process_id: str, aspirant_id: str) -> AsyncGenerator[Support, None]:
         """A server-side cursor in one read-only snapshot: revisions that arrive meanwhile
@@ -97,6 +99,20 @@ class PgRecords:
             async for row in cursor:
                 form = await open_json(self.keyring, _form_context(row["support_id"]), row["form"])
                 yield support_of(row, form)
+
+
+async def _keep(
+    conn: asyncpg.Connection, n: SupportNotified, exported: SupportExported
+) -> SupportExported:
+    output = await conn.fetchval(
+        KEEP, n.support_id, n.process_id, n.aspirant_id, n.status.value, n.received_at,
+        exported.record_sha256, _json(exported), exported.exported_at, n.notified_at, _json(n),
+    )  # fmt: skip
+    if output is None:  # a redelivery, or an older revision: the kept one stands
+        output = await conn.fetchval(
+            "SELECT output FROM export.records WHERE support_id = $1", n.support_id
+        )
+    return SupportExported.model_validate(output)
 
 
 class PgProcesses:
