@@ -116,6 +116,7 @@ def _changes(found: Candidates, cells: list[int], limit: float) -> list[Change]:
         for p in cells
         for k in range(1, min(ALTERNATIVES, len(found.symbols[p])))
     ]
+    singles = [single for single in singles if single[0] <= limit]  # costs are not negative
     options: list[Change] = [(cost, (p,), (k,)) for cost, p, k in singles if cost <= limit]
     cost = np.array([c for c, _, _ in singles])
     rank = {p: r for r, p in enumerate(cells)}
