@@ -4,7 +4,16 @@ disagreements, letters in washed-out cells."""
 import numpy as np
 
 from apoyo.synthetic.photos import labelled_backs
-from apoyo_identity.mrz_decode import FAINT, MAX_DISAGREEMENTS, decode, legible, vouched
+from apoyo_identity.mrz_decode import (
+    CUT_MARGIN,
+    FAINT,
+    MAX_DISAGREEMENTS,
+    SHIFTED_MARGIN,
+    certain,
+    decode,
+    legible,
+    vouched,
+)
 from apoyo_identity.rules.mrz import CHARSET, check_digit
 from apoyo_identity.vision.cells import contrast
 
@@ -78,3 +87,18 @@ def test_a_cell_under_glare_has_a_low_contrast() -> None:
     cells[7] = 0.2 + 0.2 * cells[7]  # lighter and flatter, as glare leaves ink
     found = contrast(cells)
     assert found[7] < FAINT < 0.9 < found[:7].min()
+
+
+def test_a_name_letter_must_be_clear_as_cut_or_at_a_pixel_of_shift() -> None:
+    position = 61  # a surname letter
+    other = "B" if TRUTH[position] != "B" else "D"
+
+    def scores_with(margin: float) -> np.ndarray:
+        found = _certain(TRUTH)
+        found[position, CHARSET.index(other)] = 100.0 - margin
+        return found
+
+    assert certain(scores_with(CUT_MARGIN), scores_with(1.0), TRUTH)
+    assert certain(scores_with(1.0), scores_with(SHIFTED_MARGIN), TRUTH)
+    assert not certain(scores_with(CUT_MARGIN - 1), scores_with(SHIFTED_MARGIN - 1), TRUTH)
+    assert not certain(scores_with(CUT_MARGIN), scores_with(-1.0), TRUTH)  # shifted prefers B

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from apoyo_identity.mrz_decode import DOUBTED, agrees, decode, legible, vouched
+from apoyo_identity.mrz_decode import DOUBTED, agrees, certain, decode, legible, vouched
 from apoyo_identity.rules.mrz import CHARSET, MrzRead
 from apoyo_identity.vision.align import column_centres
 from apoyo_identity.vision.cells import MARGIN, contrast, rectify, windows
@@ -20,16 +20,6 @@ from apoyo_identity.vision.locate import ROW_CHARS, Row, find_rows, homography
 
 WORKING_SIDE = 1400
 HALF_SIZE_FROM = 1000
-# How much likelier than its runner-up a name or sex letter must be (log-likelihood of the
-# cell as cut; no check digit covers them), besides being the first choice of the same
-# classifier at a pixel of shift and of every checking network (`checker`). Read as cut, the
-# cells are right more often than at the best of nine shifts once the columns follow the
-# blobs' medians (97.0% against 96.4% on level-3 development photos), but a letter gains
-# confidence it should not have (an O cut a little off reads as a C by 25): the shifted
-# choice must agree. Alone, the margin had to be 20 and 30 (wrong letters won by up to 13.2
-# at 22-27 px per character and 24.2 at 14-18 px); the washed-out cells and the networks'
-# count of disagreements (`mrz_decode`) refuse what it lets through.
-UNCHECKED_MARGIN = 15.0
 
 
 def working_gray(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -104,9 +94,14 @@ def read_mrz(image: NDArray[np.uint8]) -> MrzRead | None:
 
 
 def _decoded(cells: NDArray[np.float32]) -> MrzRead | None:
-    """The read of 90 cells as cut; the same classifier at a pixel of shift and the networks
-    are asked only when it reads."""
-    read = decode(scores(cells, slack=0), UNCHECKED_MARGIN)
+    """The read of 90 cells scored as cut (once the columns follow the blobs' medians, cells
+    as cut are right more often than at the best of nine shifts: 97.0% against 96.4% on
+    level-3 development photos), but a letter as cut can gain a confidence it should not
+    have (an O cut a little off read as a C by 25), so the best of nine shifts must agree
+    wherever no check digit of its own covers the character. That and the networks are
+    asked only when the cells as cut read."""
+    found = scores(cells, slack=0)
+    read = decode(found, 0.0)  # the letters' margins: `certain`, below
     if read is None:
         return None
     text = "".join(read.lines)
@@ -114,7 +109,7 @@ def _decoded(cells: NDArray[np.float32]) -> MrzRead | None:
         return None
     shifted = np.zeros((len(cells), len(CHARSET)), np.float32)
     shifted[list(DOUBTED)] = scores(cells[list(DOUBTED)])
-    if not agrees(shifted, text):
+    if not agrees(shifted, text) or not certain(found, shifted, text):
         return None
     return read if vouched(opinions(cells, list(range(len(cells)))), text) else None
 
