@@ -33,6 +33,26 @@ def target(port: int = 9000) -> S3Target:
     return S3Target(f"127.0.0.1:{port}", False, "us-east-1", "apoyo", "apoyo-secret-key")
 
 
+def headers_sent(head: bytes) -> dict[str, str]:
+    return dict(line.split(": ", 1) for line in head.decode().split("\r\n")[1:] if ": " in line)
+
+
+def minios_authorization(method: str, path: str, payload: bytes) -> str:
+    """The Authorization header minio signs for the same request at NOW."""
+    digest = hashlib.sha256(payload).hexdigest()
+    signed = sign_v4_s3(
+        method=method,
+        url=urlsplit("http://127.0.0.1:9000" + path),
+        region="us-east-1",
+        headers={"Host": "127.0.0.1:9000", "x-amz-content-sha256": digest,
+                 "x-amz-date": "20261129T080005Z"},
+        credentials=Credentials("apoyo", "apoyo-secret-key"),
+        content_sha256=digest,
+        date=NOW,
+    )  # fmt: skip
+    return str(signed["Authorization"])
+
+
 def test_the_signature_is_minios_for_the_same_request() -> None:
     data = b"\xff\xd8 a photo"
     path = "/bucket/evidence/gub-son-2027/s-1/credential_front.jpg"
@@ -44,21 +64,11 @@ def test_the_signature_is_minios_for_the_same_request() -> None:
         NOW,
         signing_key("apoyo-secret-key", "20261129", "us-east-1"),
     )
-    sent = dict(line.split(": ", 1) for line in head.decode().split("\r\n")[1:] if ": " in line)
-    payload = hashlib.sha256(data).hexdigest()
-    theirs = sign_v4_s3(
-        method="PUT",
-        url=urlsplit("http://127.0.0.1:9000" + path),
-        region="us-east-1",
-        headers={"Host": "127.0.0.1:9000", "x-amz-content-sha256": payload,
-                 "x-amz-date": "20261129T080005Z"},
-        credentials=Credentials("apoyo", "apoyo-secret-key"),
-        content_sha256=payload,
-        date=NOW,
-    )  # fmt: skip
+    sent = headers_sent(head)
     assert head.startswith(f"PUT {path} HTTP/1.1\r\n".encode())
-    assert sent["Authorization"] == theirs["Authorization"]
-    assert sent["x-amz-content-sha256"] == payload and sent["Content-Length"] == str(len(data))
+    assert sent["Authorization"] == minios_authorization("PUT", path, data)
+    assert sent["x-amz-content-sha256"] == hashlib.sha256(data).hexdigest()
+    assert sent["Content-Length"] == str(len(data))
 
 
 class Store:
@@ -162,20 +172,10 @@ def test_a_downloads_signature_is_minios_for_the_same_request() -> None:
     path = "/bucket/evidence/gub-son-2027/s-1/credential_back.jpg"
     key = signing_key("apoyo-secret-key", "20261129", "us-east-1")
     head = get_request(target(), path, NOW, key)
-    sent = dict(line.split(": ", 1) for line in head.decode().split("\r\n")[1:] if ": " in line)
-    empty = hashlib.sha256(b"").hexdigest()
-    theirs = sign_v4_s3(
-        method="GET",
-        url=urlsplit("http://127.0.0.1:9000" + path),
-        region="us-east-1",
-        headers={"Host": "127.0.0.1:9000", "x-amz-content-sha256": empty,
-                 "x-amz-date": "20261129T080005Z"},
-        credentials=Credentials("apoyo", "apoyo-secret-key"),
-        content_sha256=empty,
-        date=NOW,
-    )  # fmt: skip
+    sent = headers_sent(head)
     assert head.startswith(f"GET {path} HTTP/1.1\r\n".encode()) and head.endswith(b"\r\n\r\n")
-    assert sent["Authorization"] == theirs["Authorization"] and "Content-Length" not in sent
+    assert sent["Authorization"] == minios_authorization("GET", path, b"")
+    assert "Content-Length" not in sent
 
 
 async def test_downloads_read_what_was_uploaded_over_a_kept_connection(serving: object) -> None:
