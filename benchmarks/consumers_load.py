@@ -27,7 +27,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the e2e harness deploys services as their own processes
@@ -62,23 +62,8 @@ async def captured(deployed: Deployment, supports: int, workers: int) -> Support
 
 
 async def captured_events(deployed: Deployment, count: int) -> list[SupportCaptured]:
-    consumer = AIOKafkaConsumer(
-        f"{deployed.namespace}.support.captured",
-        bootstrap_servers=deployed.env["APOYO_KAFKA_BOOTSTRAP"],
-        group_id=f"{deployed.namespace}-stand-in-identity",
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
-    found: dict[str, SupportCaptured] = {}
-    try:
-        while len(found) < count:
-            for records in (await consumer.getmany(timeout_ms=1000)).values():
-                for record in records:
-                    event = SupportCaptured.model_validate_json(record.value)
-                    found[event.support_id] = event
-    finally:
-        await consumer.stop()
-    return list(found.values())
+    firsts = await deployed.first_records("support.captured", count, 3600, "stand-in-identity")
+    return [SupportCaptured.model_validate_json(body) for _, body in firsts.values()]
 
 
 def decoded(event: SupportCaptured, person: Citizen | None, secret: bytes) -> IdentityDecoded:

@@ -159,21 +159,29 @@ class Deployment:
     async def arrivals(self, topic: str, expected: int, seconds: float) -> dict[str, float]:
         """When each distinct support id first showed on `topic` (monotonic clock), read as
         an outside consumer, until `expected` of them or `seconds` passed."""
+        firsts = await self.first_records(topic, expected, seconds, f"observer-{topic}")
+        return {support_id: at for support_id, (at, _) in firsts.items()}
+
+    async def first_records(
+        self, topic: str, expected: int, seconds: float, group: str
+    ) -> dict[str, tuple[float, bytes]]:
+        """Each distinct support id's first record on `topic` and when it showed (monotonic
+        clock), read by consumer group `group`, until `expected` of them or `seconds` passed."""
         consumer = AIOKafkaConsumer(
             f"{self.namespace}.{topic}",
             bootstrap_servers=self.env["APOYO_KAFKA_BOOTSTRAP"],
-            group_id=f"{self.namespace}-observer-{topic}",
+            group_id=f"{self.namespace}-{group}",
             auto_offset_reset="earliest",
         )
         await consumer.start()
-        seen: dict[str, float] = {}
+        seen: dict[str, tuple[float, bytes]] = {}
         deadline = time.monotonic() + seconds
         try:
             while len(seen) < expected and time.monotonic() < deadline:
                 for records in (await consumer.getmany(timeout_ms=500)).values():
                     for record in records:
                         support_id = json.loads(record.value)["support_id"]
-                        seen.setdefault(support_id, time.monotonic())
+                        seen.setdefault(support_id, (time.monotonic(), record.value))
         finally:
             await consumer.stop()
         return seen
