@@ -160,7 +160,7 @@ def main() -> None:
         print(f"  consumers and servers: {1000 * sum(cpu.values()) / max(seen, 1):.1f} ms")
         print_idle(idle, took, seen)
     finally:
-        deployed.stop_all()
+        deployed.retire()
     print(f"load average at end: {os.getloadavg()}")
 
 

@@ -235,7 +235,7 @@ def main() -> None:
         arrivals = sorted(seen.values())
     finally:
         sampler.done.set()
-        deployed.stop_all()
+        deployed.retire()
     after = background()
     idle = {k: (v + after.get(k, v)) / 2 for k, v in before.items()}
     if len(arrivals) < args.supports:

@@ -201,7 +201,7 @@ def main() -> None:
         took, rate, cpu = asyncio.run(pipeline(deployed, ids))
         print_pipeline(len(ids), took, rate, cpu)
     finally:
-        deployed.stop_all()
+        deployed.retire()
     print(f"load average at end: {os.getloadavg()}")
 
 

@@ -14,7 +14,7 @@ export APOYO_CACHE APOYO_STATE
 
 LOG_TAG=${LOG_TAG:-infra}
 
-log() { printf '[%s] %s\n' "$LOG_TAG" "$*" >&2; }
+log() { printf '[%s %s] %s\n' "$LOG_TAG" "$(date +%T)" "$*" >&2; }
 die() {
   printf '[%s] ERROR: %s\n' "$LOG_TAG" "$*" >&2
   exit 1

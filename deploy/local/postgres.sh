@@ -5,7 +5,7 @@
 #   deploy/local/postgres.sh {install|start|stop|status}
 #
 # env: PG_PORT (55432), PG_USER (apoyo), PG_PASSWORD (apoyo), PG_DATABASE (apoyo),
-#      PG_BIN (newest /usr/lib/postgresql/*/bin), PG_START_TIMEOUT (60), APOYO_STATE
+#      PG_BIN (newest /usr/lib/postgresql/*/bin), PG_START_TIMEOUT (120), APOYO_STATE
 set -euo pipefail
 LOG_TAG=postgres
 # shellcheck source=lib.sh
@@ -15,7 +15,7 @@ PG_PORT=${PG_PORT:-55432}
 PG_USER=${PG_USER:-apoyo}
 PG_PASSWORD=${PG_PASSWORD:-apoyo}
 PG_DATABASE=${PG_DATABASE:-apoyo}
-PG_START_TIMEOUT=${PG_START_TIMEOUT:-60}
+PG_START_TIMEOUT=${PG_START_TIMEOUT:-120}
 PG_OS_USER=postgres # postgres refuses to run as root
 PG_LINK=$APOYO_STATE/postgres
 

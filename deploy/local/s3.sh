@@ -6,7 +6,7 @@
 #   deploy/local/s3.sh {install|start|stop|status}
 #
 # env: S3_PORT (9000), S3_ACCESS_KEY (apoyo), S3_SECRET_KEY (apoyo-secret-key),
-#      S3_REGION (us-east-1), VERSITYGW_VERSION (v1.8.0), S3_START_TIMEOUT (30),
+#      S3_REGION (us-east-1), VERSITYGW_VERSION (v1.8.0), S3_START_TIMEOUT (60),
 #      APOYO_CACHE, APOYO_STATE
 set -euo pipefail
 LOG_TAG=s3
@@ -19,7 +19,7 @@ S3_PORT=${S3_PORT:-9000}
 S3_ACCESS_KEY=${S3_ACCESS_KEY:-apoyo}
 S3_SECRET_KEY=${S3_SECRET_KEY:-apoyo-secret-key}
 S3_REGION=${S3_REGION:-us-east-1}
-S3_START_TIMEOUT=${S3_START_TIMEOUT:-30}
+S3_START_TIMEOUT=${S3_START_TIMEOUT:-60}
 
 S3_HOME=$APOYO_CACHE/s3/versitygw-$VERSITYGW_VERSION
 S3_BIN=$S3_HOME/versitygw

@@ -42,7 +42,7 @@ def running() -> Iterator[Deployment]:
         deployed.create_process(PROCESS)
         yield deployed
     finally:
-        deployed.stop_all()
+        deployed.retire()
 
 
 def aux_token(deployed: Deployment) -> str:

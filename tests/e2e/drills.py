@@ -38,11 +38,15 @@ def auxiliary(deployed: Deployment, subject: str) -> str:
 
 
 def infra(action: str, server: str) -> None:
-    """Stop, start or restart one of the servers of deploy/local/infra.sh."""
-    subprocess.run(
+    """Stop, start or restart one of the servers of deploy/local/infra.sh; a failure carries
+    what the script printed (its own messages and the end of the server's log)."""
+    done = subprocess.run(
         ["bash", str(ROOT / "deploy/local/infra.sh"), action, server],
-        check=True, capture_output=True, timeout=300,
+        capture_output=True, text=True, timeout=300,
     )  # fmt: skip
+    if done.returncode != 0:
+        printed = (done.stdout + done.stderr)[-6000:]
+        raise RuntimeError(f"infra.sh {action} {server} exited {done.returncode}:\n{printed}")
 
 
 @dataclass

@@ -18,6 +18,8 @@ from pathlib import Path
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 
 from apoyo.demo import free_port
 from apoyo.synthetic.people import Citizen
@@ -85,6 +87,15 @@ class Deployment:
                 process.wait(timeout=40)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+    def retire(self) -> None:
+        """Stop every service, then delete the deployment's topics. The broker then holds only
+        the runs still going, and a restart of it (the fault drills) loads few partitions."""
+        self.stop_all()
+        try:
+            asyncio.run(delete_topics(self.env["APOYO_KAFKA_BOOTSTRAP"], self.namespace))
+        except (KafkaError, OSError) as error:  # a broker already down keeps them; no harm
+            print(f"topics of {self.namespace} left on the broker: {error!r}")
 
     def wait_ready(self, services: tuple[str, ...] = SERVICES, seconds: float = 120) -> None:
         deadline = time.monotonic() + seconds
@@ -185,6 +196,17 @@ class Deployment:
         finally:
             await consumer.stop()
         return seen
+
+
+async def delete_topics(bootstrap: str, namespace: str) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        mine = [t for t in await admin.list_topics() if t.startswith(f"{namespace}.")]
+        if mine:
+            await admin.delete_topics(mine)
+    finally:
+        await admin.close()
 
 
 def deployment(logs_root: Path) -> Deployment:

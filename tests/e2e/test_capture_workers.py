@@ -70,7 +70,7 @@ def test_two_workers_share_the_port_and_go_with_their_parent(tmp_path: Path) -> 
             time.sleep(0.2)
         assert port_is_free(deployed.ports["capture"])
     finally:
-        deployed.stop_all()
+        deployed.retire()
 
 
 async def post(deployed: Deployment, count: int) -> list[str]:

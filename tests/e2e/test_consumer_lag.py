@@ -31,7 +31,7 @@ def deployed() -> Iterator[Deployment]:
         made.create_process(PROCESS)
         yield made
     finally:
-        made.stop_all()
+        made.retire()
 
 
 def identity_lag(deployed: Deployment) -> dict[str, float]:

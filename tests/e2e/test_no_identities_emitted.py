@@ -47,7 +47,7 @@ def deployed() -> Iterator[Deployment]:
         made.create_process(PROCESS)
         yield made
     finally:
-        made.stop_all()
+        made.retire()
 
 
 def cli_output(deployed: Deployment, *args: str) -> list[str]:
