@@ -142,7 +142,7 @@ def own_cpu(pid: int) -> float:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICKS
+    return float(int(fields[11]) + int(fields[12])) / TICKS
 
 
 SESSIONS = "of which its sessions"  # part of the PostgreSQL server's line, not added again

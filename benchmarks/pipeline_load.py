@@ -35,9 +35,9 @@ from tests.e2e.conftest import PROCESS, aux_token  # noqa: E402
 from tests.e2e.harness import Deployment, deployment  # noqa: E402
 from tests.roll_files import CUT  # noqa: E402
 
-from apoyo.load import Plan, post_load  # noqa: E402
+from apoyo.load import Plan, Tally, post_load  # noqa: E402
 from apoyo.load_http import LoadClient  # noqa: E402
-from apoyo.load_report import capture_figures  # noqa: E402
+from apoyo.load_report import capture_figures, spread_ms  # noqa: E402
 from apoyo.load_supports import make_supports  # noqa: E402
 
 CAPTURE_RATE, CAPTURE_P99_MS, PIPELINE_RATE = 300.0, 250.0, 60.0
@@ -100,7 +100,10 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-async def capture_alone(deployed: Deployment, supports: int, concurrency: int) -> dict[str, object]:
+async def capture_alone(
+    deployed: Deployment, supports: int, concurrency: int
+) -> tuple[Tally, dict[str, float]]:
+    """The load run's tally, and the CPU seconds each process spent during the posting."""
     maker = await make_supports(
         "gub-son-2027", ("asp-01", "asp-02"), people=5000, images=12, seed=2027, run_id="bench"
     )
@@ -112,7 +115,7 @@ async def capture_alone(deployed: Deployment, supports: int, concurrency: int) -
         tally = await post_load(client, maker, tokens, plan)
     spent, own = cpu_snapshot(deployed), time.process_time() - own
     cpu = {k: v - before.get(k, 0.0) for k, v in spent.items()} | {"load generator": own}
-    return capture_figures(tally) | {"ids": list(tally.accepted), "cpu": cpu}
+    return tally, cpu
 
 
 async def pipeline(deployed: Deployment, ids: list[str]) -> tuple[float, float, dict[str, float]]:
@@ -149,13 +152,14 @@ def target_line(label: str, value: float, unit: str, target: str, ok: bool) -> s
     return f"  {label:10s} {value:8.1f} {unit:12s} target {target:8s} {verdict(ok)}"
 
 
-def print_capture(figures: dict[str, object]) -> None:
-    rate, p99 = float(figures["accepted_rate"]), figures["capture_ms"]["p99"]  # type: ignore[index]
+def print_capture(tally: Tally) -> None:
+    figures, latency = capture_figures(tally), spread_ms(tally.latencies)
+    rate, p99 = tally.accepted_rate, latency["p99"]
     print(f"capture API: {figures['accepted']} of {figures['sent']} acknowledged in "
           f"{figures['elapsed_s']} s; answers {figures['statuses']}")  # fmt: skip
     print(target_line("accepted", rate, "supports/s", ">= 300", rate >= CAPTURE_RATE))
     print(target_line("p99", p99, "ms", f"< {CAPTURE_P99_MS:.0f}", p99 < CAPTURE_P99_MS))
-    print(f"  latency ms {figures['capture_ms']}")
+    print(f"  latency ms {latency}")
 
 
 def print_cpu(count: int, cpu: dict[str, float]) -> None:
@@ -192,12 +196,12 @@ def main() -> None:
         del deployed.env["APOYO_HTTP_WORKERS"]
         deployed.wait_ready(("capture",))
         deployed.create_process(PROCESS)
-        figures = asyncio.run(capture_alone(deployed, args.supports, args.concurrency))
-        print_capture(figures)
-        print_cpu(int(figures["accepted"]), figures["cpu"])  # type: ignore[arg-type]
+        tally, spent = asyncio.run(capture_alone(deployed, args.supports, args.concurrency))
+        print_capture(tally)
+        print_cpu(len(tally.accepted), spent)
         if args.capture_only:
             return
-        ids = list(figures["ids"])  # type: ignore[call-overload]
+        ids = list(tally.accepted)
         took, rate, cpu = asyncio.run(pipeline(deployed, ids))
         print_pipeline(len(ids), took, rate, cpu)
     finally:

@@ -36,9 +36,9 @@ from pydantic import SecretStr
 
 from apoyo.services import build_all
 from apoyo_capture.adapters.postgres import PgCaptureRepository
-from apoyo_capture.listing import Cursor
 from apoyo_common.codes import Role
 from apoyo_common.db import create_database, create_pool, drop_database
+from apoyo_common.paging import Cursor
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.runtime import Infrastructure, ServiceUnit, prepare, stop_units
 from apoyo_common.server import build_app
