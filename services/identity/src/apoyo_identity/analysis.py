@@ -3,10 +3,15 @@
 Runs in worker processes (`pool.py`), so it takes and returns plain data. Images are
 untrusted: the size is read from the header before any pixel is decoded, so a small file
 that claims a gigantic picture (a decompression bomb) is refused without being expanded.
+
+A phone's 12-megapixel photo is decoded at half size: every check works on a copy of at most
+`evidence.SCREEN_SIDE` px, and a full decode costs ten times a 1280 px photo's. The checks
+are told the reduction (`evidence.Views.reduction`), so sizes are judged as sent.
 """
 
 import io
 import time
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -21,9 +26,30 @@ from apoyo_identity.vision.mrz_reader import read_mrz
 
 MAX_PIXELS = 40_000_000
 CARD_SIDES = (FRONT, BACK)
+# Decoded at 1/2 or 1/4 (libjpeg scales while decoding: most of the saving is its inverse
+# DCT and colour conversion) when the reduced picture is still at least the largest copy
+# the checks use, and its shorter side no shorter than a legible picture's.
+_REDUCED = ((4, cv2.IMREAD_REDUCED_COLOR_4), (2, cv2.IMREAD_REDUCED_COLOR_2))
 
 
-def decode_image(data: bytes) -> NDArray[np.uint8] | None:
+@dataclass(frozen=True)
+class Decoded:
+    image: NDArray[np.uint8]  # BGR, EXIF rotation applied, perhaps reduced
+    reduction: int  # the picture as sent is this many times larger along each side
+    width: int  # the picture as sent, as it is shown (EXIF rotation applied)
+    height: int
+
+
+def reduction_for(width: int, height: int) -> int:
+    """By how much a picture of this size is reduced when decoded (1, 2 or 4)."""
+    for factor, _ in _REDUCED:
+        long_enough = max(width, height) >= factor * evidence.SCREEN_SIDE
+        if long_enough and min(width, height) >= factor * evidence.MIN_SIDE:
+            return factor
+    return 1
+
+
+def decode_picture(data: bytes) -> Decoded | None:
     try:
         with Image.open(io.BytesIO(data)) as header:
             width, height = header.size
@@ -31,15 +57,28 @@ def decode_image(data: bytes) -> NDArray[np.uint8] | None:
         return None
     if width * height > MAX_PIXELS or min(width, height) < 1:
         return None
-    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    return None if image is None else np.asarray(image, dtype=np.uint8)
+    reduction = reduction_for(width, height)
+    flag = dict(_REDUCED).get(reduction, cv2.IMREAD_COLOR)
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
+    if image is None:
+        return None
+    if (image.shape[1] >= image.shape[0]) != (width >= height):
+        width, height = height, width  # turned by its EXIF orientation
+    return Decoded(np.asarray(image, dtype=np.uint8), reduction, width, height)
+
+
+def decode_image(data: bytes) -> NDArray[np.uint8] | None:
+    """The picture as the checks see it (a large one reduced)."""
+    decoded = decode_picture(data)
+    return None if decoded is None else decoded.image
 
 
 def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFindings:
     started = time.perf_counter()
-    image = decode_image(data)
-    if image is None:
+    decoded = decode_picture(data)
+    if decoded is None:
         return ImageFindings(flags=("UNREADABLE_IMAGE",), unreadable=True)
+    image = decoded.image
     card = kind in CARD_SIDES
     # One grey copy for the readers and the hash; only the colour checks need the colours.
     gray = np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
@@ -47,14 +86,15 @@ def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFin
     mrz = read_mrz(gray) if read else None
     # The codes are on the back: a front is read for them only when it may be the back.
     codes = tuple(Code(b.format, b.kind, b.text) for b in read_barcodes(gray)) if read else ()
-    seen = evidence.views(image, gray)  # the reduced copies the checks and the hash share
+    # The reduced copies the checks and the hash share.
+    seen = evidence.views(image, gray, decoded.reduction)
     return ImageFindings(
         mrz=mrz,
         barcodes=codes,
         flags=tuple(_image_flags(seen, kind, mrz is not None)),
         phash=phash.perceptual_hash(seen.work),
-        width=image.shape[1],
-        height=image.shape[0],
+        width=decoded.width,
+        height=decoded.height,
         ms=(time.perf_counter() - started) * 1000,
     )
 

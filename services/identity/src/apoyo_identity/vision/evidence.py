@@ -48,9 +48,12 @@ class Views:
     """The copies of one picture that the checks share, each made once."""
 
     colour: Image  # BGR (gray if the picture is), long side at most COLOUR_SIDE
-    gray: Image  # full resolution
+    gray: Image  # the picture as decoded
     work: Image  # gray reduced by `factor`, long side at most WORK_SIDE
     factor: int
+    # The picture as sent is `reduction` times larger than `gray` (a large photo is decoded
+    # at half or quarter size): sizes are judged as sent.
+    reduction: int = 1
 
 
 def _gray(image: Image) -> Image:
@@ -58,8 +61,14 @@ def _gray(image: Image) -> Image:
 
 
 def _reduce(image: Image, side: int) -> tuple[Image, int]:
+    """Reduced by a whole factor to at most `side`, by halvings while the factor is even:
+    OpenCV's area resize by 2 is several times quicker than by 6 or 8 (the rounding between
+    halvings moves a pixel by a level or two)."""
     factor = -(-max(image.shape[:2]) // side)
-    return _area(image, factor), factor
+    left = factor
+    while left % 2 == 0 and left > 2:
+        image, left = _area(image, 2), left // 2
+    return _area(image, left), factor
 
 
 def _area(image: Image, factor: int) -> Image:
@@ -78,20 +87,17 @@ def _shrink(image: Image, side: int) -> Image:
     return np.asarray(cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
 
 
-def views(image: Image, gray: Image | None = None) -> Views:
+def views(image: Image, gray: Image | None = None, reduction: int = 1) -> Views:
+    """`reduction`: how many times larger the picture was as sent than `image`."""
     gray = _gray(image) if gray is None else gray
     work, factor = _reduce(gray, WORK_SIDE)
-    return Views(_colour(image), gray, work, factor)
+    return Views(_colour(image), gray, work, factor, reduction)
 
 
 def _colour(image: Image) -> Image:
-    """The colour copy, by halvings while the factor is even: OpenCV's area resize by 2 is
-    several times quicker than by 8, and the grayscale check is not moved by the rounding
-    between halvings (a level or two; the same calls on the benchmark's pictures)."""
-    factor = -(-max(image.shape[:2]) // COLOUR_SIDE)
-    while factor % 2 == 0:
-        image, factor = _area(image, 2), factor // 2
-    return _area(image, factor)
+    """The colour copy, by halvings too (`_reduce`): the grayscale check is not moved by the
+    rounding between them (the same calls on the benchmark's pictures)."""
+    return _reduce(image, COLOUR_SIDE)[0]
 
 
 def looks_grayscale(image: Image) -> bool:
@@ -283,9 +289,10 @@ def is_too_small(image: Image) -> bool:
 
 
 def _small(seen: Views, boxes: NDArray[np.int64]) -> bool:
-    if min(seen.gray.shape[:2]) < MIN_SIDE:
+    if min(seen.gray.shape[:2]) * seen.reduction < MIN_SIDE:
         return True
-    return int(np.sum(boxes[:, 3] * seen.factor >= MIN_TEXT)) < MIN_CHARACTERS
+    scale = seen.factor * seen.reduction  # from the working copy to the picture as sent
+    return int(np.sum(boxes[:, 3] * scale >= MIN_TEXT)) < MIN_CHARACTERS
 
 
 def picture_flags(image: Image, legible: bool) -> list[str]:
