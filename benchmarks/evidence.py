@@ -13,7 +13,11 @@ false-alarm rate on good pictures and the catch rate on the bad pictures that fl
   of different cards of the same model (flatbed scans share their whole layout).
 
     .venv/bin/python benchmarks/evidence.py [--count 60] [--seed 7000]
-        [--sections pictures,supports,reuse,faces]
+        [--sections pictures,supports,reuse,faces] [--portraits PHOTO ...]
+
+`--portraits` (with the faces section): photos of real faces, each pasted into desk frames
+with its face at shares of the frame's shorter side, to tell how small a face the selfie's
+face search still finds (the project ships no picture of a real face).
 
 Takes about three minutes with the default count on one core (nine with --count 150).
 """
@@ -231,11 +235,60 @@ def face_table(count: int, seed: int) -> None:
         print(f"| {name} | {len(images)} | {rate(caught, len(images))} |")
 
 
+SHARES = (0.14, 0.17, 0.2, 0.23, 0.26, 0.3, 0.4, 0.5, 0.6)
+
+
+def portrait_table(paths: list[str], seed: int) -> None:
+    """Each portrait's face pasted into desk frames (landscape and portrait, 3 of each) at
+    shares of the frame's shorter side: how many the search finds, and without its bound."""
+    r, rng = random.Random(seed), np.random.default_rng(seed)  # noqa: S311 - synthetic
+    print("| face / shorter side | " + " | ".join(f"{s:.2f}" for s in SHARES) + " |")
+    print("|---|" + "---|" * len(SHARES))
+    rows: dict[str, list[list[bool]]] = {"found": [], "found, no least face": []}
+    for share in SHARES:
+        found: list[list[bool]] = [[], []]
+        for path, frame, _ in itertools.product(paths, ((1280, 960), (960, 1280)), range(3)):
+            work = evidence.views(pasted(u8(cv2.imread(path)), frame, share, r)).work
+            found[0].append(faces.has_face(work))
+            found[1].append(faces.has_face(work, smallest=0))
+        rows["found"].append(found[0])
+        rows["found, no least face"].append(found[1])
+    for name, columns in rows.items():
+        print(f"| {name} | " + " | ".join(rate(sum(c), len(c)) for c in columns) + " |")
+
+
+def pasted(portrait: Image, frame: tuple[int, int], share: float, r: random.Random) -> Image:
+    """The portrait scaled so its face is `share` of the frame's shorter side, on a desk."""
+    x, y, side = face_box(portrait)
+    k = share * min(frame) / side
+    scaled = u8(cv2.resize(portrait, None, fx=k, fy=k, interpolation=cv2.INTER_AREA))
+    canvas = u8(cv2.cvtColor(desk(r, np.random.default_rng(r.randrange(1 << 32)), frame), 4))
+    half = share * min(frame) / 2
+    left = round(r.uniform(half, frame[0] - half) - (x + side / 2) * k)
+    top = round(r.uniform(half, frame[1] - half) - (y + side / 2) * k)
+    x0, y0 = max(left, 0), max(top, 0)
+    x1, y1 = min(left + scaled.shape[1], frame[0]), min(top + scaled.shape[0], frame[1])
+    canvas[y0:y1, x0:x1] = scaled[y0 - top : y1 - top, x0 - left : x1 - left]
+    return jpeg(canvas, 85)
+
+
+def face_box(portrait: Image) -> tuple[float, float, float]:
+    """The mean of the windows the cascade accepts (x, y, side), in the portrait's pixels."""
+    gray = u8(cv2.cvtColor(portrait, cv2.COLOR_BGR2GRAY))
+    k = faces.WORKING_SIDE / max(gray.shape)
+    found = faces.detections(u8(cv2.resize(gray, None, fx=k, fy=k)), faces.cascade())
+    if not len(found):
+        raise SystemExit("no face found in a portrait")
+    x, y, side, _ = found.mean(0) / k
+    return float(x), float(y), float(side)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=60, help="pictures per set")
     parser.add_argument("--seed", type=int, default=7000)
     parser.add_argument("--sections", default="pictures,supports,reuse,faces")
+    parser.add_argument("--portraits", nargs="*", default=[], help="photos of real faces")
     args = parser.parse_args()
     cv2.setNumThreads(1)
     sections = args.sections.split(",")
@@ -251,6 +304,9 @@ def main() -> None:
     if "faces" in sections:
         print("\n## Faces\n")
         face_table(args.count, args.seed + 3)
+        if args.portraits:
+            print("\n## Faces found, by size (real faces pasted into desk frames)\n")
+            portrait_table(args.portraits, args.seed + 4)
 
 
 if __name__ == "__main__":

@@ -43,15 +43,18 @@ def test_the_search_stops_at_the_least_face(monkeypatch: pytest.MonkeyPatch) -> 
         return seen(gray, model, scale)
 
     monkeypatch.setattr(faces, "windows_scaled", recorded)
-    wall = np.full((480, 640), 128, np.uint8)
-    assert not faces.has_face(wall)
-    every = faces._scales(np.zeros((240, 320), np.uint8), faces.cascade())
-    least = faces.MIN_FACE * 240  # the shorter side at the working size
-    assert searched == [s for s in reversed(every) if 45 * s >= least]  # coarse first
-    assert len(searched) < len(every)
+    square = np.full((480, 480), 128, np.uint8)
+    assert not faces.has_face(square)
+    every = faces._scales(np.zeros((320, 320), np.uint8), faces.cascade())
+    assert faces.MIN_FACE * 320 == 60  # of the shorter side at the working size
+    assert searched == [s for s in reversed(every) if round(45 * s) >= 60]  # coarse first
+    assert len(every) - len(searched) == 3  # windows of 45, 50 and 54 px
     searched.clear()
-    assert not faces.has_face(wall, smallest=0)
+    assert not faces.has_face(square, smallest=0)
     assert searched == every[::-1]
+    searched.clear()
+    assert not faces.has_face(np.full((480, 640), 128, np.uint8))
+    assert len(searched) == len(faces._scales(np.zeros((240, 320), np.uint8), faces.cascade()))
 
 
 def faceless(kind: str) -> Image:

@@ -23,11 +23,11 @@ SCALE_STEP = 1.1  # detectMultiScale's default
 MIN_NEIGHBOURS = 3  # its default: lone windows are the usual false detections
 WORKING_SIDE = 320  # a selfie face is large
 # The least face searched for, as a share of the picture's shorter side (the cascade's box,
-# forehead to chin): a selfie's face at arm's length is a third of it or more. It bounds
-# what a picture without a face costs (every scale is searched): the finer scales, the
-# dearest, are left out. The window alone (45 px at 320) reached 19% of a 4:3 picture's
-# shorter side and 14% of a square one's.
-MIN_FACE = 0.2
+# forehead to chin): 45 / 240, what the window reaches on a 4:3 selfie at the working size.
+# A picture closer to square searched smaller faces, at more and finer scales (the dearest);
+# it no longer does, so a picture without a face (every scale searched) costs no more than a
+# 4:3 one, whatever its shape. A selfie's face at arm's length is a third of the side or more.
+MIN_FACE = 0.1875
 _THRESHOLD_EPS = 1e-5  # as CascadeClassifierImpl::Data::read
 _EPS = 0.2  # groupRectangles' similarity: corners within 20% of the smaller size
 
@@ -229,8 +229,9 @@ def has_face(image: NDArray[np.uint8], smallest: float = MIN_FACE) -> bool:
     # Coarse scales first: a selfie's face is large, and groups only grow as windows are
     # added, so once one is big enough the fine scales (most of the cost) need not be seen.
     found = np.zeros((0, 4))
-    least = smallest * min(gray.shape) / model.window[1]
-    for scale in reversed([s for s in _scales(gray, model) if s >= least]):
+    least = round(smallest * min(gray.shape))  # in whole pixels, as the windows are
+    scales = [s for s in _scales(gray, model) if round(model.window[1] * s) >= least]
+    for scale in reversed(scales):
         found = np.concatenate([found, windows_scaled(gray, model, scale)])
         if largest_group(found) > MIN_NEIGHBOURS:
             return True
