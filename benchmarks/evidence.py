@@ -241,7 +241,7 @@ SHARES = (0.14, 0.17, 0.2, 0.23, 0.26, 0.3, 0.4, 0.5, 0.6)
 def portrait_table(paths: list[str], seed: int) -> None:
     """Each portrait's face pasted into desk frames (landscape and portrait, 3 of each) at
     shares of the frame's shorter side: how many the search finds, and without its bound."""
-    r, rng = random.Random(seed), np.random.default_rng(seed)  # noqa: S311 - synthetic
+    r = random.Random(seed)  # noqa: S311 - synthetic pictures
     print("| face / shorter side | " + " | ".join(f"{s:.2f}" for s in SHARES) + " |")
     print("|---|" + "---|" * len(SHARES))
     rows: dict[str, list[list[bool]]] = {"found": [], "found, no least face": []}

@@ -52,7 +52,7 @@ def timed(step: Callable[[], Any]) -> float:
 def full_size(photo: bytes, seed: int) -> bytes:
     """The photo as a 12-megapixel phone would send it: enlarged, with its own fine grain
     (an enlarged JPEG alone is smooth, and smooth JPEGs decode quicker than a phone's)."""
-    image = cv2.imdecode(np.frombuffer(photo, np.uint8), cv2.IMREAD_COLOR)
+    image = np.asarray(cv2.imdecode(np.frombuffer(photo, np.uint8), cv2.IMREAD_COLOR), np.uint8)
     large = cv2.resize(image, PHONE, interpolation=cv2.INTER_CUBIC)
     grain = np.random.default_rng(seed).normal(0, 2.5, (PHONE[1], PHONE[0], 1))
     noisy = np.clip(large + grain, 0, 255).astype(np.uint8)
