@@ -60,6 +60,13 @@ def test_a_large_photo_is_decoded_at_half_size_and_reported_as_sent(
     assert (found.width, found.height) == PHONE
 
 
+def test_a_large_png_is_reduced_too() -> None:
+    data = cv2.imencode(".png", np.full((3000, 4000, 3), 200, np.uint8))[1].tobytes()
+    decoded = decode_picture(data)
+    assert decoded is not None and decoded.reduction == 2
+    assert decoded.image.shape == (1500, 2000, 3)
+
+
 def test_a_turned_photo_keeps_its_size_as_shown() -> None:
     picture = Image.fromarray(np.full((3000, 4000, 3), 128, np.uint8))
     exif = picture.getexif()
