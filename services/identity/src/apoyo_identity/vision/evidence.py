@@ -7,7 +7,7 @@ check measures, its rates and its limits are in docs/evidence-checks.md.
 """
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import cv2
 import numpy as np
@@ -47,13 +47,19 @@ _CENTRED_ROWS = np.arange(-_REACH, _REACH + 1) % _TILE
 class Views:
     """The copies of one picture that the checks share, each made once."""
 
-    colour: Image  # BGR (gray if the picture is), long side at most COLOUR_SIDE
-    gray: Image  # the picture as decoded
+    image: Image  # as decoded: BGR, or gray
+    gray: Image  # the picture as decoded, in grey
     work: Image  # gray reduced by `factor`, long side at most WORK_SIDE
     factor: int
     # The picture as sent is `reduction` times larger than `gray` (a large photo is decoded
     # at half or quarter size): sizes are judged as sent.
     reduction: int = 1
+
+    @cached_property
+    def colour(self) -> Image:
+        """BGR (gray if the picture is), long side at most COLOUR_SIDE: made when a check
+        asks, as only the card sides' flags do (a selfie needs the grey copy alone)."""
+        return _colour(self.image)
 
 
 def _gray(image: Image) -> Image:
@@ -91,7 +97,7 @@ def views(image: Image, gray: Image | None = None, reduction: int = 1) -> Views:
     """`reduction`: how many times larger the picture was as sent than `image`."""
     gray = _gray(image) if gray is None else gray
     work, factor = _reduce(gray, WORK_SIDE)
-    return Views(_colour(image), gray, work, factor, reduction)
+    return Views(image, gray, work, factor, reduction)
 
 
 def _colour(image: Image) -> Image:
