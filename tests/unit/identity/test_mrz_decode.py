@@ -12,6 +12,7 @@ from apoyo_identity.mrz_decode import (
     certain,
     decode,
     legible,
+    swaps_vouched,
     vouched,
 )
 from apoyo_identity.rules.mrz import CHARSET, check_digit
@@ -68,6 +69,20 @@ def test_networks_that_differ_on_too_many_checked_digits_do_not_vouch() -> None:
             other[p] = "1" if TRUTH[p] != "1" else "2"
         opinion = _certain("".join(other))
         assert vouched([_certain(TRUTH), opinion], TRUTH) is (count <= MAX_DISAGREEMENTS)
+
+
+def test_a_swap_for_a_check_digit_that_every_network_refuses_is_no_read() -> None:
+    # The reader's first choices are wrong at one CIC digit (glare); the check digit then
+    # makes it swap a second, right digit for a runner-up that happens to hold with it.
+    other = _another_cic()
+    first = next(p for p in CIC if other[p] != TRUTH[p])
+    scores = _certain(TRUTH)
+    scores[first, CHARSET.index(other[first])] = 110.0  # the slip: read first
+    swapped = _certain(other)  # what the check digit then made of the field
+    assert swaps_vouched([_certain(other), _certain(other)], scores, other)
+    assert not swaps_vouched([_certain(TRUTH), _certain(TRUTH)], scores, other)
+    assert swaps_vouched([_certain(TRUTH), swapped], scores, other)  # one network agrees
+    assert swaps_vouched([_certain(TRUTH)] * 2, _certain(TRUTH), TRUTH)  # nothing swapped
 
 
 def test_a_name_letter_in_a_washed_out_cell_is_not_trusted() -> None:

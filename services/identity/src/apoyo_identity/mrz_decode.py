@@ -42,8 +42,9 @@ MAX_DISAGREEMENTS = 3
 CUT_MARGIN = 15.0
 SHIFTED_MARGIN = 10.0
 # A cell whose ink contrast is below this fraction of the MRZ's median is washed out (glare):
-# a letter read there without a check digit is not trusted (a T lost its bar and read as I).
-FAINT = 0.45
+# a letter read there without a check digit is not trusted (a T lost its bar and read as I;
+# at 0.45, an E that lost its bars read as C, with both networks agreeing).
+FAINT = 0.5
 UNCHECKED = (37, *range(60, 90))  # the sex letter and the name line
 # Covered by the composite digit alone (line 1's OCR, line 2's optional data): a garbled run
 # of them passes it one time in ten, so a second classifier must agree there too.
@@ -213,6 +214,23 @@ def vouched(opinions: Sequence[NDArray[np.float32]], chars: str) -> bool:
         best = opinion[ALL_ROWS, ALL_ALLOWED].argmax(axis=1)
         differ |= ALL_ALLOWED[np.arange(len(LAYOUT)), best] != _indices(chars)
     return int(differ.sum()) <= MAX_DISAGREEMENTS
+
+
+def swaps_vouched(
+    opinions: Sequence[NDArray[np.float32]], scores: NDArray[np.float32], chars: str
+) -> bool:
+    """No character a check digit made the reader swap in for its first choice (`scores`) is
+    one that every other classifier refuses: under glare a washed-out 3 read as 1 made a 3
+    beside it swap to 5 for the CIC's check digit, and the composite digit held by chance,
+    where both networks read both 3s."""
+    first = ALL_ALLOWED[np.arange(len(LAYOUT)), scores[ALL_ROWS, ALL_ALLOWED].argmax(axis=1)]
+    read = _indices(chars)
+    swapped = np.flatnonzero(first != read)
+    refused = np.ones(len(swapped), bool)
+    for opinion in opinions:
+        best = opinion[ALL_ROWS[swapped], ALL_ALLOWED[swapped]].argmax(axis=1)
+        refused &= ALL_ALLOWED[swapped, best] != read[swapped]
+    return not refused.any()
 
 
 def _indices(chars: str) -> NDArray[np.int64]:

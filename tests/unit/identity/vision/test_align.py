@@ -2,9 +2,10 @@
 
 import numpy as np
 
+from apoyo_identity.rules.mrz import CHARSET
 from apoyo_identity.vision.align import column_centres
 from apoyo_identity.vision.cells import MARGIN
-from apoyo_identity.vision.glyphs import PITCH
+from apoyo_identity.vision.glyphs import PITCH, centre_fraction, ink_centres
 from apoyo_identity.vision.locate import ROW_CHARS, Row
 
 ROW_STEP = 27.0
@@ -34,3 +35,15 @@ def test_a_bent_row_is_followed() -> None:
     bent = grid + 3.0 * np.sin(np.linspace(0, np.pi, ROW_CHARS))  # up to 3 px in the middle
     found = _centres(bent)
     assert np.abs(found[0, :, 0] - bent).max() < 0.6  # the reader tries a pixel of shift
+
+
+def test_the_digit_lines_are_cut_lower_than_their_blobs_ink_centres() -> None:
+    # A digit's ink sits higher in its box than a letter's: the line through the blobs of
+    # the two digit lines runs above their cells' centres; the names line's mix does not.
+    digits = ink_centres()[[CHARSET.index(c) for c in "0123456789"]].mean()
+    letters = ink_centres()[[CHARSET.index(c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]].mean()
+    assert digits < centre_fraction() < letters
+    grid = MARGIN + (np.arange(ROW_CHARS) + 0.5) * PITCH
+    lowered = _centres(grid)[:, :, 1].mean(axis=1) - (MARGIN + np.arange(3) * ROW_STEP)
+    assert lowered[0] > 0.4 and lowered[1] > 0.4  # canonical px, of an 18 px box
+    assert abs(lowered[2]) < 0.1

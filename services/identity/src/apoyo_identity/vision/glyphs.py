@@ -72,9 +72,20 @@ def rendered() -> NDArray[np.uint8]:
 
 
 @lru_cache(maxsize=1)
+def _ink_rows() -> NDArray[np.float64]:
+    """(37,) the row of each symbol's ink centre in its rendered box."""
+    glyphs = rendered().astype(np.float64)
+    rows = np.arange(glyphs.shape[1])[None, :, None]
+    return np.asarray((glyphs * rows).sum(axis=(1, 2)) / glyphs.sum(axis=(1, 2)), np.float64)
+
+
+def ink_centres() -> NDArray[np.float64]:
+    """(37,) where, from the top of the box, each symbol's ink centre lies (0-1): a digit's
+    sits higher than a letter's (0.476 against 0.526 on average)."""
+    return _ink_rows() / rendered().shape[1]
+
+
+@lru_cache(maxsize=1)
 def centre_fraction() -> float:
     """Where, from the top of the box, the ink centre of letters and digits lies (0-1)."""
-    glyphs = rendered()[: CHARSET.index("<")].astype(np.float64)
-    rows = np.arange(glyphs.shape[1])[None, :, None]
-    centres = (glyphs * rows).sum(axis=(1, 2)) / glyphs.sum(axis=(1, 2))
-    return float(centres.mean() / glyphs.shape[1])
+    return float(_ink_rows()[: CHARSET.index("<")].mean() / rendered().shape[1])

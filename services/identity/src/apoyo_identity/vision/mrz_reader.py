@@ -6,7 +6,15 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from apoyo_identity.mrz_decode import DOUBTED, agrees, certain, decode, legible, vouched
+from apoyo_identity.mrz_decode import (
+    DOUBTED,
+    agrees,
+    certain,
+    decode,
+    legible,
+    swaps_vouched,
+    vouched,
+)
 from apoyo_identity.rules.mrz import CHARSET, MrzRead
 from apoyo_identity.vision.align import column_centres
 from apoyo_identity.vision.cells import MARGIN, contrast, rectify, windows
@@ -111,7 +119,8 @@ def _decoded(cells: NDArray[np.float32]) -> MrzRead | None:
     shifted[list(DOUBTED)] = scores(cells[list(DOUBTED)])
     if not agrees(shifted, text) or not certain(found, shifted, text):
         return None
-    return read if vouched(opinions(cells, list(range(len(cells)))), text) else None
+    others = opinions(cells, list(range(len(cells))))
+    return read if vouched(others, text) and swaps_vouched(others, found, text) else None
 
 
 def _read_by_ends(gray: NDArray[np.uint8], rows: tuple[Row, Row, Row]) -> MrzRead | None:
