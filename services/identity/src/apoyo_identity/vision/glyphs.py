@@ -82,7 +82,7 @@ def _ink_rows() -> NDArray[np.float64]:
 def ink_centres() -> NDArray[np.float64]:
     """(37,) where, from the top of the box, each symbol's ink centre lies (0-1): a digit's
     sits higher than a letter's (0.476 against 0.526 on average)."""
-    return _ink_rows() / rendered().shape[1]
+    return np.asarray(_ink_rows() / rendered().shape[1], np.float64)
 
 
 @lru_cache(maxsize=1)
