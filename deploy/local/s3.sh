@@ -7,6 +7,7 @@
 #
 # env: S3_PORT (9000), S3_ACCESS_KEY (apoyo), S3_SECRET_KEY (apoyo-secret-key),
 #      S3_REGION (us-east-1), VERSITYGW_VERSION (v1.8.0), S3_START_TIMEOUT (60),
+#      S3_KEEP_ALIVE (1; 0 closes every connection after its answer),
 #      APOYO_CACHE, APOYO_STATE
 set -euo pipefail
 LOG_TAG=s3
@@ -20,6 +21,9 @@ S3_ACCESS_KEY=${S3_ACCESS_KEY:-apoyo}
 S3_SECRET_KEY=${S3_SECRET_KEY:-apoyo-secret-key}
 S3_REGION=${S3_REGION:-us-east-1}
 S3_START_TIMEOUT=${S3_START_TIMEOUT:-60}
+# Kept-alive connections, as MinIO and AWS keep them: without, every request of capture and
+# identity opens a TCP connection (versitygw closes each one after its answer by default).
+S3_KEEP_ALIVE=${S3_KEEP_ALIVE:-1}
 
 S3_HOME=$APOYO_CACHE/s3/versitygw-$VERSITYGW_VERSION
 S3_BIN=$S3_HOME/versitygw
@@ -90,11 +94,13 @@ do_start() {
     rm -f "$SPID"
     port_open "$S3_PORT" && die "port $ENDPOINT is already in use by another process (set S3_PORT)"
     mkdir -p "$SDATA" "$SVERS"
+    local keep_alive=()
+    [[ $S3_KEEP_ALIVE == 1 ]] && keep_alive=(--keep-alive)
     log "starting versitygw $VERSITYGW_VERSION (data $SDATA, log $SLOG)"
     # credentials go through the environment, not argv (not visible in ps)
     ROOT_ACCESS_KEY_ID=$S3_ACCESS_KEY ROOT_SECRET_ACCESS_KEY=$S3_SECRET_KEY \
       start_detached "$SLOG" "$SPID" "$S3_BIN" \
-      --port "$ENDPOINT" --region "$S3_REGION" --health "$HEALTH_PATH" --quiet \
+      --port "$ENDPOINT" --region "$S3_REGION" --health "$HEALTH_PATH" --quiet "${keep_alive[@]}" \
       posix --versioning-dir "$SVERS" "$SDATA"
     pid=$(<"$SPID")
   fi
