@@ -7,6 +7,7 @@ from apoyo.synthetic.photos import labelled_backs
 from apoyo_identity.mrz_decode import (
     CUT_MARGIN,
     FAINT,
+    FIVES,
     MAX_DISAGREEMENTS,
     SHIFTED_MARGIN,
     certain,
@@ -30,7 +31,8 @@ def _certain(text: str) -> np.ndarray:
 
 
 def _another_cic() -> str:
-    """The truth with two CIC digits changed so that the CIC's check digit still holds."""
+    """The truth with two CIC digits changed so that the CIC's check digit still holds, not
+    both by 5 (such pairs always hold: `FIVES`)."""
     for first in CIC:
         for second in CIC:
             for a in "0123456789":
@@ -44,6 +46,7 @@ def _another_cic() -> str:
                         and a != TRUTH[first]
                         and b != TRUTH[second]
                         and check_digit(changed[5:14]) == changed[CIC_CHECK]
+                        and (int(a) - int(TRUTH[first])) % 5 != 0
                     ):
                         return changed
     raise AssertionError("no such pair")
@@ -58,6 +61,23 @@ def test_a_check_digit_that_two_close_runners_up_also_pass_is_no_read() -> None:
             found[p, CHARSET.index(other[p])] = 100.0 - gap
         read = decode(found, 10.0)
         assert (read is not None and "".join(read.lines) == TRUTH) is reads
+        assert read is None or "".join(read.lines) == TRUTH
+
+
+def test_two_digits_each_off_by_5_that_are_almost_as_likely_are_no_read() -> None:
+    # 2 for 7 and 7 for 2 in one field pass every check digit (the weights are odd).
+    first, second = CIC[:2]
+    off = {p: "0123456789"[(int(TRUTH[p]) + 5) % 10] for p in (first, second)}
+    changed = list(TRUTH)
+    for p, digit in off.items():
+        changed[p] = digit
+    assert check_digit("".join(changed[5:14])) == TRUTH[CIC_CHECK]
+    for cost, reads in ((0.45 * FIVES, False), (0.55 * FIVES, True)):
+        found = _certain(TRUTH)
+        for p, digit in off.items():
+            found[p, CHARSET.index(digit)] = 100.0 - cost
+        read = decode(found, 10.0)
+        assert (read is not None) is reads
         assert read is None or "".join(read.lines) == TRUTH
 
 

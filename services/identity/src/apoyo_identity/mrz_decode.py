@@ -34,6 +34,13 @@ HELD_AMBIGUOUS = 6.0
 # run of digits read wrong yet passing its check digits by chance is where they disagree most
 # (four cells on a level-3 development photo; at most two on 751 right reads).
 MAX_DISAGREEMENTS = 3
+# Two digits each off by 5 (2 and 7, 3 and 8, ...) pass any check digit: the weights 7, 3, 1
+# are odd, so the weighted sum moves by a multiple of 10. Where the two cells of a field
+# (with its check digit) whose other halves are likeliest could together be those as cheaply
+# as this, the field is doubted: on seeds 7000-7031 a pair of CIC digits read 7 for 2 held
+# every check digit, the networks agreeing, at a cost of 26.4; on the 368 right level-3 reads
+# of development photos the cheapest such pair cost 12.6 once, then 72 and more.
+FIVES = 50.0
 # How much likelier than its runner-up a sex or name letter must be, in the scores of the
 # cells as cut or in those at the best of nine shifts (`certain`; log-likelihood). Alone, the
 # margin had to be 20 and 30 (wrong letters won by up to 13.2 at 22-27 px per character and
@@ -180,6 +187,32 @@ def _another_holds(
     return False
 
 
+# Where a pair of digits off by 5 goes unseen: each field with its check digit, and the cells
+# only the composite digit covers with it.
+FIVE_GROUPS = (
+    *([*positions, check_at] for positions, check_at in FIELDS.values()),
+    [*COMPOSITE_ONLY, COMPOSITE[1]],
+)
+
+
+def _fives_hold(scores: NDArray[np.float32], chars: list[str]) -> bool:
+    """Whether, in some group of FIVE_GROUPS, two digits each off by 5 cost less than FIVES
+    together (log-likelihood below the read's)."""
+    for group in FIVE_GROUPS:
+        costs = sorted(
+            float(scores[p, CHARSET.index(chars[p])] - scores[p, CHARSET.index(_five(chars[p]))])
+            for p in group
+            if chars[p] in DIGITS
+        )
+        if len(costs) >= 2 and costs[0] + costs[1] < FIVES:
+            return True
+    return False
+
+
+def _five(digit: str) -> str:
+    return DIGITS[(DIGITS.index(digit) + 5) % 10]
+
+
 def decode(
     scores: NDArray[np.float32],
     unchecked_margin: float,
@@ -194,6 +227,8 @@ def decode(
         if not _fix(chars, found, list(positions), check_at):
             return None
     if not _fix(chars, found, COMPOSITE[0], COMPOSITE[1]):
+        return None
+    if _fives_hold(scores, chars):
         return None
     text = "".join(chars)
     if not _certain(found, chars, unchecked_margin) or not _well_formed(text):
