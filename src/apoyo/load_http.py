@@ -9,10 +9,16 @@ status line, headers and body read back: about a tenth of that.
 """
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from apoyo_common.http1 import Connection, close_all, exchange
+
+# A connection idle this long is closed, not reused: under uvicorn's 5 s keep-alive (its
+# default), so a request is never written to a connection the server is just closing, a race
+# that showed as "unreachable" while the service was up.
+KEEP_IDLE_S = 2.0
 
 
 class Unreachable(Exception):
@@ -28,14 +34,14 @@ class Answer:
 @dataclass
 class LoadClient:
     base_url: str
-    _idle: list[Connection] = field(default_factory=list)
+    _idle: list[tuple[Connection, float]] = field(default_factory=list)  # with when freed
 
     async def post(
         self, path: str, headers: dict[str, str], content: bytes, within_s: float
     ) -> Answer:
         """The answer; TimeoutError after `within_s` seconds, Unreachable when no answer came."""
         async with asyncio.timeout(within_s):
-            conn = self._idle.pop() if self._idle else await self._connect()
+            conn = self._kept() or await self._connect()
             try:
                 got = await exchange(conn, self._head(path, headers, len(content)), content)
             except (OSError, EOFError, asyncio.IncompleteReadError) as error:
@@ -45,13 +51,27 @@ class LoadClient:
                 conn[1].close()
                 raise
         if got.keep:
-            self._idle.append(conn)
+            self._idle.append((conn, time.monotonic()))
         else:
             conn[1].close()
         return Answer(got.status, got.body)
 
     async def aclose(self) -> None:
-        await close_all(self._idle)
+        kept = [conn for conn, _ in self._idle]
+        self._idle.clear()
+        await close_all(kept)
+
+    def _kept(self) -> Connection | None:
+        """The connection freed last, unless it has been idle too long (then all have)."""
+        if not self._idle:
+            return None
+        conn, freed = self._idle.pop()
+        if time.monotonic() - freed < KEEP_IDLE_S:
+            return conn
+        for stale, _ in [(conn, freed), *self._idle]:
+            stale[1].close()
+        self._idle.clear()
+        return None
 
     async def __aenter__(self) -> "LoadClient":
         return self

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
+from apoyo import load_http
 from apoyo.load_http import LoadClient, Unreachable
 from tests.loopback_http import request_bodies
 
@@ -59,6 +60,20 @@ async def test_answers_come_back_over_a_kept_connection(serve: object) -> None:
             answer = await client.post("/v1/supports", {"X-N": str(n)}, b"b" * n, 5)
             assert (answer.status, answer.body) == (202, b'{"support_id":"s"}')
     assert bodies == [b"", b"b", b"bb"] and len(connections) == 1
+
+
+async def test_a_connection_idle_too_long_is_not_used_again(
+    serve: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler, bodies = answering(b"HTTP/1.1 202 Accepted\r\ncontent-length: 2\r\n\r\n{}")
+    url, connections = await serve(handler)  # type: ignore[operator]
+    monkeypatch.setattr(load_http, "KEEP_IDLE_S", 0.05)
+    async with LoadClient(url) as client:
+        await client.post("/", {}, b"a", 5)
+        await client.post("/", {}, b"b", 5)  # at once: the same connection
+        await asyncio.sleep(0.1)  # idle longer than kept: a server may be closing it
+        await client.post("/", {}, b"c", 5)
+    assert bodies == [b"a", b"b", b"c"] and len(connections) == 2
 
 
 async def test_a_closed_connection_is_not_used_again(serve: object) -> None:
