@@ -32,6 +32,8 @@ from apoyo_common.ops import ops_routes
 from apoyo_common.runtime import Infrastructure, ServiceUnit, background, prepare, stop_units
 from apoyo_common.text import NUL_DETAIL
 
+KEEP_ALIVE_S = 75  # an idle client connection is kept this long (see serve)
+
 BrokerRunner = Callable[[], contextlib.AbstractAsyncContextManager[Any]]
 
 
@@ -191,6 +193,10 @@ async def serve(
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=20,
+        # Longer than clients keep an idle connection (httpx 5 s, uvicorn's own default here):
+        # the client drops it first, so a request is never sent as the server closes it (seen
+        # as a dropped connection by the client and a ClientDisconnect by the service).
+        timeout_keep_alive=KEEP_ALIVE_S,
     )
     server = GracefulServer(config)
 
