@@ -16,7 +16,7 @@ LOG_TAG=${LOG_TAG:-infra}
 
 log() { printf '[%s %s] %s\n' "$LOG_TAG" "$(date +%T)" "$*" >&2; }
 die() {
-  printf '[%s] ERROR: %s\n' "$LOG_TAG" "$*" >&2
+  log "ERROR: $*"
   exit 1
 }
 

@@ -15,9 +15,11 @@ from urllib.parse import urlsplit
 
 from apoyo_common.http1 import Connection, close_all, exchange
 
-# A connection idle this long is closed, not reused: under uvicorn's 5 s keep-alive (its
-# default), so a request is never written to a connection the server is just closing, a race
-# that showed as "unreachable" while the service was up.
+# A connection idle this long is closed, not reused: a client must drop an idle connection
+# before the server does, or a request can be written as the server closes it (a dropped
+# connection, "unreachable", with the service up). Our services keep one 75 s
+# (`apoyo_common.server.KEEP_ALIVE_S`); what stands before them may keep it less (uvicorn's
+# default is 5 s).
 KEEP_IDLE_S = 2.0
 
 

@@ -16,7 +16,6 @@ import asyncpg
 import httpx
 
 from apoyo.load import Plan, Tally, post_load
-from apoyo.load_http import KEEP_IDLE_S
 from apoyo.load_supports import make_supports
 from tests.e2e.harness import Deployment
 from tests.e2e.test_export_package import export
@@ -75,8 +74,7 @@ class LoadRun:
         await asyncio.to_thread(self.deployed.load_roll, maker.people, CUT)
         tokens = [auxiliary(self.deployed, f"aux-drill-{i}") for i in range(4)]
         plan = Plan(rate=RATE, duration_s=3600, concurrency=16, timeout_s=CLIENT_TIMEOUT_S)
-        kept = httpx.Limits(keepalive_expiry=KEEP_IDLE_S)  # httpx's 5 s meets uvicorn's 5 s
-        async with httpx.AsyncClient(base_url=self.deployed.capture_url, limits=kept) as client:
+        async with httpx.AsyncClient(base_url=self.deployed.capture_url) as client:
             posting = asyncio.create_task(
                 post_load(client, maker, tokens, plan, self._started, self.stop)
             )

@@ -20,12 +20,12 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from apoyo_identity.mrz_decode import DIGITS, LETTERS
 from apoyo_identity.rules.mrz import CHARSET
 from apoyo_identity.vision.glyphs import PITCH, box_height, centre_fraction, ink_centres
 from apoyo_identity.vision.locate import ROW_CHARS, Row
 
 NEIGHBOURS = 3  # blobs each side whose median offset a column takes
-DIGITS, LETTERS = "0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # What each line usually holds, as (symbols, how many): `IDMEX`, the CIC and its check
 # digit, `<<` and 13 digits; dates, sex, `MEX`, the emission number and fillers; names and
 # fillers, about as many of each.
