@@ -7,7 +7,7 @@
 #
 # env: S3_PORT (9000), S3_ACCESS_KEY (apoyo), S3_SECRET_KEY (apoyo-secret-key),
 #      S3_REGION (us-east-1), VERSITYGW_VERSION (v1.8.0), S3_START_TIMEOUT (60),
-#      S3_KEEP_ALIVE (0; 1 keeps connections after an answer),
+#      S3_KEEP_ALIVE (1 keeps connections after an answer, as MinIO and AWS do; 0 closes them),
 #      APOYO_CACHE, APOYO_STATE
 set -euo pipefail
 LOG_TAG=s3
@@ -22,9 +22,9 @@ S3_SECRET_KEY=${S3_SECRET_KEY:-apoyo-secret-key}
 S3_REGION=${S3_REGION:-us-east-1}
 S3_START_TIMEOUT=${S3_START_TIMEOUT:-60}
 # 1: kept-alive connections, as MinIO and AWS keep them (versitygw closes each one after its
-# answer by default). Off by default until the e2e tests close the S3 clients they open: with
-# kept connections they leave sockets open (ResourceWarnings, errors under pytest).
-S3_KEEP_ALIVE=${S3_KEEP_ALIVE:-0}
+# answer by default), so the tests meet the connection reuse production has. Whoever opens an
+# S3 client closes it (S3Store.aclose): a kept connection left open is a ResourceWarning.
+S3_KEEP_ALIVE=${S3_KEEP_ALIVE:-1}
 
 S3_HOME=$APOYO_CACHE/s3/versitygw-$VERSITYGW_VERSION
 S3_BIN=$S3_HOME/versitygw

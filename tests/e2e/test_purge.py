@@ -4,8 +4,10 @@ is destroyed), no row of the process is left, and the aggregates and a signed re
 
 import asyncio
 import json
+from contextlib import aclosing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -101,13 +103,24 @@ async def scenario(deployed: Deployment, folder: Path) -> None:
         await settle(deployed, len(accepted))
     await export(deployed, "asp-01", folder / "paquete.zip")
     progress = await progress_of(deployed, "asp-01")
-    s3 = S3Store.from_settings(settings_of(deployed))
+    async with aclosing(S3Store.from_settings(settings_of(deployed))) as s3:
+        record = await purge_and_check(deployed, s3)
+    assert await progress_of(deployed, "asp-01") == progress  # the aggregates stay
+    signing = load_or_create_key(Path(deployed.env["APOYO_SIGNING_KEY_FILE"]))
+    assert is_authentic(record, signing.public_key())
+    assert record["destroyed"]["data_key"] is True
+    assert record["destroyed"]["rows"]["capture.supports"] == len(accepted)
+
+
+async def purge_and_check(deployed: Deployment, s3: S3Store) -> dict[str, Any]:
+    """Purge the ended process; its evidence, exports, certificates and rows are gone, and a
+    ciphertext copied before cannot be opened. The signed record of the purge."""
     [key, *_] = await s3.keys(EVIDENCE)
     copied = await s3.get(key)  # as a backup would hold it
     assert is_sealed(copied) and await s3.keys("exports/gub-son-2027/")
 
     end_the_process(deployed)
-    record = json.loads(deployed.cli("process", "purge", "gub-son-2027"))
+    record: dict[str, Any] = json.loads(deployed.cli("process", "purge", "gub-son-2027"))
 
     assert await s3.keys(EVIDENCE) == [] and await s3.keys("exports/gub-son-2027/") == []
     assert await s3.keys("certificates/gub-son-2027/") == []
@@ -120,11 +133,7 @@ async def scenario(deployed: Deployment, folder: Path) -> None:
             )
     finally:
         await pool.close()
-    assert await progress_of(deployed, "asp-01") == progress  # the aggregates stay
-    signing = load_or_create_key(Path(deployed.env["APOYO_SIGNING_KEY_FILE"]))
-    assert is_authentic(record, signing.public_key())
-    assert record["destroyed"]["data_key"] is True
-    assert record["destroyed"]["rows"]["capture.supports"] == len(accepted)
+    return record
 
 
 def test_a_purged_process_leaves_no_readable_evidence(running: Deployment, tmp_path: Path) -> None:

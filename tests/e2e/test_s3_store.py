@@ -1,6 +1,7 @@
 """The object-store contract, run against the real S3-compatible server."""
 
 import uuid
+from contextlib import aclosing
 
 import pytest
 
@@ -20,7 +21,8 @@ async def test_s3_store_meets_the_contract() -> None:
         s3_secret_key=env["APOYO_S3_SECRET_KEY"],
         s3_bucket=f"contract-{uuid.uuid4().hex[:8]}",
     )
-    await check_contract(S3Store.from_settings(settings))
+    async with aclosing(S3Store.from_settings(settings)) as store:
+        await check_contract(store)
 
 
 async def test_a_sealed_s3_store_meets_the_contract() -> None:
@@ -31,4 +33,5 @@ async def test_a_sealed_s3_store_meets_the_contract() -> None:
         s3_secret_key=env["APOYO_S3_SECRET_KEY"],
         s3_bucket=f"sealed-{uuid.uuid4().hex[:8]}",
     )
-    await check_contract(sealed(S3Store.from_settings(settings)))
+    async with aclosing(S3Store.from_settings(settings)) as store:
+        await check_contract(sealed(store))

@@ -61,6 +61,11 @@ class S3Store:
     async def ensure_ready(self) -> None:
         await asyncio.to_thread(self._ensure_bucket)
 
+    async def aclose(self) -> None:
+        """Close the connections kept for `put` and `get` (the S3 server keeps them alive)."""
+        if self.signed is not None:
+            await self.signed.close()
+
     def _ensure_bucket(self) -> None:
         try:
             if not self.client.bucket_exists(self.bucket):
