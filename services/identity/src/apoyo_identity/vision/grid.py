@@ -49,6 +49,17 @@ def likeliest_grid(
 ) -> tuple[NDArray[np.uint8], NDArray[np.float64]]:
     """The rectified MRZ and its cell centres, for the orientation and column offsets whose
     fixed characters look most like themselves (see the module's docstring)."""
+    _, flat, centres = placed_grid(gray, rows, grid, row_step)
+    return flat, centres
+
+
+def placed_grid(
+    gray: NDArray[np.uint8],
+    rows: tuple[Row, Row, Row],
+    grid: tuple[Numbered, Numbered, Numbered],
+    row_step: float,
+) -> tuple[NDArray[np.float64], NDArray[np.uint8], NDArray[np.float64]]:
+    """`likeliest_grid` with the homography (photo to rectified MRZ) that gave it."""
     first = hypotheses(grid)[0]
     chosen: tuple[float, bool, dict[int, int], Flattened] | None = None
     for upside_down in (False, True):
@@ -65,7 +76,7 @@ def likeliest_grid(
     if offsets != first:
         matrix = grid_homography(grid, offsets, PITCH, row_step, MARGIN, upside_down)
         flat = rectify(gray, matrix, row_step)
-    return flat, column_centres(rows, matrix, MARGIN, row_step, upside_down)
+    return matrix, flat, column_centres(rows, matrix, MARGIN, row_step, upside_down)
 
 
 def _line_offsets(

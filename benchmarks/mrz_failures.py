@@ -1,0 +1,334 @@
+"""Why level-3 development photos do not read: a measuring script, not a test.
+
+Each photo of `labelled_backs(20, level, seed)` is shot again step by step, as
+`apoyo.synthetic.photos.shoot` does with the same random draws, so the script knows where
+every MRZ cell truly is in the photo and can take the glare and the cast shadow out while
+keeping every other draw (desk, rotation, perspective, light, blur, noise, JPEG). Per photo:
+
+- `reader`: `read_mrz` on the photo, as the benchmarks run it;
+- `truth grid`: the reader's classifier and choice (`_decoded`) on cells cut where the
+  generator drew them (perfect locating and grid);
+- `no glare/shadow`: the same on the photo shot without glare and cast shadow;
+- the weakest cell: the lowest ink contrast (paper less ink, grey levels) of any MRZ cell in
+  the photo before sensor noise and JPEG, against that cell's contrast without glare and
+  shadow, and the share of its ink clipped to white by the glare.
+
+A photo the reader misses is put in the first class that explains it: no MRZ character
+left (a cell with under DESTROYED grey levels of contrast before noise of sigma ~10, or
+mostly clipped), locate/grid (the truth grid reads), damage the classifier does not
+survive (only the photo without glare/shadow reads), or the classifier and choice on
+undamaged cells (neither reads). Refusals on the truth grid are broken down by the step of
+`_decoded` that refuses.
+
+    .venv/bin/python benchmarks/mrz_failures.py [--level 3] [--seeds 1002-1033]
+"""
+
+import os
+
+os.environ["OMP_NUM_THREADS"] = "1"
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+import argparse
+import random
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+from PIL import ImageFont
+
+from apoyo.synthetic.card_back import _MRZ_CENTRES_MM
+from apoyo.synthetic.card_style import HEIGHT, WIDTH, mm, ocrb_font
+from apoyo.synthetic.credential import random_spec, render_back
+from apoyo.synthetic.mrz import mrz_lines
+from apoyo.synthetic.people import make_citizens
+from apoyo.synthetic.photo_ops import (
+    card_quad,
+    cast_shadow,
+    desk,
+    glare,
+    light_gradient,
+    lighten,
+    place,
+    sensor,
+    to_jpeg,
+)
+from apoyo.synthetic.photos import LEVELS, Shot, _generators
+from apoyo_identity.mrz_decode import (
+    DOUBTED,
+    agrees,
+    certain,
+    decode,
+    legible,
+    swaps_vouched,
+    vouched,
+)
+from apoyo_identity.rules.mrz import CHARSET
+from apoyo_identity.vision import grid, mrz_reader
+from apoyo_identity.vision.cells import MARGIN, contrast, rectify, windows
+from apoyo_identity.vision.checker import opinions
+from apoyo_identity.vision.classifier import scores
+from apoyo_identity.vision.columns import numbered
+from apoyo_identity.vision.glyphs import PITCH, box_height, centre_fraction, font_path, geometry
+from apoyo_identity.vision.locate import ROW_CHARS
+from apoyo_identity.vision.mrz_reader import read_mrz, working_gray
+
+PER_SEED = 20
+DESTROYED = 12.0  # grey levels of ink contrast left before noise (sensor sigma about 10)
+CLIPPED = 0.5  # share of a cell's ink pixels clipped to white by the glare
+
+
+@dataclass(frozen=True)
+class Shots:
+    photo: NDArray[np.uint8]  # grey, as the reader sees it (after JPEG)
+    clean: NDArray[np.uint8]  # the same shot without glare and cast shadow
+    lit: NDArray[np.uint8]  # grey before blur and noise, with glare and shadow
+    unlit: NDArray[np.uint8]  # grey before blur and noise, without them
+    to_photo: NDArray[np.float64]  # 3x3, card pixels to photo pixels
+
+
+def _grey(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    return np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), np.uint8)
+
+
+def _jpeg_grey(rgb: NDArray[np.uint8], quality: int) -> NDArray[np.uint8]:
+    """The JPEG decoded as the benchmarks do (in colour), in the reader's grey."""
+    data = np.frombuffer(to_jpeg(rgb, quality), np.uint8)
+    return working_gray(np.asarray(cv2.imdecode(data, cv2.IMREAD_COLOR), np.uint8))
+
+
+def shots(card: NDArray[np.uint8], shot: Shot, seed: int) -> Shots:
+    """`photos.shoot`'s draws, in its order, with the glare and shadow also left out."""
+    r, rng = _generators(seed)
+    height, width = card.shape[:2]
+    scale = r.uniform(*shot.scale) * WIDTH / width
+    assert shot.canvas is not None
+    background = desk(r, rng, shot.canvas)
+    angle = r.uniform(-shot.angle, shot.angle)
+    quad = card_quad(r, shot.canvas, (width, height), scale, angle, shot.perspective)
+    placed = place(background, card, quad, shadow=0.35)
+    gain = light_gradient(shot.canvas, r, shot.gradient)
+    unlit = lighten(placed, gain)
+    lit = lighten(placed, gain * cast_shadow(shot.canvas, r)) if shot.shadow else unlit
+    if shot.glare:
+        lit = glare(lit, r, quad)
+    state = rng.bit_generator.state
+    photo = sensor(lit, rng, shot.blur, shot.noise)
+    rng.bit_generator.state = state  # the same grain on both
+    clean = sensor(unlit, rng, shot.blur, shot.noise)
+    source = np.array([(0, 0), (width, 0), (width, height), (0, height)], np.float32)
+    to_photo = cv2.getPerspectiveTransform(source, quad).astype(np.float64)
+    return Shots(
+        _jpeg_grey(photo, shot.quality),
+        _jpeg_grey(clean, shot.quality),
+        _grey(lit),
+        _grey(unlit),
+        to_photo,
+    )
+
+
+def card_cells() -> tuple[NDArray[np.float64], float]:
+    """(3, 30, 2) where the reader's cell centres (the box's ink-centre point) lie on the flat
+    card, and the card's pixels per canonical pixel."""
+    font = ocrb_font()
+    advance = font.getlength("<")
+    left = (WIDTH - font.getlength("<" * 30)) / 2
+    cap_half = font.getbbox("I", anchor="ls")[1] / -2
+    render_advance, ink_top, ink_bottom = geometry()
+    per_render = advance / render_advance
+    ascent_render = ImageFont.truetype(str(font_path()), 200).getmetrics()[0]
+    centres = np.zeros((3, ROW_CHARS, 2))
+    for row, centre_mm in enumerate(_MRZ_CENTRES_MM):
+        baseline = HEIGHT - mm(centre_mm) + cap_half
+        box_top = baseline + (ink_top - ascent_render) * per_render
+        box = (ink_bottom - ink_top) * per_render
+        centres[row, :, 0] = left + (np.arange(ROW_CHARS) + 0.5) * advance
+        centres[row, :, 1] = box_top + centre_fraction() * box
+    return centres, advance / PITCH
+
+
+def truth_cells(grey: NDArray[np.uint8], to_photo: NDArray[np.float64]) -> NDArray[np.float32]:
+    """The 90 cells cut, with the reader's cutter, where the generator drew them."""
+    centres, per_canonical = card_cells()
+    row_step = float((centres[1, 0, 1] - centres[0, 0, 1]) / per_canonical)
+    canonical = np.zeros((3, ROW_CHARS, 2))
+    canonical[:, :, 0] = MARGIN + (np.arange(ROW_CHARS) + 0.5) * PITCH
+    canonical[:, :, 1] = MARGIN + np.arange(3)[:, None] * row_step
+    on_card = centres.reshape(-1, 2)
+    in_photo = cv2.perspectiveTransform(on_card[None].astype(np.float64), to_photo)[0]
+    matrix = np.asarray(cv2.findHomography(in_photo, canonical.reshape(-1, 2))[0], np.float64)
+    return windows(rectify(grey, matrix, row_step), canonical)
+
+
+def refusal(cells: NDArray[np.float32], truth: str) -> str:
+    """`mrz_reader._decoded`, step by step: what it returns, or which step refuses."""
+    found = scores(cells, slack=0)
+    read = decode(found, 0.0)
+    if read is None:
+        return "check digits / layout"
+    text = "".join(read.lines)
+    if not legible(text, contrast(cells)):
+        return "washed-out letter"
+    shifted = np.zeros((len(cells), len(CHARSET)), np.float32)
+    shifted[list(DOUBTED)] = scores(cells[list(DOUBTED)])
+    if not agrees(shifted, text):
+        return "shifted scores disagree"
+    if not certain(found, shifted, text):
+        return "letter margins"
+    others = opinions(cells, list(range(len(cells))))
+    if not vouched(others, text):
+        return "networks"
+    if not swaps_vouched(others, found, text):
+        return "swap refused by networks"
+    return "exact" if text == truth else "WRONG"
+
+
+def weakest(shots: Shots) -> tuple[float, float, float]:
+    """The weakest MRZ cell's ink contrast with and without glare/shadow (grey levels,
+    before noise), and the largest share of a cell's ink clipped to white."""
+    centres, per_canonical = card_cells()
+    points = cv2.perspectiveTransform(centres.reshape(1, -1, 2), shots.to_photo)[0]
+    scale = float(np.linalg.norm(shots.to_photo[:2, 0])) * per_canonical
+    half_w, half_h = PITCH * scale / 2, box_height() * scale / 2
+    worst, worst_unlit, clipped = 1e9, 0.0, 0.0
+    for x, y in points:
+        x0, x1 = int(x - half_w), int(x + half_w) + 1
+        y0, y1 = int(y - half_h), int(y + half_h) + 1
+        lit = shots.lit[y0:y1, x0:x1].astype(np.float64)
+        unlit = shots.unlit[y0:y1, x0:x1].astype(np.float64)
+        ink = unlit < np.percentile(unlit, 25)  # the glyph's darkest pixels, unglared
+        if not ink.any():
+            continue
+        spread = float(np.percentile(lit, 95) - lit[ink].mean())
+        if spread < worst:
+            worst = spread
+            worst_unlit = float(np.percentile(unlit, 95) - unlit[ink].mean())
+        clipped = max(clipped, float((lit[ink] >= 254).mean()))
+    return worst, worst_unlit, clipped
+
+
+Offsets = NDArray[np.float64] | None
+
+
+def grid_error(grey: NDArray[np.uint8], to_photo: NDArray[np.float64]) -> tuple[str, Offsets]:
+    """What the reader's grid gets wrong, against the cells' true places in the photo, and
+    (3, 30, 2) how far its cells lie from them in the rectified MRZ (canonical px), when its
+    columns are the right ones."""
+    rows = mrz_reader.locate_rows(grey)
+    if rows is None:
+        return "no MRZ found", None
+    counted = [numbered(row) for row in rows]
+    if any(row is None for row in counted):
+        return "rows too short to number (grid by the ends)", None
+    pitch = float(np.mean([r.along.deriv()(r.span / 2) for r in counted]))  # type: ignore[union-attr]
+    gap = np.linalg.norm((rows[2].start + rows[2].end - rows[0].start - rows[0].end) / 4)
+    step = float(PITCH * gap / pitch)
+    matrix, _, centres = grid.placed_grid(grey, rows, tuple(counted), step)  # type: ignore[arg-type]
+    found = cv2.perspectiveTransform(centres.reshape(1, -1, 2), np.linalg.inv(matrix))[0]
+    card, _ = card_cells()
+    truth = cv2.perspectiveTransform(card.reshape(1, -1, 2), to_photo)[0]
+    photo_pitch = float(np.linalg.norm(truth[29] - truth[0])) / 29
+    if np.linalg.norm(found[0] - truth[0]) > np.linalg.norm(found[0] - truth[89]):
+        return "upside down", None
+    error = np.linalg.norm(found - truth, axis=1).reshape(3, ROW_CHARS) / photo_pitch
+    lines = [line + 1 for line in range(3) if error[line].max() > 0.5]
+    if lines:
+        return f"column numbering off (line {','.join(map(str, lines))})", None
+    worst = float(error.max())
+    offsets = centres - cv2.perspectiveTransform(truth[None], matrix)[0].reshape(3, ROW_CHARS, 2)
+    return f"cells off by {0.1 * np.ceil(10 * worst):.1f} pitch at most", offsets
+
+
+def classify(level: int, seed: int, index: int) -> dict[str, object]:
+    person = make_citizens(PER_SEED, seed)[index]
+    r = random.Random(f"{seed}-{index}")  # noqa: S311 - as labelled_backs
+    spec = random_spec(r)
+    card, _ = render_back(person, spec)
+    taken = shots(np.asarray(card), LEVELS[level], r.randrange(1 << 32))
+    truth = "".join(mrz_lines(person, spec.expiry_year))
+    read = read_mrz(taken.photo)
+    reader = "refused" if read is None else ("exact" if "".join(read.lines) == truth else "WRONG")
+    on_truth = refusal(truth_cells(taken.photo, taken.to_photo), truth)
+    unglared = refusal(truth_cells(taken.clean, taken.to_photo), truth)
+    cells = truth_cells(taken.photo, taken.to_photo)
+    best = scores(cells, slack=0).argmax(axis=1)
+    wrong_cells = sum(CHARSET[int(k)] != t for k, t in zip(best, truth, strict=True))
+    worst, worst_unlit, clipped = weakest(taken)
+    grid_says, offsets = grid_error(taken.photo, taken.to_photo)
+    return {
+        "grid": grid_says,
+        "offsets": offsets,
+        "reader": reader,
+        "truth_grid": on_truth,
+        "no_glare": unglared,
+        "wrong_cells": wrong_cells,
+        "worst": worst,
+        "worst_unlit": worst_unlit,
+        "clipped": clipped,
+    }
+
+
+def cause(row: dict[str, object]) -> str:
+    if row["reader"] == "exact":
+        return "read"
+    if row["reader"] == "WRONG":
+        return "WRONG ACCEPT"
+    gone = float(row["worst"]) < DESTROYED or float(row["clipped"]) > CLIPPED  # type: ignore[arg-type]
+    if row["truth_grid"] == "exact":
+        return f"locate/grid: {row['grid']}" + (" (with a destroyed cell)" if gone else "")
+    if gone:
+        return "destroyed: a cell with no contrast left"
+    if row["no_glare"] == "exact":
+        return "glare/shadow damage the classifier does not survive"
+    return f"classifier/choice on undamaged cells: {row['truth_grid']}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--level", type=int, default=3)
+    parser.add_argument("--seeds", default="1002-1033")
+    args = parser.parse_args(argv)
+    cv2.setNumThreads(1)
+    first, last = (int(part) for part in args.seeds.split("-"))
+    rows = [
+        classify(args.level, seed, i) for seed in range(first, last + 1) for i in range(PER_SEED)
+    ]
+    total = len(rows)
+    print(f"level {args.level}, seeds {args.seeds}: {total} photos")
+    for title, key in (
+        ("reader", "reader"),
+        ("truth grid", "truth_grid"),
+        ("no glare", "no_glare"),
+    ):
+        counts = Counter(str(row[key]) for row in rows)
+        print(f"{title}: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
+    print("causes of the reader's misses:")
+    for name, count in Counter(cause(row) for row in rows).most_common():
+        print(f"  {count:4d} ({100 * count / total:5.1f}%) {name}")
+    wrong = np.array([int(row["wrong_cells"]) for row in rows])  # type: ignore[call-overload]
+    print(
+        f"truth-grid cells wrong (argmax of 37): {wrong.sum()} of {90 * total} "
+        f"({100 * wrong.sum() / (90 * total):.2f}%); photos with none {int((wrong == 0).sum())}"
+    )
+    for name, read in (("read", True), ("missed", False)):
+        found = [row["offsets"] for row in rows if (row["reader"] == "exact") == read]
+        offsets = np.array([o for o in found if o is not None])
+        print(f"the reader's cells less the truth's, canonical px, photos {name} ({len(offsets)}):")
+        for line in range(3):
+            dx, dy = offsets[:, line, :, 0], offsets[:, line, :, 1]
+            print(
+                f"  line {line + 1}: x {dx.mean():+.2f} (sd {dx.std():.2f}), "
+                f"y {dy.mean():+.2f} (sd {dy.std():.2f}), "
+                f"worst cell median {np.median(np.hypot(dx, dy).max(axis=1)):.2f}"
+            )
+    for limit in (6.0, 12.0, 20.0, 30.0):
+        weak = sum(float(row["worst"]) < limit for row in rows)  # type: ignore[arg-type]
+        print(f"photos whose weakest cell keeps < {limit:.0f} grey levels: {weak}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
