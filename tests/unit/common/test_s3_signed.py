@@ -37,38 +37,69 @@ def headers_sent(head: bytes) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in head.decode().split("\r\n")[1:] if ": " in line)
 
 
-def minios_authorization(method: str, path: str, payload: bytes) -> str:
-    """The Authorization header minio signs for the same request at NOW."""
-    digest = hashlib.sha256(payload).hexdigest()
+def minios_authorization(method: str, path: str, payload: str, endpoint: str) -> str:
+    """The Authorization header minio signs for the same request at NOW; `payload` is the
+    body's SHA-256 or UNSIGNED-PAYLOAD."""
     signed = sign_v4_s3(
         method=method,
-        url=urlsplit("http://127.0.0.1:9000" + path),
+        url=urlsplit(f"http://{endpoint}{path}"),
         region="us-east-1",
-        headers={"Host": "127.0.0.1:9000", "x-amz-content-sha256": digest,
+        headers={"Host": endpoint, "x-amz-content-sha256": payload,
                  "x-amz-date": "20261129T080005Z"},
         credentials=Credentials("apoyo", "apoyo-secret-key"),
-        content_sha256=digest,
+        content_sha256=payload,
         date=NOW,
     )  # fmt: skip
     return str(signed["Authorization"])
 
 
+PHOTO_PATH = "/bucket/evidence/gub-son-2027/s-1/credential_front.jpg"
+
+
+def photo_head(to: S3Target, data: bytes) -> bytes:
+    key = signing_key("apoyo-secret-key", "20261129", "us-east-1")
+    return put_request(to, PHOTO_PATH, data, "image/jpeg", NOW, key)
+
+
 def test_the_signature_is_minios_for_the_same_request() -> None:
     data = b"\xff\xd8 a photo"
-    path = "/bucket/evidence/gub-son-2027/s-1/credential_front.jpg"
-    head = put_request(
-        target(),
-        path,
-        data,
-        "image/jpeg",
-        NOW,
-        signing_key("apoyo-secret-key", "20261129", "us-east-1"),
-    )
+    remote = S3Target("s3.example:9000", False, "us-east-1", "apoyo", "apoyo-secret-key")
+    head = photo_head(remote, data)
     sent = headers_sent(head)
-    assert head.startswith(f"PUT {path} HTTP/1.1\r\n".encode())
-    assert sent["Authorization"] == minios_authorization("PUT", path, data)
-    assert sent["x-amz-content-sha256"] == hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
+    assert head.startswith(f"PUT {PHOTO_PATH} HTTP/1.1\r\n".encode())
+    assert sent["Authorization"] == minios_authorization("PUT", PHOTO_PATH, digest, remote.endpoint)
+    assert sent["x-amz-content-sha256"] == digest
     assert sent["Content-Length"] == str(len(data))
+
+
+def test_an_upload_to_this_machine_leaves_its_body_unsigned_as_minio_would() -> None:
+    data = b"\xff\xd8 a photo"
+    sent = headers_sent(photo_head(target(), data))
+    unsigned = "UNSIGNED-PAYLOAD"
+    assert sent["x-amz-content-sha256"] == unsigned
+    assert sent["Authorization"] == minios_authorization(
+        "PUT", PHOTO_PATH, unsigned, "127.0.0.1:9000"
+    )
+    assert sent["Content-Length"] == str(len(data))
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "secure", "signs"),
+    [
+        ("127.0.0.1:9000", False, False),
+        ("localhost:9000", False, False),
+        ("[::1]:9000", False, False),
+        ("s3.example:443", True, False),
+        ("minio.apoyo.svc:9000", False, True),
+        ("10.0.0.7:9000", False, True),
+        ("127.0.0.1.example:9000", False, True),
+    ],
+)
+def test_payloads_are_signed_only_where_the_way_to_the_store_could_change_them(
+    endpoint: str, secure: bool, signs: bool
+) -> None:
+    assert S3Target(endpoint, secure, "us-east-1", "a", "b").signs_payload is signs
 
 
 class Store:
@@ -174,7 +205,8 @@ def test_a_downloads_signature_is_minios_for_the_same_request() -> None:
     head = get_request(target(), path, NOW, key)
     sent = headers_sent(head)
     assert head.startswith(f"GET {path} HTTP/1.1\r\n".encode()) and head.endswith(b"\r\n\r\n")
-    assert sent["Authorization"] == minios_authorization("GET", path, b"")
+    empty = hashlib.sha256(b"").hexdigest()
+    assert sent["Authorization"] == minios_authorization("GET", path, empty, "127.0.0.1:9000")
     assert "Content-Length" not in sent
 
 
