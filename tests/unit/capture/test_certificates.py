@@ -8,7 +8,6 @@ from apoyo_capture.certificate import certificate_problems
 from apoyo_capture.consent import consent_sha256
 from apoyo_capture.grants import token_digest
 from apoyo_capture.invitations import InvitationRequest
-from apoyo_capture.ports import StoredAnswer
 from apoyo_capture.refusals import Refused
 from apoyo_capture.service import Caller
 from apoyo_common.codes import Role
@@ -55,27 +54,16 @@ async def test_who_may_read_a_certificate(capture: Capture) -> None:
         await capture.certificates.document(OPLE, "missing")
 
 
-class LateAnswers(InMemoryCaptureRepository):
-    """Answers "no support for this key yet" once: a request racing another with its key."""
-
-    hide_once = True
-
-    async def answer_for(self, principal: str, idempotency_key: str) -> StoredAnswer | None:
-        if self.hide_once:
-            self.hide_once = False
-            return None
-        return await super().answer_for(principal, idempotency_key)
-
-
-async def test_the_loser_of_a_race_on_a_key_leaves_no_object_behind(capture: Capture) -> None:
-    repository = LateAnswers()
+async def test_a_retry_found_by_its_keys_row_leaves_no_object_behind(capture: Capture) -> None:
+    # A retry is not looked up before storing: it uploads under a new support id and loses
+    # at its key's row, as a request racing another with its key does.
+    repository = InMemoryCaptureRepository()
     await repository.save_process(process())
-    repository.hide_once = False
     service = replace(capture.service, repository=repository)
     winner = await service.accept(AUX, "k1", req(), files())
     kept = set(capture.store.objects)
     assert certificate_key("gub-son-2027", winner.support_id) in kept
-    repository.hide_once = True
     assert await service.accept(AUX, "k1", req(), files()) == winner
     assert set(capture.store.objects) == kept  # the loser's evidence and certificate deleted
+    assert list(repository.certificates) == [winner.support_id]
     assert list(repository.certificates) == [winner.support_id]

@@ -128,12 +128,15 @@ class CaptureService:
         if request.consent_sha256 not in (None, consent):
             raise Refused.of("consent_mismatch")
         print_ = fingerprint(request, files)
-        prior = await self._prior(who, key, print_)
-        if prior is not None:  # a retry gets its answer even once the window has closed
-            return prior
         now = self.clock()
-        refuse_if(window_problem(process.capture, request.captured_at, now))
-        grant = await self._check_grant(caller, now)
+        try:
+            refuse_if(window_problem(process.capture, request.captured_at, now))
+            grant = await self._check_grant(caller, now)
+        except Refused:  # a retry gets its answer even once the window closed or grant spent
+            prior = await self._prior(who, key, print_)
+            if prior is not None:
+                return prior
+            raise
         grant_id = None if grant is None else grant.grant_id
         event = captured_event(
             support_id=str(uuid.uuid4()),
@@ -198,6 +201,9 @@ class CaptureService:
     ) -> StoredAnswer:
         # Objects first: a support row never points at evidence that is not there. Uploaded
         # together: each is a round trip to the store, and the request waits for the last.
+        # A retry is found here, by its key's row, not by a lookup before: nearly every
+        # request is a first one, and the lookup was a round trip to PostgreSQL each. A
+        # retry's objects (under its own new support id) are removed again.
         objects = stored.objects()
         await asyncio.gather(*(self.store.put(*o) for o in objects))
         try:
