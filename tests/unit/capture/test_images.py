@@ -5,7 +5,7 @@ import zlib
 import pytest
 from PIL import Image
 
-from apoyo_capture.images import ImageProblem, inspect_image
+from apoyo_capture.images import ImageProblem, decodes_whole, inspect_image
 
 LIMIT = 4_000_000
 
@@ -92,3 +92,9 @@ def test_a_png_chunk_with_a_wrong_crc_is_refused() -> None:
     idat = whole.index(b"IDAT")
     whole[idat + 10] ^= 0xFF  # a bit flipped inside the compressed data
     assert problem(bytes(whole)) == "invalid_image"
+
+
+def test_only_a_webp_is_decoded_whole_the_others_by_their_structure() -> None:
+    assert decodes_whole(encoded("WEBP"))
+    assert not any(decodes_whole(encoded(fmt)) for fmt in ("JPEG", "PNG", "GIF"))
+    assert not decodes_whole(b"RIFF\x00\x00\x00\x00WAVEfmt ")  # a RIFF that is no WebP

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from apoyo_capture.domain import EvidenceFile, SupportRequest
-from apoyo_capture.images import ImageProblem, inspect_image
+from apoyo_capture.images import ImageProblem, decodes_whole, inspect_image
 from apoyo_capture.refusals import Refused
 from apoyo_common.codes import EvidenceKind
 
@@ -107,8 +107,11 @@ async def _read_image(kind: EvidenceKind, part: Any, limit: int, max_pixels: int
         raise Refused(413, "payload_too_large", f"'{kind.value}' excede {limit} bytes")
     if not data:
         raise Refused(422, "missing_file", f"'{kind.value}' está vacío")
-    try:  # decoding is CPU work: off the event loop
-        content_type, extension = await asyncio.to_thread(inspect_image, data, max_pixels)
+    try:  # decoding is CPU work: off the event loop; reading a structure is not
+        if decodes_whole(data):
+            content_type, extension = await asyncio.to_thread(inspect_image, data, max_pixels)
+        else:
+            content_type, extension = inspect_image(data, max_pixels)
     except ImageProblem as problem:
         raise Refused.of(problem.code, {"part": kind.value, "problem": problem.code}) from None
     return EvidenceFile(kind=kind, data=data, content_type=content_type, extension=extension)
