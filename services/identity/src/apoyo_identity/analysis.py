@@ -81,14 +81,15 @@ def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFin
         return ImageFindings(flags=("UNREADABLE_IMAGE",), unreadable=True)
     image = decoded.image
     card = kind in CARD_SIDES
-    # One grey copy for the readers and the hash; only the colour checks need the colours.
-    gray = np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    # One grey copy for the readers and the hash, and the reduced copies the checks and the
+    # hash share; only a card side's checks need the colours.
+    seen = evidence.views(image, reduction=decoded.reduction, colour=card)
+    gray = seen.gray
     read = card and look_for_mrz
-    mrz = read_mrz(gray) if read else None
+    # The MRZ is found on a half-size grey copy: the working copy when it is one.
+    mrz = read_mrz(gray, seen.work if seen.factor == 2 else None) if read else None
     # The codes are on the back: a front is read for them only when it may be the back.
     codes = tuple(Code(b.format, b.kind, b.text) for b in read_barcodes(gray)) if read else ()
-    # The reduced copies the checks and the hash share.
-    seen = evidence.views(image, gray, decoded.reduction)
     return ImageFindings(
         mrz=mrz,
         barcodes=codes,

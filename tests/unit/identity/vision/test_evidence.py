@@ -188,3 +188,22 @@ def test_the_screen_checks_spectra_are_the_tiles_power_near_the_zero_frequency()
     outside = np.ones((64, 64), bool)
     outside[np.ix_(rows, rows)] = False
     assert radius[outside].min() > 1 / 3 + 1 / 64  # a bin and more past the band's edge
+
+
+@pytest.mark.parametrize("shape", [(960, 1280), (720, 960), (1280, 960)])
+def test_copies_made_by_strips_are_those_made_whole(shape: tuple[int, int]) -> None:
+    picture = np.random.default_rng(5).integers(0, 256, (*shape, 3), dtype=np.uint8)
+    assert evidence._halved_alike(picture)
+    strips, whole = evidence.views(picture, colour=True), evidence.views(picture)
+    assert strips.half is not None and whole.half is None
+    for a, b in ((strips.gray, whole.gray), (strips.work, whole.work)):
+        assert np.array_equal(a, b)
+    assert strips.factor == whole.factor
+    assert np.array_equal(strips.colour, whole.colour)
+
+
+@pytest.mark.parametrize("shape", [(961, 1280), (718, 1092), (1000, 1400), (400, 600, 3)])
+def test_other_pictures_are_copied_whole(shape: tuple[int, ...]) -> None:
+    picture = np.zeros((*shape[:2], 3), np.uint8)
+    assert not evidence._halved_alike(picture)
+    assert evidence.views(picture, colour=True).half is None

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from apoyo_identity.vision.locate import Row, _completed
+from apoyo_identity.vision.locate import Row, _completed, _reaches
 
 
 def _row(line: int, first: int, last: int) -> Row:
@@ -29,3 +29,11 @@ def test_a_row_short_of_its_last_characters_is_stretched_along_the_shear() -> No
 def test_full_rows_are_left_alone() -> None:
     rows = (_row(0, 0, 29), _row(1, 0, 29), _row(2, 0, 29))
     assert all(a is b for a, b in zip(_completed(rows), rows, strict=True))
+
+
+def test_a_blob_reaches_as_far_as_its_chain_goes() -> None:
+    # Chains 0 -> 1 -> 2 -> 3 and 4 -> 5; 6 alone.
+    nxt = np.array([1, 2, 3, -1, 5, -1, -1])
+    assert _reaches(nxt, 3).tolist() == [True, False, False, False, False, False, False]
+    assert _reaches(nxt, 1).tolist() == [True, True, True, False, True, False, False]
+    assert _reaches(nxt, 0).all()

@@ -70,3 +70,13 @@ def test_a_picture_of_thousands_of_blobs_is_refused_before_pairing_them(
     dots = np.asarray(cv2.erode(dots, np.ones((9, 9), np.uint8)), np.uint8)
     assert len(blobs(dots).heights) > MAX_BLOBS
     assert find_rows(dots) is None
+
+
+def test_a_half_size_copy_given_reads_as_one_made_here() -> None:
+    for item in labelled_backs(3, 1, seed=78):
+        gray = np.asarray(cv2.cvtColor(decoded(item.image), cv2.COLOR_BGR2GRAY), np.uint8)
+        half = np.asarray(
+            cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), np.uint8
+        )
+        assert read_mrz(gray, half) == read_mrz(gray)
+        assert read_mrz(gray, half) is not None

@@ -42,8 +42,11 @@ def _chains(xy: NDArray[np.float64], h: NDArray[np.float64]) -> list[NDArray[np.
     """
     nxt = _mutual_right(xy, h)
     starts = set(range(len(h))) - set(nxt[nxt >= 0].tolist())
+    long = _reaches(nxt, 17)  # most chains are a blob or two: not followed one by one
     chains = []
     for start in starts:
+        if not long[start]:
+            continue
         chain = [start]
         while nxt[chain[-1]] >= 0 and len(chain) < 60:
             chain.append(int(nxt[chain[-1]]))
@@ -53,6 +56,14 @@ def _chains(xy: NDArray[np.float64], h: NDArray[np.float64]) -> list[NDArray[np.
         if len(regular) >= 18:
             chains.append(regular)
     return chains
+
+
+def _reaches(nxt: NDArray[np.int64], steps: int) -> NDArray[np.bool_]:
+    """Whether following `nxt` (-1: the end) from each blob takes `steps` steps."""
+    ahead = np.arange(len(nxt))
+    for _ in range(steps):
+        ahead = np.where(ahead >= 0, nxt[np.maximum(ahead, 0)], -1)
+    return np.asarray(ahead >= 0)
 
 
 def _mutual_right(xy: NDArray[np.float64], h: NDArray[np.float64]) -> NDArray[np.int64]:

@@ -39,12 +39,15 @@ def working_gray(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
     return np.asarray(gray, dtype=np.uint8)
 
 
-def locate_rows(gray: NDArray[np.uint8]) -> tuple[Row, Row, Row] | None:
+def locate_rows(
+    gray: NDArray[np.uint8], half: NDArray[np.uint8] | None = None
+) -> tuple[Row, Row, Row] | None:
     """Rows found on a half-size copy when the photo is large (four times fewer pixels and
-    blobs to pair up), else, or failing that, at full size."""
+    blobs to pair up), else, or failing that, at full size. `half`: that copy, if made."""
     if max(gray.shape) >= HALF_SIZE_FROM:
-        small = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-        rows = find_rows(np.asarray(small, dtype=np.uint8))
+        if half is None:
+            half = np.asarray(cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
+        rows = find_rows(np.asarray(half, dtype=np.uint8))
         if rows is not None:
             return refined(gray, tuple(scaled(row, 2.0) for row in rows))  # type: ignore[arg-type]
     return find_rows(gray)
@@ -85,9 +88,10 @@ def _on_row(row: Row, centres: NDArray[np.float64]) -> Row:
     return replace(row, centres=centres[near])
 
 
-def read_mrz(image: NDArray[np.uint8]) -> MrzRead | None:
+def read_mrz(image: NDArray[np.uint8], half: NDArray[np.uint8] | None = None) -> MrzRead | None:
+    """`half`: the grey `image` halved by area averaging, if the caller already has it."""
     gray = working_gray(image)
-    rows = locate_rows(gray)
+    rows = locate_rows(gray, half if gray is image else None)
     if rows is None:
         return None
     counted = [numbered(row) for row in rows]

@@ -6,6 +6,8 @@ A desk is full of decoys (ruled papers, pens, wood grain), so a dark blob counts
 character only if it is shaped like one and has similar blobs beside it on the same row.
 """
 
+from typing import Any
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -17,7 +19,7 @@ _BLOCK, _OFFSET = 15, 20  # adaptive threshold: ink 20 levels darker than its su
 
 def _inertia(
     ink: NDArray[np.uint8],
-    labels: NDArray[np.int32],
+    labels: NDArray[np.integer[Any]],
     wanted: NDArray[np.bool_],
     centroids: NDArray[np.float64],
 ) -> tuple[NDArray[np.float64], ...]:
