@@ -68,7 +68,7 @@ from apoyo_identity.mrz_decode import (
 )
 from apoyo_identity.rules.mrz import CHARSET
 from apoyo_identity.vision import grid, mrz_reader
-from apoyo_identity.vision.cells import MARGIN, contrast, rectify, windows
+from apoyo_identity.vision.cells import MARGIN, ROW_STEP, contrast, rectify, windows
 from apoyo_identity.vision.checker import opinions
 from apoyo_identity.vision.classifier import scores
 from apoyo_identity.vision.columns import numbered
@@ -223,10 +223,7 @@ def grid_error(grey: NDArray[np.uint8], to_photo: NDArray[np.float64]) -> tuple[
     counted = [numbered(row) for row in rows]
     if any(row is None for row in counted):
         return "rows too short to number (grid by the ends)", None
-    pitch = float(np.mean([r.along.deriv()(r.span / 2) for r in counted]))  # type: ignore[union-attr]
-    gap = np.linalg.norm((rows[2].start + rows[2].end - rows[0].start - rows[0].end) / 4)
-    step = float(PITCH * gap / pitch)
-    matrix, _, centres = grid.placed_grid(grey, rows, tuple(counted), step)  # type: ignore[arg-type]
+    matrix, _, centres = grid.placed_grid(grey, rows, tuple(counted), ROW_STEP)  # type: ignore[arg-type]
     found = cv2.perspectiveTransform(centres.reshape(1, -1, 2), np.linalg.inv(matrix))[0]
     card, _ = card_cells()
     truth = cv2.perspectiveTransform(card.reshape(1, -1, 2), to_photo)[0]

@@ -28,7 +28,9 @@ def test_hard_photos_read_exactly_or_not_at_all() -> None:
     reads = [read_mrz(decoded(item.image)) for item in items]
     for read, item in zip(reads, items, strict=True):
         assert read is None or read.lines == item.mrz
-    assert sum(read is not None for read in reads) >= 4  # five read when this was written
+    # Five read when this was written; all eight since the MRZ is flattened with the known
+    # line spacing (docs/identity.md).
+    assert sum(read is not None for read in reads) >= 7
 
 
 def test_an_upside_down_card_reads() -> None:

@@ -17,14 +17,14 @@ from apoyo_identity.mrz_decode import (
 )
 from apoyo_identity.rules.mrz import CHARSET, MrzRead
 from apoyo_identity.vision.align import column_centres
-from apoyo_identity.vision.cells import MARGIN, contrast, rectify, windows
+from apoyo_identity.vision.cells import MARGIN, ROW_STEP, contrast, rectify, windows
 from apoyo_identity.vision.checker import opinions
 from apoyo_identity.vision.classifier import scores
 from apoyo_identity.vision.columns import numbered
 from apoyo_identity.vision.components import blobs
 from apoyo_identity.vision.glyphs import PITCH
 from apoyo_identity.vision.grid import likeliest_grid
-from apoyo_identity.vision.locate import ROW_CHARS, Row, find_rows, homography
+from apoyo_identity.vision.locate import Row, find_rows, homography
 
 WORKING_SIDE = 1400
 HALF_SIZE_FROM = 1000
@@ -98,10 +98,7 @@ def read_mrz(image: NDArray[np.uint8], half: NDArray[np.uint8] | None = None) ->
     if any(row is None for row in counted):
         return _read_by_ends(gray, rows)
     grid = (counted[0], counted[1], counted[2])
-    pitch = float(np.mean([r.along.deriv()(r.span / 2) for r in grid]))  # type: ignore[union-attr]
-    gap = np.linalg.norm((rows[2].start + rows[2].end - rows[0].start - rows[0].end) / 4)
-    row_step = float(PITCH * gap / pitch)
-    flat, centres = likeliest_grid(gray, rows, grid, row_step)  # type: ignore[arg-type]
+    flat, centres = likeliest_grid(gray, rows, grid, ROW_STEP)  # type: ignore[arg-type]
     return _decoded(windows(flat, centres))
 
 
@@ -130,14 +127,10 @@ def _decoded(cells: NDArray[np.float32]) -> MrzRead | None:
 def _read_by_ends(gray: NDArray[np.uint8], rows: tuple[Row, Row, Row]) -> MrzRead | None:
     """The grid anchored on each row's first and last blob, when a row has too few blobs to
     count its columns."""
-    spans = [np.linalg.norm(r.end - r.start) for r in rows]
-    gap = np.linalg.norm((rows[2].start + rows[2].end - rows[0].start - rows[0].end) / 4)
-    pitch = float(np.mean(spans)) / (ROW_CHARS - 1)
-    row_step = float(PITCH * gap / pitch)
     for upside_down in (False, True):
-        matrix = homography(rows, PITCH, row_step, MARGIN, upside_down)
-        flat = rectify(gray, matrix, row_step)
-        centres = column_centres(rows, matrix, MARGIN, row_step, upside_down)
+        matrix = homography(rows, PITCH, ROW_STEP, MARGIN, upside_down)
+        flat = rectify(gray, matrix, ROW_STEP)
+        centres = column_centres(rows, matrix, MARGIN, ROW_STEP, upside_down)
         cells = windows(flat, centres)
         read = _decoded(cells)
         if read is not None or _starts_with_document_code(scores(cells[:5])):

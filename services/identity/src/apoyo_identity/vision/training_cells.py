@@ -16,13 +16,12 @@ from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 
 from apoyo_identity.rules.mrz import CHARSET
-from apoyo_identity.vision.cells import MARGIN, canonical_size, rectify, windows
+from apoyo_identity.vision.cells import MARGIN, ROW_STEP, canonical_size, rectify, windows
 from apoyo_identity.vision.glyphs import PITCH, box_height, centre_fraction, font_path, geometry
 from apoyo_identity.vision.locate import ROW_CHARS
 
 LETTERS, DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789"
 SUPER = 3  # drawing scale over the canonical grid
-ROW_STEP = PITCH * 4.23 / 2.54  # ICAO 9303: 6 lines per inch at 10 characters per inch
 PHOTO_PITCH = (12.0, 34.0)  # character pitch in the photo, px
 PHOTO_BLUR = (0.3, 2.2)  # lens blur, photo px
 NOISE = 8.0
