@@ -73,3 +73,16 @@ def faceless(kind: str) -> Image:
 def test_no_face_is_found_where_there_is_none(kind: str) -> None:
     # The NO_FACE flag's catch.
     assert not faces.has_face(evidence.views(faceless(kind)).work)
+
+
+def test_after_a_window_that_fails_the_first_stage_the_next_is_skipped() -> None:
+    rng = np.random.default_rng(8)
+    for share in (0.1, 0.5, 0.9):
+        first = rng.random((6, 40)) < share
+        seen = np.ones(first.shape, bool)  # CascadeClassifierInvoker's loop, window by window
+        for column in range(1, first.shape[1]):
+            seen[:, column] = ~(seen[:, column - 1] & ~first[:, column - 1])
+        np.testing.assert_array_equal(faces._scanned(first), seen)
+    assert faces._scanned(np.array([[False, False, False, True, False, False]])).tolist() == [
+        [True, False, True, False, True, False]
+    ]

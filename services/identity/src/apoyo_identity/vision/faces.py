@@ -10,6 +10,7 @@ least `MIN_NEIGHBOURS` + 1 overlapping windows agree.
 """
 
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -100,29 +101,48 @@ _RING = ((0, 0), (0, 1), (0, 2), (1, 2), (2, 2), (2, 1), (2, 0), (1, 0))
 def _code(corner: NDArray[np.int32]) -> NDArray[np.uint8]:
     """The LBP code from the integral image at the 4 × 4 corners of the 3 × 3 cells (axes 0
     and 1: rows, then columns; the others: the windows, the features)."""
-    cells = corner[:-1, :-1] - corner[:-1, 1:] - corner[1:, :-1] + corner[1:, 1:]
-    centre = cells[1, 1]
+    return _ring_code(corner[:-1, :-1] - corner[:-1, 1:] - corner[1:, :-1] + corner[1:, 1:])
+
+
+def _ring_code(
+    cells: NDArray[np.int32] | Sequence[Sequence[NDArray[np.int32]]],
+) -> NDArray[np.uint8]:
+    """The LBP code from the sums of the 3 × 3 cells (`cells[row][column]`, arrays alike)."""
+    centre = cells[1][1]
     code = np.zeros(centre.shape, np.uint8)
     for bit, (r, c) in zip(range(7, -1, -1), _RING, strict=True):
-        code |= (cells[r, c] >= centre).view(np.uint8) << bit
+        code |= (cells[r][c] >= centre).view(np.uint8) << bit
     return code
+
+
+def _box_sums(integral: NDArray[np.int32], width: int, height: int) -> NDArray[np.int32]:
+    """The sum of every width × height box of the image, by its top-left corner: a cell's
+    sum as `_code` takes it, corner by corner in the same order."""
+    return np.asarray(
+        integral[:-height, :-width]
+        - integral[:-height, width:]
+        - integral[height:, :-width]
+        + integral[height:, width:],
+        np.int32,
+    )
 
 
 def _first_stage(
     stage: Stage, integral: NDArray[np.int32], rects: NDArray[np.intp], grid: tuple[int, int, int]
 ) -> NDArray[np.bool_]:
-    """`_passes` for every window of a grid (rows, columns, step), the corners sliced out of
-    the integral image instead of gathered: every window meets the first stage, and strided
-    views cost a fraction of the gathers. The same sums in the same order."""
+    """`_passes` for every window of a grid (rows, columns, step), the cells' sums sliced out
+    of the feature's box sums over the whole image instead of gathered: every window meets
+    the first stage, and strided views cost a fraction of the gathers. The same sums."""
     rows, columns, step = grid
     height, width = step * (rows - 1) + 1, step * (columns - 1) + 1
     total = np.zeros((rows, columns), np.float32)
     for k, feature in enumerate(stage.features):
         fx, fy, fw, fh = (int(v) for v in rects[feature])
-        ys = [fy + j * fh for j in range(4)]
-        xs = [fx + i * fw for i in range(4)]
-        views = [[integral[y : y + height : step, x : x + width : step] for x in xs] for y in ys]
-        code = _code(np.array(views, np.int32)).astype(np.intp)
+        sums = _box_sums(integral, fw, fh)
+        ys = [fy + j * fh for j in range(3)]
+        xs = [fx + i * fw for i in range(3)]
+        cells = [[sums[y : y + height : step, x : x + width : step] for x in xs] for y in ys]
+        code = _ring_code(cells).astype(np.intp)
         word = stage.subsets[k][code >> 5]
         left = ((word >> (code & 31).astype(np.uint32)) & 1) == 1
         total += np.where(left, stage.leaves[k, 0], stage.leaves[k, 1])
@@ -146,10 +166,14 @@ def _passes(
 def _scanned(first: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Which positions of each row OpenCV evaluates: after a window that fails the first
     stage it skips the next one (`x += step` in CascadeClassifierInvoker)."""
-    seen = np.ones(first.shape, bool)
-    for column in range(1, first.shape[1]):
-        seen[:, column] = ~(seen[:, column - 1] & ~first[:, column - 1])
-    return seen
+    # A window is skipped when the one before it was seen and failed: after a window that
+    # passes (or the row's start), a run of failures is seen every other window. So a
+    # window is seen when the failures right before it are even in number.
+    columns = np.arange(first.shape[1])
+    passed = np.maximum.accumulate(np.where(first, columns, -1), axis=1)
+    before = np.full(first.shape, -1)
+    before[:, 1:] = passed[:, :-1]  # the last window that passed before each one
+    return np.asarray((columns - 1 - before) % 2 == 0)
 
 
 def windows_at(gray: NDArray[np.uint8], model: Cascade, step: int = 2) -> NDArray[np.intp]:
