@@ -15,7 +15,7 @@ from apoyo.synthetic.credential import back, front
 from apoyo.synthetic.people import make_citizens
 from apoyo_identity.analysis import analyse_image, decode_picture, reduction_for
 from apoyo_identity.reuse import is_reuse
-from apoyo_identity.vision import evidence
+from apoyo_identity.vision import evidence, mrz_reader
 from apoyo_identity.vision.phash import perceptual_hash
 
 PHONE = (4000, 3000)
@@ -111,3 +111,16 @@ def test_a_picture_hashed_whole_is_found_again_when_decoded_at_half_size(
         stored = perceptual_hash(evidence.views(whole(data)).work)  # as hashed before
         found = analyse_image(data, "credential_back").phash
         assert found is not None and is_reuse(stored, found)
+
+
+@pytest.mark.parametrize("shape", [(1500, 2000), (960, 1280)])
+def test_the_mrz_reader_sees_the_screen_checks_copy_as_it_would_make_it(
+    shape: tuple[int, int],
+) -> None:
+    # analyse_image hands the reader the screen check's copy instead of the grey picture.
+    picture = np.random.default_rng(9).integers(0, 256, (*shape, 3), dtype=np.uint8)
+    seen = evidence.views(picture, colour=True)
+    assert mrz_reader.WORKING_SIDE == evidence.SCREEN_SIDE
+    assert np.array_equal(seen.screen, mrz_reader.working_gray(seen.gray))
+    assert mrz_reader.working_gray(seen.screen) is seen.screen  # not reduced again
+    assert (seen.screen is seen.gray) == (max(shape) <= evidence.SCREEN_SIDE)

@@ -22,7 +22,7 @@ from apoyo_common.codes import EvidenceKind
 from apoyo_identity.findings import BACK, FRONT, Code, ImageFindings, SupportFindings
 from apoyo_identity.vision import evidence, faces, phash
 from apoyo_identity.vision.barcodes import read_barcodes
-from apoyo_identity.vision.mrz_reader import read_mrz
+from apoyo_identity.vision.mrz_reader import WORKING_SIDE, read_mrz
 
 MAX_PIXELS = 40_000_000
 CARD_SIDES = (FRONT, BACK)
@@ -86,8 +86,11 @@ def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFin
     seen = evidence.views(image, reduction=decoded.reduction, colour=card)
     gray = seen.gray
     read = card and look_for_mrz
-    # The MRZ is found on a half-size grey copy: the working copy when it is one.
-    mrz = read_mrz(gray, seen.work if seen.factor == 2 else None) if read else None
+    # The MRZ reader reduces a large photo to its WORKING_SIDE as the screen check does (the
+    # same resize, made once), and finds the rows on a half-size copy: the working copy when
+    # it is one.
+    seen_by_mrz = seen.screen if WORKING_SIDE == evidence.SCREEN_SIDE else gray
+    mrz = read_mrz(seen_by_mrz, seen.work if seen.factor == 2 else None) if read else None
     # The codes are on the back: a front is read for them only when it may be the back.
     codes = tuple(Code(b.format, b.kind, b.text) for b in read_barcodes(gray)) if read else ()
     return ImageFindings(

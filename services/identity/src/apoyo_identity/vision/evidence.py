@@ -65,6 +65,11 @@ class Views:
         asks, as only the card sides' flags do (a selfie needs the grey copy alone)."""
         return _colour(self.image) if self.half is None else _colour(self.half)
 
+    @cached_property
+    def screen(self) -> Image:
+        """The grey copy at most SCREEN_SIDE px: the screen check's tiles come from it."""
+        return _shrink(self.gray, SCREEN_SIDE)
+
 
 def _gray(image: Image) -> Image:
     return image if image.ndim == 2 else np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
@@ -294,11 +299,10 @@ def looks_screen(image: Image) -> bool:
 
 def _screen(seen: Views, boxes: NDArray[np.int64]) -> bool:
     # Moiré periods are a few pixels: the tiles come from the picture near full resolution.
-    gray = _shrink(seen.gray, SCREEN_SIDE)
     area = _text_area(seen.work, boxes)
     if area is None:
         return False
-    shares = _grating_shares(gray, area)
+    shares = _grating_shares(seen.screen, area)
     return len(shares) >= 6 and float(np.percentile(shares, 75)) > GRATING_SHARE
 
 
