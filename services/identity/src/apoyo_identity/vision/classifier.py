@@ -120,7 +120,7 @@ def cached(name: str, key: str, learn: Callable[[], dict[str, Any]]) -> dict[str
 
 @lru_cache(maxsize=1)
 def model() -> Model:
-    key = recipe(TRAINING_BLOCKS, TRAINING_SEED, RIDGE, SYMBOL_RIDGE, 6)  # bump on changes
+    key = recipe(TRAINING_BLOCKS, TRAINING_SEED, RIDGE, SYMBOL_RIDGE, 7)  # bump on changes
 
     def learn() -> dict[str, NDArray[Any]]:
         return dict(fit(*training_cells.training_set(TRAINING_BLOCKS, TRAINING_SEED)).__dict__)

@@ -1,0 +1,34 @@
+"""Cutting the MRZ's cells: where the centres say, to the fraction of a pixel."""
+
+import numpy as np
+from numpy.typing import NDArray
+
+from apoyo_identity.vision.cells import SHIFT, windows
+from apoyo_identity.vision.glyphs import PITCH, box_height, centre_fraction
+
+
+def _ramp() -> NDArray[np.uint8]:
+    """A flat image whose grey falls by one level per pixel to the right."""
+    return np.asarray(np.tile(np.arange(200, 40, -1, dtype=np.uint8), (80, 1)), np.uint8)
+
+
+def _cell_at(x: float, y: float) -> NDArray[np.float32]:
+    return np.asarray(windows(_ramp(), np.array([[[x, y]]]))[0], np.float32)
+
+
+def test_a_cell_is_the_ink_around_its_centre() -> None:
+    cell = _cell_at(60.0, 40.0)
+    assert cell.shape == (box_height() + 2 * SHIFT, PITCH + 2 * SHIFT)
+    left = round(60.0 - PITCH / 2) - SHIFT
+    assert np.allclose(cell[0], 1 - (200 - np.arange(left, left + cell.shape[1])) / 255)
+
+
+def test_half_a_pixel_over_is_half_way_between_two_whole_cuts() -> None:
+    between = _cell_at(60.5, 40.0)
+    assert np.allclose(between, (_cell_at(60.0, 40.0) + _cell_at(61.0, 40.0)) / 2, atol=1e-3)
+    assert not np.allclose(between, _cell_at(60.0, 40.0), atol=1e-3)
+
+
+def test_a_centre_past_the_edge_takes_the_edge_pixels() -> None:
+    cell = _cell_at(-30.0, 40.0 + centre_fraction())
+    assert np.allclose(cell, 1 - 200 / 255)
