@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+import asyncpg
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the e2e harness deploys services as their own processes
 
@@ -43,6 +45,7 @@ from apoyo.load_supports import make_supports  # noqa: E402
 CAPTURE_RATE, CAPTURE_P99_MS, PIPELINE_RATE = 300.0, 250.0, 60.0
 CONSUMERS = ("identity", "verification", "notification", "export")
 TICKS = os.sysconf("SC_CLK_TCK")
+STATS_FLUSH_S = 11  # PostgreSQL reports an idle backend's counts within 10 s
 
 
 def cpu_seconds(pid: int) -> float:
@@ -110,12 +113,31 @@ async def capture_alone(
     await asyncio.to_thread(deployed.load_roll, maker.people, CUT)  # verification needs a cut
     tokens = [aux_token(deployed)]
     plan = Plan(count=supports, concurrency=concurrency, timeout_s=30)
+    await asyncio.sleep(STATS_FLUSH_S)
+    transactions = await committed(deployed.dsn)
     before, own = cpu_snapshot(deployed), time.process_time()
     async with LoadClient(deployed.capture_url) as client:
         tally = await post_load(client, maker, tokens, plan)
     spent, own = cpu_snapshot(deployed), time.process_time() - own
     cpu = {k: v - before.get(k, 0.0) for k, v in spent.items()} | {"load generator": own}
+    await asyncio.sleep(STATS_FLUSH_S)  # the outbox relay's last passes included
+    transactions = await committed(deployed.dsn) - transactions
+    print(f"  PostgreSQL transactions a support: {transactions / max(len(tally.accepted), 1):.2f}")
     return tally, cpu
+
+
+async def committed(dsn: str) -> int:
+    """Transactions the deployment's database has seen: each statement outside a transaction
+    is one, so this counts capture's round trips that write or read (the relay's included)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        found = await conn.fetchval(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+            "WHERE datname = current_database()"
+        )
+    finally:
+        await conn.close()
+    return int(found)
 
 
 async def pipeline(deployed: Deployment, ids: list[str]) -> tuple[float, float, dict[str, float]]:
