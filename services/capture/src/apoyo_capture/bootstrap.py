@@ -9,6 +9,7 @@ from apoyo_capture.http.app import create_app
 from apoyo_capture.http.deps import CaptureApi
 from apoyo_capture.http.limits import RateLimits
 from apoyo_capture.invitations import InvitationService
+from apoyo_capture.recent_processes import RecentProcesses
 from apoyo_capture.records import SupportRecords
 from apoyo_capture.registry import AuxiliaryRegistry
 from apoyo_capture.self_service import SelfService
@@ -70,7 +71,7 @@ def build(infra: Infrastructure) -> ServiceUnit:
     keys, revocations = checked_keys(infra.settings, infra.pool)
     service = CaptureService(
         repository, infra.store, infra.clock, on_stored=relay.nudge, certify=certificates.make,
-        revocations=revocations,
+        revocations=revocations, processes=RecentProcesses(repository.process),
     )  # fmt: skip
     app = create_app(http_api(infra, repository, service, certificates, keys))
     unit = ServiceUnit(

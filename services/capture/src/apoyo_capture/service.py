@@ -25,6 +25,7 @@ from apoyo_capture.ports import (
     StoredAnswer,
     SupportView,
 )
+from apoyo_capture.recent_processes import RecentProcesses
 from apoyo_capture.refusals import Refused, refuse_if
 from apoyo_common.codes import Channel, EvidenceKind, Role
 from apoyo_common.messages import SupportCaptured
@@ -109,6 +110,7 @@ class CaptureService:
     # Signs the certificate of a support about to be stored (CertificateService.make).
     certify: Callable[[SupportCaptured, Submission, Grant | None], bytes] | None = None
     revocations: RevocationList | None = None  # read again here if older than its max age
+    processes: RecentProcesses | None = None  # definitions kept a second; None: read each time
 
     async def accept(
         self,
@@ -180,7 +182,8 @@ class CaptureService:
     async def _check_process(
         self, request: SupportRequest, files: list[EvidenceFile]
     ) -> ProcessDefinition:
-        process = await self.repository.process(request.process_id)
+        read = self.repository.process if self.processes is None else self.processes.get
+        process = await read(request.process_id)
         if process is None:
             raise Refused(422, "unknown_process", "el proceso no existe")
         if not process.has_aspirant(request.aspirant_id):
