@@ -28,7 +28,6 @@ import argparse
 import asyncio
 import hashlib
 import sys
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +38,7 @@ from aiokafka import AIOKafkaProducer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the e2e harness deploys services as their own processes
 
-from pipeline_load import TICKS, cpu_seconds, server_pids  # noqa: E402
+from pipeline_load import TICKS, Sampler, cpu_seconds, server_pids  # noqa: E402
 from tests.e2e.harness import Deployment, deployment  # noqa: E402
 
 from apoyo.client import support_files  # noqa: E402
@@ -133,9 +132,6 @@ async def stored_support(
     )
 
 
-Sample = tuple[float, dict[str, float]]  # when, and CPU seconds so far by process
-
-
 def own_cpu(pid: int) -> float:
     """CPU seconds of the process alone, without its children (the worker pool)."""
     try:
@@ -169,26 +165,6 @@ def snapshot(service: int | None, database: str = "") -> dict[str, float]:
         found[SESSIONS] = sessions_cpu(database)  # printed under the server's line
         found |= {"identity main process": main, "identity workers": cpu_seconds(service) - main}
     return found
-
-
-class Sampler(threading.Thread):
-    """CPU snapshots twice a second while the backlog drains."""
-
-    def __init__(self, service: int, database: str) -> None:
-        super().__init__(daemon=True)
-        self.service, self.samples, self.done = service, list[Sample](), threading.Event()
-        self.database = database
-
-    def run(self) -> None:
-        while not self.done.is_set():
-            self.samples.append((time.monotonic(), snapshot(self.service, self.database)))
-            self.done.wait(0.5)
-
-    def spent(self, first: float, last: float) -> tuple[float, dict[str, float]]:
-        """Seconds between the samples that bound [first, last], and CPU spent in them."""
-        start = next(s for s in self.samples if s[0] >= first)
-        end = [s for s in self.samples if s[0] <= last][-1]
-        return end[0] - start[0], {k: end[1][k] - start[1].get(k, 0.0) for k in end[1]}
 
 
 def background(seconds: float = 5.0) -> dict[str, float]:
@@ -228,7 +204,8 @@ def main() -> None:
     before = background()
     deployed.start("identity")
     database = deployed.dsn.rsplit("/", 1)[1]
-    sampler = Sampler(deployed.processes["identity"].pid, database)
+    pid = deployed.processes["identity"].pid
+    sampler = Sampler(lambda: snapshot(pid, database))
     try:
         sampler.start()
         seen = asyncio.run(deployed.arrivals("identity.decoded", args.supports, 900))

@@ -25,7 +25,10 @@ import argparse
 import asyncio
 import os
 import sys
+import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -95,8 +98,32 @@ def server_pids() -> dict[str, int]:
 
 
 def cpu_snapshot(deployed: Deployment) -> dict[str, float]:
-    pids = {s: p.pid for s, p in deployed.processes.items()} | server_pids()
+    processes = dict(deployed.processes)  # a copy: the sampler's thread reads it as it grows
+    pids = {s: p.pid for s, p in processes.items()} | server_pids()
     return {name: cpu_seconds(pid) for name, pid in pids.items()}
+
+
+Sample = tuple[float, dict[str, float]]  # when (time.monotonic), and CPU seconds so far
+
+
+class Sampler(threading.Thread):
+    """CPU snapshots twice a second while a backlog drains, so the CPU spent between two
+    moments of the drain (not its start, not its stragglers) can be read afterwards."""
+
+    def __init__(self, snapshot: Callable[[], dict[str, float]]) -> None:
+        super().__init__(daemon=True)
+        self.snapshot, self.samples, self.done = snapshot, list[Sample](), threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.samples.append((time.monotonic(), self.snapshot()))
+            self.done.wait(0.5)
+
+    def spent(self, first: float, last: float) -> tuple[float, dict[str, float]]:
+        """Seconds between the samples that bound [first, last], and CPU spent in them."""
+        start = next(s for s in self.samples if s[0] >= first)
+        end = [s for s in self.samples if s[0] <= last][-1]
+        return end[0] - start[0], {k: end[1][k] - start[1].get(k, 0.0) for k in end[1]}
 
 
 def verdict(ok: bool) -> str:
@@ -140,32 +167,52 @@ async def committed(dsn: str) -> int:
     return int(found)
 
 
-async def pipeline(deployed: Deployment, ids: list[str]) -> tuple[float, float, dict[str, float]]:
-    """Start the consumers on the backlog; seconds until every support is exported, and the
-    CPU seconds each process spent meanwhile once every consumer had started (a service's
-    start, about 3 s of CPU for imports, migrations and joining its groups, is not a cost per
-    support: over 600 supports it was 5 ms of each consumer's figure)."""
+@dataclass(frozen=True)
+class Drain:
+    """The CPU seconds each process spent over `seconds` of the drain, in which `supports`
+    were exported."""
+
+    seconds: float
+    supports: int
+    cpu: dict[str, float]
+
+
+async def pipeline(deployed: Deployment, ids: list[str]) -> tuple[float, float, Drain]:
+    """Start the consumers on the backlog; seconds until every support is exported, the rate
+    of the drain, and the CPU each process spent in it. Both are read between the 10th and
+    the 90th percentile of the exports: a service's start (imports, migrations, identity's
+    models) is not a cost per support, and identity, ready first, works through part of the
+    backlog while the others start, so a snapshot once all are ready would leave that work
+    out of identity's figure and count its supports all the same."""
     started = time.monotonic()
-    for service in CONSUMERS:
-        deployed.start(service)
-    await asyncio.to_thread(deployed.wait_ready, CONSUMERS)
-    before = cpu_snapshot(deployed)  # identity may have begun: a few supports at most
-    print("  CPU s to start (not counted): " + ", ".join(
-        f"{s} {before[s]:.1f}" for s in CONSUMERS if s in before))  # fmt: skip
-    arrivals = await deployed.arrivals("support.exported", len(ids), seconds=3600)
+    sampler = Sampler(lambda: cpu_snapshot(deployed))
+    sampler.start()
+    try:
+        for service in CONSUMERS:
+            deployed.start(service)
+        arrivals = await deployed.arrivals("support.exported", len(ids), seconds=3600)
+    finally:
+        sampler.done.set()
     took = time.monotonic() - started
-    after = cpu_snapshot(deployed)
     seen = set(arrivals)
     if len(seen & set(ids)) < len(ids):
         print(f"only {len(seen & set(ids))} of {len(ids)} exported within the wait")
-    cpu = {name: after[name] - before.get(name, 0.0) for name in after}
-    return took, steady_rate(sorted(arrivals.values())), cpu
+    times = sorted(arrivals.values())
+    first, last = steady_window(times)
+    span, cpu = sampler.spent(times[first], times[last])
+    supports = sum(1 for t in times if times[first] <= t <= times[first] + span)
+    return took, steady_rate(times), Drain(span, supports, cpu)
+
+
+def steady_window(times: list[float]) -> tuple[int, int]:
+    """Indices of the 10th and the 90th percentile of the sorted export times."""
+    return len(times) // 10, len(times) - 1 - len(times) // 10
 
 
 def steady_rate(times: list[float]) -> float:
     """Supports a second between the 10th and the 90th percentile of the exports: the drain
     itself, without the services' start (identity's takes seconds) nor the last stragglers."""
-    first, last = len(times) // 10, len(times) - 1 - len(times) // 10
+    first, last = steady_window(times)
     span = times[last] - times[first] if last > first else 0.0
     return (last - first) / span if span > 0 else 0.0
 
@@ -190,16 +237,18 @@ def print_cpu(count: int, cpu: dict[str, float]) -> None:
         print(f"    {name:13s} {1000 * seconds / max(count, 1):8.1f}")
 
 
-def print_pipeline(count: int, took: float, rate: float, cpu: dict[str, float]) -> None:
+def print_pipeline(count: int, took: float, rate: float, drain: Drain) -> None:
     print(f"whole pipeline: {count} supports exported in {took:.1f} s, the services' start "
-          f"included ({count / took:.1f} supports/s); the rate below is the drain's, from the "
-          "10th to the 90th percentile of the exports")  # fmt: skip
+          f"included ({count / took:.1f} supports/s); the rate and the CPU below are the "
+          f"drain's, from the 10th to the 90th percentile of the exports ({drain.seconds:.1f} s, "
+          f"{drain.supports} supports)")  # fmt: skip
     print(target_line("sustained", rate, "supports/s", ">= 60", rate >= PIPELINE_RATE))
-    print_cpu(count, cpu)
-    stages = {s: cpu[s] for s in CONSUMERS if s in cpu}
+    print_cpu(drain.supports, drain.cpu)
+    stages = {s: drain.cpu[s] for s in CONSUMERS if s in drain.cpu}
     worst = max(stages, key=lambda s: stages[s])
-    print(f"  bottleneck: {worst}, {1000 * stages[worst] / count:.1f} CPU ms a support "
-          f"(at most {count / stages[worst]:.1f} supports/s per core)")  # fmt: skip
+    per_core = drain.supports / stages[worst] if stages[worst] else 0.0
+    print(f"  bottleneck: {worst}, {1000 * stages[worst] / drain.supports:.1f} CPU ms a support "
+          f"(at most {per_core:.1f} supports/s per core)")  # fmt: skip
 
 
 def main() -> None:
@@ -224,8 +273,8 @@ def main() -> None:
         if args.capture_only:
             return
         ids = list(tally.accepted)
-        took, rate, cpu = asyncio.run(pipeline(deployed, ids))
-        print_pipeline(len(ids), took, rate, cpu)
+        took, rate, drain = asyncio.run(pipeline(deployed, ids))
+        print_pipeline(len(ids), took, rate, drain)
     finally:
         deployed.retire()
     print(f"load average at end: {os.getloadavg()}")
