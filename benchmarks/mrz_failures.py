@@ -57,18 +57,9 @@ from apoyo.synthetic.photo_ops import (
     to_jpeg,
 )
 from apoyo.synthetic.photos import LEVELS, Shot, _generators
-from apoyo_identity.mrz_decode import (
-    UNCHECKED,
-    certain,
-    decode,
-    legible,
-    swaps_vouched,
-    vouched,
-)
 from apoyo_identity.rules.mrz import CHARSET
 from apoyo_identity.vision import grid, mrz_reader
-from apoyo_identity.vision.cells import MARGIN, ROW_STEP, contrast, rectify, windows
-from apoyo_identity.vision.checker import opinions
+from apoyo_identity.vision.cells import MARGIN, ROW_STEP, rectify, windows
 from apoyo_identity.vision.classifier import scores
 from apoyo_identity.vision.columns import numbered
 from apoyo_identity.vision.glyphs import PITCH, box_height, centre_fraction, font_path, geometry
@@ -163,24 +154,11 @@ def truth_cells(grey: NDArray[np.uint8], to_photo: NDArray[np.float64]) -> NDArr
 
 
 def refusal(cells: NDArray[np.float32], truth: str) -> str:
-    """`mrz_reader._decoded`, step by step: what it returns, or which step refuses."""
-    found = scores(cells, slack=0)
-    read = decode(found, 0.0)
+    """`mrz_reader._decoded`'s verdict: the step that refuses, or whether the read is right."""
+    read, step = mrz_reader.judged(cells)
     if read is None:
-        return "check digits / layout"
-    text = "".join(read.lines)
-    if not legible(text, contrast(cells)):
-        return "washed-out letter"
-    shifted = np.zeros((len(cells), len(CHARSET)), np.float32)
-    shifted[list(UNCHECKED)] = scores(cells[list(UNCHECKED)])
-    if not certain(found, shifted, text):
-        return "letter margins"
-    others = opinions(cells, list(range(len(cells))))
-    if not vouched(others, text):
-        return "networks"
-    if not swaps_vouched(others, found, text):
-        return "swap refused by networks"
-    return "exact" if text == truth else "WRONG"
+        return step
+    return "exact" if "".join(read.lines) == truth else "WRONG"
 
 
 def weakest(shots: Shots) -> tuple[float, float, float]:

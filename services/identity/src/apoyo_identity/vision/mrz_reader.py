@@ -110,19 +110,29 @@ def _decoded(cells: NDArray[np.float32]) -> MrzRead | None:
     alone does, the networks suffice: asking it there too refused 27 right level-3 reads of
     3,200 and no wrong one, docs/identity.md). That and the networks are asked only when the
     cells as cut read."""
+    return judged(cells)[0]
+
+
+def judged(cells: NDArray[np.float32]) -> tuple[MrzRead | None, str]:
+    """`_decoded`'s read, and the step that refused it ("read" when none did), for the
+    measuring scripts (benchmarks/mrz_failures.py) to tell failures apart."""
     found = scores(cells, slack=0)
     read = decode(found, 0.0)  # the letters' margins: `certain`, below
     if read is None:
-        return None
+        return None, "check digits / layout"
     text = "".join(read.lines)
     if not legible(text, contrast(cells)):
-        return None
+        return None, "washed-out letter"
     shifted = np.zeros((len(cells), len(CHARSET)), np.float32)
     shifted[list(UNCHECKED)] = scores(cells[list(UNCHECKED)])
     if not certain(found, shifted, text):
-        return None
+        return None, "letter margins"
     others = opinions(cells, list(range(len(cells))))
-    return read if vouched(others, text) and swaps_vouched(others, found, text) else None
+    if not vouched(others, text):
+        return None, "networks"
+    if not swaps_vouched(others, found, text):
+        return None, "swap refused by networks"
+    return read, "read"
 
 
 def _read_by_ends(gray: NDArray[np.uint8], rows: tuple[Row, Row, Row]) -> MrzRead | None:
