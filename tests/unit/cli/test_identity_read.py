@@ -31,5 +31,7 @@ def test_one_json_line_per_image_in_the_documented_shape(tmp_path: Path) -> None
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["identity", "read", str(tmp_path / "nope.jpg")])
+    # Wide enough that the error box never wraps the message (its width follows the path's).
+    wide = {"COLUMNS": "1000"}
+    result = CliRunner().invoke(app, ["identity", "read", str(tmp_path / "nope.jpg")], env=wide)
     assert result.exit_code != 0 and "does not exist" in result.output
