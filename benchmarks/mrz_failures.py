@@ -59,7 +59,7 @@ from apoyo.synthetic.photo_ops import (
 from apoyo.synthetic.photos import LEVELS, Shot, _generators
 from apoyo_identity.rules.mrz import CHARSET
 from apoyo_identity.vision import grid, mrz_reader
-from apoyo_identity.vision.cells import MARGIN, ROW_STEP, rectify, windows
+from apoyo_identity.vision.cells import MARGIN, ROW_STEP, cut, rectify
 from apoyo_identity.vision.classifier import scores
 from apoyo_identity.vision.columns import numbered
 from apoyo_identity.vision.glyphs import PITCH, box_height, centre_fraction, font_path, geometry
@@ -140,8 +140,11 @@ def card_cells() -> tuple[NDArray[np.float64], float]:
     return centres, advance / PITCH
 
 
-def truth_cells(grey: NDArray[np.uint8], to_photo: NDArray[np.float64]) -> NDArray[np.float32]:
-    """The 90 cells cut, with the reader's cutter, where the generator drew them."""
+def truth_cells(
+    grey: NDArray[np.uint8], to_photo: NDArray[np.float64]
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """The 90 cells cut, with the reader's cutter, where the generator drew them, and their
+    contrast as photographed (`cells.cut`)."""
     centres, per_canonical = card_cells()
     row_step = float((centres[1, 0, 1] - centres[0, 0, 1]) / per_canonical)
     canonical = np.zeros((3, ROW_CHARS, 2))
@@ -150,12 +153,12 @@ def truth_cells(grey: NDArray[np.uint8], to_photo: NDArray[np.float64]) -> NDArr
     on_card = centres.reshape(-1, 2)
     in_photo = cv2.perspectiveTransform(on_card[None].astype(np.float64), to_photo)[0]
     matrix = np.asarray(cv2.findHomography(in_photo, canonical.reshape(-1, 2))[0], np.float64)
-    return windows(rectify(grey, matrix, row_step), canonical)
+    return cut(rectify(grey, matrix, row_step), canonical)
 
 
-def refusal(cells: NDArray[np.float32], truth: str) -> str:
+def refusal(cut_cells: tuple[NDArray[np.float32], NDArray[np.float32]], truth: str) -> str:
     """`mrz_reader._decoded`'s verdict: the step that refuses, or whether the read is right."""
-    read, step = mrz_reader.judged(cells)
+    read, step = mrz_reader.judged(*cut_cells)
     if read is None:
         return step
     return "exact" if "".join(read.lines) == truth else "WRONG"
@@ -225,7 +228,7 @@ def classify(level: int, seed: int, index: int) -> dict[str, object]:
     reader = "refused" if read is None else ("exact" if "".join(read.lines) == truth else "WRONG")
     on_truth = refusal(truth_cells(taken.photo, taken.to_photo), truth)
     unglared = refusal(truth_cells(taken.clean, taken.to_photo), truth)
-    cells = truth_cells(taken.photo, taken.to_photo)
+    cells = truth_cells(taken.photo, taken.to_photo)[0]
     best = scores(cells, slack=0).argmax(axis=1)
     wrong_cells = sum(CHARSET[int(k)] != t for k, t in zip(best, truth, strict=True))
     worst, worst_unlit, clipped = weakest(taken)

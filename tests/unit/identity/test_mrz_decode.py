@@ -10,6 +10,7 @@ from apoyo_identity.mrz_decode import (
     FIVES,
     MAX_DISAGREEMENTS,
     SHIFTED_MARGIN,
+    SHIFTED_TIE,
     certain,
     decode,
     legible,
@@ -124,7 +125,7 @@ def test_a_cell_under_glare_has_a_low_contrast() -> None:
     assert found[7] < FAINT < 0.9 < found[:7].min()
 
 
-def test_a_name_letter_must_be_clear_as_cut_or_at_a_pixel_of_shift() -> None:
+def test_a_name_letter_must_be_clear_as_cut_or_at_a_pixel_of_shift_and_never_tie() -> None:
     position = 61  # a surname letter
     other = "B" if TRUTH[position] != "B" else "D"
 
@@ -133,7 +134,9 @@ def test_a_name_letter_must_be_clear_as_cut_or_at_a_pixel_of_shift() -> None:
         found[position, CHARSET.index(other)] = 100.0 - margin
         return found
 
-    assert certain(scores_with(CUT_MARGIN), scores_with(1.0), TRUTH)
+    assert certain(scores_with(CUT_MARGIN), scores_with(SHIFTED_TIE), TRUTH)
+    # However clear as cut, all but tied with another letter a pixel away: not certain.
+    assert not certain(scores_with(CUT_MARGIN + 20), scores_with(SHIFTED_TIE / 2), TRUTH)
     assert certain(scores_with(1.0), scores_with(SHIFTED_MARGIN), TRUTH)
     assert not certain(scores_with(CUT_MARGIN - 1), scores_with(SHIFTED_MARGIN - 1), TRUTH)
     assert not certain(scores_with(CUT_MARGIN), scores_with(-1.0), TRUTH)  # shifted prefers B

@@ -3,7 +3,7 @@
 import numpy as np
 from numpy.typing import NDArray
 
-from apoyo_identity.vision.cells import SHIFT, windows
+from apoyo_identity.vision.cells import SHIFT, contrast, cut, levelled, windows
 from apoyo_identity.vision.glyphs import PITCH, box_height, centre_fraction
 
 
@@ -32,3 +32,29 @@ def test_half_a_pixel_over_is_half_way_between_two_whole_cuts() -> None:
 def test_a_centre_past_the_edge_takes_the_edge_pixels() -> None:
     cell = _cell_at(-30.0, 40.0 + centre_fraction())
     assert np.allclose(cell, 1 - 200 / 255)
+
+
+def _strokes(ink: float, paper: float) -> NDArray[np.uint8]:
+    """Vertical strokes two pixels wide every eight, of grey `ink` on `paper`."""
+    flat = np.full((80, 200), paper, np.float32)
+    flat[:, ::8] = ink
+    flat[:, 1::8] = ink
+    return np.asarray(flat, np.uint8)
+
+
+def test_levelling_restores_ink_that_glare_lifted() -> None:
+    glared = levelled(_strokes(190, 255))  # glare: paper clipped at white, ink lifted
+    plain = levelled(_strokes(40, 230))
+    middle = (slice(20, 60), slice(40, 160))
+    assert np.abs(glared[middle].astype(int) - plain[middle]).max() <= 2
+    assert glared[middle].min() == 0 and glared[middle].max() == 255
+
+
+def test_cut_keeps_the_contrast_as_photographed() -> None:
+    flat = _strokes(40, 230)
+    flat[:, 100:] = _strokes(190, 255)[:, 100:]  # the right half under glare
+    centres = np.array([[[50.0, 40.0], [146.0, 40.0]]])  # twelve strokes apart
+    cells, spread = cut(flat, centres)
+    assert np.allclose(spread, contrast(windows(flat, centres)))
+    assert spread[1] < 0.5 * spread[0]
+    assert np.allclose(cells[0], cells[1], atol=0.02)

@@ -15,6 +15,10 @@ MARGIN = 3 * PITCH
 # took off was 5% too large on average and 7% off either way (level-3 development photos),
 # which stretched or squeezed every glyph the classifier saw.
 ROW_STEP = PITCH * 4.23 / 2.54
+# Paper and ink levels are taken over this many canonical pixels (1.2 character pitches):
+# wider than a stroke, narrower than a glare spot's slope.
+LEVELS_SPAN = 19
+LEAST_SPREAD = 8.0  # grey levels: where paper and ink are closer, nothing is stretched more
 
 
 def canonical_size(row_step: float) -> tuple[int, int]:
@@ -45,6 +49,29 @@ def windows(flat: NDArray[np.uint8], centres: NDArray[np.float64]) -> NDArray[np
         borderMode=cv2.BORDER_REPLICATE,
     )
     return np.asarray(cut, np.float32).reshape(shape)
+
+
+def levelled(flat: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """The rectified MRZ with its local paper white and ink black stretched to 255 and 0.
+
+    Glare adds light that clips the paper at white and lifts the ink under it, and the spot
+    falls off over two or three character heights: a cell's ink then fades across it, which
+    its zero-mean, unit-length features do not undo. The paper is the largest grey and the
+    ink the smallest within LEVELS_SPAN, each smoothed over as much."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (LEVELS_SPAN, LEVELS_SPAN))
+    grey = flat.astype(np.float32)
+    paper = cv2.blur(cv2.dilate(grey, kernel), (LEVELS_SPAN, LEVELS_SPAN))
+    ink = cv2.blur(cv2.erode(grey, kernel), (LEVELS_SPAN, LEVELS_SPAN))
+    stretched = (grey - ink) * (255.0 / np.maximum(paper - ink, LEAST_SPREAD))
+    return np.asarray(np.clip(stretched, 0, 255), np.uint8)
+
+
+def cut(
+    flat: NDArray[np.uint8], centres: NDArray[np.float64]
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """The cells of the `levelled` MRZ for the classifiers, and each cell's `contrast` as
+    photographed: levelling restores a washed-out cell's contrast, not its lost strokes."""
+    return windows(levelled(flat), centres), contrast(windows(flat, centres))
 
 
 def contrast(cells: NDArray[np.float32]) -> NDArray[np.float32]:

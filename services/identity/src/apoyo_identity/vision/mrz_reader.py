@@ -16,7 +16,7 @@ from apoyo_identity.mrz_decode import (
 )
 from apoyo_identity.rules.mrz import CHARSET, MrzRead
 from apoyo_identity.vision.align import column_centres
-from apoyo_identity.vision.cells import MARGIN, ROW_STEP, contrast, rectify, windows
+from apoyo_identity.vision.cells import MARGIN, ROW_STEP, cut, rectify
 from apoyo_identity.vision.checker import opinions
 from apoyo_identity.vision.classifier import scores
 from apoyo_identity.vision.columns import numbered
@@ -98,10 +98,10 @@ def read_mrz(image: NDArray[np.uint8], half: NDArray[np.uint8] | None = None) ->
         return _read_by_ends(gray, rows)
     grid = (counted[0], counted[1], counted[2])
     flat, centres = likeliest_grid(gray, rows, grid, ROW_STEP)  # type: ignore[arg-type]
-    return _decoded(windows(flat, centres))
+    return _decoded(*cut(flat, centres))
 
 
-def _decoded(cells: NDArray[np.float32]) -> MrzRead | None:
+def _decoded(cells: NDArray[np.float32], contrast: NDArray[np.float32]) -> MrzRead | None:
     """The read of 90 cells scored as cut (once the columns follow the blobs' medians, cells
     as cut are right more often than at the best of nine shifts: 97.0% against 96.4% on
     level-3 development photos), but a letter as cut can gain a confidence it should not
@@ -110,10 +110,10 @@ def _decoded(cells: NDArray[np.float32]) -> MrzRead | None:
     alone does, the networks suffice: asking it there too refused 27 right level-3 reads of
     3,200 and no wrong one, docs/identity.md). That and the networks are asked only when the
     cells as cut read."""
-    return judged(cells)[0]
+    return judged(cells, contrast)[0]
 
 
-def judged(cells: NDArray[np.float32]) -> tuple[MrzRead | None, str]:
+def judged(cells: NDArray[np.float32], contrast: NDArray[np.float32]) -> tuple[MrzRead | None, str]:
     """`_decoded`'s read, and the step that refused it ("read" when none did), for the
     measuring scripts (benchmarks/mrz_failures.py) to tell failures apart."""
     found = scores(cells, slack=0)
@@ -121,7 +121,7 @@ def judged(cells: NDArray[np.float32]) -> tuple[MrzRead | None, str]:
     if read is None:
         return None, "check digits / layout"
     text = "".join(read.lines)
-    if not legible(text, contrast(cells)):
+    if not legible(text, contrast):
         return None, "washed-out letter"
     shifted = np.zeros((len(cells), len(CHARSET)), np.float32)
     shifted[list(UNCHECKED)] = scores(cells[list(UNCHECKED)])
@@ -142,8 +142,8 @@ def _read_by_ends(gray: NDArray[np.uint8], rows: tuple[Row, Row, Row]) -> MrzRea
         matrix = homography(rows, PITCH, ROW_STEP, MARGIN, upside_down)
         flat = rectify(gray, matrix, ROW_STEP)
         centres = column_centres(rows, matrix, MARGIN, ROW_STEP, upside_down)
-        cells = windows(flat, centres)
-        read = _decoded(cells)
+        cells, contrast = cut(flat, centres)
+        read = _decoded(cells, contrast)
         if read is not None or _starts_with_document_code(scores(cells[:5])):
             return read  # the right way up already: the other way cannot read
     return None
