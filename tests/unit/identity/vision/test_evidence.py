@@ -15,10 +15,10 @@ from apoyo.synthetic.photo_ops import desk
 from apoyo_identity.adapters.memory import InMemoryPictureIndex
 from apoyo_identity.analysis import analyse_support
 from apoyo_identity.domain import support_flags
-from apoyo_identity.reuse import REUSE_DISTANCE, coarse, hamming, is_reuse
+from apoyo_identity.reuse import REUSE_DISTANCE, coarse, fine, hamming, is_reuse
 from apoyo_identity.vision import evidence
 from apoyo_identity.vision.faces import cascade, windows_at
-from apoyo_identity.vision.phash import perceptual_hash
+from apoyo_identity.vision.phash import COARSE, FINE, _signs, perceptual_hash
 
 Image = NDArray[np.uint8]
 
@@ -95,6 +95,17 @@ def test_the_hash_survives_reencoding_resizing_and_brightness(pictures: dict[str
     ]
     for copy in copies:
         assert is_reuse(original, perceptual_hash(np.asarray(copy, np.uint8)))
+
+
+def test_the_hash_is_that_of_the_area_averaged_thumbnails(pictures: dict[str, Image]) -> None:
+    # Folded into projections, the thumbnails are not rounded to whole grey levels: a
+    # coefficient near zero may change sign, no more.
+    work = evidence.views(pictures["back"]).work
+    assert min(work.shape) >= FINE[0]
+    thumbnails = _signs(work, *COARSE) << 64 | _signs(work, *FINE)
+    projected = perceptual_hash(work)
+    assert hamming(coarse(projected), coarse(thumbnails)) <= 2
+    assert hamming(fine(projected), fine(thumbnails)) <= 2
 
 
 def test_the_hash_tells_apart_scans_of_cards_with_the_same_layout() -> None:
