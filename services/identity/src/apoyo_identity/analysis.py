@@ -92,7 +92,8 @@ def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFin
     seen_by_mrz = seen.screen if WORKING_SIDE == evidence.SCREEN_SIDE else gray
     mrz = read_mrz(seen_by_mrz, seen.work if seen.factor == 2 else None) if read else None
     # The codes are on the back: a front is read for them only when it may be the back.
-    codes = tuple(Code(b.format, b.kind, b.text) for b in read_barcodes(gray)) if read else ()
+    read_codes = read_barcodes(gray, card=True) if read else []
+    codes = tuple(Code(b.format, b.kind, b.text) for b in read_codes)
     return ImageFindings(
         mrz=mrz,
         barcodes=codes,

@@ -11,6 +11,7 @@ import zxingcpp
 from numpy.typing import NDArray
 
 from apoyo.synthetic.photos import LabelledImage, labelled_backs
+from apoyo_identity.vision import barcodes
 from apoyo_identity.vision.barcodes import (
     APOYO,
     INE_DENSE,
@@ -53,6 +54,23 @@ def test_clean_and_mild_backs_read_every_qr_code_exactly(backs: list[LabelledIma
         codes = read_barcodes(decoded(item.image))
         assert sorted(code.text for code in codes) == sorted(item.qr_texts)
         assert all(code.format == "QRCode" for code in codes)
+
+
+def test_a_card_read_stops_once_the_backs_codes_are_read(
+    backs: list[LabelledImage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item = next(item for item in backs if item.qr_texts)
+    image = decoded(item.image)
+    every = read_barcodes(image)
+    first, *later = barcodes._PASSES
+
+    def not_run(gray: NDArray[np.uint8]) -> list[object]:
+        raise AssertionError("a later pass ran")
+
+    monkeypatch.setattr(barcodes, "_PASSES", (first, *[not_run for _ in later]))
+    assert read_barcodes(image, card=True) == every
+    with pytest.raises(AssertionError):
+        read_barcodes(qr_image(receipt_text(SUPPORT_ID), scale=5), card=True)
 
 
 def test_ine_codes_are_told_apart(backs: list[LabelledImage]) -> None:

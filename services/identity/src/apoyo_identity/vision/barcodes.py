@@ -10,6 +10,9 @@ restricted to QR codes, and decode at least as many QR codes:
 3. 1D codes along about 200 rows and 200 columns, so vertical codes read too (asked for several
    codes, zxing-cpp scans every row of a photo, and every second column when rotating).
 
+On a card photo (`card=True`), the passes stop once the codes of a card back are read: the
+later ones are there for what the earlier ones miss.
+
 A 1D code reads when one row or column crosses all of its bars: a long, low code photographed
 askew by more than about atan(height / width) does not. Light-on-dark codes are not looked for.
 """
@@ -35,6 +38,8 @@ INE_URL: Final = "INE_URL"
 INE_DENSE: Final = "INE_DENSE"
 APOYO: Final = "APOYO"
 OTHER: Final = "OTHER"
+# The codes on the back of models G and H: two dense codes of INE's data and a URL code.
+CARD_CODES: Final = {INE_DENSE: 2, INE_URL: 1}
 
 INE_HOSTS: Final = ("ine.mx",)  # and their subdomains, e.g. listanominal.ine.mx
 APOYO_PREFIX: Final = "apoyo:"
@@ -213,8 +218,11 @@ def _found(
     return out
 
 
-def _qr_codes(gray: NDArray[np.uint8]) -> list[list[_Found]]:
-    local = zxingcpp.read_barcodes(gray, formats=_QR, try_invert=False)
+def _qr_local(gray: NDArray[np.uint8]) -> list[_Found]:
+    return _found(zxingcpp.read_barcodes(gray, formats=_QR, try_invert=False))
+
+
+def _qr_fixed(gray: NDArray[np.uint8]) -> list[_Found]:
     fixed = zxingcpp.read_barcodes(
         gray,
         formats=_QR,
@@ -222,40 +230,61 @@ def _qr_codes(gray: NDArray[np.uint8]) -> list[list[_Found]]:
         try_invert=False,
         try_downscale=False,
     )
-    return [_found(local), _found(fixed)]
+    return _found(fixed)
 
 
-def _linear_codes(gray: NDArray[np.uint8]) -> list[list[_Found]]:
-    """Rows, then columns (as the rows of a transposed copy), about LINES_1D of each."""
-    passes = []
-    for transposed in (False, True):
-        lines = gray.shape[1] if transposed else gray.shape[0]
-        step = max(1, round(lines / LINES_1D))
-        if transposed:
-            sample = cv2.transpose(np.ascontiguousarray(gray[:, ::step]))
-        else:
-            sample = np.ascontiguousarray(gray[::step])
-        codes = zxingcpp.read_barcodes(
-            np.asarray(sample, np.uint8),
-            formats=_LINEAR,
-            binarizer=zxingcpp.Binarizer.FixedThreshold,
-            try_rotate=False,
-            try_invert=False,
-            try_downscale=False,
-        )
-        passes.append(_found(codes, step, transposed))
-    return passes
+def _linear_rows(gray: NDArray[np.uint8]) -> list[_Found]:
+    return _linear(gray, transposed=False)
 
 
-def read_barcodes(image: NDArray[np.uint8]) -> list[Barcode]:
-    """Every QR and 1D code on `image` (grey or BGR), top to bottom; [] when there is none."""
+def _linear_columns(gray: NDArray[np.uint8]) -> list[_Found]:
+    return _linear(gray, transposed=True)
+
+
+def _linear(gray: NDArray[np.uint8], transposed: bool) -> list[_Found]:
+    """Rows, or columns (as the rows of a transposed copy), about LINES_1D of them."""
+    lines = gray.shape[1] if transposed else gray.shape[0]
+    step = max(1, round(lines / LINES_1D))
+    if transposed:
+        sample = cv2.transpose(np.ascontiguousarray(gray[:, ::step]))
+    else:
+        sample = np.ascontiguousarray(gray[::step])
+    codes = zxingcpp.read_barcodes(
+        np.asarray(sample, np.uint8),
+        formats=_LINEAR,
+        binarizer=zxingcpp.Binarizer.FixedThreshold,
+        try_rotate=False,
+        try_invert=False,
+        try_downscale=False,
+    )
+    return _found(codes, step, transposed)
+
+
+# In this order: each later pass looks for what the earlier ones miss.
+_PASSES: Final = (_qr_local, _qr_fixed, _linear_rows, _linear_columns)
+
+
+def _card_read(found: list[_Found]) -> bool:
+    """The codes INE prints on a card back (models G and H) are all read."""
+    kinds = Counter(classify(f.format, f.text, f.binary) for f in found)
+    return all(kinds[kind] >= count for kind, count in CARD_CODES.items())
+
+
+def read_barcodes(image: NDArray[np.uint8], card: bool = False) -> list[Barcode]:
+    """Every QR and 1D code on `image` (grey or BGR), top to bottom; [] when there is none.
+
+    `card`: a photo of a card side. Once a pass has read the codes of a back (CARD_CODES),
+    the later passes, there for what the earlier ones miss, are skipped: a card photo holds
+    no other code worth their time (about 1.6 ms of a 1280 x 960 back's 3.6)."""
     gray = _gray(image)
     if gray is None:
         return []
     found: list[_Found] = []
-    for codes in (*_qr_codes(gray), *_linear_codes(gray)):
+    for read in _PASSES:
         # A later pass adds only codes the earlier ones missed; one pass may hold twins.
         seen = {(f.format, f.text) for f in found}
-        found += [f for f in codes if (f.format, f.text) not in seen]
+        found += [f for f in read(gray) if (f.format, f.text) not in seen]
+        if card and _card_read(found):
+            break
     found.sort(key=lambda f: (f.top, f.left))
     return [Barcode(f.format, f.text, classify(f.format, f.text, f.binary)) for f in found]
