@@ -317,12 +317,16 @@ def _blurry(work: Image) -> bool:
     dx = cv2.Sobel(work, cv2.CV_32F, 1, 0)
     slope = cv2.magnitude(dx, cv2.Sobel(work, cv2.CV_32F, 0, 1))
     contrast = cv2.morphologyEx(work, cv2.MORPH_GRADIENT, np.ones((9, 9), np.uint8))
-    edges = np.flatnonzero(contrast > 40)
-    if len(edges) < 200:
+    edges = contrast > 40
+    count = np.count_nonzero(edges)
+    if count < 200:
         return True  # nothing with contrast at all: nothing legible either
-    ratio = slope.ravel()[edges] / (8 * contrast.ravel()[edges].astype(np.float32))
-    steep = int(len(ratio) * 0.99)
-    return float(np.partition(ratio, steep)[steep]) < SHARPNESS
+    # Over the whole copy (the contrast raised to 1 where there is none: no edge there), in
+    # float32 as before; the edges' 99th percentile is under SHARPNESS when more than 99% of
+    # them are: counted, not found by a partial sort (the same call in half the time).
+    ratio = slope / (8 * np.maximum(contrast, 1).astype(np.float32))
+    soft = np.count_nonzero(edges & (ratio < np.float64(SHARPNESS)))
+    return bool(soft > int(count * 0.99))
 
 
 def _boxes(seen: Views) -> NDArray[np.int64]:
