@@ -1,16 +1,16 @@
-"""Reading `POST /v1/supports`: limits first, then the parts, then the bytes of each image."""
+"""Reading `POST /v1/supports`: limits first, then the parts (`multipart`), then the bytes of
+each image."""
 
 import asyncio
 import json
 from typing import Any
 
 from pydantic import ValidationError
-from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from apoyo_capture.domain import EvidenceFile, SupportRequest
+from apoyo_capture.http.multipart import Limits, Malformed, Part, boundary_of, parts
 from apoyo_capture.images import ImageProblem, decodes_whole, inspect_image
 from apoyo_capture.refusals import Refused
 from apoyo_common.codes import EvidenceKind
@@ -18,6 +18,7 @@ from apoyo_common.codes import EvidenceKind
 DATA_PART_LIMIT = 64 * 1024
 MALFORMED = "el envío multipart no es válido: una parte o sus encabezados están mal formados"
 FILE_PARTS = {kind.value: kind for kind in EvidenceKind}
+_LIMITS = Limits(files=len(FILE_PARTS), fields=1, field_bytes=DATA_PART_LIMIT)
 
 
 def body_limit(max_image_bytes: int) -> int:
@@ -62,47 +63,50 @@ async def _too_large(send: Send) -> None:
 async def read_support(
     request: Request, max_image_bytes: int, max_pixels: int = 40_000_000
 ) -> tuple[SupportRequest, list[EvidenceFile]]:
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
         raise Refused(415, "unsupported_media_type", "se espera multipart/form-data")
-    # Closed on the way out: parts over 1 MB are spooled to temporary files (images of a
-    # person) that would otherwise wait for the garbage collector.
+    # The whole body, within BodyLimit's bound: every image is checked and stored whole anyway.
     try:
-        async with request.form(
-            max_files=len(FILE_PARTS), max_fields=1, max_part_size=DATA_PART_LIMIT
-        ) as form:
-            unknown = sorted(set(form.keys()) - set(FILE_PARTS) - {"data"})
-            if unknown:
-                raise Refused(422, "unexpected_part", {"parts": unknown})
-            request_data = _parse_data(form.get("data"))
-            files = [
-                await _read_image(kind, form.get(name), max_image_bytes, max_pixels)
-                for name, kind in FILE_PARTS.items()
-                if form.get(name) is not None
-            ]
-    except HTTPException:  # Starlette's parser (English detail): a malformed or oversized part
+        form = _form(parts(await request.body(), boundary_of(content_type), _LIMITS))
+    except Malformed:
         raise Refused(400, "invalid_multipart", MALFORMED) from None
+    unknown = sorted(set(form) - set(FILE_PARTS) - {"data"})
+    if unknown:
+        raise Refused(422, "unexpected_part", {"parts": unknown})
+    request_data = _parse_data(form.get("data"))
+    files = [
+        await _read_image(kind, form[name], max_image_bytes, max_pixels)
+        for name, kind in FILE_PARTS.items()
+        if name in form
+    ]
     return request_data, files
 
 
-def _parse_data(part: Any) -> SupportRequest:
+def _form(found: list[Part]) -> dict[str, Part]:
+    """The parts by name; a name twice is a malformed form (which one would count?)."""
+    form = {part.name: part for part in found}
+    if len(form) < len(found):
+        raise Malformed("a part name repeated")
+    return form
+
+
+def _parse_data(part: Part | None) -> SupportRequest:
     if part is None:
         raise Refused(422, "missing_field", "falta la parte 'data'")
-    text = part if isinstance(part, str) else None
-    if text is None:
+    if part.filename is not None:
         raise Refused(422, "validation_error", "'data' debe ser un campo JSON, no un archivo")
-    try:
-        return SupportRequest.model_validate_json(text)
+    try:  # JSON is UTF-8 (RFC 8259): bytes that are not are a validation error
+        return SupportRequest.model_validate_json(part.data)
     except ValidationError as error:
         fields = sorted({".".join(map(str, e["loc"])) or "data" for e in error.errors()})
         raise Refused(422, "validation_error", {"fields": fields}) from None
 
 
-async def _read_image(kind: EvidenceKind, part: Any, limit: int, max_pixels: int) -> EvidenceFile:
-    if not isinstance(part, UploadFile):
+async def _read_image(kind: EvidenceKind, part: Part, limit: int, max_pixels: int) -> EvidenceFile:
+    if part.filename is None:
         raise Refused(422, "validation_error", f"'{kind.value}' debe ser un archivo")
-    if part.size is not None and part.size > limit:
-        raise Refused(413, "payload_too_large", f"'{kind.value}' excede {limit} bytes")
-    data = await part.read(limit + 1)
+    data = part.data
     if len(data) > limit:
         raise Refused(413, "payload_too_large", f"'{kind.value}' excede {limit} bytes")
     if not data:
