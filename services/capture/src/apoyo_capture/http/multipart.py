@@ -66,7 +66,9 @@ def parts(body: bytes, boundary: bytes, limits: Limits) -> list[Part]:
 
 
 def _first_delimiter(body: bytes, delimiter: bytes) -> int:
-    start = len(body) - len(body.lstrip(b"\r\n"))
+    start = 0
+    while body[start : start + 1] in (b"\r", b"\n"):  # not lstrip: that copies the body
+        start += 1
     if not body.startswith(delimiter, start):
         raise Malformed("the body does not start with the boundary")
     return start

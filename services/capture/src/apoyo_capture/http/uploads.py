@@ -3,7 +3,6 @@ each image."""
 
 import asyncio
 import json
-from typing import Any
 
 from pydantic import ValidationError
 from starlette.requests import Request
