@@ -36,7 +36,11 @@ from apoyo_common.storage.protocol import ObjectNotFound
 
 CONNECT_S, ANSWER_S, RETRIES, BACKOFF_S = 5.0, 60.0, 3, 0.2
 _SIGNED = "host;x-amz-content-sha256;x-amz-date"
-_IDLE_MAX = 32  # identity reads a batch's three pictures a support at once
+# Connections kept idle: as many as uploads run at once, or each burst opens (and then closes)
+# the difference anew. Capture's 32 requests in flight upload four objects each; identity reads
+# a batch's three pictures a support at once. 32 kept cost capture about 0.08 ms of CPU an
+# upload more at 64 uploads at once (docs/operations.md, *Capture's reception, third pass*).
+_IDLE_MAX = 128
 # A connection's read buffer: a photo (a few hundred KiB) comes in without the reader pausing
 # and resuming the socket every 128 KiB (asyncio's default limit is 64 KiB).
 _BUFFER = 1 << 20
