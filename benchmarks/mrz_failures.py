@@ -201,7 +201,7 @@ def grid_error(grey: NDArray[np.uint8], to_photo: NDArray[np.float64]) -> tuple[
     counted = [numbered(row) for row in rows]
     if any(row is None for row in counted):
         return "rows too short to number (grid by the ends)", None
-    matrix, _, centres = grid.placed_grid(grey, rows, tuple(counted), ROW_STEP)  # type: ignore[arg-type]
+    matrix, _, centres, _ = grid.placed_grid(grey, rows, tuple(counted), ROW_STEP)  # type: ignore[arg-type]
     found = cv2.perspectiveTransform(centres.reshape(1, -1, 2), np.linalg.inv(matrix))[0]
     card, _ = card_cells()
     truth = cv2.perspectiveTransform(card.reshape(1, -1, 2), to_photo)[0]

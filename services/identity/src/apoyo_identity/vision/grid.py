@@ -41,16 +41,20 @@ KNOWN_SYMBOLS = [
 Flattened = tuple[NDArray[np.float64], NDArray[np.uint8]]
 
 
+Placement = tuple[tuple[int, int, int], bool]  # each image row's offset; upside down
+NEIGHBOUR_STEPS = (-1, 1, -2, 2)  # columns a checked line's offset is moved, nearest first
+
+
 def likeliest_grid(
     gray: NDArray[np.uint8],
     rows: tuple[Row, Row, Row],
     grid: tuple[Numbered, Numbered, Numbered],
     row_step: float,
-) -> tuple[NDArray[np.uint8], NDArray[np.float64]]:
+) -> tuple[NDArray[np.uint8], NDArray[np.float64], Placement]:
     """The rectified MRZ and its cell centres, for the orientation and column offsets whose
-    fixed characters look most like themselves (see the module's docstring)."""
-    _, flat, centres = placed_grid(gray, rows, grid, row_step)
-    return flat, centres
+    fixed characters look most like themselves (see the module's docstring), and those."""
+    _, flat, centres, placement = placed_grid(gray, rows, grid, row_step)
+    return flat, centres, placement
 
 
 def placed_grid(
@@ -58,7 +62,7 @@ def placed_grid(
     rows: tuple[Row, Row, Row],
     grid: tuple[Numbered, Numbered, Numbered],
     row_step: float,
-) -> tuple[NDArray[np.float64], NDArray[np.uint8], NDArray[np.float64]]:
+) -> tuple[NDArray[np.float64], NDArray[np.uint8], NDArray[np.float64], Placement]:
     """`likeliest_grid` with the homography (photo to rectified MRZ) that gave it."""
     first = hypotheses(grid)[0]
     chosen: tuple[float, bool, dict[int, int], Flattened] | None = None
@@ -73,10 +77,44 @@ def placed_grid(
     assert chosen is not None
     _, upside_down, known, (matrix, flat) = chosen
     offsets = completed(grid, known)
-    if offsets != first:
-        matrix = grid_homography(grid, offsets, PITCH, row_step, MARGIN, upside_down)
-        flat = rectify(gray, matrix, row_step)
+    if offsets == first:
+        centres = column_centres(rows, matrix, MARGIN, row_step, upside_down)
+        return matrix, flat, centres, (offsets, upside_down)
+    return (*flattened(gray, rows, grid, row_step, (offsets, upside_down)), (offsets, upside_down))
+
+
+def flattened(
+    gray: NDArray[np.uint8],
+    rows: tuple[Row, Row, Row],
+    grid: tuple[Numbered, Numbered, Numbered],
+    row_step: float,
+    placement: Placement,
+) -> tuple[NDArray[np.float64], NDArray[np.uint8], NDArray[np.float64]]:
+    """The homography, rectified MRZ and cell centres of one placement of the grid."""
+    offsets, upside_down = placement
+    matrix = grid_homography(grid, offsets, PITCH, row_step, MARGIN, upside_down)
+    flat = rectify(gray, matrix, row_step)
     return matrix, flat, column_centres(rows, matrix, MARGIN, row_step, upside_down)
+
+
+def neighbours(grid: tuple[Numbered, Numbered, Numbered], placement: Placement) -> list[Placement]:
+    """Placements with one of the first two lines moved a column or two, nearest first.
+
+    Glare that whitens `IDMEX` or `MEX` can let the fixed characters choose a wrong offset
+    for their line; every character of that line is then read in the wrong column and its
+    check digits fail. Only those two lines are moved: the check digits (each field's and
+    the composite over both) then decide, and a read is accepted only if all of them hold.
+    The names line has no check digit, so its offset stays the one its ends give."""
+    offsets, upside_down = placement
+    moved = []
+    for step in NEIGHBOUR_STEPS:
+        for line in (0, 1):
+            image_row = 2 - line if upside_down else line
+            shifted = list(offsets)
+            shifted[image_row] += step
+            if shifted[image_row] in offset_range(grid[image_row]):
+                moved.append(((shifted[0], shifted[1], shifted[2]), upside_down))
+    return moved
 
 
 def _line_offsets(

@@ -22,7 +22,7 @@ from apoyo_identity.vision.classifier import scores
 from apoyo_identity.vision.columns import numbered
 from apoyo_identity.vision.components import blobs
 from apoyo_identity.vision.glyphs import PITCH
-from apoyo_identity.vision.grid import likeliest_grid
+from apoyo_identity.vision.grid import flattened, likeliest_grid, neighbours
 from apoyo_identity.vision.locate import Row, find_rows, homography
 
 WORKING_SIDE = 1400
@@ -97,8 +97,16 @@ def read_mrz(image: NDArray[np.uint8], half: NDArray[np.uint8] | None = None) ->
     if any(row is None for row in counted):
         return _read_by_ends(gray, rows)
     grid = (counted[0], counted[1], counted[2])
-    flat, centres = likeliest_grid(gray, rows, grid, ROW_STEP)  # type: ignore[arg-type]
-    return _decoded(*cut(flat, centres))
+    flat, centres, placement = likeliest_grid(gray, rows, grid, ROW_STEP)  # type: ignore[arg-type]
+    read = _decoded(*cut(flat, centres))
+    if read is not None:
+        return read
+    for moved in neighbours(grid, placement):  # type: ignore[arg-type]
+        _, flat, centres = flattened(gray, rows, grid, ROW_STEP, moved)  # type: ignore[arg-type]
+        read = _decoded(*cut(flat, centres))
+        if read is not None:
+            return read
+    return None
 
 
 def _decoded(cells: NDArray[np.float32], contrast: NDArray[np.float32]) -> MrzRead | None:

@@ -1,0 +1,47 @@
+"""The placements tried when the likeliest grid's check digits fail."""
+
+import numpy as np
+from numpy.typing import NDArray
+
+from apoyo_identity.vision.columns import Numbered, numbered
+from apoyo_identity.vision.grid import neighbours
+from apoyo_identity.vision.locate import Row
+
+PITCH, ROW_STEP = 15.0, 25.0
+
+
+def _numbered(line: int, columns: range) -> Numbered:
+    y = 100.0 + line * ROW_STEP
+    centres = np.array([[40.0 + c * PITCH, y] for c in columns])
+    row = numbered(Row(centres[0], centres[-1], 14.0, len(centres), y, centres))
+    assert row is not None
+    return row
+
+
+def _grid() -> tuple[Numbered, Numbered, Numbered]:
+    # The first line lost its first four characters (offsets 0-4 fit), the second its last
+    # one (0-1), the names line its first and last three (0-6).
+    return _numbered(0, range(4, 30)), _numbered(1, range(29)), _numbered(2, range(3, 27))
+
+
+def _offsets(placements: list[tuple[tuple[int, int, int], bool]]) -> NDArray[np.int64]:
+    return np.array([offsets for offsets, _ in placements])
+
+
+def test_only_the_checked_lines_move_a_column_or_two_nearest_first() -> None:
+    moved = neighbours(_grid(), ((2, 0, 3), False))
+    assert [offsets for offsets, _ in moved] == [
+        (1, 0, 3),
+        (3, 0, 3),
+        (2, 1, 3),
+        (0, 0, 3),
+        (4, 0, 3),
+    ]
+    assert all(not upside_down for _, upside_down in moved)
+
+
+def test_upside_down_the_checked_lines_are_the_last_two_image_rows() -> None:
+    grid = _grid()
+    moved = _offsets(neighbours((grid[2], grid[1], grid[0]), ((3, 0, 2), True)))
+    assert (moved[:, 0] == 3).all()  # the names line, first in the image, stays
+    assert {tuple(o) for o in moved} == {(3, 1, 2), (3, 0, 1), (3, 0, 3), (3, 0, 0), (3, 0, 4)}
