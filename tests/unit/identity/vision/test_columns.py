@@ -3,7 +3,7 @@
 import numpy as np
 from numpy.typing import NDArray
 
-from apoyo_identity.vision.columns import completed, hypotheses, numbered
+from apoyo_identity.vision.columns import completed, hypotheses, numbered, regapped
 from apoyo_identity.vision.locate import Row
 
 PITCH, ROW_STEP = 15.0, 25.0
@@ -13,7 +13,7 @@ def _row(centres: NDArray[np.float64]) -> Row:
     return Row(centres[0], centres[-1], 14.0, len(centres), float(centres[:, 1].mean()), centres)
 
 
-def _line(line: int, columns: range, shear: float = 0.1) -> NDArray[np.float64]:
+def _line(line: int, columns: range | list[int], shear: float = 0.1) -> NDArray[np.float64]:
     """Blob centres of the given columns of one MRZ line, slightly sheared like a tilt."""
     y = 100.0 + line * ROW_STEP
     return np.array([[40.0 + c * PITCH + shear * (y - 100), y] for c in columns])
@@ -37,3 +37,14 @@ def test_a_line_that_lost_its_first_characters_is_put_back_on_its_columns() -> N
     # The names line has no fixed character: its offset comes from the other two.
     short_names = (grid[0], grid[1], numbered(_row(_line(2, range(3, 27)))))
     assert completed(short_names, {0: 2, 1: 0}) == (2, 0, 3)  # type: ignore[arg-type]
+
+
+def test_a_line_is_regapped_only_where_characters_are_missing() -> None:
+    gapped = numbered(_row(_line(0, [c for c in range(30) if c not in (3, 4, 5, 6)])))
+    assert gapped is not None
+    fewer = regapped(gapped, -1)
+    assert fewer is not None
+    assert fewer.columns.tolist() == [0, 1, 2, *range(6, 29)]
+    assert regapped(gapped, -5) is None  # the gap would close
+    whole = numbered(_row(_line(0, range(30))))
+    assert whole is not None and regapped(whole, 1) is None

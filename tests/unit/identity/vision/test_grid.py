@@ -24,20 +24,27 @@ def _grid() -> tuple[Numbered, Numbered, Numbered]:
     return _numbered(0, range(4, 30)), _numbered(1, range(29)), _numbered(2, range(3, 27))
 
 
-def _offsets(placements: list[tuple[tuple[int, int, int], bool]]) -> NDArray[np.int64]:
-    return np.array([offsets for offsets, _ in placements])
+Grid = tuple[Numbered, Numbered, Numbered]
+Placement = tuple[tuple[int, int, int], bool]
+
+
+def _offsets(moved: list[tuple[Grid, Placement]]) -> NDArray[np.int64]:
+    return np.array([offsets for _, (offsets, _) in moved])
 
 
 def test_only_the_checked_lines_move_a_column_or_two_nearest_first() -> None:
-    moved = neighbours(_grid(), ((2, 0, 3), False))
-    assert [offsets for offsets, _ in moved] == [
+    grid = _grid()
+    moved = neighbours(grid, ((2, 0, 3), False))
+    whole = [placement for moved_grid, placement in moved if moved_grid == grid]
+    assert [offsets for offsets, _ in whole] == [
         (1, 0, 3),
         (3, 0, 3),
         (2, 1, 3),
         (0, 0, 3),
         (4, 0, 3),
     ]
-    assert all(not upside_down for _, upside_down in moved)
+    assert all(not upside_down for _, (_, upside_down) in moved)
+    assert all(moved_grid[2] is grid[2] for moved_grid, _ in moved)  # the names line stays
 
 
 def test_upside_down_the_checked_lines_are_the_last_two_image_rows() -> None:

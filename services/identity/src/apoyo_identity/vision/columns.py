@@ -164,3 +164,18 @@ def grid_homography(
         )
     matrix, _ = cv2.findHomography(np.concatenate(src), np.concatenate(dst), 0)
     return np.asarray(matrix, dtype=np.float64)
+
+
+def regapped(row: Numbered, step: int) -> Numbered | None:
+    """The row with the blobs after its widest gap moved `step` columns, or None if it has no
+    gap that stays open: across a run of characters lost to glare, a pitch a little off can
+    count one column too many or too few."""
+    gaps = np.diff(row.columns)
+    widest = int(np.argmax(gaps))
+    if gaps[widest] < 2 or gaps[widest] + step < 1:
+        return None
+    columns = row.columns.copy()
+    columns[widest + 1 :] += step
+    along = (row.points - row.origin) @ row.unit
+    fit = np.poly1d(np.polyfit(columns, along, 2))
+    return Numbered(row.points, columns, row.origin, row.unit, fit)

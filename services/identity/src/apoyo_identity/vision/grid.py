@@ -23,6 +23,7 @@ from apoyo_identity.vision.columns import (
     grid_homography,
     hypotheses,
     offset_range,
+    regapped,
 )
 from apoyo_identity.vision.glyphs import PITCH
 from apoyo_identity.vision.locate import ROW_CHARS, Row
@@ -43,6 +44,7 @@ Flattened = tuple[NDArray[np.float64], NDArray[np.uint8]]
 
 Placement = tuple[tuple[int, int, int], bool]  # each image row's offset; upside down
 NEIGHBOUR_STEPS = (-1, 1, -2, 2)  # columns a checked line's offset is moved, nearest first
+REGAP_STEPS = (0, -1, 1, -2, 2)  # and with the line regapped
 
 
 def likeliest_grid(
@@ -97,23 +99,38 @@ def flattened(
     return matrix, flat, column_centres(rows, matrix, MARGIN, row_step, upside_down)
 
 
-def neighbours(grid: tuple[Numbered, Numbered, Numbered], placement: Placement) -> list[Placement]:
-    """Placements with one of the first two lines moved a column or two, nearest first.
+Grid = tuple[Numbered, Numbered, Numbered]
 
-    Glare that whitens `IDMEX` or `MEX` can let the fixed characters choose a wrong offset
-    for their line; every character of that line is then read in the wrong column and its
-    check digits fail. Only those two lines are moved: the check digits (each field's and
-    the composite over both) then decide, and a read is accepted only if all of them hold.
-    The names line has no check digit, so its offset stays the one its ends give."""
+
+def neighbours(grid: Grid, placement: Placement) -> list[tuple[Grid, Placement]]:
+    """Grids with one of the first two lines moved a column or two, nearest first: whole
+    (its offset), then across its widest gap (`columns.regapped`) with its offset moved
+    by up to two columns.
+
+    Glare that whitens `IDMEX` or `MEX`, or a run of characters, can let a line be numbered
+    wrongly; every character of it is then read in the wrong column and its check digits
+    fail. Only those two lines are moved: the check digits (each field's and the composite
+    over both) then decide, and a read is accepted only if all of them hold. The names line
+    has no check digit, so it stays as its ends put it."""
     offsets, upside_down = placement
     moved = []
-    for step in NEIGHBOUR_STEPS:
-        for line in (0, 1):
-            image_row = 2 - line if upside_down else line
-            shifted = list(offsets)
-            shifted[image_row] += step
-            if shifted[image_row] in offset_range(grid[image_row]):
-                moved.append(((shifted[0], shifted[1], shifted[2]), upside_down))
+    for variant, steps in ((0, NEIGHBOUR_STEPS), (-1, REGAP_STEPS), (1, REGAP_STEPS)):
+        for step in steps:
+            for line in (0, 1):
+                image_row = 2 - line if upside_down else line
+                row = regapped(grid[image_row], variant) if variant else grid[image_row]
+                shifted = list(offsets)
+                shifted[image_row] += step
+                if row is None or shifted[image_row] not in offset_range(row):
+                    continue
+                rows = list(grid)
+                rows[image_row] = row
+                moved.append(
+                    (
+                        (rows[0], rows[1], rows[2]),
+                        ((shifted[0], shifted[1], shifted[2]), upside_down),
+                    )
+                )
     return moved
 
 

@@ -101,8 +101,8 @@ def read_mrz(image: NDArray[np.uint8], half: NDArray[np.uint8] | None = None) ->
     read = _decoded(*cut(flat, centres))
     if read is not None:
         return read
-    for moved in neighbours(grid, placement):  # type: ignore[arg-type]
-        _, flat, centres = flattened(gray, rows, grid, ROW_STEP, moved)  # type: ignore[arg-type]
+    for moved_grid, moved in neighbours(grid, placement):  # type: ignore[arg-type]
+        _, flat, centres = flattened(gray, rows, moved_grid, ROW_STEP, moved)
         read = _decoded(*cut(flat, centres))
         if read is not None:
             return read
