@@ -4,7 +4,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from apoyo_identity.vision.columns import Numbered, numbered
-from apoyo_identity.vision.grid import neighbours
+from apoyo_identity.vision.grid import Grid, Placement, neighbours
 from apoyo_identity.vision.locate import Row
 
 PITCH, ROW_STEP = 15.0, 25.0
@@ -18,14 +18,10 @@ def _numbered(line: int, columns: range) -> Numbered:
     return row
 
 
-def _grid() -> tuple[Numbered, Numbered, Numbered]:
+def _grid() -> Grid:
     # The first line lost its first four characters (offsets 0-4 fit), the second its last
     # one (0-1), the names line its first and last three (0-6).
     return _numbered(0, range(4, 30)), _numbered(1, range(29)), _numbered(2, range(3, 27))
-
-
-Grid = tuple[Numbered, Numbered, Numbered]
-Placement = tuple[tuple[int, int, int], bool]
 
 
 def _offsets(moved: list[tuple[Grid, Placement]]) -> NDArray[np.int64]:

@@ -9,6 +9,9 @@ fit best wins. The names line has none: its offset is the one that lines its end
 the other two.
 """
 
+from itertools import product
+from typing import TypeVar
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -42,6 +45,8 @@ KNOWN_SYMBOLS = [
 Flattened = tuple[NDArray[np.float64], NDArray[np.uint8]]
 
 
+Grid = tuple[Numbered, Numbered, Numbered]
+T = TypeVar("T")
 Placement = tuple[tuple[int, int, int], bool]  # each image row's offset; upside down
 NEIGHBOUR_STEPS = (-1, 1, -2, 2)  # columns a checked line's offset is moved, nearest first
 REGAP_STEPS = (0, -1, 1, -2, 2)  # and with the line regapped
@@ -99,9 +104,6 @@ def flattened(
     return matrix, flat, column_centres(rows, matrix, MARGIN, row_step, upside_down)
 
 
-Grid = tuple[Numbered, Numbered, Numbered]
-
-
 def neighbours(grid: Grid, placement: Placement) -> list[tuple[Grid, Placement]]:
     """Grids with one of the first two lines moved a column or two, nearest first: whole
     (its offset), then across its widest gap (`columns.regapped`) with its offset moved
@@ -113,25 +115,23 @@ def neighbours(grid: Grid, placement: Placement) -> list[tuple[Grid, Placement]]
     over both) then decide, and a read is accepted only if all of them hold. The names line
     has no check digit, so it stays as its ends put it."""
     offsets, upside_down = placement
+    checked = (2, 1) if upside_down else (0, 1)  # image rows of the first two lines
     moved = []
     for variant, steps in ((0, NEIGHBOUR_STEPS), (-1, REGAP_STEPS), (1, REGAP_STEPS)):
-        for step in steps:
-            for line in (0, 1):
-                image_row = 2 - line if upside_down else line
-                row = regapped(grid[image_row], variant) if variant else grid[image_row]
-                shifted = list(offsets)
-                shifted[image_row] += step
-                if row is None or shifted[image_row] not in offset_range(row):
-                    continue
-                rows = list(grid)
-                rows[image_row] = row
-                moved.append(
-                    (
-                        (rows[0], rows[1], rows[2]),
-                        ((shifted[0], shifted[1], shifted[2]), upside_down),
-                    )
-                )
+        # Each line regapped once per variant, not once per step.
+        lines = [(i, regapped(grid[i], variant) if variant else grid[i]) for i in checked]
+        for step, (image_row, row) in product(steps, lines):
+            offset = offsets[image_row] + step
+            if row is not None and offset in offset_range(row):
+                placed = (_replaced(offsets, image_row, offset), upside_down)
+                moved.append((_replaced(grid, image_row, row), placed))
     return moved
+
+
+def _replaced(items: tuple[T, T, T], index: int, value: T) -> tuple[T, T, T]:
+    changed = list(items)
+    changed[index] = value
+    return changed[0], changed[1], changed[2]
 
 
 def _line_offsets(
