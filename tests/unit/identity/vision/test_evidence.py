@@ -76,6 +76,21 @@ def test_blur(pictures: dict[str, Image]) -> None:
     assert not evidence.is_blurry(pictures["back"])
 
 
+def test_the_blur_checks_limits_are_its_ratios_threshold() -> None:
+    """A slope under its contrast's limit is exactly one whose ratio to the contrast, divided
+    in float32, is under SHARPNESS: checked at every edge's contrast, on the float32 values
+    around each limit and on a spread of others."""
+    limits = evidence._soft_limits()
+    assert not limits[: evidence._EDGE + 1].any()
+    spread = np.linspace(0, 2000, 4001, dtype=np.float32)
+    for level in range(evidence._EDGE + 1, 256):
+        bits = limits[level : level + 1].view(np.uint32)[0]
+        near = np.arange(bits - 64, bits + 64, dtype=np.uint32).view(np.float32)
+        slopes = np.concatenate([near, spread])
+        ratios = slopes / np.float32(8 * level)
+        assert np.array_equal(slopes < limits[level], ratios < np.float64(evidence.SHARPNESS))
+
+
 def test_too_small(pictures: dict[str, Image]) -> None:
     assert evidence.is_too_small(pictures["too_small"])
     assert evidence.is_too_small(np.asarray(cv2.resize(pictures["front"], (320, 240)), np.uint8))

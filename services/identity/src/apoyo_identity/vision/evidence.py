@@ -26,6 +26,7 @@ SPECKS_PER_MP, PAPER_SHARE = 1200.0, 0.3
 GRATING_SHARE = 0.145
 # Blur: the steepest edges' slope over their contrast (1/px) on the working copy.
 SHARPNESS = 0.22
+_EDGE = 40  # an edge's contrast (grey levels across 9 px) is more than this
 # Too small: a legible card shows a dozen characters at least this tall (pixels of the
 # picture as sent).
 MIN_SIDE, MIN_TEXT, MIN_CHARACTERS = 400, 8, 12
@@ -215,12 +216,15 @@ def _text_area(work: Image, boxes: NDArray[np.int64]) -> NDArray[np.float32] | N
 def _grating_shares(gray: Image, area: NDArray[np.float32]) -> NDArray[np.float64]:
     """For each 64 px tile inside `area`: the share of its band-pass spectrum (periods 3 to
     30 px) that the strongest peak and its 8 neighbour bins hold."""
-    starts = _tiles_inside(area, gray.shape)
-    if not starts:
+    tops, lefts = _tiles_inside(area, gray.shape)
+    if not len(tops):
         return np.zeros(0)
     # An even sample of the tiles tells the moiré as well as all of them, at a bounded cost.
-    starts = starts[:: max(1, -(-len(starts) // MAX_TILES))]
-    tiles = np.stack([gray[y : y + _TILE, x : x + _TILE] for y, x in starts]).astype(np.float32)
+    step = max(1, -(-len(tops) // MAX_TILES))
+    corners = zip(tops[::step].tolist(), lefts[::step].tolist(), strict=True)
+    tiles = np.empty((len(tops[::step]), _TILE, _TILE), np.float32)
+    for tile, (y, x) in zip(tiles, corners, strict=True):
+        tile[...] = gray[y : y + _TILE, x : x + _TILE]
     tiles -= tiles.mean((1, 2), keepdims=True)  # in place: the same values, no copies
     tiles *= _window()
     return _peak_shares(_power(tiles) * _band())
@@ -233,22 +237,26 @@ def _power(tiles: NDArray[np.float32]) -> NDArray[np.float32]:
     OpenCV's DFT, tile by tile, takes a quarter of the time of numpy's batched one on these
     tiles, and its packed real output (CCS) half that of its complex one: it holds the
     columns 0 to 32, the others mirror them (P[r, c] = P[-r, -c])."""
-    packed = np.stack([cv2.dft(tile) for tile in tiles])
+    packed = np.empty_like(tiles)
+    for tile, spectrum in zip(tiles, packed, strict=True):
+        cv2.dft(tile, dst=spectrum)
     reach = _REACH
-    # Columns 1 to reach: (Re, Im) pairs in the packed columns 2c - 1 and 2c, every row.
-    re, im = packed[:, :, 1 : 2 * reach : 2], packed[:, :, 2 : 2 * reach + 1 : 2]
-    right = np.empty((len(tiles), _TILE, reach + 1), np.float32)
-    right[:, :, 1:] = re * re + im * im
+    # Only the rows kept: columns 1 to reach are (Re, Im) pairs in the packed columns 2c - 1
+    # and 2c, every row.
+    kept = packed[:, _CENTRED_ROWS]
+    re, im = kept[:, :, 1 : 2 * reach : 2], kept[:, :, 2 : 2 * reach + 1 : 2]
+    centred = np.empty((len(tiles), 2 * reach + 1, 2 * reach + 1), np.float32)
+    centred[:, :, reach + 1 :] = re * re + im * im
     # Column 0 is real, so packed down the column: row 0, (Re, Im) pairs, row 32.
     column = packed[:, :, 0]
     half = _TILE // 2
-    right[:, 0, 0] = column[:, 0] * column[:, 0]
-    right[:, half, 0] = column[:, -1] * column[:, -1]
+    zeroth = np.empty((len(tiles), _TILE), np.float32)
+    zeroth[:, 0] = column[:, 0] * column[:, 0]
+    zeroth[:, half] = column[:, -1] * column[:, -1]
     re, im = column[:, 1 : _TILE - 1 : 2], column[:, 2 : _TILE - 1 : 2]
-    right[:, 1:half, 0] = re * re + im * im
-    right[:, half + 1 :, 0] = right[:, half - 1 : 0 : -1, 0]
-    centred = np.empty((len(tiles), 2 * reach + 1, 2 * reach + 1), np.float32)
-    centred[:, :, reach:] = right[:, _CENTRED_ROWS]
+    zeroth[:, 1:half] = re * re + im * im
+    zeroth[:, half + 1 :] = zeroth[:, half - 1 : 0 : -1]
+    centred[:, :, reach] = zeroth[:, _CENTRED_ROWS]
     centred[:, :, :reach] = centred[:, ::-1, :reach:-1]
     return centred
 
@@ -265,14 +273,17 @@ def _peak_shares(power: NDArray[np.float32]) -> NDArray[np.float64]:
     return np.asarray(pooled.max((1, 2)) / (total + 1e-6) / 2, np.float64)
 
 
-def _tiles_inside(area: NDArray[np.float32], shape: tuple[int, ...]) -> list[tuple[int, int]]:
-    """Corners of the 64 px tiles of a picture of `shape`, at a 32 px stride, that lie at
-    least 90% inside `area` (a mask of the same picture at any scale)."""
+def _tiles_inside(
+    area: NDArray[np.float32], shape: tuple[int, ...]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Tops and lefts of the 64 px tiles of a picture of `shape`, at a 32 px stride, that lie
+    at least 90% inside `area` (a mask of the same picture at any scale), row by row."""
     half = _TILE // 2
     rows, cols = shape[0] // half, shape[1] // half
     blocks = cv2.resize(area, (cols, rows), interpolation=cv2.INTER_AREA)
     inside = (blocks[:-1, :-1] + blocks[1:, :-1] + blocks[:-1, 1:] + blocks[1:, 1:]) / 4 >= 0.9
-    return [(int(y) * half, int(x) * half) for y, x in zip(*np.nonzero(inside), strict=True)]
+    tops, lefts = np.nonzero(inside)
+    return tops * half, lefts * half
 
 
 @cache
@@ -317,16 +328,31 @@ def _blurry(work: Image) -> bool:
     dx = cv2.Sobel(work, cv2.CV_32F, 1, 0)
     slope = cv2.magnitude(dx, cv2.Sobel(work, cv2.CV_32F, 0, 1))
     contrast = cv2.morphologyEx(work, cv2.MORPH_GRADIENT, np.ones((9, 9), np.uint8))
-    edges = contrast > 40
-    count = np.count_nonzero(edges)
+    count = np.count_nonzero(contrast > _EDGE)
     if count < 200:
         return True  # nothing with contrast at all: nothing legible either
-    # Over the whole copy (the contrast raised to 1 where there is none: no edge there), in
-    # float32 as before; the edges' 99th percentile is under SHARPNESS when more than 99% of
-    # them are: counted, not found by a partial sort (the same call in half the time).
-    ratio = slope / (8 * np.maximum(contrast, 1).astype(np.float32))
-    soft = np.count_nonzero(edges & (ratio < np.float64(SHARPNESS)))
+    # The edges' 99th percentile is under SHARPNESS when more than 99% of them are: counted,
+    # not found by a partial sort, each slope against its contrast's limit (`_soft_limits`).
+    soft = np.count_nonzero(slope < cv2.LUT(contrast, _soft_limits()))
     return bool(soft > int(count * 0.99))
+
+
+@cache
+def _soft_limits() -> NDArray[np.float32]:
+    """Per contrast level c: the least float32 slope whose ratio slope / (8 c), divided in
+    float32, is not under SHARPNESS (0 where c is no edge's). A slope under its limit is
+    exactly one whose ratio is, and the ratios need not be divided: the division is
+    monotonic, so each level's limit is found by halving the float32 values' bit patterns."""
+    divisor = (8 * np.maximum(np.arange(256), 1)).astype(np.float32)
+    low = np.zeros(256, np.uint32)  # the bits of 0.0, whose ratio is under it
+    high = np.full(256, np.float32(np.inf).view(np.uint32))  # infinity's: not under
+    while np.any(high - low > 1):
+        middle = low + (high - low) // 2
+        under = middle.view(np.float32) / divisor < np.float64(SHARPNESS)
+        low, high = np.where(under, middle, low), np.where(under, high, middle)
+    limits = high.view(np.float32)
+    limits[: _EDGE + 1] = 0  # no slope is under 0: not an edge, not counted
+    return np.asarray(limits, np.float32)
 
 
 def _boxes(seen: Views) -> NDArray[np.int64]:
