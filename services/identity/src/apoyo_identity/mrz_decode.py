@@ -98,6 +98,9 @@ ALL_ALLOWED = np.array(
     [[*idx, *[idx[0]] * (len(CHARSET) - len(idx))] for idx in ALLOWED_INDEX], np.int64
 )
 ALL_ROWS = np.arange(len(LAYOUT))[:, None]
+ALLOWED_COUNT = [len(allowed) for allowed in LAYOUT]
+PADDING = np.arange(len(CHARSET))[None, :] >= np.array(ALLOWED_COUNT)[:, None]
+_CHARSET_BYTES = np.frombuffer(CHARSET.encode("ascii"), np.uint8)
 # Fields as (positions, check digit position) in the flat 90-character index.
 FIELDS = {
     "cic": (range(5, 14), 14),
@@ -122,14 +125,15 @@ class Candidates:
 
 
 def candidates(scores: NDArray[np.float32]) -> Candidates:
-    symbols: list[str] = []
-    values: list[NDArray[np.float32]] = []
-    for position, (allowed, idx) in enumerate(zip(LAYOUT, ALLOWED_INDEX, strict=True)):
-        row = scores[position][idx]
-        order = np.argsort(-row)
-        symbols.append("".join(allowed[i] for i in order))
-        values.append(row[order])
-    return Candidates(symbols, values)
+    """All 90 positions sorted at once: the padding scores below any symbol and sorts last."""
+    allowed = np.where(PADDING, -np.inf, scores[ALL_ROWS, ALL_ALLOWED])
+    order = np.argsort(-allowed, axis=1, kind="stable")
+    ranked = _CHARSET_BYTES[ALL_ALLOWED[ALL_ROWS, order]]
+    values = allowed[ALL_ROWS, order].astype(np.float32)
+    return Candidates(
+        [ranked[p, :n].tobytes().decode("ascii") for p, n in enumerate(ALLOWED_COUNT)],
+        [values[p, :n] for p, n in enumerate(ALLOWED_COUNT)],
+    )
 
 
 Change = tuple[float, tuple[int, ...], tuple[int, ...]]

@@ -60,8 +60,10 @@ def levelled(flat: NDArray[np.uint8]) -> NDArray[np.uint8]:
     ink the smallest within LEVELS_SPAN, each smoothed over as much."""
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (LEVELS_SPAN, LEVELS_SPAN))
     grey = flat.astype(np.float32)
-    paper = cv2.blur(cv2.dilate(grey, kernel), (LEVELS_SPAN, LEVELS_SPAN))
-    ink = cv2.blur(cv2.erode(grey, kernel), (LEVELS_SPAN, LEVELS_SPAN))
+    # The largest and smallest grey are taken on the 8-bit image (the same values, quicker),
+    # and smoothed in floating point.
+    paper = cv2.blur(cv2.dilate(flat, kernel).astype(np.float32), (LEVELS_SPAN, LEVELS_SPAN))
+    ink = cv2.blur(cv2.erode(flat, kernel).astype(np.float32), (LEVELS_SPAN, LEVELS_SPAN))
     stretched = (grey - ink) * (255.0 / np.maximum(paper - ink, LEAST_SPREAD))
     return np.asarray(np.clip(stretched, 0, 255), np.uint8)
 

@@ -56,19 +56,46 @@ def blobs(gray: NDArray[np.uint8]) -> Blobs:
 def pairs_within(x: NDArray[np.float64], reach: NDArray[np.float64]) -> NDArray[np.int64]:
     """(2, P) index pairs (i, j), x[i] <= x[j], that lie within max(reach[i], reach[j]) of
     each other along x: the only pairs worth comparing, found without the N x N matrices
-    that a busy photo's thousand blobs make slow."""
+    that a busy photo's thousand blobs make slow. Ordered by how many blobs apart along x
+    they are, then by the first.
+
+    Each blob is paired with the later blobs within its own reach, then with the earlier
+    ones within theirs where its own fell short: each blob's reach, not the largest's for
+    all (stepping out to the largest reach took half as long again). The search is a hair
+    wide; the test on the gaps is exact."""
     order = np.argsort(x, kind="stable")
     xs, rs = x[order], reach[order]
-    limit = float(rs.max()) if len(rs) else 0.0
-    firsts, seconds = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-    for k in range(1, len(xs)):
-        gap = xs[k:] - xs[:-k]
-        if gap.min() > limit:
-            break
-        near = np.flatnonzero(gap <= np.maximum(rs[k:], rs[:-k]))
-        firsts.append(near)
-        seconds.append(near + k)
-    return np.asarray(order[np.vstack([np.concatenate(firsts), np.concatenate(seconds)])])
+    index = np.arange(len(xs))
+    hair = 1e-9 * (1.0 + np.abs(xs) + rs)
+    ahead = np.searchsorted(xs, xs + rs + hair, "right") - index - 1
+    behind = index - np.searchsorted(xs, xs - rs - hair, "left")
+    mine, later = _spans(index, ahead, 1)
+    theirs, earlier = _spans(index, behind, -1)
+    mine_kept = xs[later] - xs[mine] <= rs[mine]
+    gap = xs[theirs] - xs[earlier]
+    theirs_kept = (gap > rs[earlier]) & (gap <= rs[theirs])
+    first = np.concatenate([mine[mine_kept], earlier[theirs_kept]])
+    second = np.concatenate([later[mine_kept], theirs[theirs_kept]])
+    by_first = _stable_order(first)
+    first, second = first[by_first], second[by_first]
+    by_step = _stable_order(second - first)
+    return np.asarray(order[np.vstack([first[by_step], second[by_step]])])
+
+
+def _spans(
+    index: NDArray[np.int64], counts: NDArray[np.int64], sign: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Each index repeated `counts` times, beside index + sign * (1 .. count)."""
+    counts = np.maximum(counts, 0)
+    owners = np.repeat(index, counts)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    return owners, owners + sign * (np.arange(len(owners)) - starts + 1)
+
+
+def _stable_order(keys: NDArray[np.int64]) -> NDArray[np.int64]:
+    """A stable argsort; of small integers a radix sort."""
+    small = len(keys) == 0 or int(keys.max()) < np.iinfo(np.int16).max
+    return np.argsort(keys.astype(np.int16) if small else keys, kind="stable")
 
 
 def text_angles(found: Blobs, count: int = 3) -> list[float]:
