@@ -68,7 +68,7 @@ def _reaches(nxt: NDArray[np.int64], steps: int) -> NDArray[np.bool_]:
 
 def _mutual_right(xy: NDArray[np.float64], h: NDArray[np.float64]) -> NDArray[np.int64]:
     """Each blob's mutual nearest neighbour to its right, or -1."""
-    i, j = pairs_within(xy[:, 0], 2.3 * h)
+    i, j = pairs_within(xy, 2.3 * h, 0.35 * h)  # dx and dy as tested below
     dx = xy[j, 0] - xy[i, 0]
     dy = np.abs(xy[j, 1] - xy[i, 1])
     scale = np.maximum(h[i], h[j])
