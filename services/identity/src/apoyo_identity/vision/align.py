@@ -73,10 +73,9 @@ def _offsets(xs: NDArray[np.float64], expected: NDArray[np.float64]) -> NDArray[
     keep = (column >= 0) & (column < ROW_CHARS) & (np.abs(delta) < 0.45 * PITCH)
     if keep.sum() < 5:
         return np.zeros(ROW_CHARS)
-    known = {int(c): float(d) for c, d in zip(column[keep], delta[keep], strict=True)}
-    cols = np.array(sorted(known))
-    values = np.array([known[c] for c in cols])
-    values = _running_median(values)
+    # One offset per column, the last blob's where two stand in one (the later wins).
+    cols, last = np.unique(column[keep][::-1], return_index=True)
+    values = _running_median(delta[keep][::-1][last])
     return np.asarray(np.interp(np.arange(ROW_CHARS), cols, values), dtype=np.float64)
 
 
