@@ -65,16 +65,18 @@ def numbered(row: Row) -> Numbered | None:
     kept = columns >= 0
     if kept.sum() < 8:
         return None
-    fit = np.poly1d(np.polyfit(columns[kept], along[kept], 2))
+    # Coefficients evaluated as they are: a np.poly1d costs more to make than to use here.
+    fit = np.polyfit(columns[kept], along[kept], 2)
     guess = columns[kept][0] + (along - along[kept][0]) / pitch
-    exact = guess + (along - fit(guess)) / fit.deriv()(guess)
+    exact = guess + (along - np.polyval(fit, guess)) / np.polyval(np.polyder(fit), guess)
     columns = np.round(exact).astype(np.int64)
     square = np.abs(exact - columns) <= SQUARE
     columns, along = columns[square] - columns[square].min(), along[square]
     if len(columns) < 8 or len(np.unique(columns)) < len(columns):
         return None
-    fit = np.poly1d(np.polyfit(columns, along, 2))
-    return Numbered(points[square], columns, row.start, unit, fit)
+    return Numbered(
+        points[square], columns, row.start, unit, np.poly1d(np.polyfit(columns, along, 2))
+    )
 
 
 def _counted(steps_along: list[float]) -> list[int]:

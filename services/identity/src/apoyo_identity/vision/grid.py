@@ -147,14 +147,15 @@ def _line_offsets(
         image_row = 2 - line if upside_down else line
         row = grid[image_row]
         flat_points = cv2.perspectiveTransform(row.points[None, :, :], matrix)[0]
-        x_fit = np.poly1d(np.polyfit(row.columns, flat_points[:, 0], 1))
-        y_fit = np.poly1d(np.polyfit(row.columns, flat_points[:, 1], 1))
+        x_fit = np.polyfit(row.columns, flat_points[:, 0], 1)
+        y_fit = np.polyfit(row.columns, flat_points[:, 1], 1)
         for offset in offset_range(row):
             image_columns = np.array(
                 [ROW_CHARS - 1 - c if upside_down else c for c in text_columns]
             )
             blob_columns = image_columns - offset  # numbered from the row's first blob
-            centres.append(np.stack([x_fit(blob_columns), y_fit(blob_columns)], axis=1))
+            at = [np.polyval(x_fit, blob_columns), np.polyval(y_fit, blob_columns)]
+            centres.append(np.stack(at, axis=1))
             spans.append((line, image_row, offset))
     # Cut where the blobs are: no slip to try.
     found = scores(windows(flat, np.concatenate(centres)), slack=0)
