@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 
 from apoyo_capture.adapters.memory import InMemoryCaptureRepository
-from apoyo_common.outbox import OutboxRelay
+from apoyo_common.outbox import OutboxItem, OutboxRelay
 from tests.factories import captured, process
 
 
@@ -33,3 +33,30 @@ async def test_events_wait_while_kafka_is_down_and_go_out_in_order_after() -> No
     assert await repository.claim_outbox(10) == []
     await relay.drain()
     assert len(kafka.sent) == 4
+
+
+@dataclass
+class CountedClaims:
+    """The capture repository's outbox, counting the claims (each a round trip in PostgreSQL)."""
+
+    repository: InMemoryCaptureRepository
+    claims: int = 0
+
+    async def claim_outbox(self, limit: int) -> list[OutboxItem]:
+        self.claims += 1
+        return await self.repository.claim_outbox(limit)
+
+    async def mark_published(self, ids: list[int]) -> None:
+        await self.repository.mark_published(ids)
+
+
+async def test_a_pass_ends_with_a_claim_short_of_a_batch_without_one_more_empty_claim() -> None:
+    repository, kafka = InMemoryCaptureRepository(), FlakyKafka()
+    for n in range(5):
+        await repository.save_support(captured(f"s-{n}"), "aux", f"k{n}", "f")
+    store = CountedClaims(repository)
+    await OutboxRelay(store, kafka, batch=2).drain()
+    assert [key for _, key in kafka.sent] == [f"s-{n}".encode() for n in range(5)]
+    assert store.claims == 3  # 2, 2 and 1
+    await OutboxRelay(store, kafka, batch=2).drain()
+    assert store.claims == 4 and len(kafka.sent) == 5  # nothing pending: one empty claim
