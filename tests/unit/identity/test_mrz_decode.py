@@ -11,6 +11,7 @@ from apoyo_identity.mrz_decode import (
     MAX_DISAGREEMENTS,
     SHIFTED_MARGIN,
     SHIFTED_TIE,
+    STROKES_LOST_MARGIN,
     certain,
     decode,
     legible,
@@ -90,6 +91,18 @@ def test_networks_that_differ_on_too_many_checked_digits_do_not_vouch() -> None:
             other[p] = "1" if TRUTH[p] != "1" else "2"
         opinion = _certain("".join(other))
         assert vouched([_certain(TRUTH), opinion], TRUTH) is (count <= MAX_DISAGREEMENTS)
+
+
+def test_a_name_letter_i_that_a_network_barely_prefers_is_not_vouched() -> None:
+    # Glare that takes a Z's diagonal leaves an I that the networks prefer by a hair.
+    text = TRUTH[:60] + "ZI" + TRUTH[62:]
+    for gap, vouches in ((STROKES_LOST_MARGIN - 0.1, False), (STROKES_LOST_MARGIN + 0.1, True)):
+        opinion = _certain(text)
+        opinion[61, CHARSET.index("Z")] = 100.0 - gap
+        assert vouched([_certain(text), opinion], text) is vouches
+    opinion = _certain(text)
+    opinion[60, CHARSET.index("I")] = 100.0 - 0.1  # only an I needs the margin
+    assert vouched([_certain(text), opinion], text)
 
 
 def test_a_swap_for_a_check_digit_that_every_network_refuses_is_no_read() -> None:

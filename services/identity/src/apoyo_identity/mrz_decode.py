@@ -64,6 +64,12 @@ SHIFTED_TIE = 2.0
 # a letter read there without a check digit is not trusted (a T lost its bar and read as I;
 # at 0.45, an E that lost its bars read as C, with both networks agreeing).
 FAINT = 0.5
+# A name letter read as I must be each network's choice by this much (log posterior): glare
+# that takes a Z's diagonal leaves an I that both networks barely prefer (by 0.30 and 0.36
+# at the least on two wrong level-3 reads, seeds 1033 and 8004), where 1 of 2,399 right I's
+# of accepted level-3 development reads fell below it (0.29).
+STROKES_LOST = "I"
+STROKES_LOST_MARGIN = 0.5
 UNCHECKED = (37, *range(60, 90))  # the sex letter and the name line
 # Covered by the composite digit alone (line 1's OCR, line 2's optional data): a garbled run
 # of them passes it one time in ten, so a second classifier must agree there too.
@@ -256,15 +262,29 @@ def decode(
 
 def vouched(opinions: Sequence[NDArray[np.float32]], chars: str) -> bool:
     """The other classifiers (each (90, 37) scores) prefer, among what the layout allows, the
-    read's character wherever no check digit of its own covers it, and differ from it on at
-    most MAX_DISAGREEMENTS cells in all."""
+    read's character wherever no check digit of its own covers it (an I clearly), and differ
+    from it on at most MAX_DISAGREEMENTS cells in all."""
     if not all(agrees(opinion, chars) for opinion in opinions):
+        return False
+    if not all(_clear_where_strokes_lost(opinion, chars) for opinion in opinions):
         return False
     differ = np.zeros(len(LAYOUT), bool)
     for opinion in opinions:
         best = opinion[ALL_ROWS, ALL_ALLOWED].argmax(axis=1)
         differ |= ALL_ALLOWED[np.arange(len(LAYOUT)), best] != _indices(chars)
     return int(differ.sum()) <= MAX_DISAGREEMENTS
+
+
+def _clear_where_strokes_lost(opinion: NDArray[np.float32], chars: str) -> bool:
+    """Each sex or name letter in STROKES_LOST beats the classifier's runner-up among what
+    the layout allows by STROKES_LOST_MARGIN."""
+    for position in UNCHECKED:
+        if chars[position] in STROKES_LOST:
+            row = opinion[position][ALLOWED_INDEX[position]]
+            mine = LAYOUT[position].index(chars[position])
+            if row[mine] - np.delete(row, mine).max() < STROKES_LOST_MARGIN:
+                return False
+    return True
 
 
 def swaps_vouched(

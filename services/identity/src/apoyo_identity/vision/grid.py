@@ -74,9 +74,7 @@ def placed_grid(
     first = hypotheses(grid)[0]
     chosen: tuple[float, bool, dict[int, int], Flattened] | None = None
     for upside_down in (False, True):
-        matrix = grid_homography(grid, first, PITCH, row_step, MARGIN, upside_down)
-        flat = rectify(gray, matrix, row_step)
-        fit, known = _line_offsets(flat, grid, matrix, upside_down)
+        fit, known, matrix, flat = _oriented(gray, grid, row_step, first, upside_down)
         if chosen is None or fit > chosen[0]:
             chosen = (fit, upside_down, known, (matrix, flat))
         if fit > CLEAR_FIT:
@@ -88,6 +86,29 @@ def placed_grid(
         centres = column_centres(rows, matrix, MARGIN, row_step, upside_down)
         return matrix, flat, centres, (offsets, upside_down)
     return (*flattened(gray, rows, grid, row_step, (offsets, upside_down)), (offsets, upside_down))
+
+
+def turned(gray: NDArray[np.uint8], grid: Grid, row_step: float, placement: Placement) -> Placement:
+    """The placement the other way up, its offsets chosen by the fixed characters as
+    `placed_grid` chooses them: glare over `IDMEX` and `MEX` can make the fixed characters
+    fit a little better upside down (6 of the 136 unread level-3 development photos)."""
+    upside_down = not placement[1]
+    _, known, _, _ = _oriented(gray, grid, row_step, hypotheses(grid)[0], upside_down)
+    return completed(grid, known), upside_down
+
+
+def _oriented(
+    gray: NDArray[np.uint8],
+    grid: Grid,
+    row_step: float,
+    first: tuple[int, int, int],
+    upside_down: bool,
+) -> tuple[float, dict[int, int], NDArray[np.float64], NDArray[np.uint8]]:
+    """`_line_offsets` on the block flattened with the offsets `first`, one way up, and the
+    homography and flattened block."""
+    matrix = grid_homography(grid, first, PITCH, row_step, MARGIN, upside_down)
+    flat = rectify(gray, matrix, row_step)
+    return (*_line_offsets(flat, grid, matrix, upside_down), matrix, flat)
 
 
 def flattened(
