@@ -194,7 +194,7 @@ def print_cpu(sampler: Sampler, arrivals: list[float], idle: dict[str, float]) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    # 720 by default: runs of 240 read their CPU over 5-6 s, and theirs spread by 8 ms a
+    # 720 by default: runs of 240 read their CPU over 4.7-6.4 s, and theirs spread by 8 ms a
     # support on the quiet machine (41.6-49.3), runs of 720 over 16-18 s by 4 (40.6, 44.2).
     parser.add_argument("--supports", type=int, default=720)
     args = parser.parse_args()
