@@ -170,10 +170,8 @@ def _line_offsets(
         flat_points = cv2.perspectiveTransform(row.points[None, :, :], matrix)[0]
         x_fit = np.polyfit(row.columns, flat_points[:, 0], 1)
         y_fit = np.polyfit(row.columns, flat_points[:, 1], 1)
+        image_columns = np.array([ROW_CHARS - 1 - c if upside_down else c for c in text_columns])
         for offset in offset_range(row):
-            image_columns = np.array(
-                [ROW_CHARS - 1 - c if upside_down else c for c in text_columns]
-            )
             blob_columns = image_columns - offset  # numbered from the row's first blob
             at = [np.polyval(x_fit, blob_columns), np.polyval(y_fit, blob_columns)]
             centres.append(np.stack(at, axis=1))
