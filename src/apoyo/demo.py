@@ -5,6 +5,7 @@ import json
 import shutil
 import socket
 import time
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -15,8 +16,9 @@ from rich.progress import Progress
 from rich.table import Table
 
 from apoyo import admin
-from apoyo.client import post_support, support_data, support_files
+from apoyo.client import Posted, post_support, support_data, support_files
 from apoyo.demo_channels import show_channels
+from apoyo.demo_evidence import demo_files, outcomes, outcomes_table, shown
 from apoyo.demo_export import export_lines, export_packages
 from apoyo.demo_progress import fetch_progress, progress_table, status_table
 from apoyo.embedded import serve_embedded
@@ -80,11 +82,11 @@ async def post_all(
     token: str,
     process_id: str,
     progress: Progress,
-) -> list[int]:
+) -> list[Posted]:
     task = progress.add_task("Enviando apoyos por HTTP", total=len(people))
     limit = asyncio.Semaphore(8)
 
-    async def one(i: int, person: Citizen) -> int:
+    async def one(i: int, person: Citizen) -> Posted:
         async with limit:
             aspirant = "asp-01" if i % 3 else "asp-02"
             posted = await post_support(
@@ -92,10 +94,10 @@ async def post_all(
                 token,
                 f"demo-{i}",
                 support_data(person, process_id, aspirant),
-                await asyncio.to_thread(support_files, person, 1000 + 2 * i),
+                await asyncio.to_thread(demo_files, i, people, len(people)),
             )
             progress.advance(task)
-            return posted.status
+            return posted
 
     return list(await asyncio.gather(*(one(i, p) for i, p in enumerate(people))))
 
@@ -114,6 +116,15 @@ async def follow_pipeline(
     for name, done in counts.items():
         progress.update(tasks[name], completed=done)
     return counts
+
+
+def sent_with_problems(posted: list[Posted]) -> dict[str, str]:
+    """Support id to what was sent, for the evidence table's supports that were accepted."""
+    return {
+        str(posted[i].body["support_id"]): label
+        for i, label in shown(len(posted)).items()
+        if posted[i].status == 202
+    }
 
 
 def summary_table(
@@ -203,7 +214,7 @@ async def run_demo(count: int, out: Path) -> int:
             settings, Role.AUXILIARY, str(process["id"]), None, "2h", "aux-demo"
         )
         with Progress(console=console) as progress:
-            codes = await post_all(client, people, token, str(process["id"]), progress)
+            posted = await post_all(client, people, token, str(process["id"]), progress)
             counts = await follow_pipeline(settings.database_url, count, progress)
         found = await statuses(settings.database_url)
         channels = await show_channels(client, settings, out, str(process["id"]), people[0])
@@ -211,10 +222,13 @@ async def run_demo(count: int, out: Path) -> int:
         # Read after the packages: the channels' last supports have settled by then, so the
         # progress and each package's summary count the same supports.
         advance = await fetch_progress(client, settings, process)
+        evidence = await outcomes(settings.database_url, sent_with_problems(posted))
     stop.set()
     await server
-    accepted = codes.count(202)
+    accepted = [p.status for p in posted].count(202)
     console.print(summary_table(counts, found, accepted, time.monotonic() - started))
+    if evidence:
+        console.print(outcomes_table(evidence))
     for line in channels:
         console.print(line, markup=False, soft_wrap=True)
     mails = sorted((out / "data" / "mail").glob("*.eml"))
@@ -223,7 +237,13 @@ async def run_demo(count: int, out: Path) -> int:
     console.print(status_table(advance))
     for line in export_lines(exported, advance):
         console.print(line, markup=False, soft_wrap=True)
-    summary = {"stages": counts, "statuses": found, "progress": advance, "mails": len(mails)}
+    summary = {
+        "stages": counts,
+        "statuses": found,
+        "evidence": [asdict(item) for item in evidence],
+        "progress": advance,
+        "mails": len(mails),
+    }
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
     verified = all(item.verdict.ok for item in exported)
     ok = accepted == count and counts["export"] == count and verified
