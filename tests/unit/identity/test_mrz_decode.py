@@ -5,14 +5,17 @@ import numpy as np
 
 from apoyo.synthetic.photos import labelled_backs
 from apoyo_identity.mrz_decode import (
+    CLEAR_MARGIN,
     CUT_MARGIN,
     FAINT,
     FIVES,
+    LAYOUT,
     MAX_DISAGREEMENTS,
     SHIFTED_MARGIN,
     SHIFTED_TIE,
     STROKES_LOST_MARGIN,
     certain,
+    clear,
     decode,
     legible,
     swaps_vouched,
@@ -153,3 +156,17 @@ def test_a_name_letter_must_be_clear_as_cut_or_at_a_pixel_of_shift_and_never_tie
     assert certain(scores_with(1.0), scores_with(SHIFTED_MARGIN), TRUTH)
     assert not certain(scores_with(CUT_MARGIN - 1), scores_with(SHIFTED_MARGIN - 1), TRUTH)
     assert not certain(scores_with(CUT_MARGIN), scores_with(-1.0), TRUTH)  # shifted prefers B
+
+
+def test_a_read_is_clear_only_when_every_character_as_cut_wins_by_the_clear_margin() -> None:
+    def scores_with(position: int, margin: float) -> np.ndarray:
+        found = _certain(TRUTH)
+        other = next(c for c in LAYOUT[position] if c != TRUTH[position])
+        found[position, CHARSET.index(other)] = 100.0 - margin
+        return found
+
+    for position in (7, 37, 61):  # a CIC digit, the sex letter, a surname letter
+        assert clear(scores_with(position, CLEAR_MARGIN), TRUTH)
+        assert not clear(scores_with(position, CLEAR_MARGIN - 1), TRUTH)
+        # A character the check digits swapped in for the classifier's first choice.
+        assert not clear(scores_with(position, -1.0), TRUTH)

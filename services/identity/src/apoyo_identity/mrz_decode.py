@@ -71,6 +71,11 @@ FAINT = 0.5
 STROKES_LOST = "I"
 STROKES_LOST_MARGIN = 0.5
 UNCHECKED = (37, *range(60, 90))  # the sex letter and the name line
+# A read whose every character, as cut, is the classifier's first choice among what the
+# layout allows (no check digit made a swap) and beats its runner-up there by this much is
+# clear (`clear`): the reader then asks neither the nine shifts nor the networks, which only
+# ever refuse reads of smaller margins (docs/identity.md, "the cascade").
+CLEAR_MARGIN = 80.0
 # Covered by the composite digit alone (line 1's OCR, line 2's optional data): a garbled run
 # of them passes it one time in ten, so a second classifier must agree there too.
 COMPOSITE_ONLY = (*range(15, 30), *range(48, 59))
@@ -354,3 +359,13 @@ def _certain(found: Candidates, chars: list[str], unchecked_margin: float) -> bo
         if chars[position] != found.symbols[position][0] or margin < unchecked_margin:
             return False
     return True
+
+
+def clear(found: NDArray[np.float32], chars: str) -> bool:
+    """Every character is the first choice, among what the layout allows, of the scores of
+    the cells as cut (`found`), by CLEAR_MARGIN over the runner-up (a position that allows
+    one symbol only has none)."""
+    allowed = np.where(PADDING, -np.inf, found[ALL_ROWS, ALL_ALLOWED])
+    top = np.partition(allowed, -2, axis=1)[:, -2:]
+    first = ALL_ALLOWED[np.arange(len(LAYOUT)), allowed.argmax(axis=1)]
+    return bool((first == _indices(chars)).all() and (top[:, 1] - top[:, 0] >= CLEAR_MARGIN).all())

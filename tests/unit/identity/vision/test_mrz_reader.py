@@ -8,6 +8,8 @@ from numpy.typing import NDArray
 from apoyo.synthetic.credential import back, front
 from apoyo.synthetic.people import make_citizens
 from apoyo.synthetic.photos import labelled_backs, phone_photo
+from apoyo_identity.rules.mrz import CHARSET
+from apoyo_identity.vision import mrz_reader
 from apoyo_identity.vision.mrz_reader import read_mrz
 
 
@@ -72,6 +74,26 @@ def test_a_picture_of_thousands_of_blobs_is_refused_before_pairing_them(
     dots = np.asarray(cv2.erode(dots, np.ones((9, 9), np.uint8)), np.uint8)
     assert len(blobs(dots).heights) > MAX_BLOBS
     assert find_rows(dots) is None
+
+
+def test_the_networks_are_asked_unless_the_cells_as_cut_are_clear(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cascade: a level-1 photo's read is clear as cut and taken without the networks; a
+    level-3 read is not, so it goes the full way, and networks that refuse it refuse it."""
+    asked: list[int] = []
+
+    def refusing(cells: NDArray[np.float32], positions: list[int]) -> list[NDArray[np.float32]]:
+        asked.append(len(positions))
+        return [np.zeros((len(cells), len(CHARSET)), np.float32)] * 2
+
+    monkeypatch.setattr(mrz_reader, "opinions", refusing)
+    monkeypatch.setattr(mrz_reader, "vouched", lambda *_: False)
+    mild = labelled_backs(1, 1, seed=77)[0]
+    read = read_mrz(decoded(mild.image))
+    assert read is not None and read.lines == mild.mrz and not asked
+    hard = labelled_backs(1, 3, seed=41)[0]  # reads when the networks vouch (the test above)
+    assert read_mrz(decoded(hard.image)) is None and asked
 
 
 def test_a_half_size_copy_given_reads_as_one_made_here() -> None:

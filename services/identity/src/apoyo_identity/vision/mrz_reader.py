@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 from apoyo_identity.mrz_decode import (
     UNCHECKED,
     certain,
+    clear,
     decode,
     legible,
     swaps_vouched,
@@ -138,7 +139,8 @@ def _decoded(
     on the sex and name letters, which no check digit covers (where the composite digit
     alone does, the networks suffice: asking it there too refused 27 right level-3 reads of
     3,200 and no wrong one, docs/identity.md). That and the networks are asked only when the
-    cells as cut read.
+    cells as cut read, and not when every character as cut is `clear` (the cascade: a
+    second opinion only where the first is not already certain).
 
     `slack`: the check digits choose among the scores at the best of (2·slack + 1)² shifts,
     not as cut; asked of the likeliest grid when no grid reads as cut (the letters' checks
@@ -159,6 +161,8 @@ def judged(
     text = "".join(read.lines)
     if not legible(text, contrast):
         return None, "washed-out letter"
+    if not slack and clear(found, text):
+        return read, "read"  # the cascade: no shifts nor networks for a read this clear
     shifted = np.zeros((len(cells), len(CHARSET)), np.float32)
     shifted[list(UNCHECKED)] = scores(cells[list(UNCHECKED)])
     if not certain(found, shifted, text):
