@@ -112,6 +112,8 @@ ALL_ROWS = np.arange(len(LAYOUT))[:, None]
 ALLOWED_COUNT = [len(allowed) for allowed in LAYOUT]
 PADDING = np.arange(len(CHARSET))[None, :] >= np.array(ALLOWED_COUNT)[:, None]
 _CHARSET_BYTES = np.frombuffer(CHARSET.encode("ascii"), np.uint8)
+_SYMBOL_INDEX = np.zeros(256, np.int64)
+_SYMBOL_INDEX[_CHARSET_BYTES] = np.arange(len(CHARSET))
 # Fields as (positions, check digit position) in the flat 90-character index.
 FIELDS = {
     "cic": (range(5, 14), 14),
@@ -362,10 +364,11 @@ def _certain(found: Candidates, chars: list[str], unchecked_margin: float) -> bo
 
 
 def clear(found: NDArray[np.float32], chars: str) -> bool:
-    """Every character is the first choice, among what the layout allows, of the scores of
-    the cells as cut (`found`), by CLEAR_MARGIN over the runner-up (a position that allows
-    one symbol only has none)."""
-    allowed = np.where(PADDING, -np.inf, found[ALL_ROWS, ALL_ALLOWED])
-    top = np.partition(allowed, -2, axis=1)[:, -2:]
-    first = ALL_ALLOWED[np.arange(len(LAYOUT)), allowed.argmax(axis=1)]
-    return bool((first == _indices(chars)).all() and (top[:, 1] - top[:, 0] >= CLEAR_MARGIN).all())
+    """Every character beats its runner-up among what the layout allows, in the scores of
+    the cells as cut (`found`), by CLEAR_MARGIN (a position that allows one symbol only has
+    none)."""
+    mine = _SYMBOL_INDEX[np.frombuffer(chars.encode("ascii"), np.uint8)]
+    others = np.where(
+        PADDING | (mine[:, None] == ALL_ALLOWED), -np.inf, found[ALL_ROWS, ALL_ALLOWED]
+    )
+    return bool((found[ALL_ROWS[:, 0], mine] - others.max(axis=1) >= CLEAR_MARGIN).all())
