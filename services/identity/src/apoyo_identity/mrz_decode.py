@@ -13,6 +13,7 @@ it, or a name line that is not names and fillers, is no read: a wrong read is wo
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -165,7 +166,7 @@ def _changes(found: Candidates, cells: list[int], limit: float) -> list[Change]:
     cost = np.array([c for c, _, _ in singles])
     rank = {p: r for r, p in enumerate(cells)}
     where = np.array([rank[p] for _, p, _ in singles])
-    first, second = np.triu_indices(len(singles), 1)
+    first, second = _pairs(len(singles))
     total = cost[first] + cost[second]
     keep = (where[first] != where[second]) & (total <= limit)
     first, second, total = first[keep], second[keep], total[keep]
@@ -174,6 +175,15 @@ def _changes(found: Candidates, cells: list[int], limit: float) -> list[Change]:
     for f, g, t in zip(first[order], second[order], total[order], strict=True):
         options.append((float(t), (singles[f][1], singles[g][1]), (singles[f][2], singles[g][2])))
     return sorted(options, key=lambda option: option[0])
+
+
+@lru_cache(maxsize=128)
+def _pairs(count: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Every pair (i < j) of `count` items, made once per count: each read asks for the same
+    few counts eight times."""
+    first, second = np.triu_indices(count, 1)
+    first.flags.writeable = second.flags.writeable = False
+    return first, second
 
 
 def _fix(chars: list[str], found: Candidates, positions: list[int], check_at: int) -> bool:
