@@ -74,8 +74,10 @@ STROKES_LOST_MARGIN = 0.5
 UNCHECKED = (37, *range(60, 90))  # the sex letter and the name line
 # A read whose every character, as cut, is the classifier's first choice among what the
 # layout allows (no check digit made a swap) and beats its runner-up there by this much is
-# clear (`clear`): the reader then asks neither the nine shifts nor the networks, which only
-# ever refuse reads of smaller margins (docs/identity.md, "the cascade").
+# clear (`clear`): the reader then asks neither the nine shifts nor the networks. On 7,600
+# development photos of levels 0-3 the smallest margin of a wrong read was at most 26.0, of
+# a read those steps refused at most 53.4, of right level-1 reads at least 80 in 94% of them
+# (docs/identity.md, "The MRZ reader's cascade").
 CLEAR_MARGIN = 80.0
 # Covered by the composite digit alone (line 1's OCR, line 2's optional data): a garbled run
 # of them passes it one time in ten, so a second classifier must agree there too.
