@@ -68,9 +68,18 @@ def test_a_card_read_stops_once_the_backs_codes_are_read(
         raise AssertionError("a later pass ran")
 
     monkeypatch.setattr(barcodes, "_PASSES", (first, *[not_run for _ in later]))
-    assert read_barcodes(image, card=True) == every
+    receipt = qr_image(receipt_text(SUPPORT_ID), scale=5)
     with pytest.raises(AssertionError):
-        read_barcodes(qr_image(receipt_text(SUPPORT_ID), scale=5), card=True)
+        read_barcodes(receipt, card=True)
+    # Read at full scale alone, a complete back needs none of the passes.
+    monkeypatch.setattr(barcodes, "_PASSES", (not_run,))
+    assert read_barcodes(image, card=True) == every
+
+
+def test_a_card_side_without_the_backs_codes_is_read_by_every_pass() -> None:
+    receipt = qr_image(receipt_text(SUPPORT_ID), scale=5)
+    assert read_barcodes(receipt, card=True) == read_barcodes(receipt)
+    assert [code.kind for code in read_barcodes(receipt, card=True)] == [APOYO]
 
 
 def test_ine_codes_are_told_apart(backs: list[LabelledImage]) -> None:

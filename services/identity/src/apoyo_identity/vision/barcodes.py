@@ -222,6 +222,11 @@ def _qr_local(gray: NDArray[np.uint8]) -> list[_Found]:
     return _found(zxingcpp.read_barcodes(gray, formats=_QR, try_invert=False))
 
 
+def _qr_full_scale(gray: NDArray[np.uint8]) -> list[_Found]:
+    """Pass 1 without its downscaled copies, which are there for big blurry codes."""
+    return _found(zxingcpp.read_barcodes(gray, formats=_QR, try_invert=False, try_downscale=False))
+
+
 def _qr_fixed(gray: NDArray[np.uint8]) -> list[_Found]:
     fixed = zxingcpp.read_barcodes(
         gray,
@@ -279,6 +284,23 @@ def read_barcodes(image: NDArray[np.uint8], card: bool = False) -> list[Barcode]
     gray = _gray(image)
     if gray is None:
         return []
+    found = _card_at_full_scale(gray) if card else []
+    if not found:
+        found = _passes(gray, card)
+    found.sort(key=lambda f: (f.top, f.left))
+    return [Barcode(f.format, f.text, classify(f.format, f.text, f.binary)) for f in found]
+
+
+def _card_at_full_scale(gray: NDArray[np.uint8]) -> list[_Found]:
+    """A card back's codes read at full scale alone, or [] if they are not all read there.
+    A card's codes have modules of a few pixels: pass 1's downscaled copies find no more of
+    them (0.6 of a 1280 x 960 back's 2 ms; a back whose codes are not all read, or a front,
+    pays the full-scale read again, 1.3 ms, before the passes as before)."""
+    found = _qr_full_scale(gray)
+    return found if _card_read(found) else []
+
+
+def _passes(gray: NDArray[np.uint8], card: bool) -> list[_Found]:
     found: list[_Found] = []
     for read in _PASSES:
         # A later pass adds only codes the earlier ones missed; one pass may hold twins.
@@ -286,5 +308,4 @@ def read_barcodes(image: NDArray[np.uint8], card: bool = False) -> list[Barcode]
         found += [f for f in read(gray) if (f.format, f.text) not in seen]
         if card and _card_read(found):
             break
-    found.sort(key=lambda f: (f.top, f.left))
-    return [Barcode(f.format, f.text, classify(f.format, f.text, f.binary)) for f in found]
+    return found
