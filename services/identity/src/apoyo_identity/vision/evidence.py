@@ -171,13 +171,15 @@ def _grayscale(colour: Image) -> bool:
     lit = total >= 150  # in the dark, chroma is mostly noise
     if np.count_nonzero(lit) < 100:
         return False  # too dark to tell; other checks speak for it
-    total = total[lit]
-    stray = np.zeros_like(total)
-    for plane in cv2.split(levels):
-        chroma = np.asarray(plane).ravel()[lit] / total
-        # The median of an even sample is as good a reference as the median of all.
-        median = np.median(chroma[:: max(1, len(chroma) // _MEDIAN_SAMPLE)])
-        np.maximum(stray, np.abs(chroma - median), out=stray)
+    # The three planes' chromaticities as the rows of one array: one median call, one
+    # subtraction (the per-plane calls were half of this check's time on a 160 px copy).
+    planes = [np.asarray(plane, np.float32).ravel()[lit] for plane in cv2.split(levels)]
+    chroma: NDArray[np.float32] = np.stack(planes)
+    chroma /= total[lit]
+    # The median of an even sample is as good a reference as the median of all.
+    median = np.median(chroma[:, :: max(1, chroma.shape[1] // _MEDIAN_SAMPLE)], axis=1)
+    chroma -= median[:, None]
+    stray = np.abs(chroma, out=chroma).max(axis=0)
     coloured = bool(np.mean(stray > CHROMA_STEP) >= COLOUR_SHARE)
     return not (coloured or bool(np.mean(stray > VIVID_STEP) >= VIVID_SHARE))
 
