@@ -216,6 +216,15 @@ def test_the_screen_checks_spectra_are_the_tiles_power_near_the_zero_frequency()
     assert radius[outside].min() > 1 / 3 + 1 / 64  # a bin and more past the band's edge
 
 
+def test_the_screen_checks_tiles_are_the_pictures_64_px_squares() -> None:
+    gray = np.random.default_rng(5).integers(0, 256, (300, 449), np.uint8)
+    tops, lefts = np.array([0, 32, 224, 224]), np.array([0, 384, 0, 384])  # up to the edges
+    tiles = evidence._tiles(gray, tops, lefts)
+    assert tiles.dtype == np.float32 and tiles.flags.c_contiguous
+    for tile, y, x in zip(tiles, tops, lefts, strict=True):
+        assert np.array_equal(tile, gray[y : y + 64, x : x + 64])
+
+
 @pytest.mark.parametrize("shape", [(960, 1280), (720, 960), (1280, 960)])
 def test_copies_made_by_strips_are_those_made_whole(shape: tuple[int, int]) -> None:
     picture = np.random.default_rng(5).integers(0, 256, (*shape, 3), dtype=np.uint8)

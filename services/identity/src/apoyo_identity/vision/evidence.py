@@ -223,13 +223,22 @@ def _grating_shares(gray: Image, area: NDArray[np.float32]) -> NDArray[np.float6
         return np.zeros(0)
     # An even sample of the tiles tells the moiré as well as all of them, at a bounded cost.
     step = max(1, -(-len(tops) // MAX_TILES))
-    corners = zip(tops[::step].tolist(), lefts[::step].tolist(), strict=True)
-    tiles = np.empty((len(tops[::step]), _TILE, _TILE), np.float32)
-    for tile, (y, x) in zip(tiles, corners, strict=True):
-        tile[...] = gray[y : y + _TILE, x : x + _TILE]
+    tiles = _tiles(gray, tops[::step], lefts[::step])
     tiles -= tiles.mean((1, 2), keepdims=True)  # in place: the same values, no copies
     tiles *= _window()
     return _peak_shares(_power(tiles) * _band())
+
+
+def _tiles(gray: Image, tops: NDArray[np.intp], lefts: NDArray[np.intp]) -> NDArray[np.float32]:
+    """The 64 px tiles at these corners (on the 32 px grid) as float32, gathered in one
+    indexing of the picture's grid of tiles (a view) rather than copied one by one."""
+    half = _TILE // 2
+    shape = ((gray.shape[0] - _TILE) // half + 1, (gray.shape[1] - _TILE) // half + 1)
+    down, along = gray.strides
+    grid = np.lib.stride_tricks.as_strided(
+        gray, (*shape, _TILE, _TILE), (half * down, half * along, down, along), writeable=False
+    )
+    return np.asarray(grid[tops // half, lefts // half], np.float32)
 
 
 def _power(tiles: NDArray[np.float32]) -> NDArray[np.float32]:
