@@ -18,9 +18,13 @@ left (a cell with under DESTROYED grey levels of contrast before noise of sigma 
 mostly clipped), locate/grid (the truth grid reads), damage the classifier does not
 survive (only the photo without glare/shadow reads), or the classifier and choice on
 undamaged cells (neither reads). Refusals on the truth grid are broken down by the step of
-`_decoded` that refuses.
+`_decoded` that refuses, and by whether the text the check digits chose was the truth.
 
-    .venv/bin/python benchmarks/mrz_failures.py [--level 3] [--seeds 1002-1033]
+Each miss is also put at the first stage of the reader's path that loses it (`stage`), and
+counted against the generator's draws for the photo (`DEGRADATIONS`): exact reads by
+quartile of each.
+
+    .venv/bin/python benchmarks/mrz_failures.py [--level 3] [--seeds 1002-1033] [--photos]
 """
 
 import os
@@ -57,6 +61,7 @@ from apoyo.synthetic.photo_ops import (
     to_jpeg,
 )
 from apoyo.synthetic.photos import LEVELS, Shot, _generators
+from apoyo_identity.mrz_decode import decode
 from apoyo_identity.rules.mrz import CHARSET
 from apoyo_identity.vision import grid, mrz_reader
 from apoyo_identity.vision.cells import MARGIN, ROW_STEP, cut, rectify
@@ -77,7 +82,11 @@ class Shots:
     clean: NDArray[np.uint8]  # the same shot without glare and cast shadow
     lit: NDArray[np.uint8]  # grey before blur and noise, with glare and shadow
     unlit: NDArray[np.uint8]  # grey before blur and noise, without them
+    shaded: NDArray[np.uint8]  # grey before blur and noise, with the shadow, without glare
     to_photo: NDArray[np.float64]  # 3x3, card pixels to photo pixels
+    char_px: float  # the MRZ character height drawn, photo px (30 px x the scale drawn)
+    angle: float  # the rotation drawn, degrees
+    keystone: float  # perspective: how far opposite card sides differ in length (fraction)
 
 
 def _grey(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -103,6 +112,7 @@ def shots(card: NDArray[np.uint8], shot: Shot, seed: int) -> Shots:
     gain = light_gradient(shot.canvas, r, shot.gradient)
     unlit = lighten(placed, gain)
     lit = lighten(placed, gain * cast_shadow(shot.canvas, r)) if shot.shadow else unlit
+    shaded = lit
     if shot.glare:
         lit = glare(lit, r, quad)
     state = rng.bit_generator.state
@@ -116,8 +126,18 @@ def shots(card: NDArray[np.uint8], shot: Shot, seed: int) -> Shots:
         _jpeg_grey(clean, shot.quality),
         _grey(lit),
         _grey(unlit),
+        _grey(shaded),
         to_photo,
+        30.0 * scale * width / WIDTH,
+        angle,
+        _keystone(quad),
     )
+
+
+def _keystone(quad: NDArray[np.float32]) -> float:
+    """How far the card's opposite sides differ in length in the photo (0: no perspective)."""
+    sides = [float(np.linalg.norm(quad[(k + 1) % 4] - quad[k])) for k in range(4)]
+    return max(abs(sides[0] / sides[2] - 1), abs(sides[1] / sides[3] - 1))
 
 
 def card_cells() -> tuple[NDArray[np.float64], float]:
@@ -157,35 +177,51 @@ def truth_cells(
 
 
 def refusal(cut_cells: tuple[NDArray[np.float32], NDArray[np.float32]], truth: str) -> str:
-    """`mrz_reader._decoded`'s verdict: the step that refuses, or whether the read is right."""
+    """`mrz_reader._decoded`'s verdict: the step that refuses, or whether the read is right.
+    A refusal after the check digits held says whether the text they chose was the truth."""
     read, step = mrz_reader.judged(*cut_cells)
-    if read is None:
+    if read is not None:
+        return "exact" if "".join(read.lines) == truth else "WRONG"
+    chosen = decode(scores(cut_cells[0], slack=0), 0.0)
+    if chosen is None:
         return step
-    return "exact" if "".join(read.lines) == truth else "WRONG"
+    return f"{step} ({'right' if ''.join(chosen.lines) == truth else 'wrong'} text)"
 
 
-def weakest(shots: Shots) -> tuple[float, float, float]:
-    """The weakest MRZ cell's ink contrast with and without glare/shadow (grey levels,
-    before noise), and the largest share of a cell's ink clipped to white."""
+@dataclass(frozen=True)
+class Light:
+    worst: float  # the weakest MRZ cell's ink contrast, grey levels before noise
+    worst_unlit: float  # that cell's contrast without glare and shadow
+    clipped: float  # the largest share of a cell's ink clipped to white by the glare
+    glare: float  # the most grey levels the glare adds to any MRZ cell (before clipping)
+    shadow: float  # the darkest MRZ cell's paper under the cast shadow, against without it
+
+
+def light(shots: Shots) -> Light:
+    """What the glare and the shadow did to the MRZ's cells, before blur and noise."""
     centres, per_canonical = card_cells()
     points = cv2.perspectiveTransform(centres.reshape(1, -1, 2), shots.to_photo)[0]
     scale = float(np.linalg.norm(shots.to_photo[:2, 0])) * per_canonical
     half_w, half_h = PITCH * scale / 2, box_height() * scale / 2
-    worst, worst_unlit, clipped = 1e9, 0.0, 0.0
+    worst, worst_unlit, clipped, added, shadow = 1e9, 0.0, 0.0, 0.0, 1.0
     for x, y in points:
         x0, x1 = int(x - half_w), int(x + half_w) + 1
         y0, y1 = int(y - half_h), int(y + half_h) + 1
         lit = shots.lit[y0:y1, x0:x1].astype(np.float64)
         unlit = shots.unlit[y0:y1, x0:x1].astype(np.float64)
+        shaded = shots.shaded[y0:y1, x0:x1].astype(np.float64)
+        paper = float(np.percentile(unlit, 95))
+        added = max(added, float(np.percentile(lit - shaded, 95)))
+        shadow = min(shadow, float(np.percentile(shaded, 95)) / max(paper, 1.0))
         ink = unlit < np.percentile(unlit, 25)  # the glyph's darkest pixels, unglared
         if not ink.any():
             continue
         spread = float(np.percentile(lit, 95) - lit[ink].mean())
         if spread < worst:
             worst = spread
-            worst_unlit = float(np.percentile(unlit, 95) - unlit[ink].mean())
+            worst_unlit = float(paper - unlit[ink].mean())
         clipped = max(clipped, float((lit[ink] >= 254).mean()))
-    return worst, worst_unlit, clipped
+    return Light(worst, worst_unlit, clipped, added, shadow)
 
 
 Offsets = NDArray[np.float64] | None
@@ -231,19 +267,50 @@ def classify(level: int, seed: int, index: int) -> dict[str, object]:
     cells = truth_cells(taken.photo, taken.to_photo)[0]
     best = scores(cells, slack=0).argmax(axis=1)
     wrong_cells = sum(CHARSET[int(k)] != t for k, t in zip(best, truth, strict=True))
-    worst, worst_unlit, clipped = weakest(taken)
+    lighting = light(taken)
     grid_says, offsets = grid_error(taken.photo, taken.to_photo)
     return {
+        "photo": f"{seed}/{index}",
         "grid": grid_says,
         "offsets": offsets,
         "reader": reader,
         "truth_grid": on_truth,
         "no_glare": unglared,
         "wrong_cells": wrong_cells,
-        "worst": worst,
-        "worst_unlit": worst_unlit,
-        "clipped": clipped,
+        "worst": lighting.worst,
+        "worst_unlit": lighting.worst_unlit,
+        "clipped": lighting.clipped,
+        "char px": taken.char_px,
+        "|angle|": abs(taken.angle),
+        "keystone": taken.keystone,
+        "glare": lighting.glare,
+        "shadow": lighting.shadow,
     }
+
+
+def stage(row: dict[str, object]) -> str:
+    """The first step of the reader's path that loses the photo: finding the rows, numbering
+    them, the columns, the cells' cut (the truth's cells read where the reader's do not), or,
+    on the truth's cells, the classifier (characters the check digits or the letters' checks
+    refuse, rightly) or a check refusing the right text."""
+    if row["reader"] in ("exact", "WRONG"):
+        return "read" if row["reader"] == "exact" else "WRONG ACCEPT"
+    grid_says, on_truth = str(row["grid"]), str(row["truth_grid"])
+    readable = " [truth's cells read]" if on_truth == "exact" else ""
+    if grid_says == "no MRZ found":
+        return "1 rows not found" + readable
+    if grid_says.startswith("rows too short"):
+        return "2 a row too short to number" + readable
+    if grid_says == "upside down" or grid_says.startswith("column"):
+        return "3 columns misplaced: " + grid_says.replace("column numbering off ", "") + readable
+    if on_truth == "exact":
+        return "4 cells cut off (columns right; the truth's cells read)"
+    if on_truth.endswith("(right text)"):
+        return "6 right text refused: " + on_truth.removesuffix(" (right text)")
+    return "5 classifier wrong, refused: " + on_truth.removesuffix(" (wrong text)")
+
+
+DEGRADATIONS = ("char px", "|angle|", "keystone", "glare", "clipped", "shadow", "worst")
 
 
 def cause(row: dict[str, object]) -> str:
@@ -261,28 +328,60 @@ def cause(row: dict[str, object]) -> str:
     return f"classifier/choice on undamaged cells: {row['truth_grid']}"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--level", type=int, default=3)
-    parser.add_argument("--seeds", default="1002-1033")
-    args = parser.parse_args(argv)
-    cv2.setNumThreads(1)
-    first, last = (int(part) for part in args.seeds.split("-"))
-    rows = [
-        classify(args.level, seed, i) for seed in range(first, last + 1) for i in range(PER_SEED)
-    ]
+def _value(row: dict[str, object], name: str) -> float:
+    return float(row[name])  # type: ignore[arg-type]
+
+
+def _degradations(row: dict[str, object]) -> str:
+    return ", ".join(f"{name} {_value(row, name):.2f}" for name in DEGRADATIONS)
+
+
+def by_stage(rows: list[dict[str, object]]) -> None:
+    """The misses by the stage that loses them, with the median of each degradation."""
+    print("the reader's misses by stage (median " + ", ".join(DEGRADATIONS) + "):")
+    stages = Counter(stage(row) for row in rows)
+    for name, count in sorted(stages.items()):
+        members = [row for row in rows if stage(row) == name]
+        medians = " ".join(
+            f"{np.median([_value(row, d) for row in members]):.2f}" for d in DEGRADATIONS
+        )
+        print(f"  {count:4d} {name}  | {medians}")
+
+
+def _edges(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Quartiles; where a quarter or more of the photos share the least value (no glare, no
+    clipped ink), that value alone, then the rest in thirds."""
+    least = values.min()
+    if (values == least).mean() < 0.25:
+        return np.asarray(np.percentile(values, [0, 25, 50, 75, 100]), np.float64)
+    rest = np.percentile(values[values > least], [0, 100 / 3, 200 / 3, 100])
+    return np.concatenate([[least], rest])
+
+
+def by_degradation(rows: list[dict[str, object]]) -> None:
+    """Exact reads per quartile of each degradation, and how many of each quartile's misses
+    the grid (stages 1-4) and the classifier or checks (5-6) lose."""
+    print("exact reads by quartile of each degradation (read/photos, misses grid+cells|checks):")
+    for name in DEGRADATIONS:
+        values = np.array([_value(row, name) for row in rows])
+        edges = _edges(values)
+        cells = []
+        for k in range(len(edges) - 1):
+            inside = (values >= edges[k]) & ((values < edges[k + 1]) | (k == len(edges) - 2))
+            members = [row for row, keep in zip(rows, inside, strict=True) if keep]
+            read = sum(row["reader"] == "exact" for row in members)
+            grid_lost = sum(stage(row)[0] in "1234" for row in members)
+            checks = sum(stage(row)[0] in "56" for row in members)
+            cells.append(
+                f"{edges[k]:.2f}-{edges[k + 1]:.2f}: {read}/{len(members)} ({grid_lost}|{checks})"
+            )
+        print(f"  {name:>9}  " + "   ".join(cells))
+
+
+def cells_and_contrast(rows: list[dict[str, object]]) -> None:
+    """Per cell: the classifier on the truth's cells, the reader's cells against the truth's,
+    and how many photos keep little ink contrast."""
     total = len(rows)
-    print(f"level {args.level}, seeds {args.seeds}: {total} photos")
-    for title, key in (
-        ("reader", "reader"),
-        ("truth grid", "truth_grid"),
-        ("no glare", "no_glare"),
-    ):
-        counts = Counter(str(row[key]) for row in rows)
-        print(f"{title}: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
-    print("causes of the reader's misses:")
-    for name, count in Counter(cause(row) for row in rows).most_common():
-        print(f"  {count:4d} ({100 * count / total:5.1f}%) {name}")
     wrong = np.array([int(row["wrong_cells"]) for row in rows])  # type: ignore[call-overload]
     print(
         f"truth-grid cells wrong (argmax of 37): {wrong.sum()} of {90 * total} "
@@ -302,6 +401,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     for limit in (6.0, 12.0, 20.0, 30.0):
         weak = sum(float(row["worst"]) < limit for row in rows)  # type: ignore[arg-type]
         print(f"photos whose weakest cell keeps < {limit:.0f} grey levels: {weak}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--level", type=int, default=3)
+    parser.add_argument("--seeds", default="1002-1033")
+    parser.add_argument("--photos", action="store_true", help="list each missed photo")
+    args = parser.parse_args(argv)
+    cv2.setNumThreads(1)
+    first, last = (int(part) for part in args.seeds.split("-"))
+    rows = [
+        classify(args.level, seed, i) for seed in range(first, last + 1) for i in range(PER_SEED)
+    ]
+    total = len(rows)
+    print(f"level {args.level}, seeds {args.seeds}: {total} photos")
+    for title, key in (
+        ("reader", "reader"),
+        ("truth grid", "truth_grid"),
+        ("no glare", "no_glare"),
+    ):
+        counts = Counter(str(row[key]) for row in rows)
+        print(f"{title}: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
+    print("causes of the reader's misses:")
+    for name, count in Counter(cause(row) for row in rows).most_common():
+        print(f"  {count:4d} ({100 * count / total:5.1f}%) {name}")
+    by_stage(rows)
+    by_degradation(rows)
+    if args.photos:
+        for row in rows:
+            if row["reader"] != "exact":
+                print(f"  {row['photo']:>9} {stage(row)}; " + _degradations(row))
+    cells_and_contrast(rows)
     return 0
 
 

@@ -48,3 +48,31 @@ def test_a_line_is_regapped_only_where_characters_are_missing() -> None:
     assert regapped(gapped, -5) is None  # the gap would close
     whole = numbered(_row(_line(0, range(30))))
     assert whole is not None and regapped(whole, 1) is None
+
+
+def _foreshortened(first_pitch: float, last_pitch: float) -> NDArray[np.float64]:
+    """Centres of a 30-character line whose pitch grows steadily along it (perspective)."""
+    pitches = np.linspace(first_pitch, last_pitch, 29)
+    x = 40.0 + np.concatenate([[0.0], np.cumsum(pitches)])
+    return np.stack([x, np.full(30, 100.0)], axis=1)
+
+
+def test_a_foreshortened_row_is_counted_in_its_own_pitch_at_each_place() -> None:
+    # A level-3 development photo's row: the pitch grew from 12 to 18.5 px. In the row's mean
+    # pitch (about 15), two characters run together at the narrow end (18 px from the last)
+    # passed for one step and every later column was one short.
+    centres = _foreshortened(12.0, 18.5)
+    merged = (centres[1] + centres[2]) / 2
+    kept = np.vstack([centres[0], merged, centres[3:5], centres[6:]])  # 5 lost to glare
+    row = numbered(_row(kept))
+    assert row is not None
+    assert row.columns.tolist() == [0, *range(3, 5), *range(6, 30)]
+
+
+def test_a_blob_off_the_grid_before_the_row_does_not_leave_it_unnumbered() -> None:
+    centres = _line(0, range(30))
+    clutter = centres[0] - [2.6 * PITCH, 0.0]  # a mark on the card before the line
+    row = numbered(_row(np.vstack([clutter, centres])))
+    assert row is not None
+    line = row.columns[np.isin(row.points[:, 0], centres[:, 0])]
+    assert np.diff(line).tolist() == [1] * 29
