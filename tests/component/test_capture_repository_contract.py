@@ -11,6 +11,7 @@ from apoyo_capture.adapters.postgres import PgCaptureRepository
 from apoyo_capture.ports import CaptureRepository, IdempotencyRace
 from apoyo_common.codes import Status
 from apoyo_common.db import migrate
+from apoyo_common.messages import SupportCaptured
 from tests.factories import NOW, captured, identity_decoded, process, verified
 from tests.sealing import sealed_keyring
 
@@ -64,6 +65,15 @@ async def test_the_certificate_is_stored_with_the_support_or_not_at_all(
     assert await repository.certificate("s-2") is None
     await repository.save_support(captured("s-3"), "aux", "k3", "f3")
     assert await repository.certificate("s-3") is None  # issued on its first request instead
+    published = [
+        SupportCaptured.model_validate_json(i.payload) for i in await repository.claim_outbox(9)
+    ]
+    assert [(e.support_id, e.schema_version, e.certificate_bytes) for e in published] == [
+        ("s-1", 2, b'{"c":1}'),  # carried to export: no copy in object storage
+        ("s-3", 1, None),
+    ]
+    facts = await repository.certificate_facts("s-1")
+    assert facts is not None and facts[0].certificate is None  # the row keeps it once
 
 
 async def test_outbox_items_leave_once_published(repository: CaptureRepository) -> None:

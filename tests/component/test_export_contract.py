@@ -47,6 +47,21 @@ async def test_the_captured_form_is_stored_sealed(pool: asyncpg.Pool) -> None:
     assert support.form["clave_elector"] == event.form.clave_elector
 
 
+async def test_a_version_2_events_certificate_is_kept_sealed_and_comes_back_as_sent(
+    backends: Backends, pool: asyncpg.Pool
+) -> None:
+    records = backends[0]
+    document = b'{"certificate":{"client":{"ip":"203.0.113.77"},"email":"a\xc3\xb1o"}}'
+    await records.captured(captured("s-1").carrying(document))
+    await records.captured(captured("s-2"))  # version 1: its certificate is in object storage
+    for support_id in ("s-1", "s-2"):
+        await keep(records, outcome(support_id, Status.EN_LISTA_NOMINAL, 1))
+    found = {s.support_id: s.certificate async for s in records.supports("gub-son-2027", "asp-01")}
+    assert found == {"s-1": document, "s-2": None}
+    if isinstance(records, PgRecords) and records.keyring.on:
+        assert "203.0.113.77" not in await raw_text(pool, "SELECT certificate FROM export.captured")
+
+
 def outcome(support_id: str, status: Status, minutes: int, received: int = 0) -> SupportNotified:
     event = captured(support_id).model_copy(update={"received_at": NOW + timedelta(received)})
     return notify(verified(identity_decoded(event), NOW, status), NOW + timedelta(minutes=minutes))

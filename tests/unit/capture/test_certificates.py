@@ -11,7 +11,7 @@ from apoyo_capture.invitations import InvitationRequest
 from apoyo_capture.refusals import Refused
 from apoyo_capture.service import Caller
 from apoyo_common.codes import Role
-from apoyo_common.storage.keys import certificate_key
+from apoyo_common.messages import SupportCaptured
 from apoyo_common.tokens import Principal, verify
 from tests.factories import process
 from tests.unit.capture.conftest import SECRET, Capture
@@ -24,8 +24,11 @@ async def test_the_certificate_is_signed_once_and_served_as_stored(capture: Capt
     caller = Caller(AUX, "", "203.0.113.9", "apoyo-app/1.0")
     answer = await capture.service.accept(caller, "k1", req(), files())
     stored = capture.repository.certificates[answer.support_id]  # stored with the support
-    copy = await capture.store.get(certificate_key("gub-son-2027", answer.support_id))
-    assert copy == stored  # and copied where export packs it
+    [item] = [i for i in capture.repository.outbox if i.topic == "support.captured"]
+    published = SupportCaptured.model_validate_json(item.payload)
+    assert published.schema_version == 2 and published.certificate_bytes == stored  # for export
+    assert capture.repository.events[answer.support_id][0].certificate is None  # kept once
+    assert set(capture.store.objects) == {e.object_key for e in published.evidence}  # no copy
     first = await capture.certificates.document(OPLE, answer.support_id)
     assert first == stored
     capture.clock.advance(hours=1)
@@ -62,8 +65,8 @@ async def test_a_retry_found_by_its_keys_row_leaves_no_object_behind(capture: Ca
     service = replace(capture.service, repository=repository)
     winner = await service.accept(AUX, "k1", req(), files())
     kept = set(capture.store.objects)
-    assert certificate_key("gub-son-2027", winner.support_id) in kept
     assert await service.accept(AUX, "k1", req(), files()) == winner
-    assert set(capture.store.objects) == kept  # the loser's evidence and certificate deleted
+    assert set(capture.store.objects) == kept  # the loser's evidence deleted
     assert list(repository.certificates) == [winner.support_id]
-    assert list(repository.certificates) == [winner.support_id]
+    published = [i for i in repository.outbox if i.topic == "support.captured"]
+    assert len(published) == 1  # the loser published nothing, its certificate neither

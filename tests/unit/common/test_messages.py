@@ -19,7 +19,19 @@ def test_unknown_fields_and_versions_are_refused() -> None:
     with pytest.raises(ValidationError):
         SupportCaptured.model_validate({**data, "extra": 1})
     with pytest.raises(ValidationError):
+        SupportCaptured.model_validate({**data, "schema_version": 3})
+
+
+def test_version_2_and_only_it_carries_the_certificate_byte_for_byte() -> None:
+    data = captured().model_dump(mode="json")
+    document = '{"certificate":{"email":"año@example.mx"},"format":"x"}'.encode()
+    event = SupportCaptured.model_validate_json(captured().carrying(document).model_dump_json())
+    assert event.schema_version == 2 and event.certificate_bytes == document
+    assert captured().certificate_bytes is None
+    with pytest.raises(ValidationError, match="schema_version 2"):
         SupportCaptured.model_validate({**data, "schema_version": 2})
+    with pytest.raises(ValidationError, match="schema_version 2"):
+        SupportCaptured.model_validate({**data, "certificate": document.decode()})
 
 
 def test_events_carry_references_not_image_bytes() -> None:

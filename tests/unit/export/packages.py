@@ -79,7 +79,7 @@ async def stocked(items: list[Support]) -> InMemoryStore:
     return store
 
 
-async def _each(items: list[Support]) -> AsyncIterator[Support]:
+async def each(items: list[Support]) -> AsyncIterator[Support]:
     for item in items:
         yield item
 
@@ -90,7 +90,7 @@ def build(path: Path, n: int = 5, key: Ed25519PrivateKey = KEY, basis: Basis = B
     async def run() -> Built:
         store = await stocked(items)
         with path.open("wb") as out:
-            return await write_package(out, META, _each(items), store.get, key, basis)
+            return await write_package(out, META, each(items), store.get, key, basis)
 
     return asyncio.run(run())
 

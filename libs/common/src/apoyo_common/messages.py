@@ -5,9 +5,9 @@ Events carry references (object keys, hashes), never image bytes. Every model na
 """
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from apoyo_common.codes import Channel, EvidenceKind, Status
 from apoyo_common.credential import BarcodeRead, FieldCheck, MrzFields
@@ -63,11 +63,31 @@ _ENVELOPE = tuple(SupportEnvelope.model_fields)
 
 
 class SupportCaptured(SupportEnvelope):
+    """Version 2 carries the support's signed certificate file (canonical JSON, the exact
+    bytes capture serves, as text); a version 1 event's certificate is at
+    `storage.keys.certificate_key` in object storage, or nowhere yet."""
+
     topic: Literal["support.captured"] = "support.captured"
-    schema_version: Literal[1] = 1
+    schema_version: Literal[1, 2] = 1
     captured_by: str
     form: SupportForm
     evidence: tuple[EvidenceRef, ...]
+    certificate: str | None = None
+
+    @model_validator(mode="after")
+    def _certificate_by_version(self) -> Self:
+        if (self.schema_version == 2) != (self.certificate is not None):
+            raise ValueError("a certificate comes with schema_version 2, and only with it")
+        return self
+
+    def carrying(self, certificate: bytes) -> "SupportCaptured":
+        """The version 2 event: this one with its certificate file."""
+        text = certificate.decode()
+        return self.model_copy(update={"schema_version": 2, "certificate": text})
+
+    @property
+    def certificate_bytes(self) -> bytes | None:
+        return None if self.certificate is None else self.certificate.encode()
 
 
 class EvidenceFacts(Contract):

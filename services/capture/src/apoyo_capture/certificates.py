@@ -1,6 +1,6 @@
-"""Certificates: made and signed once, on reception (stored with the support; or on first
-request for a support stored without one), then served as stored; a copy goes to object
-storage, where export packs it."""
+"""Certificates: made and signed once, on reception (stored with the support and carried by
+its `support.captured` to export; or on first request for a support stored without one,
+whose copy goes to object storage, where export packs it), then served as stored."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +47,7 @@ class CertificateService:
 
     def make(self, event: SupportCaptured, submission: Submission, grant: Grant | None) -> bytes:
         """A new signed certificate of these facts; storing it is the caller's part (capture
-        stores it with the support, in the same transaction, its copy with the evidence)."""
+        stores it with the support, in the same transaction, and its event carries it)."""
         return sign_certificate(certificate_body(event, submission, grant, self.clock()), self.key)
 
     async def issue(self, support_id: str) -> bytes:

@@ -112,7 +112,8 @@ class CaptureRepository(ChannelRepository, Protocol):
     ) -> StoredAnswer:
         """Store the support; with `spend` (a token's SHA-256) spend `submission.grant_id` in
         the same transaction, or raise GrantSpent and store nothing; with `certificate`, its
-        signed certificate in the same transaction too."""
+        signed certificate in the same transaction too, and the `support.captured` it
+        publishes carries it (version 2)."""
 
     async def support(self, support_id: str) -> SupportView | None: ...
 

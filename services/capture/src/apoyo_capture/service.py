@@ -33,7 +33,6 @@ from apoyo_common.processes import ProcessDefinition
 from apoyo_common.revocation import RevocationList
 from apoyo_common.roles import may_act_for
 from apoyo_common.storage import ObjectStore
-from apoyo_common.storage.keys import certificate_key
 from apoyo_common.tokens import Principal
 
 CHANNELS_BY_ROLE = {
@@ -57,16 +56,12 @@ class Stored:
     certificate: bytes | None
 
     def objects(self) -> list[tuple[str, bytes, str]]:
-        """(key, bytes, content type) of every object: the evidence, the certificate's copy."""
-        found = [
+        """(key, bytes, content type) of every object: the evidence. The certificate has no
+        copy in object storage: `support.captured` carries it (version 2) to export."""
+        return [
             (ref.object_key, f.data, f.content_type)
             for ref, f in zip(self.event.evidence, self.files, strict=True)
         ]
-        if self.certificate is not None:
-            event = self.event
-            key = certificate_key(event.process_id, event.support_id)
-            found.append((key, self.certificate, "application/json"))
-        return found
 
 
 @dataclass(frozen=True)

@@ -84,8 +84,10 @@ class PackageWriter:
         )
 
     async def _certificate(self, support: Support) -> str | None:
+        document = support.certificate  # carried by its event (`support.captured` version 2)
         try:
-            document = await self.read(support.certificate_key)
+            if document is None:  # a version 1 event: capture copied it to object storage
+                document = await self.read(support.certificate_key)
         except ObjectNotFound:
             return None  # a support captured before certificates were issued on reception
         written = self.sink.add(certificate_path(support.support_id), document, compress=True)

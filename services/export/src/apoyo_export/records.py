@@ -58,10 +58,12 @@ class Support:
     form: dict[str, Any]
     evidence: tuple[Evidence, ...]
     registry: dict[str, str] | None = None  # None: no record found (or notified before it)
+    certificate: bytes | None = None  # from `support.captured` version 2; None: read the copy
 
     @property
     def certificate_key(self) -> str:
-        """Where capture keeps the support's signed certificate in object storage."""
+        """Where capture copied the signed certificate of a support whose `support.captured`
+        is version 1 (or that was certified on its first request)."""
         return certificate_key(self.process_id, self.support_id)
 
 

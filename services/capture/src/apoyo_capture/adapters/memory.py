@@ -61,7 +61,8 @@ class InMemoryCaptureRepository(InMemoryChannels):
             event.received_at,
             event.received_at,
         )
-        self._enqueue(SUPPORT_CAPTURED, support_key(event.support_id), encode(event))
+        published = event if certificate is None else event.carrying(certificate)
+        self._enqueue(SUPPORT_CAPTURED, support_key(event.support_id), encode(published))
         return answer
 
     async def support(self, support_id: str) -> SupportView | None:

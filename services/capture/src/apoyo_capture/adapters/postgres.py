@@ -114,7 +114,8 @@ class PgCaptureRepository(PgChannels):
         encoded = encode(event)
         stored = await seal_json(self.keyring, pid, event_context(sid), json.loads(encoded))
         told = await seal_json(self.keyring, pid, submission_context(sid), asdict(submission))
-        payload = await sealed_payload(self.keyring, pid, SUPPORT_CAPTURED, key, encoded)
+        published = encoded if certificate is None else encode(event.carrying(certificate))
+        payload = await sealed_payload(self.keyring, pid, SUPPORT_CAPTURED, key, published)
         sealed = None if certificate is None else await self.sealed_certificate(event, certificate)
         row = (sid, pid, event.aspirant_id, event.channel.value, event.captured_by,
                event.received_at, stored, told)  # fmt: skip

@@ -53,6 +53,7 @@ class MemoryRecords:
             notified.channel.value, notified.received_at, notified.status.value,
             tuple(notified.reasons), form_of(captured), evidence,
             None if notified.registry is None else notified.registry.model_dump(),
+            None if captured is None else captured.certificate_bytes,
         )  # fmt: skip
 
 

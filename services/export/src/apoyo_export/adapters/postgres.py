@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 
 from apoyo_common.keyring import Keyring
-from apoyo_common.keyring.documents import open_json, seal_json
+from apoyo_common.keyring.documents import open_bytes, open_json, seal_bytes, seal_json
 from apoyo_common.messages import ProcessCells, SupportCaptured, SupportExported, SupportNotified
 from apoyo_common.processes import ProcessDefinition
 from apoyo_export.records import Evidence, Support
@@ -27,7 +27,7 @@ RETURNING output
 SUPPORTS = """
 SELECT r.support_id, r.process_id, r.aspirant_id, r.output->>'channel' AS channel,
     r.received_at, r.status, coalesce(r.outcome->'reasons', '[]'::jsonb) AS reasons,
-    c.form, c.evidence, r.outcome->'registry' AS registry
+    c.form, c.evidence, r.outcome->'registry' AS registry, c.certificate
 FROM export.records r LEFT JOIN export.captured c USING (support_id)
 WHERE r.process_id = $1 AND r.aspirant_id = $2
 ORDER BY r.received_at, r.support_id
@@ -42,7 +42,13 @@ def _form_context(support_id: str) -> str:
     return f"export.captured/{support_id}/form"
 
 
-def support_of(row: asyncpg.Record, form: dict[str, Any] | None) -> Support:
+def _certificate_context(support_id: str) -> str:
+    return f"export.captured/{support_id}/certificate"
+
+
+def support_of(
+    row: asyncpg.Record, form: dict[str, Any] | None, certificate: bytes | None = None
+) -> Support:
     evidence = tuple(
         Evidence(e["kind"], e["object_key"], e["sha256"], e["bytes"], e["content_type"])
         for e in row["evidence"] or ()
@@ -50,7 +56,7 @@ def support_of(row: asyncpg.Record, form: dict[str, Any] | None) -> Support:
     return Support(
         row["support_id"], row["process_id"], row["aspirant_id"], row["channel"],
         row["received_at"], row["status"], tuple(row["reasons"]), form or {}, evidence,
-        row["registry"],
+        row["registry"], certificate,
     )  # fmt: skip
 
 
@@ -77,16 +83,21 @@ class PgRecords:
         rows = [await self._captured_row(event) for event in events]
         # One pipelined round trip for the batch; a support seen twice keeps its first row.
         await self.pool.executemany(
-            "INSERT INTO export.captured (support_id, form, evidence) VALUES ($1, $2, $3) "
+            "INSERT INTO export.captured (support_id, form, evidence, certificate) "
+            "VALUES ($1, $2, $3, $4) "
             "ON CONFLICT (support_id) DO NOTHING",
             rows,
         )
 
-    async def _captured_row(self, event: SupportCaptured) -> tuple[str, object, object]:
+    async def _captured_row(self, event: SupportCaptured) -> tuple[object, ...]:
+        sid, pid = event.support_id, event.process_id
         typed = event.form.model_dump(mode="json", exclude={"email"})
-        context = _form_context(event.support_id)
-        form = await seal_json(self.keyring, event.process_id, context, typed)
-        return event.support_id, form, [e.model_dump(mode="json") for e in event.evidence]
+        form = await seal_json(self.keyring, pid, _form_context(sid), typed)
+        evidence = [e.model_dump(mode="json") for e in event.evidence]
+        document = event.certificate_bytes  # None in a version 1 event: object storage has it
+        if document is not None:  # it names the address and the client's IP: sealed
+            document = await seal_bytes(self.keyring, pid, _certificate_context(sid), document)
+        return sid, form, evidence, document
 
     async def supports(self, process_id: str, aspirant_id: str) -> AsyncGenerator[Support, None]:
         """A server-side cursor in one read-only snapshot: revisions that arrive meanwhile
@@ -97,8 +108,14 @@ class PgRecords:
         ):
             cursor = conn.cursor(SUPPORTS, process_id, aspirant_id, prefetch=self.batch)
             async for row in cursor:
-                form = await open_json(self.keyring, _form_context(row["support_id"]), row["form"])
-                yield support_of(row, form)
+                yield await self._support(row)
+
+    async def _support(self, row: asyncpg.Record) -> Support:
+        sid, sealed = row["support_id"], row["certificate"]
+        form = await open_json(self.keyring, _form_context(sid), row["form"])
+        context = _certificate_context(sid)
+        document = None if sealed is None else await open_bytes(self.keyring, context, sealed)
+        return support_of(row, form, document)
 
 
 async def _keep(
