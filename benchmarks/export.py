@@ -64,7 +64,9 @@ RECORDS = (
     "record_sha256, output, exported_at, notified_at, outcome) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
 )
-CAPTURED = "INSERT INTO export.captured (support_id, form, evidence) VALUES ($1, $2, $3)"
+CAPTURED = (
+    "INSERT INTO export.captured (support_id, form, evidence, certificate) VALUES ($1, $2, $3, $4)"
+)
 
 
 def picture(kind: str, index: int) -> bytes:
@@ -86,8 +88,9 @@ def pictures() -> dict[str, list[bytes]]:
 
 
 class PoolStore(LocalFolderStore):
-    """Evidence keys `evidence/…/<kind>/<n>.jpg` read from the pool and certificates made on
-    the fly; the package itself is stored in a real folder."""
+    """Evidence keys `evidence/…/<kind>/<n>.jpg` read from the pool (certificates are in the
+    captured rows, as `support.captured` version 2 brings them); the package itself is stored
+    in a real folder."""
 
     def __init__(self, root: Path) -> None:
         super().__init__(root)
@@ -97,8 +100,6 @@ class PoolStore(LocalFolderStore):
         if key.startswith("evidence/"):
             kind, name = key.split("/")[-2:]
             return self.pool[kind][int(name.split(".")[0]) % POOL]
-        if key.startswith("certificates/"):
-            return b'{"certificate":"%s"}' % key.encode()
         raise ObjectNotFound(key)
 
 
@@ -121,7 +122,7 @@ def batch(start: int, end: int, pool: dict[str, list[bytes]]) -> tuple[list[Any]
             for kind in KINDS
         ]  # fmt: skip
         form = {"nombre": f"NOMBRE {i}", "apellido_paterno": "LUNA", "seccion": "0123"}
-        captured.append((sid, form, evidence))
+        captured.append((sid, form, evidence, b'{"certificate":"%s"}' % sid.encode()))
     return records, captured
 
 

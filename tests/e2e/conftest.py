@@ -2,19 +2,35 @@
 
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from apoyo.demo import capture_window_around_now
 from apoyo.synthetic.people import Citizen, make_citizens
 from apoyo.synthetic.roll import demo_process
+from apoyo_common.settings import Settings
 from tests.e2e.harness import SERVICES, Deployment, deployment
 from tests.paths import ROOT
 from tests.roll_files import CUT
 
 # Supports are captured now: the window is around today, the cut is loaded by `people`.
 PROCESS = demo_process(CUT) | {"capture": capture_window_around_now()}
+
+
+def settings_of(deployed: Deployment) -> Settings:
+    """The settings a command run beside the deployment would have (its database, bucket)."""
+    env = deployed.env
+    return Settings(
+        database_url=env["APOYO_DATABASE_URL"],
+        s3_endpoint=env["APOYO_S3_ENDPOINT"],
+        s3_access_key=env["APOYO_S3_ACCESS_KEY"],
+        s3_secret_key=SecretStr(env["APOYO_S3_SECRET_KEY"]),
+        s3_bucket=env["APOYO_S3_BUCKET"],
+        kek_file=Path(env["APOYO_KEK_FILE"]),
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,17 +2,20 @@
 an export package that the institute downloads and `apoyo export verify` accepts."""
 
 import asyncio
+import hashlib
 import json
 import subprocess
 import time
 import zipfile
+from contextlib import aclosing
 from pathlib import Path
 
 import httpx
 import pytest
 
 from apoyo_common.signing import load_or_create_key, public_pem
-from tests.e2e.conftest import aux_token, client, people
+from apoyo_common.storage.s3 import S3Store
+from tests.e2e.conftest import aux_token, client, people, settings_of
 from tests.e2e.harness import Deployment
 from tests.e2e.posting import post_many
 from tests.paths import APOYO
@@ -65,6 +68,14 @@ async def scenario(deployed: Deployment, folder: Path) -> tuple[list[str], dict[
     progress = await progress_of(deployed, "asp-01")
     with zipfile.ZipFile(folder / "paquete.zip") as package:
         summary = json.loads(package.read("summary.json"))
+        records = [json.loads(line) for line in package.read("supports.jsonl").splitlines()]
+        packed = {name: package.read(name) for name in package.namelist()}
+    # Every certificate came on its support.captured (version 2), none through object storage.
+    for record in records:
+        document = packed[f"certificates/{record['support_id']}.json"]
+        assert record["certificate_sha256"] == hashlib.sha256(document).hexdigest()
+    async with aclosing(S3Store.from_settings(settings_of(deployed))) as s3:
+        assert await s3.keys("certificates/") == []
     # The package's summary is the progress route's object, counted over its own records.
     assert summary.pop("supports") == shown["supports"]
     assert summary == progress and isinstance(summary["required"], int)

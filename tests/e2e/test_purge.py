@@ -12,15 +12,13 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from apoyo.purge.record import is_authentic
 from apoyo_common.keyring import DataKeyDestroyed, is_sealed
 from apoyo_common.keyring.settings import keyring_from_settings
-from apoyo_common.settings import Settings
 from apoyo_common.signing import load_or_create_key
 from apoyo_common.storage.s3 import S3Store
-from tests.e2e.conftest import PROCESS, aux_token, client, people
+from tests.e2e.conftest import PROCESS, aux_token, client, people, settings_of
 from tests.e2e.harness import TABLES, Deployment
 from tests.e2e.posting import post_many
 from tests.e2e.test_export_package import export, progress_of
@@ -28,18 +26,6 @@ from tests.e2e.test_export_package import export, progress_of
 pytestmark = pytest.mark.e2e
 SUPPORTS = 6
 EVIDENCE = "evidence/gub-son-2027/"
-
-
-def settings_of(deployed: Deployment) -> Settings:
-    env = deployed.env
-    return Settings(
-        database_url=env["APOYO_DATABASE_URL"],
-        s3_endpoint=env["APOYO_S3_ENDPOINT"],
-        s3_access_key=env["APOYO_S3_ACCESS_KEY"],
-        s3_secret_key=SecretStr(env["APOYO_S3_SECRET_KEY"]),
-        s3_bucket=env["APOYO_S3_BUCKET"],
-        kek_file=Path(env["APOYO_KEK_FILE"]),
-    )
 
 
 async def clear_the_desk(deployed: Deployment) -> int:
