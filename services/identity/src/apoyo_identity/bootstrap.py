@@ -13,10 +13,13 @@ from apoyo_identity.pool import PoolAnalyser
 from apoyo_identity.ports import PictureIndex
 from apoyo_identity.reading import SupportReader, picture_hashes
 
-# Supports taken from Kafka at a time, per worker process: enough to keep every worker busy
-# while the others' results are recorded, few enough that a batch's last support does not
-# leave the pool idle for long. The batch's offsets are committed together.
-BATCH_PER_WORKER = 4
+# Supports taken from Kafka at a time, per worker process. Between two batches the pool
+# idles while the batch is looked up, recorded, published, committed and the next one
+# polled; at 4 a worker that was a tenth to a fifth of the time (identity_service.py, 47-51
+# supports/s against 52-54 at 16 and 55-60 at 32-64, docs/identity.md). The bound is memory:
+# the main process holds a batch's images, 32 supports of at most 40 MB each (capture's
+# limits), about 250 MB with 12-megapixel photos. The batch's offsets are committed together.
+BATCH_PER_WORKER = 16
 
 
 def columns(out: IdentityDecoded) -> Mapping[str, object]:
