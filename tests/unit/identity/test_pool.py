@@ -1,7 +1,12 @@
-"""The analysis pool's workers: one thread each (the pool is the parallelism), memory kept."""
+"""The analysis pool's workers: one thread each (the pool is the parallelism), memory kept,
+and gone with the service when it is killed."""
 
 import asyncio
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import cv2
 import pytest
@@ -36,3 +41,44 @@ async def test_a_worker_analyses_a_support_and_sends_back_what_it_found() -> Non
     finally:
         analyser.close()
     assert found.images["signature"].unreadable
+
+
+SERVICE = """
+import os
+import time
+from apoyo_identity.pool import PoolAnalyser
+analyser = PoolAnalyser(1)
+print(analyser.pool.submit(os.getpid).result(timeout=300), flush=True)
+time.sleep(600)
+"""
+
+
+def alive(pid: int) -> bool:
+    """Running or sleeping: neither gone nor a zombie waiting for init to reap it."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the kernel's parent-death signal")
+def test_a_worker_dies_with_a_killed_service() -> None:
+    with subprocess.Popen([sys.executable, "-c", SERVICE], stdout=subprocess.PIPE) as service:
+        try:
+            assert service.stdout is not None
+            worker = int(service.stdout.readline())
+            assert alive(worker)
+        finally:
+            service.kill()  # SIGKILL: no shutdown of the pool
+    deadline = time.monotonic() + 30
+    while alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(worker)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the kernel's parent-death signal")
+def test_a_worker_whose_service_died_before_it_started_exits() -> None:
+    code = "from apoyo_identity.pool import die_with; die_with(1); print('still here')"
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert (ran.returncode, ran.stdout) == (1, "")

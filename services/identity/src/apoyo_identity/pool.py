@@ -1,8 +1,11 @@
 """Image analysis off the event loop, in a pool of worker processes."""
 
 import asyncio
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Protocol
 
@@ -27,10 +30,27 @@ class Analyser(Protocol):
     async def analyse(self, images: dict[str, bytes]) -> SupportFindings: ...
 
 
-def _warm_up() -> None:
-    """One thread per worker; load (or, the first time on a machine, train) the MRZ
-    character classifier once per worker, not on its first support."""
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with(parent: int) -> None:
+    """Have the kernel kill this worker when the service's process dies. A worker waits on
+    the pool's queue, whose writing end it holds itself: a SIGKILLed service left its workers
+    waiting for ever, adopted by init (about 150 MB each, more at every restart). The service
+    may also have died before this ran."""
+    if sys.platform != "linux":
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _warm_up(parent: int) -> None:
+    """Die with the service; one thread per worker; load (or, the first time on a machine,
+    train) the MRZ character classifier once per worker, not on its first support."""
     import cv2
+
+    die_with(parent)
 
     from apoyo_identity.vision.classifier import model
 
@@ -48,6 +68,7 @@ class PoolAnalyser:
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_warm_up,
+            initargs=(os.getpid(),),
         )
 
     async def analyse(self, images: dict[str, bytes]) -> SupportFindings:
