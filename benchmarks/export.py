@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image, ImageDraw
 
 from apoyo_common.db import create_database, create_pool, drop_database, migrate
+from apoyo_common.messages import ProcessCells
 from apoyo_common.processes import ProcessDefinition
 from apoyo_common.storage import LocalFolderStore, ObjectNotFound
 from apoyo_export.adapters.postgres import PgProcesses, PgRecords
@@ -57,6 +58,9 @@ PROCESS = ProcessDefinition.model_validate(
         "aspirants": [{"id": "asp-01", "name": "Uno"}],
     }
 )  # fmt: skip
+CELLS = ProcessCells(
+    process_id="bench", cut=PROCESS.cut, ln_total=2_200_000, computed_at=datetime.now(UTC)
+)
 
 
 RECORDS = (
@@ -131,6 +135,9 @@ async def fill(dsn: str, supports: int) -> None:
     try:
         await migrate(pool, "export", "apoyo_export")
         await PgProcesses(pool).save(PROCESS)
+        # What verification announces on `process.cells`: without it export will not build
+        # the summary, and the job waits (CellsMissing).
+        await PgProcesses(pool).save_cells(CELLS)
         async with pool.acquire() as conn:
             for start in range(0, supports, BATCH):
                 records, captured = batch(start, min(supports, start + BATCH), images)
@@ -171,6 +178,7 @@ def measured_build(dsn: str, folder: str) -> tuple[Path, float, float]:
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=build_child, args=(dsn, folder, send))
     child.start()
+    send.close()  # the child's end only: a child that fails ends recv with EOFError, no hang
     path, seconds = receive.recv()
     child.join()
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
