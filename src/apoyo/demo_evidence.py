@@ -131,10 +131,10 @@ def _outcome(label: str, row: asyncpg.Record | None) -> Outcome:
     return Outcome(label, row["mrz"], flags, row["status"], tuple(_json_list(row["reasons"])))
 
 
-def _json_list(value: object) -> list[str]:
-    """asyncpg hands jsonb over as text unless a codec is set; both are taken."""
-    found = json.loads(value) if isinstance(value, str) else value
-    return [str(item) for item in found] if isinstance(found, list) else []
+def _json_list(text: str | None) -> list[str]:
+    """A jsonb list as asyncpg hands it over without a codec (text); NULL where identity has
+    not recorded the support yet."""
+    return [] if text is None else [str(item) for item in json.loads(text)]
 
 
 def outcomes_table(found: list[Outcome]) -> Table:
