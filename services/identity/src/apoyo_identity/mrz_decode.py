@@ -135,6 +135,7 @@ class Candidates:
 
     symbols: list[str]
     scores: list[NDArray[np.float32]]
+    table: NDArray[np.float32]  # (90, 37) every position's scores best first, -inf padded
 
     def best(self) -> list[str]:
         return [s[0] for s in self.symbols]
@@ -149,6 +150,7 @@ def candidates(scores: NDArray[np.float32]) -> Candidates:
     return Candidates(
         [ranked[p, :n].tobytes().decode("ascii") for p, n in enumerate(ALLOWED_COUNT)],
         [values[p, :n] for p, n in enumerate(ALLOWED_COUNT)],
+        values,
     )
 
 
@@ -158,24 +160,24 @@ Change = tuple[float, tuple[int, ...], tuple[int, ...]]
 def _changes(found: Candidates, cells: list[int], limit: float) -> list[Change]:
     """Every way to swap one or two (MAX_CHANGES) cells to a runner-up costing at most
     `limit`, cheapest first (ties in the order of the cells)."""
-    singles = [
-        (float(found.scores[p][0] - found.scores[p][k]), p, k)
-        for p in cells
-        for k in range(1, min(ALTERNATIVES, len(found.symbols[p])))
+    table = found.table[cells]
+    # Costs are not negative; a padded runner-up (-inf) costs more than any limit.
+    costs = (table[:, :1] - table[:, 1:ALTERNATIVES]).astype(np.float64)
+    where, picks = np.nonzero(costs <= limit)  # by cell, then runner-up
+    cost, picks = costs[where, picks], picks + 1
+    options: list[Change] = [
+        (float(c), (cells[w],), (int(k),)) for c, w, k in zip(cost, where, picks, strict=True)
     ]
-    singles = [single for single in singles if single[0] <= limit]  # costs are not negative
-    options: list[Change] = [(cost, (p,), (k,)) for cost, p, k in singles if cost <= limit]
-    cost = np.array([c for c, _, _ in singles])
-    rank = {p: r for r, p in enumerate(cells)}
-    where = np.array([rank[p] for _, p, _ in singles])
-    first, second = _pairs(len(singles))
+    if len(cost) < 2:
+        return options  # at most one change: no pair to add, nothing to sort
+    first, second = _pairs(len(cost))
     total = cost[first] + cost[second]
     keep = (where[first] != where[second]) & (total <= limit)
     first, second, total = first[keep], second[keep], total[keep]
-    picks = np.array([k for _, _, k in singles])
     order = np.lexsort((picks[second], picks[first], where[second], where[first]))
     for f, g, t in zip(first[order], second[order], total[order], strict=True):
-        options.append((float(t), (singles[f][1], singles[g][1]), (singles[f][2], singles[g][2])))
+        swapped = (cells[where[f]], cells[where[g]])
+        options.append((float(t), swapped, (int(picks[f]), int(picks[g]))))
     return sorted(options, key=lambda option: option[0])
 
 

@@ -24,6 +24,7 @@ from apoyo_identity.mrz_decode import DIGITS, LETTERS
 from apoyo_identity.rules.mrz import CHARSET
 from apoyo_identity.vision.glyphs import PITCH, box_height, centre_fraction, ink_centres
 from apoyo_identity.vision.locate import ROW_CHARS, Row
+from apoyo_identity.vision.small_arrays import parabola_fit
 
 NEIGHBOURS = 3  # blobs each side whose median offset a column takes
 # What each line usually holds, as (symbols, how many): `IDMEX`, the CIC and its check
@@ -101,5 +102,5 @@ def _row_line(
     near = np.abs(points[:, 1] - expected_y) < 0.6 * PITCH
     if near.sum() < 8:
         return np.full(len(xs), expected_y)
-    fit = np.polynomial.Polynomial.fit(points[near, 0], points[near, 1], 2)
-    return np.asarray(fit(xs) + drop, dtype=np.float64)
+    fit = parabola_fit(points[near, 0], points[near, 1])
+    return np.asarray(np.polyval(fit, xs) + drop, dtype=np.float64)

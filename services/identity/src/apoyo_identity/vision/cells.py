@@ -6,6 +6,7 @@ from numpy.typing import NDArray
 
 from apoyo_identity.vision.glyphs import PITCH, box_height, centre_fraction
 from apoyo_identity.vision.locate import ROW_CHARS
+from apoyo_identity.vision.small_arrays import median
 
 SHIFT = 2  # pixels of slack each way around a cell, for residual misalignment
 MARGIN = 3 * PITCH
@@ -82,7 +83,7 @@ def contrast(cells: NDArray[np.float32]) -> NDArray[np.float32]:
     inner = np.sort(cells[:, SHIFT:-SHIFT, SHIFT:-SHIFT].reshape(len(cells), -1), axis=1)
     twentieth = inner.shape[1] // 20
     spread = inner[:, -1 - twentieth] - inner[:, twentieth]
-    return np.asarray(spread / max(float(np.median(spread)), 1e-6), np.float32)
+    return np.asarray(spread / max(median(spread), 1e-6), np.float32)
 
 
 def rectify(

@@ -129,6 +129,16 @@ def model() -> Model:
     return Model(*(stored[name] for name in Model.__dataclass_fields__))
 
 
+@lru_cache(maxsize=1)
+def _centres() -> NDArray[np.float32]:
+    """(37, 36) each symbol's mean through its own Cholesky factor: the same for every
+    scoring, so made once with the model."""
+    found = model()
+    symbols, size = found.means.shape
+    shapes = found.shapes.reshape(size, symbols, size)
+    return np.asarray(np.einsum("sj,jsk->sk", found.means, shapes), np.float32)
+
+
 def scores(cells: NDArray[np.float32], slack: int = SLACK) -> NDArray[np.float32]:
     """(cells, 37) log-likelihood of each symbol, best over shifts of up to `slack` pixels."""
     found = model()
@@ -143,9 +153,8 @@ def scores(cells: NDArray[np.float32], slack: int = SLACK) -> NDArray[np.float32
     along = z @ found.directions
     rest = (z * z).sum(axis=1) - (along * along).sum(axis=1)  # alike for every symbol
     symbols, size = found.means.shape
-    offsets = np.einsum("sj,jsk->sk", found.means, found.shapes.reshape(size, symbols, size))
     shaped = (along @ found.shapes).reshape(len(views), symbols, size)
-    shaped -= offsets
+    shaped -= _centres()
     distance = np.einsum("isk,isk->is", shaped, shaped) + found.log_dets + rest[:, None]
     best = (-0.5 * distance).reshape(-1, len(cells), symbols).max(axis=0)
     return np.asarray(best, dtype=np.float32)

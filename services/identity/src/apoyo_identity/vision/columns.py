@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from apoyo_identity.vision.locate import ROW_CHARS, Row
+from apoyo_identity.vision.small_arrays import line_fit, median, parabola_fit
 
 SQUARE = 0.3  # pitches: how far from a whole column a blob may stand and still be counted
 TOLERANCE = 0.45  # pitches: offsets whose ends line up this much worse than the best are dropped
@@ -68,7 +69,7 @@ def numbered(row: Row) -> Numbered | None:
     if kept.sum() < 8:
         return None
     # Coefficients evaluated as they are: a np.poly1d costs more to make than to use here.
-    fit = np.polyfit(columns[kept], along[kept], 2)
+    fit = parabola_fit(columns[kept], along[kept])
     guess = columns[kept][0] + in_pitches - in_pitches[kept][0]
     exact = guess + (along - np.polyval(fit, guess)) / np.polyval(np.polyder(fit), guess)
     columns = np.round(exact).astype(np.int64)
@@ -77,7 +78,7 @@ def numbered(row: Row) -> Numbered | None:
     if len(columns) < 8 or len(np.unique(columns)) < len(columns):
         return None
     return Numbered(
-        points[square], columns, row.start, unit, np.poly1d(np.polyfit(columns, along, 2))
+        points[square], columns, row.start, unit, np.poly1d(parabola_fit(columns, along))
     )
 
 
@@ -88,13 +89,13 @@ def _in_pitches(along: NDArray[np.float64], steps: NDArray[np.float64]) -> NDArr
     in its mean, two characters run together (1.5 pitches where the pitch is 12) passed for
     one step (docs/identity.md)."""
     middle = (along[:-1] + along[1:]) / 2 - along.mean()
-    slope, pitch = 0.0, float(np.median(steps))
+    slope, pitch = 0.0, median(steps)
     for _ in range(PITCH_FITS):
         single = np.abs(steps / (pitch + slope * middle) - 1) < 0.25
         if single.sum() < 8:  # too few to fit a slope: their mean, as before
             slope, pitch = 0.0, float(steps[single].mean()) if single.any() else pitch
             break
-        slope, pitch = (float(c) for c in np.polyfit(middle[single], steps[single], 1))
+        slope, pitch = (float(c) for c in line_fit(middle[single], steps[single]))
     first, last = pitch + slope * (along[[0, -1]] - along.mean())
     if abs(slope) < 1e-9 or min(first, last) <= 0:
         return np.asarray((along - along[0]) / pitch, np.float64)
@@ -212,5 +213,5 @@ def regapped(row: Numbered, step: int) -> Numbered | None:
     columns = row.columns.copy()
     columns[widest + 1 :] += step
     along = (row.points - row.origin) @ row.unit
-    fit = np.poly1d(np.polyfit(columns, along, 2))
+    fit = np.poly1d(parabola_fit(columns, along))
     return Numbered(row.points, columns, row.origin, row.unit, fit)

@@ -30,6 +30,7 @@ from apoyo_identity.vision.columns import (
 )
 from apoyo_identity.vision.glyphs import PITCH
 from apoyo_identity.vision.locate import ROW_CHARS, Row
+from apoyo_identity.vision.small_arrays import line_fit
 
 # Per line, the columns whose symbol the layout fixes: they tell which column is which.
 KNOWN_TEXT = ({0: "IDMEX", 15: "<<"}, {15: "MEX"})
@@ -168,8 +169,8 @@ def _line_offsets(
         image_row = 2 - line if upside_down else line
         row = grid[image_row]
         flat_points = cv2.perspectiveTransform(row.points[None, :, :], matrix)[0]
-        x_fit = np.polyfit(row.columns, flat_points[:, 0], 1)
-        y_fit = np.polyfit(row.columns, flat_points[:, 1], 1)
+        x_fit = line_fit(row.columns, flat_points[:, 0])
+        y_fit = line_fit(row.columns, flat_points[:, 1])
         image_columns = np.array([ROW_CHARS - 1 - c if upside_down else c for c in text_columns])
         for offset in offset_range(row):
             blob_columns = image_columns - offset  # numbered from the row's first blob

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from apoyo_identity.vision.components import Blobs, blobs, pairs_within, text_angles
+from apoyo_identity.vision.small_arrays import median
 
 ROW_CHARS = 30
 MAX_BLOBS = 2500
@@ -102,7 +103,7 @@ def _regular(chain: NDArray[np.int64], xy: NDArray[np.float64]) -> NDArray[np.in
     if len(chain) < 2:
         return chain
     steps = np.diff(xy[chain, 0])
-    pitch = float(np.median(steps))
+    pitch = median(steps)
     pieces = np.split(chain, np.nonzero(steps > 1.8 * pitch)[0] + 1)
     pieces = [_steady(piece, xy, pitch) for piece in pieces]
     best = max(range(len(pieces)), key=lambda k: len(pieces[k]))
@@ -145,7 +146,7 @@ def _row(points: NDArray[np.float64], heights: NDArray[np.float64], angle: float
     return Row(
         start,
         end,
-        float(np.median(heights)),
+        median(heights),
         len(points),
         float(points[:, 1].mean()),
         points @ back.T,
