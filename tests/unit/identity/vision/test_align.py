@@ -3,7 +3,7 @@
 import numpy as np
 
 from apoyo_identity.rules.mrz import CHARSET
-from apoyo_identity.vision.align import column_centres
+from apoyo_identity.vision.align import NEIGHBOURS, _running_median, column_centres
 from apoyo_identity.vision.cells import MARGIN
 from apoyo_identity.vision.glyphs import PITCH, centre_fraction, ink_centres
 from apoyo_identity.vision.locate import ROW_CHARS, Row
@@ -47,3 +47,12 @@ def test_the_digit_lines_are_cut_lower_than_their_blobs_ink_centres() -> None:
     lowered = _centres(grid)[:, :, 1].mean(axis=1) - (MARGIN + np.arange(3) * ROW_STEP)
     assert lowered[0] > 0.4 and lowered[1] > 0.4  # canonical px, of an 18 px box
     assert abs(lowered[2]) < 0.1
+
+
+def test_each_column_takes_the_median_of_the_blobs_around_it() -> None:
+    rng = np.random.default_rng(5)
+    for count in (1, 2, 5, 7, 30):
+        values = rng.normal(0, 3, count)
+        padded = np.pad(values, NEIGHBOURS, constant_values=np.nan)
+        around = np.lib.stride_tricks.sliding_window_view(padded, 2 * NEIGHBOURS + 1)
+        assert np.array_equal(_running_median(values), np.nanmedian(around, axis=1))

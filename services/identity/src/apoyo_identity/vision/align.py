@@ -74,8 +74,13 @@ def _offsets(xs: NDArray[np.float64], expected: NDArray[np.float64]) -> NDArray[
     keep = (column >= 0) & (column < ROW_CHARS) & (np.abs(delta) < 0.45 * PITCH)
     if keep.sum() < 5:
         return np.zeros(ROW_CHARS)
-    # One offset per column, the last blob's where two stand in one (the later wins).
-    cols, last = np.unique(column[keep][::-1], return_index=True)
+    # One offset per column, the last blob's where two stand in one (the later wins): what
+    # np.unique(..., return_index=True) gives on the reversed columns, without its overhead.
+    backwards = column[keep][::-1]
+    order = np.argsort(backwards, kind="stable")
+    ordered = backwards[order]
+    first = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    cols, last = ordered[first], order[first]
     values = _running_median(delta[keep][::-1][last])
     return np.asarray(np.interp(np.arange(ROW_CHARS), cols, values), dtype=np.float64)
 
@@ -83,15 +88,18 @@ def _offsets(xs: NDArray[np.float64], expected: NDArray[np.float64]) -> NDArray[
 def _running_median(values: NDArray[np.float64]) -> NDArray[np.float64]:
     """Each value's median with its NEIGHBOURS each side (fewer at the ends); np.nanmedian
     does the same over padded windows, at a millisecond an image."""
-    windows = np.sort(
-        np.lib.stride_tricks.sliding_window_view(
-            np.pad(values, NEIGHBOURS, constant_values=np.nan), 2 * NEIGHBOURS + 1
-        ),
-        axis=1,
-    )  # the padding's NaNs sort last
+    padding = np.full(NEIGHBOURS, np.nan)
+    padded = np.concatenate((padding, values, padding))
+    windows = np.sort(padded[_window_slots(len(values))], axis=1)  # the NaNs sort last
     counts = (~np.isnan(windows)).sum(axis=1)
     rows = np.arange(len(values))
     return np.asarray((windows[rows, (counts - 1) // 2] + windows[rows, counts // 2]) / 2)
+
+
+@lru_cache(maxsize=64)
+def _window_slots(count: int) -> NDArray[np.intp]:
+    """(count, 2·NEIGHBOURS + 1): the padded values around each of `count` values."""
+    return np.arange(count)[:, None] + np.arange(2 * NEIGHBOURS + 1)[None, :]
 
 
 def _row_line(

@@ -26,6 +26,12 @@ def canonical_size(row_step: float) -> tuple[int, int]:
     return ROW_CHARS * PITCH + 2 * MARGIN, int(2 * row_step + 2 * MARGIN)
 
 
+# Each grey level's ink (1 - grey / 255) as a table: one lookup a pixel instead of three
+# passes over the whole rectified MRZ, the same float32 values.
+_INK = 1.0 - np.arange(256, dtype=np.float32) / 255.0
+Maps = tuple[NDArray[np.float32], NDArray[np.float32]]
+
+
 def windows(flat: NDArray[np.uint8], centres: NDArray[np.float64]) -> NDArray[np.float32]:
     """(cells, box + 2·SHIFT, PITCH + 2·SHIFT) ink windows around each cell centre, row-major.
 
@@ -33,6 +39,12 @@ def windows(flat: NDArray[np.uint8], centres: NDArray[np.float64]) -> NDArray[np
     pixels, each cell sat up to half a pixel off, and 13 more of 640 level-3 development
     photos read with the classifier learnt on such cuts (docs/identity.md). A centre off the
     image (a grid hypothesis reaching past it) takes the edge's pixels."""
+    return _windows_at(flat, _maps(centres))
+
+
+def _maps(centres: NDArray[np.float64]) -> Maps:
+    """Where each pixel of each window is taken from in the rectified MRZ, as `cv2.remap`
+    wants it: x and y, (cells · (box + 2·SHIFT), PITCH + 2·SHIFT)."""
     box = box_height()
     height, width = box + 2 * SHIFT, PITCH + 2 * SHIFT
     points = centres.reshape(-1, 2)
@@ -41,15 +53,13 @@ def windows(flat: NDArray[np.uint8], centres: NDArray[np.float64]) -> NDArray[np
     shape = (len(points), height, width)
     xs = np.broadcast_to(left[:, None, None] + np.arange(width)[None, None, :], shape)
     ys = np.broadcast_to(top[:, None, None] + np.arange(height)[None, :, None], shape)
-    ink = 1.0 - flat.astype(np.float32) / 255.0
-    cut = cv2.remap(
-        ink,
-        xs.reshape(-1, width).astype(np.float32),
-        ys.reshape(-1, width).astype(np.float32),
-        cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_REPLICATE,
-    )
-    return np.asarray(cut, np.float32).reshape(shape)
+    return xs.reshape(-1, width).astype(np.float32), ys.reshape(-1, width).astype(np.float32)
+
+
+def _windows_at(flat: NDArray[np.uint8], maps: Maps) -> NDArray[np.float32]:
+    width = maps[0].shape[1]
+    cut = cv2.remap(cv2.LUT(flat, _INK), *maps, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return np.asarray(cut, np.float32).reshape(-1, box_height() + 2 * SHIFT, width)
 
 
 def levelled(flat: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -74,7 +84,8 @@ def cut(
 ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
     """The cells of the `levelled` MRZ for the classifiers, and each cell's `contrast` as
     photographed: levelling restores a washed-out cell's contrast, not its lost strokes."""
-    return windows(levelled(flat), centres), contrast(windows(flat, centres))
+    maps = _maps(centres)
+    return _windows_at(levelled(flat), maps), contrast(_windows_at(flat, maps))
 
 
 def contrast(cells: NDArray[np.float32]) -> NDArray[np.float32]:

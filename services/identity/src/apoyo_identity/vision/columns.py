@@ -168,7 +168,7 @@ def completed(
 def hypotheses(rows: tuple[Numbered, Numbered, Numbered]) -> list[tuple[int, int, int]]:
     """Column offsets of each row's first blob, likeliest first: those that put the rows'
     ends evenly spaced on one line, within TOLERANCE pitches of the best."""
-    pitch = float(np.mean([r.along.deriv()(r.span / 2) for r in rows]))
+    pitch = float(np.mean([np.polyval(np.polyder(r.along.coeffs), r.span / 2) for r in rows]))
     bend, offsets = _bends(rows, [offset_range(r) for r in rows])
     cost = bend / max(pitch, 1e-6)
     order = np.argsort(cost, kind="stable")
