@@ -10,6 +10,7 @@ A read whose check digits fail is not a read: `parse_td1` returns None unless al
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import cycle
 
 CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
 LINE = 30
@@ -34,8 +35,18 @@ def char_value(char: str) -> int:
     raise ValueError(f"not an MRZ character: {char!r}")
 
 
+# Each character's value looked up: the reader checks some 300 characters a photo.
+_VALUES = {c: char_value(c) for c in CHARSET}
+
+
 def check_digit(text: str) -> str:
-    return str(sum(char_value(c) * _WEIGHTS[i % 3] for i, c in enumerate(text)) % 10)
+    try:
+        total = sum(_VALUES[c] * w for c, w in zip(text, cycle(_WEIGHTS)))
+    except KeyError:
+        for c in text:
+            char_value(c)  # raises ValueError, naming the first character that is not MRZ's
+        raise
+    return str(total % 10)
 
 
 def composite_source(line1: str, line2: str) -> str:

@@ -75,7 +75,8 @@ def numbered(row: Row) -> Numbered | None:
     columns = np.round(exact).astype(np.int64)
     square = np.abs(exact - columns) <= SQUARE
     columns, along = columns[square] - columns[square].min(), along[square]
-    if len(columns) < 8 or len(np.unique(columns)) < len(columns):
+    # Two blobs in one column: a set, not np.unique, which imports np.ma on every call.
+    if len(columns) < 8 or len(set(columns.tolist())) < len(columns):
         return None
     return Numbered(
         points[square], columns, row.start, unit, np.poly1d(parabola_fit(columns, along))

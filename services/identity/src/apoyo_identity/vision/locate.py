@@ -87,9 +87,12 @@ def _cheapest(
 ) -> NDArray[np.int64]:
     """For each of n blobs, the `other` of its cheapest pair where it is the `owner`, or -1."""
     out = np.full(n, -1, dtype=np.int64)
+    if len(owner) == 0:
+        return out
     order = np.lexsort((cost, owner))
-    first = np.unique(owner[order], return_index=True)[1]
-    out[owner[order][first]] = other[order][first]
+    owners = owner[order]  # sorted: each owner's first pair is its cheapest
+    first = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+    out[owners[first]] = other[order][first]
     return out
 
 
