@@ -143,13 +143,15 @@ def _bends(
     and column 29 are from three evenly spaced points on a line, in pixels (K,)."""
     ends = []
     for row, offsets in zip(rows, ranges, strict=True):
-        shifts = np.asarray(offsets, np.float64)
-        along = np.stack([row.along(-shifts), row.along(ROW_CHARS - 1 - shifts)], axis=1)
+        shifts = np.arange(offsets.start, offsets.stop, offsets.step, dtype=np.float64)
+        # Both ends' columns in one evaluation of the fit (np.poly1d's call is np.polyval).
+        both = np.polyval(row.along.coeffs, np.concatenate((-shifts, ROW_CHARS - 1 - shifts)))
+        along = both.reshape(2, -1).T
         ends.append(row.origin + along[:, :, None] * row.unit)  # (offsets, 2 ends, 2)
-    a, b, c = np.meshgrid(*(np.arange(len(r)) for r in ranges), indexing="ij")
-    a, b, c = a.ravel(), b.ravel(), c.ravel()
-    bend = np.linalg.norm(ends[0][a] - 2 * ends[1][b] + ends[2][c], axis=2).sum(axis=1)
-    chosen = np.stack([np.asarray(r)[i] for r, i in zip(ranges, (a, b, c), strict=True)], 1)
+    a, b, c = np.indices([len(r) for r in ranges]).reshape(3, -1)  # every combination
+    gap = ends[0][a] - 2 * ends[1][b] + ends[2][c]
+    bend = np.sqrt(np.add.reduce(gap * gap, axis=2)).sum(axis=1)  # np.linalg.norm's sum
+    chosen = np.stack([r.start + r.step * i for r, i in zip(ranges, (a, b, c), strict=True)], 1)
     return bend, chosen
 
 
