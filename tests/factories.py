@@ -13,7 +13,7 @@ from apoyo_common.messages import (
     SupportVerified,
 )
 from apoyo_common.processes import ProcessDefinition
-from apoyo_identity.domain import decode
+from apoyo_identity.domain import decode, digests
 from apoyo_identity.findings import SupportFindings
 
 NOW = datetime(2026, 12, 20, 17, 31, tzinfo=UTC)
@@ -85,7 +85,7 @@ def identity_decoded(
     """identity.decoded for an event whose images were stored as captured and read nothing."""
     images = images if images is not None else {ref.kind: JPEG for ref in event.evidence}
     found = found if found is not None else SupportFindings()
-    return decode(event, images, found, reused=False, secret=secret, now=now)
+    return decode(event, digests(images), found, reused=False, secret=secret, now=now)
 
 
 def verified(

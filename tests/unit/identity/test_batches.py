@@ -27,17 +27,24 @@ FRONT, BACK = EvidenceKind.CREDENTIAL_FRONT, EvidenceKind.CREDENTIAL_BACK
 
 @dataclass
 class Analyser:
-    """Each picture's hash from its bytes; the first `together` supports wait for each other."""
+    """Each picture's hash from its bytes; the first `together` supports wait for each other.
+    `most`: the most supports it was analysing at once."""
 
     together: int = 1
     seen: list[bytes] = field(default_factory=list)
     everyone: asyncio.Event = field(default_factory=asyncio.Event)
+    busy: int = 0
+    most: int = 0
 
     async def analyse(self, images: dict[str, bytes]) -> SupportFindings:
         self.seen.append(images[FRONT.value])
+        self.busy += 1
+        self.most = max(self.most, self.busy)
         if len(self.seen) >= self.together:
             self.everyone.set()
         await self.everyone.wait()  # one support at a time, the first would wait forever
+        await asyncio.sleep(0)  # the batch's other reads go as far as they may meanwhile
+        self.busy -= 1
         return SupportFindings({k: ImageFindings(phash=_hash(data)) for k, data in images.items()})
 
 
@@ -66,7 +73,8 @@ class Service:
 
     def __post_init__(self) -> None:
         self.analyser = Analyser(self.together)
-        self.reader = SupportReader(self.store, self.analyser, b"k", lambda: NOW)
+        held = asyncio.Semaphore(self.together)
+        self.reader = SupportReader(self.store, self.analyser, b"k", lambda: NOW, held)
         self.batches = Batches(
             self.reader, self.pictures, self.ledger, self.published, citizen_keyed
         )
@@ -95,6 +103,14 @@ async def test_a_batchs_supports_are_analysed_at_once_and_published_together() -
     ]
     assert {s for _, s, _ in service.pictures.rows} == {"s-0", "s-1", "s-2"}
     assert not any("REUSED_IMAGE" in o.flags for o in recorded)
+
+
+async def test_a_batch_larger_than_the_images_held_is_read_a_few_supports_at_a_time() -> None:
+    service = Service(together=2)  # the reader holds two supports' images at once
+    batch = [await service.support(f"s-{n}") for n in range(5)]
+    await asyncio.wait_for(service.batches.handle_many(batch), 5)
+    assert service.published.supports() == [f"s-{n}" for n in range(5)]
+    assert service.analyser.most == 2
 
 
 async def test_a_picture_sent_again_within_the_batch_is_reuse_for_the_later_support() -> None:

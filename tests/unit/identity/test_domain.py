@@ -1,7 +1,7 @@
 from datetime import date
 
 from apoyo_common.codes import EvidenceKind
-from apoyo_identity.domain import EVIDENCE_ALTERED, decode
+from apoyo_identity.domain import EVIDENCE_ALTERED, decode, digests
 from apoyo_identity.findings import Code, ImageFindings, SupportFindings
 from apoyo_identity.rules.mrz import MrzRead
 from tests.factories import JPEG, NOW, captured, citizen, identity_decoded
@@ -76,7 +76,7 @@ def test_no_mrz_swapped_sides_one_side_and_reuse_are_flagged() -> None:
             "credential_back": ImageFindings(phash=0xF0F1),  # the same picture, re-encoded
         }
     )
-    flags = decode(event, images(), swapped, reused=True, secret=b"k", now=NOW).flags
+    flags = decode(event, digests(images()), swapped, reused=True, secret=b"k", now=NOW).flags
     assert set(flags) == {"SIDES_SWAPPED", "ONLY_ONE_SIDE", "REUSED_IMAGE"}
     two_pictures = SupportFindings(
         {

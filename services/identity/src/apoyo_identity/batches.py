@@ -1,8 +1,9 @@
 """A poll's supports decoded together: the same steps as `Stage.handle`, each done once for
 the batch instead of once a support.
 
-Their recorded outputs are looked up in one statement; the others are read and analysed at
-once (the pool queues the analyses), their pictures admitted to the index in one statement
+Their recorded outputs are looked up in one statement; the others are read and analysed
+together (the reader holds a few supports' images at a time, the pool queues their
+analyses), their pictures admitted to the index in one statement
 (in the batch's order: a picture sent again within the batch is reuse, as it would be one
 support after the other), their outputs recorded in one statement, and every output published
 together. When a support fails, or a message is not a support, the others are still recorded

@@ -1,5 +1,6 @@
 """Wiring of the identity service: the one place that knows which adapters it runs on."""
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 
 from apoyo_common.messages import IdentityDecoded, SupportCaptured
@@ -11,15 +12,16 @@ from apoyo_identity.adapters.postgres import PgPictureIndex
 from apoyo_identity.batches import SERVICE, Batches
 from apoyo_identity.pool import PoolAnalyser
 from apoyo_identity.ports import PictureIndex
-from apoyo_identity.reading import SupportReader, picture_hashes
+from apoyo_identity.reading import HELD_PER_WORKER, SupportReader, picture_hashes
 
 # Supports taken from Kafka at a time, per worker process. Between two batches the pool
 # idles while the batch is looked up, recorded, published, committed and the next one
 # polled; at 4 a worker that was a tenth to a fifth of the time (identity_service.py, 47-51
-# supports/s against 52-54 at 16 and 55-60 at 32-64, docs/identity.md). The bound is memory:
-# the main process holds a batch's images, 32 supports of at most 40 MB each (capture's
-# limits), about 250 MB with 12-megapixel photos. The batch's offsets are committed together.
-BATCH_PER_WORKER = 16
+# supports/s against 52-54 at 16 and 55-60 at 32-64, docs/identity.md). Memory does not
+# bound it: the reader holds the images of HELD_PER_WORKER supports a worker at once and
+# keeps only their digests once analysed. The batch's offsets are committed together, and a
+# restart or a failed batch goes over at most this many again.
+BATCH_PER_WORKER = 32
 
 
 def columns(out: IdentityDecoded) -> Mapping[str, object]:
@@ -52,7 +54,8 @@ def build(infra: Infrastructure) -> ServiceUnit:
     analyser = PoolAnalyser(workers)
     unit = ServiceUnit(SERVICE, "apoyo_identity", on_stop=[analyser.close])
     secret = infra.settings.citizen_key_secret.get_secret_value().encode()
-    reader = SupportReader(infra.store, analyser, secret, infra.clock)
+    held = asyncio.Semaphore(HELD_PER_WORKER * workers)
+    reader = SupportReader(infra.store, analyser, secret, infra.clock, held)
     pictures = PgPictureIndex(infra.pool)
     ledger = PgDecodings(infra.pool, "identity.decodings", IdentityDecoded, columns, infra.keyring)
     work = identity_work(reader, pictures)

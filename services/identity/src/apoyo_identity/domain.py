@@ -2,6 +2,7 @@
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from apoyo_common.codes import EvidenceKind
@@ -16,21 +17,34 @@ from apoyo_identity.rules.mrz import MrzRead
 EVIDENCE_ALTERED = "EVIDENCE_HASH_MISMATCH"
 
 
+@dataclass(frozen=True)
+class Digest:
+    """What identity keeps of an image once it is analysed: the bytes themselves can go."""
+
+    sha256: str
+    size: int
+
+
+def digests(images: Mapping[EvidenceKind, bytes]) -> dict[EvidenceKind, Digest]:
+    return {
+        kind: Digest(hashlib.sha256(data).hexdigest(), len(data)) for kind, data in images.items()
+    }
+
+
 def measure(
-    captured: SupportCaptured, images: Mapping[EvidenceKind, bytes], found: SupportFindings
+    captured: SupportCaptured, images: Mapping[EvidenceKind, Digest], found: SupportFindings
 ) -> list[EvidenceFacts]:
     facts = []
     for ref in captured.evidence:
-        data = images[ref.kind]
-        digest = hashlib.sha256(data).hexdigest()
+        digest = images[ref.kind]
         seen = found.get(ref.kind.value)
         facts.append(
             EvidenceFacts(
                 kind=ref.kind,
                 object_key=ref.object_key,
-                sha256=digest,
-                bytes=len(data),
-                matches_capture=digest == ref.sha256 and len(data) == ref.bytes,
+                sha256=digest.sha256,
+                bytes=digest.size,
+                matches_capture=digest.sha256 == ref.sha256 and digest.size == ref.bytes,
                 phash=None if seen is None or seen.phash is None else f"{seen.phash:032x}",
             )
         )
@@ -94,7 +108,7 @@ def barcode(code: Code) -> BarcodeRead:
 
 def decode(
     captured: SupportCaptured,
-    images: Mapping[EvidenceKind, bytes],
+    images: Mapping[EvidenceKind, Digest],
     found: SupportFindings,
     *,
     reused: bool,

@@ -9,13 +9,19 @@ from datetime import datetime
 from apoyo_common.codes import EvidenceKind
 from apoyo_common.messages import IdentityDecoded, SupportCaptured
 from apoyo_common.storage import ObjectStore
-from apoyo_identity.domain import decode
+from apoyo_identity.domain import Digest, decode, digests
 from apoyo_identity.findings import BACK, FRONT, SupportFindings
 from apoyo_identity.pool import Analyser
 
 PICTURES = (FRONT, BACK, EvidenceKind.SELFIE.value)
 Images = dict[EvidenceKind, bytes]
-Reading = tuple[Images, SupportFindings]
+Reading = tuple[dict[EvidenceKind, Digest], SupportFindings]
+# Supports whose images are held at once (fetched, or being analysed), per worker: one being
+# analysed and one waiting keep a worker busy; the images are dropped, their digests kept,
+# once analysed. So a batch's memory does not grow with its size (at capture's limits, 40 MB
+# a support, 160 MB with 2 workers), and a batch can be as large as the idle time between
+# batches asks (bootstrap.BATCH_PER_WORKER).
+HELD_PER_WORKER = 2
 
 
 async def load_images(store: ObjectStore, captured: SupportCaptured) -> Images:
@@ -34,11 +40,13 @@ class SupportReader:
     analyser: Analyser
     secret: bytes  # the citizen key's
     clock: Callable[[], datetime]
+    held: asyncio.Semaphore  # HELD_PER_WORKER a worker
 
     async def read(self, captured: SupportCaptured) -> Reading:
-        images = await load_images(self.store, captured)
-        found = await self.analyser.analyse({kind.value: data for kind, data in images.items()})
-        return images, found
+        async with self.held:
+            images = await load_images(self.store, captured)
+            found = await self.analyser.analyse({k.value: data for k, data in images.items()})
+            return digests(images), found
 
     def decoded(self, captured: SupportCaptured, reading: Reading, reused: bool) -> IdentityDecoded:
         images, found = reading
