@@ -19,6 +19,7 @@ from apoyo_identity.reuse import REUSE_DISTANCE, coarse, fine, hamming, is_reuse
 from apoyo_identity.vision import evidence
 from apoyo_identity.vision.faces import cascade, windows_at
 from apoyo_identity.vision.phash import COARSE, FINE, _signs, perceptual_hash
+from apoyo_identity.vision.text_rows import text_boxes
 
 Image = NDArray[np.uint8]
 
@@ -214,6 +215,25 @@ def test_the_screen_checks_spectra_are_the_tiles_power_near_the_zero_frequency()
     outside = np.ones((64, 64), bool)
     outside[np.ix_(rows, rows)] = False
     assert radius[outside].min() > 1 / 3 + 1 / 64  # a bin and more past the band's edge
+
+
+def test_the_screen_check_in_two_goes_calls_as_all_its_tiles_would(
+    pictures: dict[str, Image],
+) -> None:
+    """`_moire` stops once enough tiles are under the threshold; the call is the one of the
+    percentile of every tile's share, and each share is its own whatever the tiles beside."""
+    for name in ("front", "back", "screen"):
+        seen = evidence.views(pictures[name])
+        area = evidence._text_area(seen.work, text_boxes(seen.work))
+        assert area is not None
+        tops, lefts = evidence._tiles_inside(area, seen.screen.shape)
+        step = -(-len(tops) // evidence.MAX_TILES)
+        tops, lefts = tops[::step], lefts[::step]
+        shares = evidence._grating_shares(seen.screen, tops, lefts)
+        halves = [evidence._grating_shares(seen.screen, tops[i::2], lefts[i::2]) for i in (0, 1)]
+        assert np.array_equal(np.sort(np.concatenate(halves)), np.sort(shares))
+        expected = float(np.percentile(shares, 75)) > evidence.GRATING_SHARE
+        assert evidence._moire(seen.screen, area) == expected == (name == "screen")
 
 
 def test_the_screen_checks_tiles_are_the_pictures_64_px_squares() -> None:
