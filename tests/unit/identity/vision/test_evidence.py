@@ -236,6 +236,26 @@ def test_the_screen_check_in_two_goes_calls_as_all_its_tiles_would(
         assert evidence._moire(seen.screen, area) == expected == (name == "screen")
 
 
+def test_the_screen_checks_call_in_goes_is_that_of_every_tiles_percentile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whatever the shares (ties with the threshold, runs of high ones at the start or the
+    end), the call settled early is the one of the 75th percentile of them all."""
+    rng = np.random.default_rng(11)
+    gray, area = np.zeros((8, 8), np.uint8), np.ones((8, 8), np.float32)
+    for _ in range(2000):
+        count = int(rng.integers(6, evidence.MAX_TILES + 1))
+        levels = [0.1, evidence.GRATING_SHARE, 0.2]
+        shares = rng.choice(levels, count) if rng.random() < 0.5 else rng.uniform(0.1, 0.2, count)
+        if rng.random() < 0.3:
+            shares = np.sort(shares)[:: int(rng.choice([-1, 1]))]
+        tiles = np.arange(count)
+        monkeypatch.setattr(evidence, "_tiles_inside", lambda *_, t=tiles: (t, t))
+        monkeypatch.setattr(evidence, "_grating_shares", lambda _, t, __, s=shares: s[t])
+        expected = float(np.percentile(shares, 75)) > evidence.GRATING_SHARE
+        assert evidence._moire(gray, area) == expected
+
+
 def test_the_screen_checks_tiles_are_the_pictures_64_px_squares() -> None:
     gray = np.random.default_rng(5).integers(0, 256, (300, 449), np.uint8)
     tops, lefts = np.array([0, 32, 224, 224]), np.array([0, 384, 0, 384])  # up to the edges

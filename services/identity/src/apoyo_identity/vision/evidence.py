@@ -221,22 +221,31 @@ def _moire(gray: Image, area: NDArray[np.float32]) -> bool:
     75th percentile over GRATING_SHARE, of at least 6 tiles (an even sample of at most
     MAX_TILES tells the moiré as well as all of them, at a bounded cost).
 
-    The tiles are judged in two goes. The percentile lies between the sorted shares at
-    `low` and `high` (numpy's linear interpolation), so once `high` + 1 tiles are at or
-    under the threshold it is too, whatever the others hold: a picture that is no screen
-    photo needs about three quarters of the spectra. Each tile's share is its own, so the
-    call is the one all of them would give."""
+    The tiles are judged a few at a time, until the call is settled. The percentile lies
+    between the sorted shares at `low` and `high` (numpy's linear interpolation): once
+    `high` + 1 tiles are at or under the threshold it is too, and once every tile from
+    `low` up can only be over it, it is over. A picture that is no screen photo then needs
+    about three quarters of the spectra. Each tile's share is its own, so the call is the
+    one all of them would give."""
     tops, lefts = _tiles_inside(area, gray.shape)
     step = max(1, -(-len(tops) // MAX_TILES))
     tops, lefts = tops[::step], lefts[::step]
-    if len(tops) < 6:
+    count = len(tops)
+    if count < 6:
         return False
-    high = math.ceil(0.75 * (len(tops) - 1))
-    first = _grating_shares(gray, tops[: high + 1], lefts[: high + 1])
-    if not np.any(first > GRATING_SHARE):
-        return False
-    rest = _grating_shares(gray, tops[high + 1 :], lefts[high + 1 :])
-    return float(np.percentile(np.concatenate([first, rest]), 75)) > GRATING_SHARE
+    low, high = math.floor(0.75 * (count - 1)), math.ceil(0.75 * (count - 1))
+    shares: list[NDArray[np.float64]] = []
+    done = under = 0
+    while done < count:
+        more = done + high + 1 - under  # as many as could settle it under
+        shares.append(_grating_shares(gray, tops[done:more], lefts[done:more]))
+        done += len(shares[-1])
+        under += int(np.count_nonzero(shares[-1] <= GRATING_SHARE))
+        if under > high:
+            return False
+        if done - under >= count - low:
+            return True
+    return float(np.percentile(np.concatenate(shares), 75)) > GRATING_SHARE
 
 
 def _grating_shares(
