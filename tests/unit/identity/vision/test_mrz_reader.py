@@ -106,6 +106,29 @@ def test_a_half_size_copy_given_reads_as_one_made_here() -> None:
         assert read_mrz(gray, half) is not None
 
 
+def test_a_clear_read_of_the_half_size_rows_is_taken_without_measuring_them_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rows found at half size are measured again at full size only when the grid they
+    give does not read clearly; the clear read is the one the full-size rows give."""
+    measured: list[int] = []
+    refined = mrz_reader.refined
+
+    def counted(*args: object) -> object:
+        measured.append(1)
+        return refined(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mrz_reader, "refined", counted)
+    for item in labelled_backs(3, 1, seed=79):  # 1280 px: rows found at half size
+        image = decoded(item.image)
+        read = read_mrz(image)
+        assert read is not None and read.lines == item.mrz and not measured
+        with monkeypatch.context() as full_way:
+            full_way.setattr(mrz_reader, "_clear_at_half_size", lambda *_: None)
+            assert read_mrz(image) == read and measured
+        measured.clear()
+
+
 # Level-3 development photos (seed, index) that each fallback of `read_mrz` reads, exact:
 READ_ONLY_BY_A_FALLBACK = {
     # The first line numbered wrongly by the fixed characters and the ends (one across a run
