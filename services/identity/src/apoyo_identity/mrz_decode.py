@@ -61,9 +61,10 @@ SHIFTED_MARGIN = 15.0
 # not certain: on levelled cells (`cells.levelled`) a `<` read as K by 28.6 as cut, both
 # networks agreeing, was within 0.2 of `<` at the best of nine shifts (seeds 5000-5031).
 SHIFTED_TIE = 2.0
-# A cell whose ink contrast is below this fraction of the MRZ's median is washed out (glare):
-# a letter read there without a check digit is not trusted (a T lost its bar and read as I;
-# at 0.45, an E that lost its bars read as C, with both networks agreeing).
+# A cell whose ink contrast is below this fraction of the MRZ's median is washed out (glare;
+# `cells.contrast`, which a shadow alone does not lower): a letter read there without a check
+# digit is not trusted (a T lost its bar and read as I; at 0.45, an E that lost its bars read
+# as C, with both networks agreeing).
 FAINT = 0.5
 # A name letter read as I must be each network's choice by this much (log posterior): glare
 # that takes a Z's diagonal leaves an I that both networks barely prefer (by 0.30 and 0.36

@@ -58,3 +58,16 @@ def test_cut_keeps_the_contrast_as_photographed() -> None:
     assert np.allclose(spread, contrast(windows(flat, centres)))
     assert spread[1] < 0.5 * spread[0]
     assert np.allclose(cells[0], cells[1], atol=0.02)
+
+
+def test_a_shadow_leaves_the_contrast_glare_takes_it() -> None:
+    """A shadow dims paper and ink alike: the cell keeps its depth below its own paper. Glare
+    adds light: the paper clips at white and the ink lifts towards it."""
+    plain, shadowed, glared = _strokes(40, 230), _strokes(20, 115), _strokes(190, 255)
+    flat = np.hstack([plain, plain, shadowed, glared])  # most of the MRZ plain
+    xs = [50.0, 100.0, 150.0, 250.0, 300.0, 450.0, 650.0]
+    found = contrast(windows(flat, np.array([[[x, 40.0] for x in xs]])))
+    assert np.allclose(found[:5], 1.0, atol=0.05)
+    shadow, glare = found[5:]
+    assert shadow > 0.9
+    assert glare < 0.5

@@ -89,12 +89,23 @@ def cut(
 
 
 def contrast(cells: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Each cell's ink contrast (the spread between its lightest and darkest twentieth, inside
-    the slack) over the median cell's: a washed-out cell, under glare, is well below 1."""
+    """Each cell's ink contrast over the median cell's, the larger of two measures, so that a
+    cell is washed out (well below 1) only where both say so: its spread (between its
+    lightest and darkest twentieth, inside the slack), which glare that clips the paper at
+    white lowers, but a cast shadow or a dim edge too, and its depth (that spread over its
+    own paper's lightness), which light added by glare lowers and a shadow, dimming paper
+    and ink alike, keeps. The spread alone refused right name letters in shadow (14 of 640
+    level-3 development photos, docs/identity.md)."""
     inner = np.sort(cells[:, SHIFT:-SHIFT, SHIFT:-SHIFT].reshape(len(cells), -1), axis=1)
     twentieth = inner.shape[1] // 20
+    paper = 1.0 - inner[:, twentieth]  # the cells hold ink (1 - grey / 255)
     spread = inner[:, -1 - twentieth] - inner[:, twentieth]
-    return np.asarray(spread / max(median(spread), 1e-6), np.float32)
+    depth = spread / np.maximum(paper, 1e-3)
+    return np.asarray(np.maximum(_over_median(spread), _over_median(depth)), np.float32)
+
+
+def _over_median(values: NDArray[np.float32]) -> NDArray[np.float32]:
+    return np.asarray(values / max(median(values), 1e-6), np.float32)
 
 
 def rectify(
