@@ -108,6 +108,15 @@ def test_a_name_letter_i_that_a_network_barely_prefers_is_not_vouched() -> None:
     assert vouched([_certain(text), opinion], text)
 
 
+def test_a_name_letter_k_that_a_network_barely_prefers_to_a_filler_is_not_vouched() -> None:
+    # A filler `<` with a stray edge beside it reads as K (seed 5014, photo 1).
+    text = TRUTH[:88] + "K<"
+    for gap, vouches in ((STROKES_LOST_MARGIN - 0.1, False), (STROKES_LOST_MARGIN + 0.1, True)):
+        opinion = _certain(text)
+        opinion[88, CHARSET.index("<")] = 100.0 - gap
+        assert vouched([_certain(text), opinion], text) is vouches
+
+
 def test_a_swap_for_a_check_digit_that_every_network_refuses_is_no_read() -> None:
     # The reader's first choices are wrong at one CIC digit (glare); the check digit then
     # makes it swap a second, right digit for a runner-up that happens to hold with it.
