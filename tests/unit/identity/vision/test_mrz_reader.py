@@ -141,6 +141,8 @@ READ_ONLY_BY_A_FALLBACK = {
     # Fixed characters that fit better upside down (seeds of the wrong-read checks): read
     # only the other way up.
     "a block taken upside down": [(5006, 16), (7008, 12)],
+    # Refused every way above; read with the likeliest grid's cells moved by `CUT_BIAS`.
+    "cells cut where the reader's lie from the truth's": [(1003, 14), (1004, 13)],
 }
 
 
