@@ -1,10 +1,19 @@
+import time
 from datetime import timedelta
 
 import jwt
 import pytest
 
 from apoyo_common.codes import Role
-from apoyo_common.tokens import InvalidToken, Principal, TokenKeys, issue, parse_ttl, verify
+from apoyo_common.tokens import (
+    InvalidToken,
+    Principal,
+    TokenKeys,
+    VerifiedTokens,
+    issue,
+    parse_ttl,
+    verify,
+)
 
 SECRET = "s" * 32
 AUX = Principal(Role.AUXILIARY, "aux-1", "gub-son-2027", "asp-01")
@@ -88,3 +97,50 @@ def test_the_token_id_is_read_but_not_compared() -> None:
 def test_a_keyring_whose_current_key_is_missing_is_refused() -> None:
     with pytest.raises(ValueError, match="current"):
         TokenKeys("k2", {"k1": SECRET})
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_remembered_tokens_answer_as_verify_does() -> None:
+    tokens = VerifiedTokens(SECRET)
+    token = issue(SECRET, AUX, timedelta(minutes=5))
+    assert tokens.verify(token) == tokens.verify(token) == AUX
+    for refused in ("", "a.b.c", issue("x" * 32, AUX, timedelta(minutes=5)), token[:-2]):
+        with pytest.raises(InvalidToken):
+            tokens.verify(refused)
+
+
+def test_a_remembered_token_still_expires() -> None:
+    clock = Clock()
+    tokens = VerifiedTokens(SECRET, clock=clock)
+    token = issue(SECRET, AUX, timedelta(seconds=60))
+    assert tokens.verify(token) == AUX
+    clock.now += 61
+    with pytest.raises(InvalidToken):
+        tokens.verify(token)
+    with pytest.raises(InvalidToken):  # and stays refused, checked again
+        tokens.verify(token)
+
+
+def test_a_remembered_token_is_still_checked_for_revocation() -> None:
+    revoked: set[str] = set()
+    keys = TokenKeys.single(SECRET).revoking(lambda p: p.subject in revoked)
+    tokens = VerifiedTokens(keys)
+    token = issue(keys, AUX, timedelta(minutes=5))
+    assert tokens.verify(token) == AUX
+    revoked.add(AUX.subject)
+    with pytest.raises(InvalidToken):
+        tokens.verify(token)
+
+
+def test_tokens_are_forgotten_when_full() -> None:
+    tokens = VerifiedTokens(SECRET, size=2)
+    issued = [issue(SECRET, AUX, timedelta(minutes=5)) for _ in range(5)]
+    assert all(tokens.verify(t) == AUX for t in issued)
+    assert len(tokens._known) <= 2

@@ -6,6 +6,7 @@ verifies, so a key is rotated by adding a new current one and retired, once the 
 signed have expired, by removing it.
 """
 
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -82,6 +83,44 @@ def verify(keys: Keys, token: str) -> Principal:
     """The token's principal; InvalidToken when malformed, expired, or not signed by a key of
     the keyring (a retired key's tokens included)."""
     ring = keyring_of(keys)
+    principal, _ = _signed(ring, token)
+    _refuse_revoked(ring, principal)
+    return principal
+
+
+class VerifiedTokens:
+    """`verify` for a keyring that does not change, its signature checks remembered.
+
+    A device sends its supports with one token, and checking its signature (a header and a
+    body decoded, an HMAC) cost about 4% of a support's reception: a token checked once is
+    kept with its expiry, up to `size` tokens (all forgotten when full). Expiry and revocation
+    are still checked at every use; only the same token, byte for byte, is found again.
+    """
+
+    def __init__(
+        self, keys: Keys, clock: Callable[[], float] = time.time, size: int = 4096
+    ) -> None:
+        self.ring, self.clock, self.size = keyring_of(keys), clock, size
+        self._known: dict[str, tuple[Principal, float]] = {}
+
+    def verify(self, token: str) -> Principal:
+        known = self._known.get(token)
+        if known is None:
+            known = _signed(self.ring, token)
+            if len(self._known) >= self.size:
+                self._known.clear()
+            self._known[token] = known
+        principal, expires = known
+        if self.clock() >= expires:  # as PyJWT: valid while now < exp
+            del self._known[token]
+            raise InvalidToken("ExpiredSignatureError")
+        _refuse_revoked(self.ring, principal)
+        return principal
+
+
+def _signed(ring: TokenKeys, token: str) -> tuple[Principal, float]:
+    """The principal of a token signed by a key of the ring and not expired, and its expiry
+    (a POSIX timestamp)."""
     try:
         kid = jwt.get_unverified_header(token).get("kid")
         secret = ring.keys.get(kid) if isinstance(kid, str) else None
@@ -97,11 +136,14 @@ def verify(keys: Keys, token: str) -> Principal:
             aspirant_id=claims.get("aspirant"),
             token_id=claims.get("jti"),
         )
-    except (jwt.PyJWTError, ValueError, KeyError) as error:
+        return principal, float(claims["exp"])
+    except (jwt.PyJWTError, ValueError, KeyError, TypeError) as error:
         raise InvalidToken(type(error).__name__) from None
+
+
+def _refuse_revoked(ring: TokenKeys, principal: Principal) -> None:
     if ring.revoked is not None and ring.revoked(principal):
         raise InvalidToken("Revoked")
-    return principal
 
 
 def parse_ttl(text: str) -> timedelta:

@@ -10,7 +10,7 @@ from apoyo_capture.grants import token_digest
 from apoyo_capture.refusals import Refused
 from apoyo_capture.service import Caller
 from apoyo_common.codes import Role
-from apoyo_common.tokens import InvalidToken, Keys, verify
+from apoyo_common.tokens import InvalidToken, VerifiedTokens
 
 MAX_USER_AGENT = 400
 
@@ -22,7 +22,7 @@ def client_ip(request: Request) -> str:
 Gate = Callable[..., Awaitable[Caller]]
 
 
-def bearer(token_secret: Keys) -> Gate:
+def bearer(tokens: VerifiedTokens) -> Gate:
     """A FastAPI dependency: the verified caller, or 401. Asynchronous, like every gate here:
     FastAPI runs a plain function in a thread, a hop that cost more than the checks."""
 
@@ -34,7 +34,7 @@ def bearer(token_secret: Keys) -> Gate:
         if scheme.lower() != "bearer" or not token:
             raise Refused(401, "unauthorized", "falta el token Bearer")
         try:
-            principal = verify(token_secret, token)
+            principal = tokens.verify(token)
         except InvalidToken:
             raise Refused(401, "unauthorized", "token inválido, vencido o revocado") from None
         agent = request.headers.get("user-agent")

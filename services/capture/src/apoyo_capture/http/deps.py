@@ -1,6 +1,6 @@
 """Everything the HTTP routes call into, built once by the wiring module."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 
@@ -14,7 +14,7 @@ from apoyo_capture.self_service import SelfService
 from apoyo_capture.service import CaptureService
 from apoyo_common.access.entries import AccessLog
 from apoyo_common.codes import Role
-from apoyo_common.tokens import Keys
+from apoyo_common.tokens import Keys, VerifiedTokens
 
 
 @dataclass
@@ -32,10 +32,14 @@ class CaptureApi:
     max_image_pixels: int
     public_url: str = ""
     echo_secrets: bool = False  # demo and tests: answers carry links and codes
+    tokens: VerifiedTokens = field(init=False)  # the keyring's checks, remembered per token
+
+    def __post_init__(self) -> None:
+        self.tokens = VerifiedTokens(self.token_secret)
 
     @property
     def caller(self) -> Gate:
-        return bearer(self.token_secret)
+        return bearer(self.tokens)
 
     @property
     def capturer(self) -> Gate:
