@@ -33,6 +33,18 @@ async def seal_json(keyring: Keyring, process_id: str, associated: str, document
     if not keyring.on:
         return document
     plain = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    return await _sealed(keyring, process_id, associated, plain)
+
+
+async def seal_encoded(keyring: Keyring, process_id: str, associated: str, text: bytes) -> Any:
+    """`seal_json` of a document given as its JSON text: sealed as it is, not decoded and
+    encoded again (decoded only to be stored as the document when sealing is off)."""
+    if not keyring.on:
+        return json.loads(text)
+    return await _sealed(keyring, process_id, associated, text)
+
+
+async def _sealed(keyring: Keyring, process_id: str, associated: str, plain: bytes) -> Any:
     blob = await keyring.seal(process_id, associated, plain)
     return {PROCESS: process_id, SEALED: base64.b64encode(blob).decode()}
 

@@ -15,7 +15,7 @@ from apoyo_capture.certificate import Submission
 from apoyo_capture.listing import ListedSupport, SupportQuery, shift
 from apoyo_capture.ports import GrantSpent, IdempotencyRace, StoredAnswer, SupportView
 from apoyo_common.keyring import Keyring
-from apoyo_common.keyring.documents import seal_json
+from apoyo_common.keyring.documents import seal_encoded, seal_json
 from apoyo_common.messages import SupportCaptured, SupportVerified
 from apoyo_common.outbox import OutboxItem, PgOutbox, sealed_payload
 from apoyo_common.processes import ProcessDefinition
@@ -112,7 +112,7 @@ class PgCaptureRepository(PgChannels):
         submission = submission or Submission()
         pid, sid, key = event.process_id, event.support_id, support_key(event.support_id)
         encoded = encode(event)
-        stored = await seal_json(self.keyring, pid, event_context(sid), json.loads(encoded))
+        stored = await seal_encoded(self.keyring, pid, event_context(sid), encoded)
         told = await seal_json(self.keyring, pid, submission_context(sid), asdict(submission))
         published = encoded if certificate is None else encode(event.carrying(certificate))
         payload = await sealed_payload(self.keyring, pid, SUPPORT_CAPTURED, key, published)
