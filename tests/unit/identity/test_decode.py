@@ -101,4 +101,4 @@ def test_a_damaged_jpeg_is_refused_as_cv2_refuses_it() -> None:
         by_cv2 = cv2.imdecode(np.frombuffer(each, np.uint8), cv2.IMREAD_COLOR)
         decoded = decode_picture(each)
         assert (decoded is None) == (by_cv2 is None)
-        assert decoded is None or np.array_equal(decoded.image, by_cv2)
+        assert decoded is None or np.array_equal(decoded.image, np.asarray(by_cv2))
