@@ -26,6 +26,7 @@ from starlette.types import Scope
 
 from apoyo_common import metrics
 from apoyo_common.bearer import refusal
+from apoyo_common.heap import settle_heap
 from apoyo_common.http_metrics import HttpMetrics
 from apoyo_common.openapi import document
 from apoyo_common.ops import ops_routes
@@ -167,6 +168,10 @@ class GracefulServer(uvicorn.Server):
         finally:
             for sig, handler in originals.items():
                 signal.signal(sig, handler)
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        settle_heap()  # the application has started: what it built is kept for good
 
 
 def run_fast(main: Coroutine[Any, Any, None]) -> None:

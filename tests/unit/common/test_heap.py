@@ -1,0 +1,40 @@
+"""A served process's collector, settled after start-up (apoyo_common.heap)."""
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from apoyo_common.heap import YOUNG_THRESHOLD, settle_heap
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    thresholds = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
+
+
+@pytest.mark.usefixtures("collector")
+def test_what_startup_built_is_kept_out_of_later_collections() -> None:
+    built = [[index] for index in range(1000)]
+    settle_heap()
+    assert gc.get_freeze_count() >= len(built)
+    assert gc.get_count()[0] < YOUNG_THRESHOLD
+
+
+@pytest.mark.usefixtures("collector")
+def test_young_collections_wait_for_more_objects_and_the_older_keep_their_pace() -> None:
+    _, middle, old = gc.get_threshold()
+    settle_heap()
+    assert gc.get_threshold() == (YOUNG_THRESHOLD, middle, old)
+
+
+@pytest.mark.usefixtures("collector")
+def test_a_cycle_made_after_start_up_is_still_collected() -> None:
+    settle_heap()
+    cycle: list[object] = []
+    cycle.append(cycle)
+    del cycle
+    assert gc.collect() >= 1
