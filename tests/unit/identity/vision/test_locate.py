@@ -1,8 +1,9 @@
-"""Completing a row that lost end characters, on a sheared MRZ block."""
+"""Chaining a row's blobs, and completing a row that lost end characters, on a sheared MRZ
+block."""
 
 import numpy as np
 
-from apoyo_identity.vision.locate import Row, _completed, _reaches
+from apoyo_identity.vision.locate import Row, _chains, _completed, _reaches
 
 
 def _row(line: int, first: int, last: int) -> Row:
@@ -37,3 +38,23 @@ def test_a_blob_reaches_as_far_as_its_chain_goes() -> None:
     assert _reaches(nxt, 3).tolist() == [True, False, False, False, False, False, False]
     assert _reaches(nxt, 1).tolist() == [True, True, True, False, True, False, False]
     assert _reaches(nxt, 0).all()
+
+
+def test_two_characters_run_together_do_not_break_the_row() -> None:
+    # 30 characters 12 px tall at a pitch of 10 px; characters 17 and 18 are one blob, twice
+    # as wide (its height, the larger side, 25 px: more than 1.9 times its neighbours').
+    columns = [*range(17), 17.5, *range(19, 30)]
+    xy = np.array([[100 + 10 * c, 50.0] for c in columns])
+    heights = np.array([25.0 if c == 17.5 else 12.0 for c in columns])
+    chains = _chains(xy, heights)
+    assert len(chains) == 1
+    assert chains[0].tolist() == [k for k, c in enumerate(columns) if c != 17.5]  # no centre
+
+
+def test_pieces_of_a_character_broken_by_glare_do_not_lengthen_the_row() -> None:
+    # 25 characters 20 px tall at a pitch of 18 px, then two pieces of a broken one, 10 px.
+    xy = np.array([[100.0 + 18 * c, 50.0] for c in range(25)] + [[548.0, 50.0], [570.0, 50.0]])
+    heights = np.array([20.0] * 25 + [10.0, 10.0])
+    chains = _chains(xy, heights)
+    assert len(chains) == 1
+    assert chains[0].tolist() == list(range(25))

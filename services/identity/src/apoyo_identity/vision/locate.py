@@ -18,6 +18,9 @@ from apoyo_identity.vision.small_arrays import median
 
 ROW_CHARS = 30
 MAX_BLOBS = 2500
+SIMILAR = 1.9  # neighbours in a row: the larger blob at most this many times the smaller
+RUN_TOGETHER = 2.4  # a chain's end and another's start: two characters run together
+RUN_TOGETHER_HEIGHT = 1.6  # a blob this much larger than its chain's median: two characters
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,19 @@ def _chains(xy: NDArray[np.float64], h: NDArray[np.float64]) -> list[NDArray[np.
             chain.append(int(nxt[chain[-1]]))
         if len(chain) < 18:
             continue
-        regular = _regular(np.array(chain), xy)
+        regular = _regular(_single(np.array(chain), h), xy)
         if len(regular) >= 18:
             chains.append(regular)
     return chains
+
+
+def _single(chain: NDArray[np.int64], h: NDArray[np.float64]) -> NDArray[np.int64]:
+    """The chain without blobs of two characters run together, nor pieces of one that glare
+    broke, which the links between unlike blobs let in: their centres lie between columns
+    (pieces at a row's end so linked moved the row's end, and a level-3 photo that read no
+    longer did); the gap they leave is a lost character's."""
+    typical = median(h[chain])
+    return chain[(h[chain] <= RUN_TOGETHER_HEIGHT * typical) & (h[chain] * SIMILAR >= typical)]
 
 
 def _reaches(nxt: NDArray[np.int64], steps: int) -> NDArray[np.bool_]:
@@ -73,12 +85,28 @@ def _mutual_right(xy: NDArray[np.float64], h: NDArray[np.float64]) -> NDArray[np
     dx = xy[j, 0] - xy[i, 0]
     dy = np.abs(xy[j, 1] - xy[i, 1])
     scale = np.maximum(h[i], h[j])
-    ok = (dx > 0.4 * scale) & (dx < 2.3 * scale) & (dy < 0.35 * scale)
-    ok &= np.minimum(h[i], h[j]) * 1.9 >= scale
-    i, j, cost = i[ok], j[ok], (dx + 3 * dy)[ok]
-    right = _cheapest(i, j, cost, len(h))
-    left = _cheapest(j, i, cost, len(h))
-    mutual = (right >= 0) & (left[np.maximum(right, 0)] == np.arange(len(h)))
+    near = (dx > 0.4 * scale) & (dx < 2.3 * scale) & (dy < 0.35 * scale)
+    cost = dx + 3 * dy
+    alike = np.minimum(h[i], h[j]) * SIMILAR >= scale
+    nxt = _mutual(i[near & alike], j[near & alike], cost[near & alike], len(h))
+    # Two characters run together make one blob about twice as wide as its neighbours, and
+    # the chain broke there (level-3 development photos: a row of 17 and one of 12 blobs).
+    # A chain's end and another's start may link if they are no more than twice as unlike.
+    ends = nxt < 0
+    starts = np.ones(len(h), bool)
+    starts[nxt[nxt >= 0]] = False
+    run = near & ~alike & ends[i] & starts[j] & (np.minimum(h[i], h[j]) * RUN_TOGETHER >= scale)
+    bridged = _mutual(i[run], j[run], cost[run], len(h))
+    return np.where(nxt >= 0, nxt, bridged)
+
+
+def _mutual(
+    i: NDArray[np.int64], j: NDArray[np.int64], cost: NDArray[np.float64], n: int
+) -> NDArray[np.int64]:
+    """Each blob's right partner among the pairs (i, j) when each is the other's cheapest."""
+    right = _cheapest(i, j, cost, n)
+    left = _cheapest(j, i, cost, n)
+    mutual = (right >= 0) & (left[np.maximum(right, 0)] == np.arange(n))
     return np.where(mutual, right, -1)
 
 
