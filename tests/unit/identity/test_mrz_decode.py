@@ -2,6 +2,7 @@
 disagreements, letters in washed-out cells."""
 
 import numpy as np
+import pytest
 
 from apoyo.synthetic.photos import labelled_backs
 from apoyo_identity.mrz_decode import (
@@ -108,12 +109,22 @@ def test_a_name_letter_i_that_a_network_barely_prefers_is_not_vouched() -> None:
     assert vouched([_certain(text), opinion], text)
 
 
-def test_a_name_letter_k_that_a_network_barely_prefers_to_a_filler_is_not_vouched() -> None:
-    # A filler `<` with a stray edge beside it reads as K (seed 5014, photo 1).
-    text = TRUTH[:88] + "K<"
+@pytest.mark.parametrize(
+    ("text", "position", "truth"),
+    [
+        # A filler `<` with a stray edge beside it reads as K (seed 5014, photo 1).
+        (TRUTH[:88] + "K<", 88, "<"),
+        # Glare over a G's opening leaves a ring with a mark at its lower right (seed 1019,
+        # photo 0).
+        (TRUTH[:60] + "Q" + TRUTH[61:], 60, "G"),
+    ],
+)
+def test_a_name_letter_k_or_q_that_a_network_barely_prefers_is_not_vouched(
+    text: str, position: int, truth: str
+) -> None:
     for gap, vouches in ((STROKES_LOST_MARGIN - 0.1, False), (STROKES_LOST_MARGIN + 0.1, True)):
         opinion = _certain(text)
-        opinion[88, CHARSET.index("<")] = 100.0 - gap
+        opinion[position, CHARSET.index(truth)] = 100.0 - gap
         assert vouched([_certain(text), opinion], text) is vouches
 
 

@@ -71,8 +71,10 @@ FAINT = 0.5
 # at the least on two wrong level-3 reads, seeds 1033 and 8004), where 1 of 2,399 right I's
 # of accepted level-3 development reads fell below it (0.29). So must a K: a filler `<` with a
 # stray edge at its left reads as K, both networks preferring K by under 0.3 (seed 5014,
-# photo 1, once its cells were cut nearer the truth's: `mrz_reader.CUT_BIAS`).
-STROKES_LOST = "IK"
+# photo 1, once its cells were cut nearer the truth's: `mrz_reader.CUT_BIAS`). So must a Q:
+# glare over a G's opening leaves a ring with a mark at its lower right, read as Q by both
+# networks by 1.0 and 0.3 (seed 1019, photo 0, once its rows were found: `locate.RUN_TOGETHER`).
+STROKES_LOST = "IKQ"
 STROKES_LOST_MARGIN = 0.5
 UNCHECKED = (37, *range(60, 90))  # the sex letter and the name line
 # A read whose every character, as cut, is the classifier's first choice among what the
