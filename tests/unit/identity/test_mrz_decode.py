@@ -6,6 +6,8 @@ import pytest
 
 from apoyo.synthetic.photos import labelled_backs
 from apoyo_identity.mrz_decode import (
+    BARS_LOST,
+    BARS_LOST_MARGIN,
     CLEAR_MARGIN,
     CUT_MARGIN,
     FAINT,
@@ -126,6 +128,16 @@ def test_a_name_letter_k_or_q_that_a_network_barely_prefers_is_not_vouched(
         opinion = _certain(text)
         opinion[position, CHARSET.index(truth)] = 100.0 - gap
         assert vouched([_certain(text), opinion], text) is vouches
+
+
+def test_a_name_letter_c_or_f_needs_more_than_an_i_from_the_networks() -> None:
+    # An E that glare took its bars from reads as C or F (seeds 8021 and 8029).
+    for letter in BARS_LOST:
+        text = TRUTH[:63] + letter + TRUTH[64:]
+        for gap, vouches in ((BARS_LOST_MARGIN - 0.1, False), (BARS_LOST_MARGIN + 0.1, True)):
+            opinion = _certain(text)
+            opinion[63, CHARSET.index("E")] = 100.0 - gap
+            assert vouched([_certain(text), opinion], text) is vouches
 
 
 def test_a_swap_for_a_check_digit_that_every_network_refuses_is_no_read() -> None:

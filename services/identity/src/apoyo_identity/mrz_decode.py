@@ -76,6 +76,11 @@ FAINT = 0.5
 # networks by 1.0 and 0.3 (seed 1019, photo 0, once its rows were found: `locate.RUN_TOGETHER`).
 STROKES_LOST = "IKQ"
 STROKES_LOST_MARGIN = 0.5
+# An E that glare took its bars from reads as C or F, both networks preferring it by 0.9 and
+# 0.6 (C, seed 8021 photo 0) or 1.3 and 0.4 (F, seed 8029 photo 13), once rows broken by two
+# characters run together were found (`locate.RUN_TOGETHER`): those need twice the margin.
+BARS_LOST = "CF"
+BARS_LOST_MARGIN = 1.0
 UNCHECKED = (37, *range(60, 90))  # the sex letter and the name line
 # A read whose every character, as cut, is the classifier's first choice among what the
 # layout allows (no check digit made a swap) and beats its runner-up there by this much is
@@ -305,12 +310,20 @@ def _clear_where_strokes_lost(opinion: NDArray[np.float32], chars: str) -> bool:
     """Each sex or name letter in STROKES_LOST beats the classifier's runner-up among what
     the layout allows by STROKES_LOST_MARGIN."""
     for position in UNCHECKED:
-        if chars[position] in STROKES_LOST:
+        needed = _margin_needed(chars[position])
+        if needed:
             row = opinion[position][ALLOWED_INDEX[position]]
             mine = LAYOUT[position].index(chars[position])
-            if row[mine] - np.delete(row, mine).max() < STROKES_LOST_MARGIN:
+            if row[mine] - np.delete(row, mine).max() < needed:
                 return False
     return True
+
+
+def _margin_needed(letter: str) -> float:
+    """How far each network must prefer a letter that glare can make of another (0: none)."""
+    if letter in BARS_LOST:
+        return BARS_LOST_MARGIN
+    return STROKES_LOST_MARGIN if letter in STROKES_LOST else 0.0
 
 
 def swaps_vouched(
