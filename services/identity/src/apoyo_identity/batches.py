@@ -52,6 +52,7 @@ class Batches:
     ledger: Decodings
     publisher: ManyPublisher
     key_of: Callable[[IdentityDecoded], bytes]
+    recorded_together: int = 8  # supports admitted and recorded in one statement each
 
     async def handle_many(self, bodies: Sequence[bytes]) -> None:
         parsed = [_parsed(body) for body in bodies]
@@ -59,15 +60,34 @@ class Batches:
         unique = list({e.support_id: e for e in events}.values())  # a redelivery in the poll
         known = await self.ledger.recorded_many([e.support_id for e in unique])
         fresh = [e for e in unique if e.support_id not in known]
-        readings = await asyncio.gather(*map(self.reader.read, fresh), return_exceptions=True)
-        read = [(e, r) for e, r in zip(fresh, readings, strict=True) if isinstance(r, tuple)]
-        recorded = await self._record(read)
+        reads = [asyncio.ensure_future(self.reader.read(e)) for e in fresh]
+        try:
+            readings, recorded = await self._record_in_turn(fresh, reads)
+        finally:
+            for read in reads:  # a failed recording leaves no analysis running on its own
+                read.cancel()
         for failure in (*parsed, *readings):
             if isinstance(failure, BaseException):
                 raise failure
         if known:
             metrics.REDELIVERED.labels(SERVICE, IDENTITY_DECODED).inc(len(known))
         await self._publish([known.get(e.support_id) or recorded[e.support_id] for e in unique])
+
+    async def _record_in_turn(
+        self, fresh: list[SupportCaptured], reads: Sequence["asyncio.Future[Reading]"]
+    ) -> tuple[list[Reading | BaseException], dict[str, IdentityDecoded]]:
+        """The readings recorded a few at a time, in the batch's order, while the pool
+        analyses the others: when the batch's last analysis ends, only the last few are left
+        to record before the next batch's analyses start (the pool idles meanwhile)."""
+        readings: list[Reading | BaseException] = []
+        recorded: dict[str, IdentityDecoded] = {}
+        for start in range(0, len(fresh), self.recorded_together):
+            turn = slice(start, start + self.recorded_together)
+            done = await asyncio.gather(*reads[turn], return_exceptions=True)
+            readings += done
+            read = [(e, r) for e, r in zip(fresh[turn], done, strict=True) if isinstance(r, tuple)]
+            recorded |= await self._record(read)
+        return readings, recorded
 
     async def _record(
         self, read: list[tuple[SupportCaptured, Reading]]

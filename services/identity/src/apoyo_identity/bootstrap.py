@@ -22,6 +22,10 @@ from apoyo_identity.reading import HELD_PER_WORKER, SupportReader, picture_hashe
 # keeps only their digests once analysed. The batch's offsets are committed together, and a
 # restart or a failed batch goes over at most this many again.
 BATCH_PER_WORKER = 32
+# Supports of a batch admitted to the picture index and recorded in one statement each, per
+# worker: recorded as their analyses end, while the pool analyses the batch's others, so at
+# the batch's end only these few are recorded while the pool waits (docs/identity.md).
+RECORDED_PER_WORKER = 4
 
 
 def columns(out: IdentityDecoded) -> Mapping[str, object]:
@@ -64,7 +68,8 @@ def build(infra: Infrastructure) -> ServiceUnit:
     )
     # In batches: one lookup, one picture admission, one record and one offset commit per
     # batch instead of per support, and publishes that share produce requests.
-    batches = Batches(reader, pictures, ledger, infra.publisher, citizen_keyed)
+    together = RECORDED_PER_WORKER * workers
+    batches = Batches(reader, pictures, ledger, infra.publisher, citizen_keyed, together)
     batch = BATCH_PER_WORKER * workers
     consume_batch(infra, unit, SUPPORT_CAPTURED, batches.handle_many, stage.handle, batch)
     return unit
