@@ -35,6 +35,8 @@ class Analyser:
     everyone: asyncio.Event = field(default_factory=asyncio.Event)
     busy: int = 0
     most: int = 0
+    held: bytes = b""  # the front of a support whose analysis ends only once `release` is set
+    release: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def analyse(self, images: dict[str, bytes]) -> SupportFindings:
         self.seen.append(images[FRONT.value])
@@ -44,6 +46,8 @@ class Analyser:
             self.everyone.set()
         await self.everyone.wait()  # one support at a time, the first would wait forever
         await asyncio.sleep(0)  # the batch's other reads go as far as they may meanwhile
+        if images[FRONT.value] == self.held:
+            await self.release.wait()
         self.busy -= 1
         return SupportFindings({k: ImageFindings(phash=_hash(data)) for k, data in images.items()})
 
@@ -66,6 +70,7 @@ class Publisher:
 @dataclass
 class Service:
     together: int = 1
+    recorded_together: int = 8
     store: InMemoryStore = field(default_factory=InMemoryStore)
     ledger: InMemoryDecodings = field(default_factory=InMemoryDecodings)
     pictures: InMemoryPictureIndex = field(default_factory=InMemoryPictureIndex)
@@ -76,7 +81,12 @@ class Service:
         held = asyncio.Semaphore(self.together)
         self.reader = SupportReader(self.store, self.analyser, b"k", lambda: NOW, held)
         self.batches = Batches(
-            self.reader, self.pictures, self.ledger, self.published, citizen_keyed
+            self.reader,
+            self.pictures,
+            self.ledger,
+            self.published,
+            citizen_keyed,
+            self.recorded_together,
         )
 
     async def support(self, support_id: str, front: bytes | None = None) -> bytes:
@@ -160,3 +170,37 @@ async def test_a_message_that_is_no_support_holds_back_none_of_the_others() -> N
     with pytest.raises(ValidationError):
         await asyncio.wait_for(service.batches.handle_many(batch), 5)
     assert sorted(service.ledger.outputs) == ["s-1", "s-2"] and not service.published.sent
+
+
+async def test_a_batchs_first_supports_are_recorded_while_its_last_is_analysed() -> None:
+    service = Service(together=2, recorded_together=2)
+    service.analyser.held = JPEG + b"s-4"
+    batch = [await service.support(f"s-{n}") for n in range(5)]
+    handled = asyncio.create_task(service.batches.handle_many(batch))
+
+    async def four_recorded() -> None:
+        while len(service.ledger.outputs) < 4:
+            await asyncio.sleep(0.001)
+
+    await asyncio.wait_for(four_recorded(), 5)  # while s-4 is held in its analysis
+    assert sorted(service.ledger.outputs) == ["s-0", "s-1", "s-2", "s-3"]
+    assert not service.published.sent  # the batch is published whole, once all are recorded
+    service.analyser.release.set()
+    await asyncio.wait_for(handled, 5)
+    assert service.published.supports() == [f"s-{n}" for n in range(5)]
+
+
+async def test_a_recording_that_fails_leaves_no_analysis_running() -> None:
+    service = Service(together=2, recorded_together=2)
+    batch = [await service.support(f"s-{n}") for n in range(6)]
+
+    async def down(outputs: object) -> list[IdentityDecoded]:
+        raise ConnectionError("the ledger is out")
+
+    service.ledger.record_many = down  # type: ignore[method-assign]
+    with pytest.raises(ConnectionError):
+        await asyncio.wait_for(service.batches.handle_many(batch), 5)
+    seen = len(service.analyser.seen)
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert len(service.analyser.seen) == seen < 6
