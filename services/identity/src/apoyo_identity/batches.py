@@ -3,13 +3,13 @@ the batch instead of once a support.
 
 Their recorded outputs are looked up in one statement; the others are read and analysed
 together (the reader holds a few supports' images at a time, the pool queues their
-analyses), their pictures admitted to the index in one statement
-(in the batch's order: a picture sent again within the batch is reuse, as it would be one
-support after the other), their outputs recorded in one statement, and every output published
-together. When a support fails, or a message is not a support, the others are still recorded
-before the failure is raised: the batch is then delivered one support at a time
-(Delivery.run_batch), and those recorded only publish their output again. The ledger keeps
-one output per support throughout.
+analyses) and, a few at a time in the batch's order as their analyses end, their pictures
+admitted to the index in one statement and their outputs recorded in another (a picture sent
+again within the batch is reuse, as it would be one support after the other); every output
+is published together once all are recorded. When a support fails, or a message is not a
+support, the others are still recorded before the failure is raised: the batch is then
+delivered one support at a time (Delivery.run_batch), and those recorded only publish their
+output again. The ledger keeps one output per support throughout.
 """
 
 import asyncio
