@@ -3,6 +3,7 @@ published together, none lost nor recorded twice when one of them fails."""
 
 import asyncio
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pytest
@@ -176,13 +177,17 @@ async def test_a_batchs_first_supports_are_recorded_while_its_last_is_analysed()
     service = Service(together=2, recorded_together=2)
     service.analyser.held = JPEG + b"s-4"
     batch = [await service.support(f"s-{n}") for n in range(5)]
+    record, four = service.ledger.record_many, asyncio.Event()
+
+    async def recording(outputs: Sequence[IdentityDecoded]) -> list[IdentityDecoded]:
+        recorded = await record(outputs)
+        if len(service.ledger.outputs) >= 4:
+            four.set()
+        return recorded
+
+    service.ledger.record_many = recording  # type: ignore[method-assign]
     handled = asyncio.create_task(service.batches.handle_many(batch))
-
-    async def four_recorded() -> None:
-        while len(service.ledger.outputs) < 4:
-            await asyncio.sleep(0.001)
-
-    await asyncio.wait_for(four_recorded(), 5)  # while s-4 is held in its analysis
+    await asyncio.wait_for(four.wait(), 5)  # while s-4 is held in its analysis
     assert sorted(service.ledger.outputs) == ["s-0", "s-1", "s-2", "s-3"]
     assert not service.published.sent  # the batch is published whole, once all are recorded
     service.analyser.release.set()
