@@ -23,7 +23,10 @@ from tests.e2e.drills import (
 )
 from tests.e2e.harness import SERVICES, Deployment
 
-pytestmark = pytest.mark.e2e
+# A drill is a whole load run with five services restarted in turn (each waited for until it
+# answers again): the SIGKILL drill took 167 s at load 6-8 (2026-11-30), where the suite's
+# 120 s default stopped it before its count. The count, not the time, is the test.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(400)]
 FAST_ANSWERS = {"202", "503", "unreachable"}
 
 
