@@ -7,6 +7,7 @@ and the young collections ran every 700 objects although the requests' objects a
 their counts (docs/operations.md, *Capture's reception, seventh pass*).
 """
 
+import atexit
 import gc
 
 # Young collections every 10,000 objects kept instead of 700: a request's own objects are
@@ -20,5 +21,10 @@ def settle_heap() -> None:
     collection (`gc.freeze`), and collect the young less often."""
     gc.collect()
     gc.freeze()
+    # Thawed at exit, so that the interpreter's last collections free what start-up built:
+    # frozen, zxing-cpp's module objects outlived the interpreter, and nanobind printed a
+    # page of "leaked" warnings at the end of every `apoyo demo`.
+    atexit.unregister(gc.unfreeze)
+    atexit.register(gc.unfreeze)
     _, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_THRESHOLD, middle, old)
