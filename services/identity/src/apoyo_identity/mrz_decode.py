@@ -307,8 +307,8 @@ def vouched(opinions: Sequence[NDArray[np.float32]], chars: str) -> bool:
 
 
 def _clear_where_strokes_lost(opinion: NDArray[np.float32], chars: str) -> bool:
-    """Each sex or name letter in STROKES_LOST beats the classifier's runner-up among what
-    the layout allows by STROKES_LOST_MARGIN."""
+    """Each sex or name letter that glare can make of another (STROKES_LOST, BARS_LOST)
+    beats the classifier's runner-up among what the layout allows by its margin."""
     for position in UNCHECKED:
         needed = _margin_needed(chars[position])
         if needed:
