@@ -59,6 +59,13 @@ def test_grayscale_is_the_absence_of_colour_not_a_grey_desk(pictures: dict[str, 
     assert evidence.looks_grayscale(gray)
 
 
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 1000, 4097])
+def test_the_grayscale_checks_medians_are_numpys(size: int) -> None:
+    values = np.random.default_rng(size).random((3, size)).astype(np.float32)
+    values[:, ::3] = values[:, :1]  # ties
+    assert np.array_equal(evidence._row_medians(values), np.median(values, axis=1))
+
+
 def test_a_photocopy_is_more_than_a_black_and_white_photo(pictures: dict[str, Image]) -> None:
     assert evidence.looks_photocopy(pictures["photocopy"])
     assert not evidence.looks_photocopy(pictures["black_and_white"])

@@ -178,11 +178,22 @@ def _grayscale(colour: Image) -> bool:
     chroma: NDArray[np.float32] = np.stack(planes)
     chroma /= total[lit]
     # The median of an even sample is as good a reference as the median of all.
-    median = np.median(chroma[:, :: max(1, chroma.shape[1] // _MEDIAN_SAMPLE)], axis=1)
-    chroma -= median[:, None]
+    chroma -= _row_medians(chroma[:, :: max(1, chroma.shape[1] // _MEDIAN_SAMPLE)])[:, None]
     stray = np.abs(chroma, out=chroma).max(axis=0)
-    coloured = bool(np.mean(stray > CHROMA_STEP) >= COLOUR_SHARE)
-    return not (coloured or bool(np.mean(stray > VIVID_STEP) >= VIVID_SHARE))
+    coloured = np.count_nonzero(stray > CHROMA_STEP) / stray.size >= COLOUR_SHARE
+    return not (coloured or np.count_nonzero(stray > VIVID_STEP) / stray.size >= VIVID_SHARE)
+
+
+def _row_medians(values: NDArray[np.float32]) -> NDArray[np.float32]:
+    """`np.median(values, axis=1)`, exactly, for values without NaN: one selection a row
+    and the largest value below it, where `np.median` selects two values and the largest
+    (for its NaN check) and averages through `np.mean` (a third of this check's time)."""
+    half = values.shape[1] // 2
+    ordered = np.partition(values, half, axis=1)
+    upper = ordered[:, half]
+    if values.shape[1] % 2:
+        return upper
+    return np.asarray((ordered[:, :half].max(axis=1) + upper) / 2, np.float32)
 
 
 def _specks_per_megapixel(gray: Image) -> float:
