@@ -196,7 +196,7 @@ def _gray(image: NDArray[np.generic]) -> NDArray[np.uint8] | None:
 class _Found:
     format: str
     text: str
-    binary: bool
+    kind: str  # classified once, as read: the card test asks after every pass
     top: float  # of the code in the grey image, for a reading order
     left: float
 
@@ -214,7 +214,8 @@ def _found(
         left, top = (min(ys), min(xs)) if transposed else (min(xs), min(ys))
         binary = code.content_type == zxingcpp.ContentType.Binary
         text = base64.b64encode(code.bytes).decode() if binary else code.text
-        out.append(_Found(code.format.name, text, binary, top, left))
+        kind = classify(code.format.name, text, binary)
+        out.append(_Found(code.format.name, text, kind, top, left))
     return out
 
 
@@ -271,7 +272,7 @@ _PASSES: Final = (_qr_local, _qr_fixed, _linear_rows, _linear_columns)
 
 def _card_read(found: list[_Found]) -> bool:
     """The codes INE prints on a card back (models G and H) are all read."""
-    kinds = Counter(classify(f.format, f.text, f.binary) for f in found)
+    kinds = Counter(f.kind for f in found)
     return all(kinds[kind] >= count for kind, count in CARD_CODES.items())
 
 
@@ -288,7 +289,7 @@ def read_barcodes(image: NDArray[np.uint8], card: bool = False) -> list[Barcode]
     if not found:
         found = _passes(gray, card)
     found.sort(key=lambda f: (f.top, f.left))
-    return [Barcode(f.format, f.text, classify(f.format, f.text, f.binary)) for f in found]
+    return [Barcode(f.format, f.text, f.kind) for f in found]
 
 
 def _card_at_full_scale(gray: NDArray[np.uint8]) -> list[_Found]:
