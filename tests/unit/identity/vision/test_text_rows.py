@@ -1,11 +1,13 @@
-"""The text rows' neighbour search: sorted by x, it must still see every neighbour."""
+"""The text rows' neighbour search: sorted by y, it must still see every neighbour."""
 
 import numpy as np
 
 from apoyo_identity.vision.text_rows import _candidates
 
+Floats = np.ndarray
 
-def neighbour_pairs(cx: np.ndarray, w: np.ndarray, h: np.ndarray) -> set[tuple[int, int]]:
+
+def neighbour_pairs(cx: Floats, cy: Floats, w: Floats, h: Floats) -> set[tuple[int, int]]:
     """Every pair that meets text_boxes' row test, found by comparing all pairs."""
     found = set()
     for i in range(len(cx)):
@@ -13,20 +15,26 @@ def neighbour_pairs(cx: np.ndarray, w: np.ndarray, h: np.ndarray) -> set[tuple[i
             across = abs(cx[i] - cx[j])
             gap = across - (w[i] + w[j]) / 2
             ratio = h[i] / h[j]
-            if i != j and -0.2 * h[i] < gap < h[i] and 0.75 < ratio < 1.33:
+            in_row = abs(cy[i] - cy[j]) < 0.25 * h[i] + 0.5 * across
+            if i != j and in_row and -0.2 * h[i] < gap < h[i] and 0.75 < ratio < 1.33:
                 found.add((i, j))
     return found
 
 
 def test_the_candidates_hold_every_pair_close_enough_to_be_neighbours() -> None:
     rng = np.random.default_rng(7)
+    kept = 0
     for _ in range(20):
         h = rng.integers(3, 61, 150).astype(np.float64)
         w = np.minimum(rng.uniform(0.3, 6, 150) * h, 6 * h).round()  # as _character_like keeps
         cx = rng.uniform(0, 640, 150).round() + w / 2
-        i, j = _candidates(cx, 5 * h + w / 2)
+        cy = rng.uniform(0, 160, 150).round() + h / 2
+        i, j = _candidates(cy, 0.25 * h + 0.5 * (5 * h + w / 2))
         pairs = set(zip(i.tolist(), j.tolist(), strict=True))
-        assert neighbour_pairs(cx, w, h) <= pairs
+        neighbours = neighbour_pairs(cx, cy, w, h)
+        assert neighbours <= pairs
+        kept += len(neighbours)
         assert len(pairs) == len(i)  # no pair twice
         assert all(a != b for a, b in pairs)
         assert len(pairs) < 150 * 149  # and far from every pair
+    assert kept > 200  # the rows are crowded enough for the test to mean something
