@@ -1,8 +1,11 @@
-"""The text rows' neighbour search: sorted by y, it must still see every neighbour."""
+"""The text rows' ink, and their neighbour search: sorted by y, it must still see every
+neighbour."""
 
+import cv2
 import numpy as np
+import pytest
 
-from apoyo_identity.vision.text_rows import _candidates
+from apoyo_identity.vision.text_rows import _BLOCK, _OFFSET, _candidates, _ink
 
 Floats = np.ndarray
 
@@ -38,3 +41,15 @@ def test_the_candidates_hold_every_pair_close_enough_to_be_neighbours() -> None:
         assert all(a != b for a, b in pairs)
         assert len(pairs) < 150 * 149  # and far from every pair
     assert kept > 200  # the rows are crowded enough for the test to mean something
+
+
+@pytest.mark.parametrize("shape", [(480, 640), (97, 131), (15, 15), (7, 300)])
+def test_the_ink_is_opencvs_adaptive_threshold(shape: tuple[int, int]) -> None:
+    rng = np.random.default_rng(shape[0])
+    gray = rng.integers(0, 256, shape, np.uint8)
+    gray[: shape[0] // 3] //= 16  # dark, bright and mixed parts, at the border too
+    gray[-shape[0] // 3 :] |= 0xF0
+    expected = cv2.adaptiveThreshold(
+        gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, _BLOCK, _OFFSET
+    )
+    assert np.array_equal(_ink(gray), expected)
