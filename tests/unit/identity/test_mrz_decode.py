@@ -14,15 +14,17 @@ from apoyo_identity.mrz_decode import (
     FIVES,
     LAYOUT,
     MAX_DISAGREEMENTS,
+    SHIFT_DOUBT_MARGIN,
     SHIFTED_MARGIN,
     SHIFTED_TIE,
     STROKES_LOST_MARGIN,
-    certain,
     clear,
     decode,
     legible,
+    shift_doubted,
     swaps_vouched,
     vouched,
+    vouched_where_shifts_doubt,
 )
 from apoyo_identity.rules.mrz import CHARSET, check_digit
 from apoyo_identity.vision.cells import contrast
@@ -182,12 +184,27 @@ def test_a_name_letter_must_be_clear_as_cut_or_at_a_pixel_of_shift_and_never_tie
         found[position, CHARSET.index(other)] = 100.0 - margin
         return found
 
-    assert certain(scores_with(CUT_MARGIN), scores_with(SHIFTED_TIE), TRUTH)
-    # However clear as cut, all but tied with another letter a pixel away: not certain.
-    assert not certain(scores_with(CUT_MARGIN + 20), scores_with(SHIFTED_TIE / 2), TRUTH)
-    assert certain(scores_with(1.0), scores_with(SHIFTED_MARGIN), TRUTH)
-    assert not certain(scores_with(CUT_MARGIN - 1), scores_with(SHIFTED_MARGIN - 1), TRUTH)
-    assert not certain(scores_with(CUT_MARGIN), scores_with(-1.0), TRUTH)  # shifted prefers B
+    assert shift_doubted(scores_with(CUT_MARGIN), scores_with(SHIFTED_TIE), TRUTH) == []
+    assert shift_doubted(scores_with(1.0), scores_with(SHIFTED_MARGIN), TRUTH) == []
+    refused = shift_doubted(scores_with(CUT_MARGIN - 1), scores_with(SHIFTED_MARGIN - 1), TRUTH)
+    assert refused is None
+    assert shift_doubted(scores_with(-1.0), scores_with(SHIFTED_MARGIN), TRUTH) is None
+    # Clear as cut, yet all but tied with another letter a pixel away, or that letter
+    # preferred there: the networks decide.
+    assert shift_doubted(scores_with(CUT_MARGIN + 20), scores_with(SHIFTED_TIE / 2), TRUTH) == [
+        position
+    ]
+    assert shift_doubted(scores_with(CUT_MARGIN), scores_with(-1.0), TRUTH) == [position]
+
+
+def test_a_letter_only_the_shifts_doubt_needs_both_networks_clearly() -> None:
+    position = 61
+    other = "B" if TRUTH[position] != "B" else "D"
+    for gap, vouches in ((SHIFT_DOUBT_MARGIN - 0.1, False), (SHIFT_DOUBT_MARGIN + 0.1, True)):
+        opinion = _certain(TRUTH)
+        opinion[position, CHARSET.index(other)] = 100.0 - gap
+        assert vouched_where_shifts_doubt([_certain(TRUTH), opinion], TRUTH, [position]) is vouches
+    assert vouched_where_shifts_doubt([opinion, opinion], TRUTH, [])
 
 
 def test_a_read_is_clear_only_when_every_character_as_cut_wins_by_the_clear_margin() -> None:

@@ -82,6 +82,14 @@ STROKES_LOST_MARGIN = 0.5
 BARS_LOST = "CF"
 BARS_LOST_MARGIN = 1.0
 UNCHECKED = (37, *range(60, 90))  # the sex letter and the name line
+# A letter clear as cut (CUT_MARGIN) that the best of nine shifts doubts (another letter
+# there, or all but a tie) is taken when each network prefers it by this much (log
+# posterior): at a pixel of shift an R looks like a B, an O like a D, an M like an H, and on
+# the truth's cells of 640 level-3 development photos (seeds 1002-1033) the shifts alone
+# refused 47 right name lines. The wrong letters the networks let through so were unclear as
+# cut (margins 0.9-9.5: a D, Q, W or I for an O, O, U or T), the networks preferring them by
+# up to 2.3 (docs/identity.md, "Letters only the shifts doubt").
+SHIFT_DOUBT_MARGIN = 1.0
 # A read whose every character, as cut, is the classifier's first choice among what the
 # layout allows (no check digit made a swap) and beats its runner-up there by this much is
 # clear (`clear`): the reader then asks neither the nine shifts nor the networks. On 7,600
@@ -311,11 +319,8 @@ def _clear_where_strokes_lost(opinion: NDArray[np.float32], chars: str) -> bool:
     beats the classifier's runner-up among what the layout allows by its margin."""
     for position in UNCHECKED:
         needed = _margin_needed(chars[position])
-        if needed:
-            row = opinion[position][ALLOWED_INDEX[position]]
-            mine = LAYOUT[position].index(chars[position])
-            if row[mine] - np.delete(row, mine).max() < needed:
-                return False
+        if needed and _margin(opinion[position], chars, position) < needed:
+            return False
     return True
 
 
@@ -347,23 +352,45 @@ def _indices(chars: str) -> NDArray[np.int64]:
     return np.array([CHARSET.index(c) for c in chars], np.int64)
 
 
-def certain(found: NDArray[np.float32], shifted: NDArray[np.float32], chars: str) -> bool:
-    """Every sex and name letter is the first choice, among what the layout allows, of the
-    scores of the cells as cut (`found`) and at a pixel of shift (`shifted`), and beats its
-    runner-up by CUT_MARGIN in the first or SHIFTED_MARGIN in the second, and by SHIFTED_TIE
-    in the second whatever the first."""
+def shift_doubted(
+    found: NDArray[np.float32], shifted: NDArray[np.float32], chars: str
+) -> list[int] | None:
+    """Whether the sex and name letters are certain: each is the first choice, among what
+    the layout allows, of the scores of the cells as cut (`found`) and at a pixel of shift
+    (`shifted`), and beats its runner-up by CUT_MARGIN in the first or SHIFTED_MARGIN in the
+    second, and by SHIFTED_TIE in the second whatever the first. None when a letter is not;
+    else the positions of the letters that fail only at the shifts, clear as cut by
+    CUT_MARGIN (the networks decide those: `vouched_where_shifts_doubt`); [] when all are."""
+    doubted = []
     for position in UNCHECKED:
-        allowed = ALLOWED_INDEX[position]
-        margins = []
-        for scores in (found, shifted):
-            row = scores[position][allowed]
-            order = np.argsort(-row)
-            if LAYOUT[position][int(order[0])] != chars[position]:
-                return False
-            margins.append(float(row[order[0]] - row[order[1]]))
-        if (margins[0] < CUT_MARGIN and margins[1] < SHIFTED_MARGIN) or margins[1] < SHIFTED_TIE:
-            return False
-    return True
+        as_cut, at_shifts = (
+            _margin(scores[position], chars, position) for scores in (found, shifted)
+        )
+        if as_cut < 0 or (as_cut < CUT_MARGIN and at_shifts < SHIFTED_MARGIN):
+            return None
+        if at_shifts < SHIFTED_TIE:  # clear as cut, or it would have been refused above
+            doubted.append(position)
+    return doubted
+
+
+def vouched_where_shifts_doubt(
+    opinions: Sequence[NDArray[np.float32]], chars: str, doubted: list[int]
+) -> bool:
+    """Each network prefers every letter that only the shifts doubt (`shift_doubted`) by
+    SHIFT_DOUBT_MARGIN over its runner-up among what the layout allows."""
+    return all(
+        _margin(opinion[position], chars, position) >= SHIFT_DOUBT_MARGIN
+        for opinion in opinions
+        for position in doubted
+    )
+
+
+def _margin(row: NDArray[np.float32], chars: str, position: int) -> float:
+    """How much `row` (one cell's scores over the charset) prefers the read's character over
+    its best other among what the layout allows (negative: another is preferred)."""
+    allowed = row[ALLOWED_INDEX[position]]
+    mine = LAYOUT[position].index(chars[position])
+    return float(allowed[mine] - np.delete(allowed, mine).max())
 
 
 def legible(chars: str, contrast: NDArray[np.float32]) -> bool:

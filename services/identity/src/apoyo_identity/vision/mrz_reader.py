@@ -8,12 +8,13 @@ from numpy.typing import NDArray
 
 from apoyo_identity.mrz_decode import (
     UNCHECKED,
-    certain,
     clear,
     decode,
     legible,
+    shift_doubted,
     swaps_vouched,
     vouched,
+    vouched_where_shifts_doubt,
 )
 from apoyo_identity.rules.mrz import CHARSET, MrzRead
 from apoyo_identity.vision.align import column_centres
@@ -217,16 +218,28 @@ def judged(
         return read, "read"  # the cascade: no shifts nor networks for a read this clear
     if only_clear:
         return None, "not clear"
+    refusal = _second_opinions(cells, found, chosen, text)
+    return (read, "read") if refusal is None else (None, refusal)
+
+
+def _second_opinions(
+    cells: NDArray[np.float32], found: NDArray[np.float32], chosen: NDArray[np.float32], text: str
+) -> str | None:
+    """The step of the best of nine shifts and the networks that refuses `text` (the
+    check digits' choice among the scores `chosen`; `found`: the scores as cut), or None."""
     shifted = np.zeros((len(cells), len(CHARSET)), np.float32)
     shifted[list(UNCHECKED)] = scores(cells[list(UNCHECKED)])
-    if not certain(found, shifted, text):
-        return None, "letter margins"
+    doubted = shift_doubted(found, shifted, text)
+    if doubted is None:
+        return "letter margins"
     others = opinions(cells, list(range(len(cells))))
+    if not vouched_where_shifts_doubt(others, text, doubted):
+        return "letter margins"
     if not vouched(others, text):
-        return None, "networks"
+        return "networks"
     if not swaps_vouched(others, chosen, text):
-        return None, "swap refused by networks"
-    return read, "read"
+        return "swap refused by networks"
+    return None
 
 
 def _read_by_ends(gray: NDArray[np.uint8], rows: tuple[Row, Row, Row]) -> MrzRead | None:
