@@ -7,6 +7,13 @@ hands each connection to one of them. Each worker is a whole replica (its pool, 
 clients, outbox relay); only the first reads the consumer lag. A worker dies with the parent
 (even a SIGKILLed one), and when a worker ends, the parent stops the others and ends with
 its code, so a supervisor restarts the whole service as it would one process.
+
+Each worker listens on a socket of its own, all bound to the one port (SO_REUSEPORT): the
+kernel picks a socket for each new connection by the hash of its addresses. With one socket
+shared by all, the worker that woke first accepted a whole burst of connections, and a
+client that keeps its connections (a proxy, `apoyo load`) then loaded one worker and one core
+with nearly all of its requests (31 of 32 connections in runs of pipeline_load.py;
+docs/operations.md, *Capture's reception, eighth pass*).
 """
 
 import contextlib
@@ -22,21 +29,44 @@ from apoyo_common.settings import Settings
 _PR_SET_PDEATHSIG = 1
 
 
-def bind(host: str, port: int) -> socket.socket:
+def listeners(host: str, port: int, count: int) -> list[socket.socket]:
+    """`count` listening sockets on one port (the first one's, when `port` is 0). The first
+    is bound before it lets others share its port: a port another server holds, even another
+    group of workers, is refused as it was with one socket, not shared with it."""
+    socks = [bind(host, port)]
+    try:
+        while len(socks) < count:
+            socks.append(bind(host, socks[0].getsockname()[1], join=True))
+    except OSError:
+        for sock in socks:
+            sock.close()
+        raise
+    return socks
+
+
+def bind(host: str, port: int, join: bool = False) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if join:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # the next ones may join
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
     sock.set_inheritable(True)
     return sock
 
 
 def serve_workers(name: str, settings: Settings, workers: int) -> int:
     """Run `workers` processes of the service; the exit code of the first that ends."""
-    sock = bind(settings.http_host, settings.http_port)
-    children = [_fork(name, settings, sock, worker) for worker in range(workers)]
-    sock.close()
+    socks = listeners(settings.http_host, settings.http_port, workers)
+    children = [_fork(name, settings, socks, worker) for worker in range(workers)]
+    for sock in socks:
+        sock.close()
 
     def forward(signum: int, _: FrameType | None) -> None:
         _signal_all(children, signum)
@@ -51,11 +81,15 @@ def serve_workers(name: str, settings: Settings, workers: int) -> int:
     return code
 
 
-def _fork(name: str, settings: Settings, sock: socket.socket, worker: int) -> int:
+def _fork(name: str, settings: Settings, socks: list[socket.socket], worker: int) -> int:
     pid = os.fork()
     if pid:
         return pid
     code = 0
+    sock = socks[worker]
+    for other in socks:  # kept open here, another worker's socket would take connections too
+        if other is not sock:
+            other.close()
     try:
         _die_with_parent()
         from apoyo.production import serve_service
