@@ -74,8 +74,39 @@ def analysis_alone(count: int) -> float:
     return len(supports) / (time.process_time() - started)
 
 
-async def backlog(deployed: Deployment, count: int) -> None:
+Files = dict[str, tuple[str, bytes, str]]
+
+
+def supports_files(count: int, kept: bool) -> list[tuple[Citizen, Files]]:
+    """The supports' people and files; `kept`: the files made once and kept under .local
+    (making the photos takes most of a run: 0.2 s a support), for back-to-back runs."""
+    people = make_citizens(count, seed=4242)
+    if not kept:
+        return [(person, support_files(person, 100 + i)) for i, person in enumerate(people)]
+    folder = ROOT / ".local" / "bench-cache" / f"identity-service-{count}"
+    made = []
+    for i, person in enumerate(people):
+        support = folder / str(i)
+        if not support.is_dir():
+            files = support_files(person, 100 + i)
+            support.mkdir(parents=True)
+            for kind, (name, data, content_type) in files.items():
+                (support / f"{kind}.{name}.{content_type.replace('/', '_')}").write_bytes(data)
+        made.append((person, _kept_files(support)))
+    return made
+
+
+def _kept_files(support: Path) -> Files:
+    files = {}
+    for path in support.iterdir():
+        kind, name_stem, name_ext, content_type = path.name.split(".")
+        files[kind] = (f"{name_stem}.{name_ext}", path.read_bytes(), content_type.replace("_", "/"))
+    return files
+
+
+async def backlog(deployed: Deployment, count: int, kept: bool) -> None:
     """`count` supports in S3 and on `support.captured`, as capture would leave them."""
+    made = supports_files(count, kept)
     settings = settings_of(deployed)
     store = S3Store.from_settings(settings)
     await store.ensure_ready()
@@ -83,8 +114,8 @@ async def backlog(deployed: Deployment, count: int) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
     await producer.start()
     try:
-        for i, person in enumerate(make_citizens(count, seed=4242)):
-            event = await stored_support(store, f"bench-{i:05d}", person, photo_seed=100 + i)
+        for i, (person, files) in enumerate(made):
+            event = await stored_support(store, f"bench-{i:05d}", person, files)
             topic = f"{settings.namespace}.support.captured"
             await producer.send(
                 topic, event.model_dump_json().encode(), key=event.support_id.encode()
@@ -95,10 +126,10 @@ async def backlog(deployed: Deployment, count: int) -> None:
 
 
 async def stored_support(
-    store: S3Store, support_id: str, person: Citizen, photo_seed: int
+    store: S3Store, support_id: str, person: Citizen, files: Files
 ) -> SupportCaptured:
     refs = []
-    for kind, (name, data, content_type) in support_files(person, photo_seed).items():
+    for kind, (name, data, content_type) in files.items():
         key = f"evidence/gub-son-2027/{support_id}/{name}"
         await store.put(key, data, content_type)
         digest = hashlib.sha256(data).hexdigest()
@@ -197,12 +228,17 @@ def main() -> None:
     # 720 by default: runs of 240 read their CPU over 4.7-6.4 s, and theirs spread by 8 ms a
     # support on the quiet machine (41.6-49.3), runs of 720 over 16-18 s by 4 (40.6, 44.2).
     parser.add_argument("--supports", type=int, default=720)
+    parser.add_argument(
+        "--keep-photos",
+        action="store_true",
+        help="make the photos once and keep them in .local/bench-cache for later runs",
+    )
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     deployed = deployment(ROOT / ".local" / "bench-logs")
     deployed.env["APOYO_IDENTITY_WORKERS"] = str(cores)
     deployed.env.pop("OMP_NUM_THREADS", None)  # the service as deployed: it sets its own
-    asyncio.run(backlog(deployed, args.supports))
+    asyncio.run(backlog(deployed, args.supports, args.keep_photos))
     before = background()
     deployed.start("identity")
     database = deployed.dsn.rsplit("/", 1)[1]
