@@ -1,5 +1,6 @@
 """The picture-reuse index contract against the in-memory fake and PostgreSQL (banded)."""
 
+import asyncio
 import random
 from collections.abc import AsyncIterator
 
@@ -108,6 +109,23 @@ async def test_a_batch_is_admitted_as_its_supports_one_after_another(index: Pict
     assert await index.admit_many(later) == [False, True]
     assert await index.reused("p", "s-8", {"selfie": fresh})  # the batch was recorded
     assert await index.admit_many([]) == []
+
+
+async def test_admissions_at_once_see_each_other(index: PictureIndex) -> None:
+    """Two replicas admit their batches at the same time: a picture sent to both is reuse
+    for one of them, as when they came one after the other."""
+    r = random.Random(29)
+    pictures = [r.getrandbits(128) for _ in range(8)]
+    batches = [
+        [("p", f"s-{side}-{i}", {"credential_front": value}) for i, value in enumerate(pictures)]
+        for side in ("a", "b")
+    ]
+    for attempt in range(5):  # the race is not certain to happen on any one try
+        process = f"p-{attempt}"
+        tried = [[(process, s, h) for _, s, h in batch] for batch in batches]
+        answers = await asyncio.gather(*(index.admit_many(batch) for batch in tried))
+        assert [a or b for a, b in zip(*answers, strict=True)] == [True] * len(pictures)
+        assert [a and b for a, b in zip(*answers, strict=True)] == [False] * len(pictures)
 
 
 async def test_pictures_recorded_before_the_fine_half_are_judged_on_the_coarse_one(

@@ -5,7 +5,10 @@ that finds every picture within the reuse distance), with both halves carried in
 the search probes it 68 times per hash and checks both distances on the few candidates,
 instead of on every picture of the process. The service asks and records in one statement
 for a whole batch of supports (`admit_many`): one round trip per batch instead of five per
-support.
+support. Admissions to one process are taken one at a time across replicas (an advisory
+lock per process): one statement sees the index as it was when it began, so two replicas'
+batches admitted at once would each miss the other's pictures, and a picture sent twice to
+two replicas at once would be reuse for neither.
 """
 
 from collections.abc import Sequence
@@ -62,6 +65,10 @@ SELECT DISTINCT support_id FROM found"""
 )
 
 
+# Apart from other schemas' advisory locks on their own keys (verification's citizens).
+_LOCK_PREFIX = "identity.picture_index\x1f"
+
+
 def signed(value: int) -> int:
     """A 64-bit hash as PostgreSQL's signed bigint."""
     return value - (1 << 64) if value >= 1 << 63 else value
@@ -102,7 +109,16 @@ class PgPictureIndex:
     async def admit_many(self, supports: Sequence[Admission]) -> list[bool]:
         if not any(hashes for _, _, hashes in supports):
             return [False] * len(supports)
-        found = {r["support_id"] for r in await self.pool.fetch(_ADMIT, *_pictures(supports))}
+        async with self.pool.acquire() as conn, conn.transaction():
+            # Locks in one order; the statement after them sees every admission before it
+            # (read committed: a statement's snapshot is taken when it starts).
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) "
+                "FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i",
+                [_LOCK_PREFIX + p for p in sorted({p for p, _, _ in supports})],
+            )
+            rows = await conn.fetch(_ADMIT, *_pictures(supports))
+        found = {r["support_id"] for r in rows}
         return [support_id in found for _, support_id, _ in supports]
 
 
