@@ -1,6 +1,7 @@
 """Kafka on Kubernetes follows the code: the topics of apoyo_common.topics, partitions for
 every consumer at the autoscalers' maximum, and consumers scaled on their real groups' lag."""
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -48,9 +49,12 @@ def test_there_is_a_kafka_topic_for_every_topic_the_code_names(overlay: Rendered
 def test_partitions_cover_every_consumer_at_the_largest_replica_count(overlay: Rendered) -> None:
     objects, subscribed = overlay
     by_name = topics(objects)
+    # Two subscriptions of one group on one topic share its partitions: their members add up.
+    members: Counter[tuple[str, str, str]] = Counter()
     for s in subscribed:
-        consumers = max_replicas(objects, s.service) * s.consumers
-        assert by_name[s.topic]["spec"]["partitions"] >= consumers, (s, consumers)
+        members[s.service, s.topic, s.group] += max_replicas(objects, s.service) * s.consumers
+    for (service, topic, group), consumers in members.items():
+        assert by_name[topic]["spec"]["partitions"] >= consumers, (service, topic, group)
 
 
 def test_every_consumer_but_capture_scales_on_the_lag_of_each_topic_it_reads(
