@@ -21,10 +21,10 @@ from apoyo_identity.mrz_decode import (
     clear,
     decode,
     legible,
+    networks_prefer,
     shift_doubted,
     swaps_vouched,
     vouched,
-    vouched_where_shifts_doubt,
 )
 from apoyo_identity.rules.mrz import CHARSET, check_digit
 from apoyo_identity.vision.cells import contrast
@@ -203,8 +203,11 @@ def test_a_letter_only_the_shifts_doubt_needs_both_networks_clearly() -> None:
     for gap, vouches in ((SHIFT_DOUBT_MARGIN - 0.1, False), (SHIFT_DOUBT_MARGIN + 0.1, True)):
         opinion = _certain(TRUTH)
         opinion[position, CHARSET.index(other)] = 100.0 - gap
-        assert vouched_where_shifts_doubt([_certain(TRUTH), opinion], TRUTH, [position]) is vouches
-    assert vouched_where_shifts_doubt([opinion, opinion], TRUTH, [])
+        assert (
+            networks_prefer([_certain(TRUTH), opinion], TRUTH, [position], SHIFT_DOUBT_MARGIN)
+            is vouches
+        )
+    assert networks_prefer([opinion, opinion], TRUTH, [], SHIFT_DOUBT_MARGIN)
 
 
 def test_a_read_is_clear_only_when_every_character_as_cut_wins_by_the_clear_margin() -> None:

@@ -360,7 +360,7 @@ def shift_doubted(
     (`shifted`), and beats its runner-up by CUT_MARGIN in the first or SHIFTED_MARGIN in the
     second, and by SHIFTED_TIE in the second whatever the first. None when a letter is not;
     else the positions of the letters that fail only at the shifts, clear as cut by
-    CUT_MARGIN (the networks decide those: `vouched_where_shifts_doubt`); [] when all are."""
+    CUT_MARGIN (the networks decide those: `networks_prefer`); [] when all are."""
     doubted = []
     for position in UNCHECKED:
         as_cut, at_shifts = (
@@ -373,15 +373,16 @@ def shift_doubted(
     return doubted
 
 
-def vouched_where_shifts_doubt(
-    opinions: Sequence[NDArray[np.float32]], chars: str, doubted: list[int]
+def networks_prefer(
+    opinions: Sequence[NDArray[np.float32]], chars: str, positions: Sequence[int], margin: float
 ) -> bool:
-    """Each network prefers every letter that only the shifts doubt (`shift_doubted`) by
-    SHIFT_DOUBT_MARGIN over its runner-up among what the layout allows."""
+    """Each network prefers the read's character at every one of `positions` by `margin` over
+    its runner-up among what the layout allows (SHIFT_DOUBT_MARGIN where only the shifts
+    doubt a letter: `shift_doubted`)."""
     return all(
-        _margin(opinion[position], chars, position) >= SHIFT_DOUBT_MARGIN
+        _margin(opinion[position], chars, position) >= margin
         for opinion in opinions
-        for position in doubted
+        for position in positions
     )
 
 
