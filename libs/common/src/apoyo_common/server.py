@@ -28,6 +28,7 @@ from apoyo_common import metrics
 from apoyo_common.bearer import refusal
 from apoyo_common.heap import settle_heap
 from apoyo_common.http_metrics import HttpMetrics
+from apoyo_common.http_parser import BoundedHttpTools
 from apoyo_common.openapi import document
 from apoyo_common.ops import ops_routes
 from apoyo_common.runtime import Infrastructure, ServiceUnit, background, prepare, stop_units
@@ -194,6 +195,7 @@ async def serve(
         app,
         host=host,
         port=port,
+        http=BoundedHttpTools,  # httptools, bounded as h11 was (apoyo_common.http_parser)
         log_config=None,
         access_log=False,
         lifespan="on",
