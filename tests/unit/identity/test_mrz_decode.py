@@ -18,15 +18,17 @@ from apoyo_identity.mrz_decode import (
     SHIFTED_MARGIN,
     SHIFTED_TIE,
     STROKES_LOST_MARGIN,
+    UNSEEN_PAIR,
     clear,
     decode,
     legible,
     networks_prefer,
     shift_doubted,
     swaps_vouched,
+    unseen_pair_doubted,
     vouched,
 )
-from apoyo_identity.rules.mrz import CHARSET, check_digit
+from apoyo_identity.rules.mrz import CHARSET, check_digit, parse_td1
 from apoyo_identity.vision.cells import contrast
 
 TRUTH = "".join(labelled_backs(1, 0, seed=3)[0].mrz)
@@ -89,6 +91,29 @@ def test_two_digits_each_off_by_5_that_are_almost_as_likely_are_no_read() -> Non
         read = decode(found, 10.0)
         assert (read is not None) is reads
         assert read is None or "".join(read.lines) == TRUTH
+
+
+def test_a_cheap_pair_both_check_digits_miss_is_doubted_where_the_networks_prefer_it() -> None:
+    # Seeds 10000-10031: a birth date read `4..9..` for `5..8..`, digits off by 1 each way at
+    # weight 7 in the field and 3 in the composite, which both check digits pass (as here).
+    first, second = 30, 33
+    off = {first: (int(TRUTH[first]) + 1) % 10, second: (int(TRUTH[second]) - 1) % 10}
+    changed = list(TRUTH)
+    for p, digit in off.items():
+        changed[p] = str(digit)
+    wrong = "".join(changed)
+    assert parse_td1([wrong[:30], wrong[30:60], wrong[60:]]) is not None
+    for cost, doubted in ((UNSEEN_PAIR - 1.0, True), (UNSEEN_PAIR + 1.0, False)):
+        chosen = _certain(wrong)
+        for p in off:
+            chosen[p, CHARSET.index(TRUTH[p])] = 100.0 - cost / 2
+        assert decode(chosen, 10.0) is not None  # no other doubt of the decoder sees it
+        networks = [_certain(wrong), _certain(wrong)]
+        assert not unseen_pair_doubted(networks, chosen, wrong)  # the networks agree
+        for network in networks:
+            network[first, CHARSET.index(TRUTH[first])] = 101.0
+        assert unseen_pair_doubted(networks, chosen, wrong) is doubted
+        assert not unseen_pair_doubted([networks[0], _certain(wrong)], chosen, wrong)
 
 
 def test_networks_that_differ_on_too_many_checked_digits_do_not_vouch() -> None:

@@ -47,6 +47,15 @@ MAX_DISAGREEMENTS = 3
 # every check digit, the networks agreeing, at a cost of 26.4; on the 368 right level-3 reads
 # of development photos the cheapest such pair cost 12.6 once, then 72 and more.
 FIVES = 50.0
+# Two digits of one field changed so that both its check digit and the composite still hold
+# (off by 5, or off by +k and -k at equal weights in both sums, or any such pair: `UNSEEN`)
+# are doubted when they cost less than this together and, at either of the two cells, every
+# network prefers the changed digit: on seeds 10000-10031 a birth date read `4..9..` for
+# `5..8..` at 53.2, both networks preferring the 5 (by 3.0 and 4.1). Without the networks,
+# such a pair cost under 55 on 31 of 3,423 right reads of six development ranges and 21 of
+# 1,730 of three fresh ones; with them, on 4 of 3,984 and none of the 1,730
+# (docs/identity.md, "Pairs the check digits cannot see").
+UNSEEN_PAIR = 55.0
 # How much likelier than its runner-up a sex or name letter must be, in the scores of the
 # cells as cut or in those at the best of nine shifts (`certain`; log-likelihood). Alone, the
 # margin had to be 20 and 30 (wrong letters won by up to 13.2 at 22-27 px per character and
@@ -272,6 +281,62 @@ def _fives_hold(scores: NDArray[np.float32], chars: list[str]) -> bool:
 
 def _five(digit: str) -> str:
     return DIGITS[(DIGITS.index(digit) + 5) % 10]
+
+
+def _unseen_pairs() -> tuple[NDArray[np.intp], ...]:
+    """Every pair of digit changes (cell, +delta mod 10, other cell, +delta) within a field
+    and its check digit that keeps both check digits covering them, the field's and the
+    composite (where a check digit weighs -1 in its own sum): as columns."""
+    composite = _weights(COMPOSITE[0])
+    found: list[tuple[int, int, int, int]] = []
+    for positions, check_at in FIELDS.values():
+        own = _weights(positions) | {check_at: -1}
+        cells = [*positions, check_at]
+        for i, p in enumerate(cells):
+            for q in cells[i + 1 :]:
+                found += [(p, a, q, b) for a, b in _holding(own, composite, p, q)]
+    return tuple(np.array(column, np.intp) for column in zip(*found, strict=True))
+
+
+def _weights(positions: Sequence[int]) -> dict[int, int]:
+    """ICAO 9303's weights 7, 3, 1 repeated along the positions a check digit covers."""
+    return {p: (7, 3, 1)[i % 3] for i, p in enumerate(positions)}
+
+
+def _holding(
+    own: dict[int, int], composite: dict[int, int], p: int, q: int
+) -> list[tuple[int, int]]:
+    """The changes (+a at p, +b at q) that move both weighted sums by a multiple of 10."""
+    return [
+        (a, b)
+        for a in range(1, 10)
+        for b in range(1, 10)
+        if all((w[p] * a + w[q] * b) % 10 == 0 for w in (own, composite))
+    ]
+
+
+UNSEEN = _unseen_pairs()
+
+
+def unseen_pair_doubted(
+    opinions: Sequence[NDArray[np.float32]], chosen: NDArray[np.float32], chars: str
+) -> bool:
+    """Whether a pair of UNSEEN changes to the read's digits costs less than UNSEEN_PAIR in
+    `chosen` (the scores the check digits chose among) and every network prefers the
+    changed digit at one of its two cells (the layout makes them digits, and a digit's
+    index in CHARSET is its value)."""
+    first, delta, second, other_delta = UNSEEN
+    read = _indices(chars)
+    a, b = read[first], read[second]
+    changed_a, changed_b = (a + delta) % 10, (b + other_delta) % 10
+    cost = chosen[first, a] - chosen[first, changed_a]
+    cheap = cost + chosen[second, b] - chosen[second, changed_b] < UNSEEN_PAIR
+    if not cheap.any():
+        return False
+    doubted = np.zeros(len(cheap), bool)
+    for cells, changed, digit in ((first, changed_a, a), (second, changed_b, b)):
+        doubted |= np.all([n[cells, changed] > n[cells, digit] for n in opinions], axis=0)
+    return bool((cheap & doubted).any())
 
 
 def decode(

@@ -16,6 +16,7 @@ from apoyo_identity.mrz_decode import (
     networks_prefer,
     shift_doubted,
     swaps_vouched,
+    unseen_pair_doubted,
     vouched,
 )
 from apoyo_identity.rules.mrz import CHARSET, MrzRead
@@ -264,6 +265,8 @@ def _second_opinions(
         return "networks"
     if not swaps_vouched(others, chosen, text):
         return "swap refused by networks"
+    if unseen_pair_doubted(others, chosen, text):
+        return "pair the check digits cannot see"
     return None
 
 
