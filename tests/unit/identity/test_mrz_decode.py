@@ -12,6 +12,7 @@ from apoyo_identity.mrz_decode import (
     CUT_MARGIN,
     FAINT,
     FIVES,
+    GLARE_BOWL_SHIFTED,
     LAYOUT,
     MAX_DISAGREEMENTS,
     SHIFT_DOUBT_MARGIN,
@@ -220,6 +221,24 @@ def test_a_name_letter_must_be_clear_as_cut_or_at_a_pixel_of_shift_and_never_tie
         position
     ]
     assert shift_doubted(scores_with(CUT_MARGIN), scores_with(-1.0), TRUTH) == [position]
+
+
+def test_a_name_letter_v_near_a_u_is_left_to_the_networks() -> None:
+    # Glare over a U's bowl leaves a V past SHIFTED_MARGIN at the shifts, or past CUT_MARGIN
+    # as cut: the networks must decide it unless it passes both by its own margins.
+    position = 61
+    read = TRUTH[:position] + "V" + TRUTH[position + 1 :]
+
+    def scores_with(margin: float) -> np.ndarray:
+        found = _certain(read)
+        found[position, CHARSET.index("U")] = 100.0 - margin
+        return found
+
+    near, far = GLARE_BOWL_SHIFTED - 1, GLARE_BOWL_SHIFTED + 1
+    assert near > SHIFTED_MARGIN
+    assert shift_doubted(scores_with(CUT_MARGIN + 30), scores_with(near), read) == [position]
+    assert shift_doubted(scores_with(CUT_MARGIN - 1), scores_with(far + 20), read) == [position]
+    assert shift_doubted(scores_with(CUT_MARGIN), scores_with(far), read) == []
 
 
 def test_a_letter_only_the_shifts_doubt_needs_both_networks_clearly() -> None:
