@@ -45,7 +45,8 @@ MAX_DISAGREEMENTS = 3
 # (with its check digit) whose other halves are likeliest could together be those as cheaply
 # as this, the field is doubted: on seeds 7000-7031 a pair of CIC digits read 7 for 2 held
 # every check digit, the networks agreeing, at a cost of 26.4; on the 368 right level-3 reads
-# of development photos the cheapest such pair cost 12.6 once, then 72 and more.
+# of development photos the cheapest such pair cost 12.6 once, then 72 and more (the reader
+# of 2026-11-30's end: 17.7, 36.7, 42.4 and 44.6 on ten ranges of 640, reads it refuses).
 FIVES = 50.0
 # Two digits of one field changed so that both its check digit and the composite still hold
 # (off by 5, or off by +k and -k at equal weights in both sums, or any such pair: `UNSEEN`)
