@@ -53,6 +53,7 @@ def test_partitions_cover_every_consumer_at_the_largest_replica_count(overlay: R
     members: Counter[tuple[str, str, str]] = Counter()
     for s in subscribed:
         members[s.service, s.topic, s.group] += max_replicas(objects, s.service) * s.consumers
+    assert members, "no subscription read back"
     for (service, topic, group), consumers in members.items():
         assert by_name[topic]["spec"]["partitions"] >= consumers, (service, topic, group)
 

@@ -84,7 +84,7 @@ def _candidates(
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """The pairs (i, j), i != j, with j within rise[i] of i along y. A neighbour's gap is
     under h_i, and its width under 6 h_j < 8 h_i, so it lies within 5 h_i + w_i / 2 along x,
-    and within a quarter of h_i and half of that along y (the row test): the rise. A few
+    and so (the row test) within h_i / 4 plus half of that along y: the rise. A few
     dozen pairs a box instead of every pair of a page of boxes; searched along y, a fifth
     fewer than along x within 5 h_i + w_i / 2, and a fifth of the pair tests' time less.
     Every value here is a sum of quarters of whole pixels, exact in floats: no pair that
