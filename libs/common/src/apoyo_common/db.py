@@ -103,6 +103,17 @@ async def migrate(pool: asyncpg.Pool, schema: str, package: str) -> list[str]:
     return applied
 
 
+async def lock_keys(conn: asyncpg.Connection, keys: list[str]) -> None:
+    """Transaction-scoped advisory locks on `keys`, taken in the order given (callers sort
+    them, so two transactions never wait on each other crosswise); a hash collision between
+    two keys only makes one wait for the other. Keys name their schema's own things."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) "
+        "FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i",
+        keys,
+    )
+
+
 async def create_database(server: str, prefix: str) -> str:
     """A new, empty database on `server` (a DSN allowed to create one), for a test, a
     benchmark or an end-to-end deployment; its DSN."""

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from apoyo_common.db import lock_keys
 from apoyo_identity.ports import Admission
 from apoyo_identity.reuse import BANDS, REUSE_DISTANCE, bands, coarse, fine
 
@@ -112,11 +113,7 @@ class PgPictureIndex:
         async with self.pool.acquire() as conn, conn.transaction():
             # Locks in one order; the statement after them sees every admission before it
             # (read committed: a statement's snapshot is taken when it starts).
-            await conn.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) "
-                "FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i",
-                [_LOCK_PREFIX + p for p in sorted({p for p, _, _ in supports})],
-            )
+            await lock_keys(conn, [_LOCK_PREFIX + p for p in sorted({p for p, _, _ in supports})])
             rows = await conn.fetch(_ADMIT, *_pictures(supports))
         found = {r["support_id"] for r in rows}
         return [support_id in found for _, support_id, _ in supports]

@@ -13,6 +13,7 @@ from datetime import date
 import asyncpg
 
 from apoyo_common.codes import Status
+from apoyo_common.db import lock_keys
 from apoyo_common.keyring import Keyring
 from apoyo_common.messages import ProcessCells, SupportVerified
 from apoyo_common.outbox import sealed_payload
@@ -155,11 +156,7 @@ class PgSupportBook:
         async with self.pool.acquire() as conn, conn.transaction():
             # Replicas serialise on citizens, not on the table, taking the locks in one order;
             # a hash collision between two citizens only makes one wait for the other.
-            await conn.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) "
-                "FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i",
-                [f"{p}\x1f{c}" for p, c in held],
-            )
+            await lock_keys(conn, [f"{p}\x1f{c}" for p, c in held])
             yield _PgHeld(conn, held, self.keyring)
 
     async def tally(self, process_id: str, aspirant_id: str) -> dict[tuple[str, str], int]:
