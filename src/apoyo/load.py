@@ -111,15 +111,24 @@ class Poster:
         key, body = self.maker.key(index), self.maker.body(index)
         self.tally.sent += 1
         for attempt in range(self.plan.retries + 1):
-            status, support_id = await self._attempt(token, key, body)
+            began = self._since(index) if attempt == 0 else time.monotonic()
+            status, support_id = await self._attempt(token, key, body, began)
             if support_id is not None:
                 self.tally.accepted[support_id] = time.monotonic() - self.started
             if status not in RETRIED or attempt == self.plan.retries:
                 return
             await asyncio.sleep(min(5.0, 0.5 * 2**attempt))
 
-    async def _attempt(self, token: str, key: str, body: bytes) -> tuple[str, str | None]:
-        began = time.monotonic()
+    def _since(self, index: int) -> float:
+        """When the first attempt's latency starts. At a rate, the support's due time: a
+        support sent late because every connection was busy waited as a citizen would, and
+        timing it from its send alone would hide that wait (coordinated omission)."""
+        now = time.monotonic()
+        return min(now, self.started + self.plan.due(index)) if self.plan.rate > 0 else now
+
+    async def _attempt(
+        self, token: str, key: str, body: bytes, began: float
+    ) -> tuple[str, str | None]:
         headers = {
             "Authorization": f"Bearer {token}",
             "Idempotency-Key": key,

@@ -122,6 +122,24 @@ def test_without_retries_a_503_is_not_acknowledged() -> None:
     assert tally.accepted == {} and tally.statuses == {"503": 3}  # type: ignore[attr-defined]
 
 
+def test_at_a_rate_a_support_sent_late_is_timed_from_when_it_was_due() -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.2)
+        return httpx.Response(202, json={"support_id": str(uuid.uuid4()), "status": "RECIBIDO"})
+
+    async def run() -> object:
+        transport = httpx.MockTransport(slow)
+        async with httpx.AsyncClient(transport=transport, base_url="http://capture") as client:
+            return await post_load(client, maker(), ["a"], Plan(rate=20, count=4, concurrency=1))
+
+    tally = asyncio.run(run())
+    # Due at 0, 0.05, 0.10, 0.15 s; one connection sends them at 0, 0.2, 0.4, 0.6 s.
+    waited = [0.2, 0.35, 0.5, 0.65]
+    assert all(  # type: ignore[attr-defined]
+        w <= latency < w + 0.1 for w, latency in zip(waited, tally.latencies, strict=True)
+    )
+
+
 def test_percentiles_are_nearest_rank() -> None:
     values = [float(v) for v in range(1, 101)]
     assert [percentile(values, q) for q in (0.5, 0.95, 0.99)] == [50.0, 95.0, 99.0]
