@@ -91,6 +91,17 @@ healthy() {
   [[ $status == *" 200"* ]]
 }
 
+# Each bucket's directory in a block group of its own (ext2/3/4's "top directory" flag on the
+# data folder: the kernel places each new subfolder, a bucket, as it places folders at the
+# filesystem's root). On ext4 without a journal, as on this project's dev machines, creating a
+# file first steps over every inode of its group freed in the last minutes (`recently_deleted`
+# in the kernel), and a load run's bucket, deleted at its end, left thousands there: the next
+# run's bucket, created in the same group, spent half the server's CPU on that walk
+# (docs/operations.md, *Capture's reception, ninth pass*). Elsewhere chattr fails: no matter.
+spread_buckets() {
+  chattr +T "$SDATA" 2>/dev/null || true
+}
+
 ready_line() { echo "s3 versitygw $VERSITYGW_VERSION ready on http://$ENDPOINT (access key $S3_ACCESS_KEY, region $S3_REGION)"; }
 
 do_start() {
@@ -102,6 +113,7 @@ do_start() {
     rm -f "$SPID"
     port_open "$S3_PORT" && die "port $ENDPOINT is already in use by another process (set S3_PORT)"
     mkdir -p "$SDATA" "$SVERS"
+    spread_buckets
     local keep_alive=()
     [[ $S3_KEEP_ALIVE == 1 ]] && keep_alive=(--keep-alive)
     local etags=()
