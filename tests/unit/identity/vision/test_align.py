@@ -56,3 +56,21 @@ def test_each_column_takes_the_median_of_the_blobs_around_it() -> None:
         padded = np.pad(values, NEIGHBOURS, constant_values=np.nan)
         around = np.lib.stride_tricks.sliding_window_view(padded, 2 * NEIGHBOURS + 1)
         assert np.array_equal(_running_median(values), np.nanmedian(around, axis=1))
+
+
+def test_a_row_bent_where_its_blobs_are_is_held_level_past_them() -> None:
+    # Glare took a line's last 12 characters: a parabola through the 18 blobs left, bent
+    # a little, went several px astray over the 12 columns without blobs.
+    grid = MARGIN + (np.arange(ROW_CHARS) + 0.5) * PITCH
+    y = MARGIN + 0.6 * np.sin(np.linspace(0, np.pi, 18))  # up to 0.6 px over the blobs
+    short = Row(
+        np.array([grid[0], y[0]]),
+        np.array([grid[17], y[17]]),
+        16.0,
+        18,
+        MARGIN,
+        np.stack([grid[:18], y], axis=1),
+    )
+    rows = (short, _row(1, grid), _row(2, grid))
+    found = column_centres(rows, np.eye(3), MARGIN, ROW_STEP, upside_down=False)[0, :, 1]
+    assert np.ptp(found[17:]) < 1e-9  # level past the last blob, not 3 px below it

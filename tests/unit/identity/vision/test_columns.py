@@ -3,7 +3,13 @@
 import numpy as np
 from numpy.typing import NDArray
 
-from apoyo_identity.vision.columns import completed, hypotheses, numbered, regapped
+from apoyo_identity.vision.columns import (
+    completed,
+    hypotheses,
+    numbered,
+    offset_range,
+    regapped,
+)
 from apoyo_identity.vision.locate import Row
 
 PITCH, ROW_STEP = 15.0, 25.0
@@ -76,3 +82,32 @@ def test_a_blob_off_the_grid_before_the_row_does_not_leave_it_unnumbered() -> No
     assert row is not None
     line = row.columns[np.isin(row.points[:, 0], centres[:, 0])]
     assert np.diff(line).tolist() == [1] * 29
+
+
+def test_a_mark_before_a_line_is_left_out_of_its_columns() -> None:
+    # A speck three columns before the names line, whose last filler glare took: the row
+    # spans 31 columns, and only offsets past those that keep every blob in the 30 columns
+    # put the line where the other two put it (a level-3 development photo read no line).
+    names = _line(2, [-3, *range(29)])
+    rows = [_row(_line(0, range(30))), _row(_line(1, range(30))), _row(names)]
+    grid = tuple(numbered(r) for r in rows)
+    assert all(g is not None for g in grid)
+    assert grid[2].columns.tolist() == [0, *range(3, 32)]  # type: ignore[union-attr]
+    assert offset_range(grid[2]).start == -3  # type: ignore[arg-type]
+    assert hypotheses(grid)[0] == (0, 0, -3)  # type: ignore[arg-type]
+
+
+def test_a_first_blob_apart_does_not_shear_the_block() -> None:
+    # `IDMEX` with D and M lost: the I may be a mark, but moving line 1 a column right and
+    # the names line a column left keeps the ends evenly spaced too (a shear); the offsets
+    # that keep every blob win.
+    rows = [
+        _row(_line(0, [0, *range(3, 30)])),
+        _row(_line(1, range(30))),
+        _row(_line(2, range(28))),
+    ]
+    grid = tuple(numbered(r) for r in rows)
+    assert all(g is not None for g in grid)
+    assert offset_range(grid[0]).start == -3  # type: ignore[arg-type]
+    assert hypotheses(grid) == [(0, 0, 0)]  # type: ignore[arg-type]
+    assert completed(grid, {1: 0}) == (0, 0, 0)  # type: ignore[arg-type]

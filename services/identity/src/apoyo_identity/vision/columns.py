@@ -24,6 +24,7 @@ SQUARE = 0.3  # pitches: how far from a whole column a blob may stand and still 
 TOLERANCE = 0.45  # pitches: offsets whose ends line up this much worse than the best are dropped
 MAX_HYPOTHESES = 4
 PITCH_FITS = 3  # rounds of fitting the pitch along a row to the steps that look single
+STRAY_COST = 1.0  # pitches of bend per column an offset takes a line past its blobs
 
 
 @dataclass(frozen=True)
@@ -131,26 +132,53 @@ def _counted(steps_along: list[float]) -> list[int]:
 
 def offset_range(row: Numbered) -> range:
     """Where the row's first blob may stand: its blobs must fit in the 30 columns (or, past
-    30, clutter beyond an end is cut)."""
+    30, clutter beyond an end is cut), unless a blob at an end stands two columns or more
+    apart from the next: it may be a mark past the line's end (a speck on the card, the
+    edge of the photo), and the line may start or end at the blob after it. Such offsets
+    cost `_bends` STRAY_COST pitches a column."""
+    low, high = _fitting(row)
+    columns = row.columns
+    if len(columns) > 2 and columns[1] - columns[0] >= 2:
+        low = min(low, -int(columns[1]))
+    if len(columns) > 2 and columns[-1] - columns[-2] >= 2:
+        high = max(high, ROW_CHARS - 1 - int(columns[-2]))
+    return range(low, high + 1)
+
+
+def _fitting(row: Numbered) -> tuple[int, int]:
+    """The first and last offset that keep every blob of the row in the 30 columns (past
+    30, those that cut only clutter beyond the ends)."""
     room = ROW_CHARS - 1 - row.span
-    return range(min(0, room), max(0, room) + 1)
+    return min(0, room), max(0, room)
+
+
+def _strays(row: Numbered, shifts: NDArray[np.float64]) -> NDArray[np.float64]:
+    """How many columns each offset lies past those `_fitting` allows."""
+    low, high = _fitting(row)
+    return np.asarray(np.maximum(low - shifts, 0) + np.maximum(shifts - high, 0), np.float64)
 
 
 def _bends(
     rows: tuple[Numbered, Numbered, Numbered], ranges: list[range]
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """For every combination of offsets from `ranges` (K, 3), how far the rows' column 0
-    and column 29 are from three evenly spaced points on a line, in pixels (K,)."""
-    ends = []
+    and column 29 are from three evenly spaced points on a line, in pixels (K,), plus
+    STRAY_COST pitches for each column an offset reaches past the blobs (`offset_range`):
+    a shear of the whole block keeps the ends evenly spaced, so a mark before a line could
+    otherwise tilt every column."""
+    ends, strays = [], []
     for row, offsets in zip(rows, ranges, strict=True):
         shifts = np.arange(offsets.start, offsets.stop, offsets.step, dtype=np.float64)
         # Both ends' columns in one evaluation of the fit (np.poly1d's call is np.polyval).
         both = np.polyval(row.along.coeffs, np.concatenate((-shifts, ROW_CHARS - 1 - shifts)))
         along = both.reshape(2, -1).T
         ends.append(row.origin + along[:, :, None] * row.unit)  # (offsets, 2 ends, 2)
+        pitch = (both[len(shifts) :] - both[: len(shifts)]) / (ROW_CHARS - 1)
+        strays.append(STRAY_COST * pitch * _strays(row, shifts))
     a, b, c = np.indices([len(r) for r in ranges]).reshape(3, -1)  # every combination
     gap = ends[0][a] - 2 * ends[1][b] + ends[2][c]
     bend = np.sqrt(np.add.reduce(gap * gap, axis=2)).sum(axis=1)  # np.linalg.norm's sum
+    bend += strays[0][a] + strays[1][b] + strays[2][c]
     chosen = np.stack([r.start + r.step * i for r, i in zip(ranges, (a, b, c), strict=True)], 1)
     return bend, chosen
 
