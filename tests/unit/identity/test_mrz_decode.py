@@ -3,6 +3,8 @@ disagreements, letters in washed-out cells."""
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from apoyo.synthetic.photos import labelled_backs
 from apoyo_identity.mrz_decode import (
@@ -11,6 +13,7 @@ from apoyo_identity.mrz_decode import (
     CLEAR_MARGIN,
     CUT_MARGIN,
     FAINT,
+    FAINT_CLEAR,
     FIVES,
     GLARE_BOWL_SHIFTED,
     LAYOUT,
@@ -22,7 +25,8 @@ from apoyo_identity.mrz_decode import (
     UNSEEN_PAIR,
     clear,
     decode,
-    legible,
+    faint_but_clear,
+    faint_letters,
     networks_prefer,
     shift_doubted,
     swaps_vouched,
@@ -182,15 +186,36 @@ def test_a_swap_for_a_check_digit_that_every_network_refuses_is_no_read() -> Non
     assert swaps_vouched([_certain(TRUTH)] * 2, _certain(TRUTH), TRUTH)  # nothing swapped
 
 
-def test_a_name_letter_in_a_washed_out_cell_is_not_trusted() -> None:
+def test_the_name_letters_in_washed_out_cells_are_found() -> None:
     clear = np.ones(90, np.float32)
-    assert legible(TRUTH, clear)
-    for position, trusted in ((60, False), (89, True), (6, True)):
+    assert faint_letters(TRUTH, clear) == []
+    assert TRUTH[89] == "<"
+    for position, found in ((60, [60]), (89, []), (6, [])):
         # A surname letter; a filler; a CIC digit, which its check digit covers.
         faint = clear.copy()
         faint[position] = FAINT / 2
-        assert TRUTH[89] == "<"
-        assert legible(TRUTH, faint) is trusted
+        assert faint_letters(TRUTH, faint) == found
+
+
+@given(
+    as_cut=st.floats(-100.0, 300.0),
+    at_shifts=st.floats(-100.0, 300.0),
+    position=st.sampled_from([37, 60, 61, 75]),
+)
+def test_a_washed_out_letter_is_trusted_only_when_clear_both_as_cut_and_at_the_shifts(
+    as_cut: float, at_shifts: float, position: int
+) -> None:
+    # Glare that took a stroke leaves a letter that only just wins (an H for an R by 40.1 at
+    # the least of the two, seeds 1002-1033): a washed-out letter must win by FAINT_CLEAR.
+    def scores_with(margin: float) -> np.ndarray:
+        found = _certain(TRUTH)
+        other = next(c for c in LAYOUT[position] if c != TRUTH[position])
+        found[position, CHARSET.index(other)] = 100.0 - margin
+        return found
+
+    trusted = faint_but_clear(scores_with(as_cut), scores_with(at_shifts), TRUTH, [position])
+    assert trusted is (min(as_cut, at_shifts, 100.0) >= FAINT_CLEAR)
+    assert faint_but_clear(scores_with(as_cut), scores_with(at_shifts), TRUTH, [])
 
 
 def test_a_cell_under_glare_has_a_low_contrast() -> None:

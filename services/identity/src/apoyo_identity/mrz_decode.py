@@ -76,6 +76,13 @@ SHIFTED_TIE = 2.0
 # digit is not trusted (a T lost its bar and read as I; at 0.45, an E that lost its bars read
 # as C, with both networks agreeing).
 FAINT = 0.5
+# Unless it is that much likelier than its runner-up both as cut and at the best of nine
+# shifts (`faint_but_clear`), and each network prefers it by SHIFT_DOUBT_MARGIN: on the
+# level-3 photos of seeds 1002-1033 and 5000-5031 the wrong letters in washed-out cells beat
+# their runners-up by at most 40.1 at the least of the two (an H for an R, the networks at
+# 0.83 and 0.51; a C for an E by 20-28), the right ones by up to 170 (docs/identity.md,
+# "Washed-out letters that stay clear").
+FAINT_CLEAR = 50.0
 # A name letter read as I must be each network's choice by this much (log posterior): glare
 # that takes a Z's diagonal leaves an I that both networks barely prefer (by 0.30 and 0.36
 # at the least on two wrong level-3 reads, seeds 1033 and 8004), where 1 of 2,399 right I's
@@ -476,10 +483,23 @@ def _margin(row: NDArray[np.float32], chars: str, position: int) -> float:
     return float(allowed[mine] - np.delete(allowed, mine).max())
 
 
-def legible(chars: str, contrast: NDArray[np.float32]) -> bool:
-    """No letter where no check digit covers it stands in a washed-out cell (`contrast`:
-    each cell's ink contrast over the MRZ's median)."""
-    return not any(contrast[p] < FAINT and chars[p] != FILL for p in UNCHECKED)
+def faint_letters(chars: str, contrast: NDArray[np.float32]) -> list[int]:
+    """The positions of the letters where no check digit covers them that stand in a
+    washed-out cell (`contrast`: each cell's ink contrast over the MRZ's median)."""
+    return [p for p in UNCHECKED if contrast[p] < FAINT and chars[p] != FILL]
+
+
+def faint_but_clear(
+    found: NDArray[np.float32], shifted: NDArray[np.float32], chars: str, positions: Sequence[int]
+) -> bool:
+    """Each letter at `positions` (washed-out ones) beats its runner-up among what the layout
+    allows by FAINT_CLEAR in the scores as cut (`found`) and at the best of nine shifts
+    (`shifted`): glare that took a stroke leaves a letter that only just wins."""
+    return all(
+        _margin(scores[p], chars, p) >= FAINT_CLEAR
+        for scores in (found, shifted)
+        for p in positions
+    )
 
 
 def _well_formed(text: str) -> bool:

@@ -12,7 +12,8 @@ from apoyo_identity.mrz_decode import (
     UNCHECKED,
     clear,
     decode,
-    legible,
+    faint_but_clear,
+    faint_letters,
     networks_prefer,
     shift_doubted,
     swaps_vouched,
@@ -238,27 +239,35 @@ def judged(
     if read is None:
         return None, "check digits / layout"
     text = "".join(read.lines)
-    if not legible(text, contrast):
-        return None, "washed-out letter"
-    if not slack and clear(found, text):
+    faint = faint_letters(text, contrast)
+    if not slack and not faint and clear(found, text):
         return read, "read"  # the cascade: no shifts nor networks for a read this clear
     if only_clear:
         return None, "not clear"
-    refusal = _second_opinions(cells, found, chosen, text)
+    refusal = _second_opinions(cells, found, chosen, text, faint)
     return (read, "read") if refusal is None else (None, refusal)
 
 
 def _second_opinions(
-    cells: NDArray[np.float32], found: NDArray[np.float32], chosen: NDArray[np.float32], text: str
+    cells: NDArray[np.float32],
+    found: NDArray[np.float32],
+    chosen: NDArray[np.float32],
+    text: str,
+    faint: list[int],
 ) -> str | None:
     """The step of the best of nine shifts and the networks that refuses `text` (the
-    check digits' choice among the scores `chosen`; `found`: the scores as cut), or None."""
+    check digits' choice among the scores `chosen`; `found`: the scores as cut; `faint`:
+    the sex and name letters in washed-out cells), or None."""
     shifted = np.zeros((len(cells), len(CHARSET)), np.float32)
     shifted[list(UNCHECKED)] = scores(cells[list(UNCHECKED)])
+    if not faint_but_clear(found, shifted, text, faint):
+        return "washed-out letter"
     doubted = shift_doubted(found, shifted, text)
     if doubted is None:
         return "letter margins"
     others = opinions(cells, list(range(len(cells))))
+    if not networks_prefer(others, text, faint, SHIFT_DOUBT_MARGIN):
+        return "washed-out letter"
     if not networks_prefer(others, text, doubted, SHIFT_DOUBT_MARGIN):
         return "letter margins"
     if not vouched(others, text):
