@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from apoyo.synthetic import photos
-from apoyo.synthetic.credential import back, front
+from apoyo.synthetic.credential import back, front, signature
 from apoyo.synthetic.people import make_citizens
 from apoyo_identity.analysis import analyse_image, decode_picture, reduction_for
 from apoyo_identity.reuse import is_reuse
@@ -124,3 +124,18 @@ def test_the_mrz_reader_sees_the_screen_checks_copy_as_it_would_make_it(
     assert np.array_equal(seen.screen, mrz_reader.working_gray(seen.gray))
     assert mrz_reader.working_gray(seen.screen) is seen.screen  # not reduced again
     assert (seen.screen is seen.gray) == (max(shape) <= evidence.SCREEN_SIDE)
+
+
+def test_a_selfie_and_a_signature_are_seen_in_grey_and_found_again_as_hashed_before() -> None:
+    """Only a card side's checks need its colours: a selfie (a JPEG) and a signature (a grey
+    PNG) are decoded straight to grey, and their hash still finds them hashed from colours."""
+    person = make_citizens(1, seed=4242)[0]
+    selfie = photos.phone_photo(front(person), 1, seed=3)
+    for kind, data in (("selfie", selfie), ("signature", signature(person))):
+        grey = np.asarray(cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE))
+        found = analyse_image(data, kind).phash
+        assert found == perceptual_hash(evidence.views(grey).work)
+        stored = perceptual_hash(evidence.views(whole(data)).work)  # as hashed before
+        assert found is not None and is_reuse(stored, found)
+    # The signature is a grey PNG: its grey is the same decoded either way.
+    assert found == stored
