@@ -14,6 +14,7 @@ from apoyo_identity.mrz_decode import (
     CUT_MARGIN,
     FAINT,
     FAINT_CLEAR,
+    FAINT_SWAP_MARGIN,
     FIVES,
     GLARE_BOWL_SHIFTED,
     LAYOUT,
@@ -32,6 +33,7 @@ from apoyo_identity.mrz_decode import (
     swaps_vouched,
     unseen_pair_doubted,
     vouched,
+    washed_out_vouched,
 )
 from apoyo_identity.rules.mrz import CHARSET, check_digit, parse_td1
 from apoyo_identity.vision.cells import contrast
@@ -216,6 +218,32 @@ def test_a_washed_out_letter_is_trusted_only_when_clear_both_as_cut_and_at_the_s
     trusted = faint_but_clear(scores_with(as_cut), scores_with(at_shifts), TRUTH, [position])
     assert trusted is (min(as_cut, at_shifts, 100.0) >= FAINT_CLEAR)
     assert faint_but_clear(scores_with(as_cut), scores_with(at_shifts), TRUTH, [])
+
+
+@given(
+    position=st.sampled_from([p for p in range(15, 30) if LAYOUT[p] != "<"]),
+    as_cut=st.floats(-50.0, 50.0).filter(lambda x: abs(x) > 0.01),  # float32 scores
+    networks=st.floats(0.0, 2.0).filter(lambda x: abs(x - FAINT_SWAP_MARGIN) > 0.01),
+    contrast=st.floats(0.0, 1.5),
+)
+def test_a_washed_out_digit_the_composite_swapped_in_needs_both_networks_clearly(
+    position: int, as_cut: float, networks: float, contrast: float
+) -> None:
+    # Glare that takes a 3's curves leaves a 1: two such 3s read 11 passed the composite
+    # digit, the second swapped in for the classifier's 3, both networks preferring 1 by
+    # 0.08-0.14 (seed 16024, photo 19).
+    other = "1" if TRUTH[position] != "1" else "3"
+
+    def scores_with(margin: float) -> np.ndarray:
+        found = _certain(TRUTH)
+        found[position, CHARSET.index(other)] = 100.0 - margin
+        return found
+
+    cells = np.ones(90, np.float32)
+    cells[position] = contrast
+    vouches = washed_out_vouched([scores_with(networks)] * 2, scores_with(as_cut), TRUTH, cells)
+    doubted = contrast < FAINT and as_cut < 0
+    assert vouches is (not doubted or networks >= FAINT_SWAP_MARGIN)
 
 
 def test_a_cell_under_glare_has_a_low_contrast() -> None:

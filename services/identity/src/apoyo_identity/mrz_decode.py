@@ -83,6 +83,14 @@ FAINT = 0.5
 # 0.83 and 0.51; a C for an E by 20-28), the right ones by up to 170 (docs/identity.md,
 # "Washed-out letters that stay clear").
 FAINT_CLEAR = 50.0
+# A digit that only the composite digit covers (line 1's OCR, line 2's optional data), in a
+# washed-out cell, that the composite digit made the reader swap in for the classifier's
+# first choice must be each network's choice by this much (log posterior): glare that takes
+# a 3's curves leaves a 1, and two such 3s read 11 (+2 at weights 7 and 3, the second a swap
+# costing 8.5) passed the composite digit, both networks preferring 1 by 0.08-0.14 (seed
+# 16024, photo 19). The networks barely prefer right washed-out digits either (0.02-0.3),
+# but those the classifier reads first, by 25 and more (docs/identity.md).
+FAINT_SWAP_MARGIN = 0.5
 # A name letter read as I must be each network's choice by this much (log posterior): glare
 # that takes a Z's diagonal leaves an I that both networks barely prefer (by 0.30 and 0.36
 # at the least on two wrong level-3 reads, seeds 1033 and 8004), where 1 of 2,399 right I's
@@ -483,10 +491,36 @@ def _margin(row: NDArray[np.float32], chars: str, position: int) -> float:
     return float(allowed[mine] - np.delete(allowed, mine).max())
 
 
-def faint_letters(chars: str, contrast: NDArray[np.float32]) -> list[int]:
-    """The positions of the letters where no check digit covers them that stand in a
-    washed-out cell (`contrast`: each cell's ink contrast over the MRZ's median)."""
-    return [p for p in UNCHECKED if contrast[p] < FAINT and chars[p] != FILL]
+def faint_letters(
+    chars: str, contrast: NDArray[np.float32], positions: Sequence[int] = UNCHECKED
+) -> list[int]:
+    """Those of `positions` (the sex and name letters, which no check digit covers) whose
+    character is no filler and stands in a washed-out cell (`contrast`: each cell's ink
+    contrast over the MRZ's median)."""
+    return [p for p in positions if contrast[p] < FAINT and chars[p] != FILL]
+
+
+def faint_swaps(
+    scores: NDArray[np.float32], chars: str, contrast: NDArray[np.float32]
+) -> list[int]:
+    """The positions only the composite digit covers whose character stands in a washed-out
+    cell and is not the first choice of `scores` (the composite digit swapped it in)."""
+    faint = faint_letters(chars, contrast, COMPOSITE_ONLY)
+    return [p for p in faint if _margin(scores[p], chars, p) < 0]
+
+
+def washed_out_vouched(
+    opinions: Sequence[NDArray[np.float32]],
+    found: NDArray[np.float32],
+    chars: str,
+    contrast: NDArray[np.float32],
+) -> bool:
+    """Each network prefers every sex and name letter in a washed-out cell by
+    SHIFT_DOUBT_MARGIN (`FAINT_CLEAR`), and every washed-out digit that the composite digit
+    swapped in for the first choice of the scores as cut (`found`) by FAINT_SWAP_MARGIN."""
+    return networks_prefer(
+        opinions, chars, faint_letters(chars, contrast), SHIFT_DOUBT_MARGIN
+    ) and networks_prefer(opinions, chars, faint_swaps(found, chars, contrast), FAINT_SWAP_MARGIN)
 
 
 def faint_but_clear(

@@ -19,6 +19,7 @@ from apoyo_identity.mrz_decode import (
     swaps_vouched,
     unseen_pair_doubted,
     vouched,
+    washed_out_vouched,
 )
 from apoyo_identity.rules.mrz import CHARSET, MrzRead
 from apoyo_identity.vision.align import column_centres
@@ -239,12 +240,11 @@ def judged(
     if read is None:
         return None, "check digits / layout"
     text = "".join(read.lines)
-    faint = faint_letters(text, contrast)
-    if not slack and not faint and clear(found, text):
+    if not slack and not faint_letters(text, contrast) and clear(found, text):
         return read, "read"  # the cascade: no shifts nor networks for a read this clear
     if only_clear:
         return None, "not clear"
-    refusal = _second_opinions(cells, found, chosen, text, faint)
+    refusal = _second_opinions(cells, found, chosen, text, contrast)
     return (read, "read") if refusal is None else (None, refusal)
 
 
@@ -253,11 +253,12 @@ def _second_opinions(
     found: NDArray[np.float32],
     chosen: NDArray[np.float32],
     text: str,
-    faint: list[int],
+    contrast: NDArray[np.float32],
 ) -> str | None:
     """The step of the best of nine shifts and the networks that refuses `text` (the
-    check digits' choice among the scores `chosen`; `found`: the scores as cut; `faint`:
-    the sex and name letters in washed-out cells), or None."""
+    check digits' choice among the scores `chosen`; `found`: the scores as cut; `contrast`:
+    each cell's, `cells.contrast`), or None."""
+    faint = faint_letters(text, contrast)
     shifted = np.zeros((len(cells), len(CHARSET)), np.float32)
     shifted[list(UNCHECKED)] = scores(cells[list(UNCHECKED)])
     if not faint_but_clear(found, shifted, text, faint):
@@ -266,7 +267,7 @@ def _second_opinions(
     if doubted is None:
         return "letter margins"
     others = opinions(cells, list(range(len(cells))))
-    if not networks_prefer(others, text, faint, SHIFT_DOUBT_MARGIN):
+    if not washed_out_vouched(others, found, text, contrast):
         return "washed-out letter"
     if not networks_prefer(others, text, doubted, SHIFT_DOUBT_MARGIN):
         return "letter margins"
