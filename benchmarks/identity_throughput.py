@@ -32,7 +32,7 @@ import numpy as np
 from apoyo.client import support_files
 from apoyo.synthetic.people import make_citizens
 from apoyo.synthetic.photo_ops import desk, to_jpeg
-from apoyo_identity.analysis import analyse_support, decode_image
+from apoyo_identity.analysis import analyse_support, decode_image, decode_picture
 from apoyo_identity.pool import KEEP_MEMORY, ONE_THREAD
 from apoyo_identity.vision import evidence, faces, phash
 from apoyo_identity.vision.barcodes import read_barcodes
@@ -102,11 +102,13 @@ def steps(back: bytes) -> dict[str, float]:
 
 
 def selfie_steps(selfie: bytes) -> dict[str, float]:
-    image = decode_image(selfie)
-    assert image is not None
+    # As the service decodes it: grey, at about its working copy's size.
+    decoded = decode_picture(selfie, card=False)
+    assert decoded is not None
+    image = decoded.image
     seen = evidence.views(image)
     return {
-        "selfie: decode": timed(lambda: decode_image(selfie)),
+        "selfie: decode": timed(lambda: decode_picture(selfie, card=False)),
         "selfie: copies": timed(lambda: evidence.views(image)),
         "selfie: face search": timed(lambda: faces.has_face(seen.work)),
     }

@@ -13,7 +13,7 @@ from PIL import Image
 from apoyo.synthetic import photos
 from apoyo.synthetic.credential import back, front, signature
 from apoyo.synthetic.people import make_citizens
-from apoyo_identity.analysis import analyse_image, decode_picture, reduction_for
+from apoyo_identity.analysis import _REDUCED_GREY, analyse_image, decode_picture, reduction_for
 from apoyo_identity.reuse import is_reuse
 from apoyo_identity.vision import evidence, mrz_reader
 from apoyo_identity.vision.phash import perceptual_hash
@@ -126,16 +126,33 @@ def test_the_mrz_reader_sees_the_screen_checks_copy_as_it_would_make_it(
     assert (seen.screen is seen.gray) == (max(shape) <= evidence.SCREEN_SIDE)
 
 
-def test_a_selfie_and_a_signature_are_seen_in_grey_and_found_again_as_hashed_before() -> None:
+def test_a_selfie_or_a_signature_is_reduced_to_about_its_working_copy() -> None:
+    assert reduction_for(1280, 960, card=False) == reduction_for(960, 1280, card=False) == 2
+    assert reduction_for(4000, 3000, card=False) == 8  # 500 × 375
+    assert reduction_for(2000, 1500, card=False) == 4
+    assert reduction_for(700, 525, card=False) == reduction_for(400, 160, card=False) == 1
+
+
+@pytest.mark.parametrize("size", [(1280, 960), PHONE])
+def test_a_selfie_and_a_signature_are_seen_in_grey_and_found_again_as_hashed_before(
+    size: tuple[int, int],
+) -> None:
     """Only a card side's checks need its colours: a selfie (a JPEG) and a signature (a grey
-    PNG) are decoded straight to grey, and their hash still finds them hashed from colours."""
+    PNG) are decoded straight to grey at about their working copy's size, and their hash
+    still finds them hashed before, from colours decoded whole or at half size."""
     person = make_citizens(1, seed=4242)[0]
     selfie = photos.phone_photo(front(person), 1, seed=3)
+    if size == PHONE:
+        selfie = phone_sized(selfie, seed=4)
     for kind, data in (("selfie", selfie), ("signature", signature(person))):
-        grey = np.asarray(cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE))
-        found = analyse_image(data, kind).phash
-        assert found == perceptual_hash(evidence.views(grey).work)
-        stored = perceptual_hash(evidence.views(whole(data)).work)  # as hashed before
-        assert found is not None and is_reuse(stored, found)
-    # The signature is a grey PNG: its grey is the same decoded either way.
-    assert found == stored
+        found = analyse_image(data, kind)
+        flag = _REDUCED_GREY.get(reduction_for(*size, card=False), cv2.IMREAD_GRAYSCALE)
+        if kind == "selfie":
+            grey = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
+            assert found.phash == perceptual_hash(evidence.views(np.asarray(grey)).work)
+        before = decode_picture(data)  # in colour, as before
+        assert before is not None and found.phash is not None
+        stored = perceptual_hash(evidence.views(before.image).work)
+        assert is_reuse(stored, found.phash)
+    # The signature is a grey PNG of 400 px: its grey is the same decoded either way.
+    assert found.phash == stored

@@ -13,8 +13,9 @@ less a 1280 px side than `cv2.imdecode`); anything else, or a JPEG it refuses, b
 `cv2.imdecode`, which gives None when it cannot. Only a card side's checks need its colours,
 and only those of a copy of at most `evidence.COLOUR_SIDE` px, so colours are decoded with
 libjpeg-turbo's merged chroma upsampling (0.25 ms less a 1280 px side; its grey is that of the
-smooth upsampling within a level or so), and a selfie or a signature straight to grey (the
-JPEG's own luma: no chroma decoded, no colour conversion; about 1 ms less a 1280 px selfie).
+smooth upsampling within a level or so). A selfie or a signature goes straight to grey (the
+JPEG's own luma: no chroma decoded, no colour conversion) and, as its checks see only the
+working copy, at the libjpeg scale nearest that copy's size (`reduction_for`).
 """
 
 import io
@@ -41,7 +42,11 @@ CARD_SIDES = (FRONT, BACK)
 # DCT and colour conversion) when the reduced picture is still at least the largest copy
 # the checks use, and its shorter side no shorter than a legible picture's.
 _REDUCED = ((4, cv2.IMREAD_REDUCED_COLOR_4), (2, cv2.IMREAD_REDUCED_COLOR_2))
-_REDUCED_GREY = {4: cv2.IMREAD_REDUCED_GRAYSCALE_4, 2: cv2.IMREAD_REDUCED_GRAYSCALE_2}
+_REDUCED_GREY = {
+    8: cv2.IMREAD_REDUCED_GRAYSCALE_8,
+    4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
+    2: cv2.IMREAD_REDUCED_GRAYSCALE_2,
+}
 _ORIENTATION = 0x0112  # the EXIF tag
 # How cv2.imdecode turns a picture by its EXIF orientation (2-8; 1 and others: as stored).
 _TURNS: dict[int, Callable[[NDArray[np.uint8]], NDArray[Any]]] = {
@@ -63,8 +68,14 @@ class Decoded:
     height: int
 
 
-def reduction_for(width: int, height: int) -> int:
-    """By how much a picture of this size is reduced when decoded (1, 2 or 4)."""
+def reduction_for(width: int, height: int, card: bool = True) -> int:
+    """By how much a picture of this size is reduced when decoded: a card side by 1, 2 or 4
+    (its copies keep what its checks read); a selfie or a signature by 1, 2, 4 or 8, the
+    most that keeps its long side over half the working copy's (`evidence.WORK_SIDE`): the
+    face search reads 320 px, the hash's thumbnails fewer."""
+    if not card:
+        side = max(width, height)
+        return next((f for f in _REDUCED_GREY if -(-side // f) * 2 > evidence.WORK_SIDE), 1)
     for factor, _ in _REDUCED:
         long_enough = max(width, height) >= factor * evidence.SCREEN_SIDE
         if long_enough and min(width, height) >= factor * evidence.MIN_SIDE:
@@ -72,8 +83,9 @@ def reduction_for(width: int, height: int) -> int:
     return 1
 
 
-def decode_picture(data: bytes, colour: bool = True) -> Decoded | None:
-    """`colour`: BGR, else grey (the checks of a selfie or a signature see grey alone)."""
+def decode_picture(data: bytes, card: bool = True) -> Decoded | None:
+    """`card`: a card side, in BGR; else (a selfie, a signature, whose checks see the grey
+    working copy alone) in grey, reduced further (`reduction_for`)."""
     try:
         with Image.open(io.BytesIO(data)) as header:
             width, height = header.size
@@ -82,12 +94,12 @@ def decode_picture(data: bytes, colour: bool = True) -> Decoded | None:
         return None
     if width * height > MAX_PIXELS or min(width, height) < 1:
         return None
-    factor = reduction_for(width, height)
+    factor = reduction_for(width, height, card)
     image = None
     if orientation is not None:
-        image = _decode_jpeg(data, (width, height), factor, orientation, colour)
+        image = _decode_jpeg(data, (width, height), factor, orientation, card)
     if image is None:
-        image = _decode_by_cv2(data, factor, colour)
+        image = _decode_by_cv2(data, factor, card)
     if image is None:
         return None
     if (image.shape[1] >= image.shape[0]) != (width >= height):
@@ -152,7 +164,7 @@ def decode_image(data: bytes) -> NDArray[np.uint8] | None:
 def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFindings:
     started = time.perf_counter()
     card = kind in CARD_SIDES
-    decoded = decode_picture(data, colour=card)
+    decoded = decode_picture(data, card)
     if decoded is None:
         return ImageFindings(flags=("UNREADABLE_IMAGE",), unreadable=True)
     image = decoded.image
