@@ -21,6 +21,10 @@ MAX_BLOBS = 2500
 SIMILAR = 1.9  # neighbours in a row: the larger blob at most this many times the smaller
 RUN_TOGETHER = 2.4  # a chain's end and another's start: two characters run together
 RUN_TOGETHER_HEIGHT = 1.6  # a blob this much larger than its chain's median: two characters
+PIECE = 6  # blobs at a chain's end that say where its row goes on (`_rejoined`)
+JOIN_GAP = 4.5  # pitches: the widest gap across which two pieces of a row are joined
+ALIKE = 1.3  # two pieces of a row: the larger pitch and height at most this many times
+JOIN_ACROSS = 0.3  # heights: how far apart the two pieces' lines may pass where they meet
 
 
 @dataclass(frozen=True)
@@ -38,13 +42,17 @@ def _rotated(found: Blobs, angle: float) -> NDArray[np.float64]:
     return np.asarray(found.centres @ rot.T, dtype=np.float64)
 
 
-def _chains(xy: NDArray[np.float64], h: NDArray[np.float64]) -> list[NDArray[np.int64]]:
-    """Blobs linked to their mutual nearest neighbour along the text direction, as chains.
+def _chains(
+    xy: NDArray[np.float64], h: NDArray[np.float64], nxt: NDArray[np.int64] | None = None
+) -> list[NDArray[np.int64]]:
+    """Blobs linked to their mutual nearest neighbour along the text direction, as chains
+    (`nxt`: those links, if made already).
 
     Linking only mutual neighbours of similar size keeps clutter between rows from bridging
     them; a gap of up to about two pitches is allowed for a character lost to glare.
     """
-    nxt = _mutual_right(xy, h)
+    if nxt is None:
+        nxt = _mutual_right(xy, h)
     starts = set(range(len(h))) - set(nxt[nxt >= 0].tolist())
     long = _reaches(nxt, 17)  # most chains are a blob or two: not followed one by one
     chains = []
@@ -60,6 +68,74 @@ def _chains(xy: NDArray[np.float64], h: NDArray[np.float64]) -> list[NDArray[np.
         if len(regular) >= 18:
             chains.append(regular)
     return chains
+
+
+def _rejoined(
+    nxt: NDArray[np.int64], xy: NDArray[np.float64], h: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """`nxt` with a chain's end linked to the start of the chain that goes on along its row
+    across a gap of up to JOIN_GAP pitches: a blob twice as tall as the row's (a character
+    run into one of another line), which no neighbour links to, or a few characters lost to
+    glare broke rows into pieces too short for a row (14 + 13 and 16 + 13 blobs on level-3
+    development photos). Pieces of PIECE blobs or more are joined where their pitches and
+    heights agree within ALIKE and their lines meet, each end to its nearest such start and
+    back."""
+    prev = np.full(len(nxt), -1, np.int64)
+    linked = np.flatnonzero(nxt >= 0)
+    prev[nxt[linked]] = linked
+    last = _pieces(prev, np.flatnonzero((nxt < 0) & (prev >= 0)))[:, ::-1]
+    first = _pieces(nxt, np.flatnonzero((prev < 0) & (nxt >= 0)))
+    if len(last) == 0 or len(first) == 0:
+        return nxt
+    ends, starts = last[:, -1], first[:, 0]
+    tails, heads = _shapes(last, xy, h), _shapes(first, xy, h)
+    # Each as (pitch, height, slope, intercept), end against start: (ends, starts).
+    pitch = (tails[:, None, 0] + heads[None, :, 0]) / 2
+    gap = xy[starts, 0][None, :] - xy[ends, 0][:, None]
+    x = xy[starts, 0][None, :]
+    across = np.abs(
+        tails[:, None, 2] * x + tails[:, None, 3] - (heads[None, :, 2] * x + heads[None, :, 3])
+    )
+    alike = np.maximum(tails[:, None, :2], heads[None, :, :2]) <= ALIKE * np.minimum(
+        tails[:, None, :2], heads[None, :, :2]
+    )
+    fits = (gap > 0.5 * pitch) & (gap <= JOIN_GAP * pitch) & alike.all(axis=2)
+    fits &= across <= JOIN_ACROSS * np.minimum(tails[:, None, 1], heads[None, :, 1])
+    cost = np.where(fits, gap, np.inf)
+    to_start, to_end = cost.argmin(axis=1), cost.argmin(axis=0)
+    out = nxt.copy()
+    for k, start in enumerate(to_start):
+        if np.isfinite(cost[k, start]) and to_end[start] == k:
+            out[ends[k]] = starts[start]
+    return out
+
+
+def _pieces(step: NDArray[np.int64], first: NDArray[np.int64]) -> NDArray[np.int64]:
+    """(pieces, PIECE): PIECE blobs from each of `first` on, following `step`, for those
+    whose chain goes that far."""
+    out = np.empty((len(first), PIECE), np.int64)
+    out[:, 0] = first
+    for k in range(1, PIECE):
+        out[:, k] = np.where(out[:, k - 1] >= 0, step[np.maximum(out[:, k - 1], 0)], -1)
+    return out[(out >= 0).all(axis=1)]
+
+
+def _shapes(
+    pieces: NDArray[np.int64], xy: NDArray[np.float64], h: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """(pieces, 4): each piece's pitch and height (medians) and the line (slope, intercept)
+    through its blobs."""
+    x, y = xy[pieces, 0], xy[pieces, 1]
+    dx = x - x.mean(axis=1, keepdims=True)
+    slope = (dx * (y - y.mean(axis=1, keepdims=True))).sum(axis=1) / np.maximum(
+        (dx * dx).sum(axis=1), 1e-9
+    )
+    intercept = y.mean(axis=1) - slope * x.mean(axis=1)
+    # Medians of a few values a row, by sorting (np.median's overhead is most of its time).
+    steps, heights = np.sort(np.diff(x, axis=1), axis=1), np.sort(h[pieces], axis=1)
+    pitch = (steps[:, (PIECE - 2) // 2] + steps[:, (PIECE - 1) // 2]) / 2
+    height = (heights[:, (PIECE - 1) // 2] + heights[:, PIECE // 2]) / 2
+    return np.stack([pitch, height, slope, intercept], axis=1)
 
 
 def _single(chain: NDArray[np.int64], h: NDArray[np.float64]) -> NDArray[np.int64]:
@@ -127,9 +203,11 @@ def _cheapest(
 def _regular(chain: NDArray[np.int64], xy: NDArray[np.float64]) -> NDArray[np.int64]:
     """The part of a chain that can be one MRZ row: steady pitch, at most 30 pitches long.
 
-    Chains break at wide gaps; the longest piece is kept and its neighbours are joined back
-    while the whole still spans no more than a row (a lost character leaves a double gap
-    inside the row; clutter past the card edge lies beyond the row's 29 pitches).
+    Chains break at wide gaps; the longest piece is kept and its neighbours are joined back,
+    the larger first, while the whole still spans no more than a row (a lost character
+    leaves a double gap inside the row; clutter past the card edge lies beyond the row's 29
+    pitches). Taken in turn, a speck before a row's first half came first and left no room
+    for its second (level-3 development photos: pieces of 1, 14 and 14 blobs).
     """
     if len(chain) < 2:
         return chain
@@ -137,19 +215,32 @@ def _regular(chain: NDArray[np.int64], xy: NDArray[np.float64]) -> NDArray[np.in
     pitch = median(steps)
     pieces = np.split(chain, np.nonzero(steps > 1.8 * pitch)[0] + 1)
     pieces = [_steady(piece, xy, pitch) for piece in pieces]
-    best = max(range(len(pieces)), key=lambda k: len(pieces[k]))
-    lo = hi = best
-    limit = (ROW_CHARS - 0.6) * pitch
+    lo = hi = max(range(len(pieces)), key=lambda k: len(pieces[k]))
     while True:
-        grown = False
-        for k in (lo - 1, hi + 1):
-            if 0 <= k < len(pieces):
-                left, right = min(lo, k), max(hi, k)
-                span = xy[pieces[right][-1], 0] - xy[pieces[left][0], 0]
-                if span <= limit:
-                    lo, hi, grown = left, right, True
-        if not grown:
+        fits = [
+            k
+            for k in (lo - 1, hi + 1)
+            if 0 <= k < len(pieces)
+            and _spanned(pieces[min(lo, k) : max(hi, k) + 1], xy, pitch) <= ROW_CHARS - 0.6
+        ]
+        if not fits:
             return np.concatenate(pieces[lo : hi + 1])
+        grown = max(fits, key=lambda k: len(pieces[k]))
+        lo, hi = min(lo, grown), max(hi, grown)
+
+
+def _spanned(pieces: list[NDArray[np.int64]], xy: NDArray[np.float64], pitch: float) -> float:
+    """How many pitches the pieces span, each in its own pitch (a piece of two blobs or
+    fewer, the chain's `pitch`) and each gap in the mean of its neighbours': perspective
+    made a row's pitch shrink from 16.8 to 12 px along it, and in their median its two
+    halves spanned 29.9 pitches, too long for a row."""
+    own = [median(np.diff(xy[piece, 0])) if len(piece) > 2 else pitch for piece in pieces]
+    total = 0.0
+    for k, piece in enumerate(pieces):
+        total += float(xy[piece[-1], 0] - xy[piece[0], 0]) / own[k]
+        if k:
+            total += float(xy[piece[0], 0] - xy[pieces[k - 1][-1], 0]) * 2 / (own[k] + own[k - 1])
+    return total
 
 
 def _steady(piece: NDArray[np.int64], xy: NDArray[np.float64], pitch: float) -> NDArray[np.int64]:
@@ -241,17 +332,31 @@ def find_rows(gray: NDArray[np.uint8]) -> tuple[Row, Row, Row] | None:
         return None
     for angle in text_angles(found):
         xy = _rotated(found, angle)
-        chains = _chains(xy, found.heights)
-        candidates = [_row(xy[c], found.heights[c], angle) for c in chains]
-        candidates.sort(key=lambda r: r.across)
-        best, best_score = None, 0.0
-        for triple in combinations(candidates, 3):
-            score = _triple_score(triple, angle)
-            if score > best_score:
-                best, best_score = triple, score
-        if best is not None:
-            return _completed(best)
+        nxt = _mutual_right(xy, found.heights)
+        # Rows broken in two are joined back only where the chains as linked give no MRZ:
+        # most photos' rows are whole, and `_rejoined` would cost them a tenth of the search.
+        for links in (nxt, None):
+            chains = _chains(
+                xy, found.heights, _rejoined(nxt, xy, found.heights) if links is None else links
+            )
+            best = _best_triple(chains, xy, found.heights, angle)
+            if best is not None:
+                return _completed(best)
     return None
+
+
+def _best_triple(
+    chains: list[NDArray[np.int64]], xy: NDArray[np.float64], h: NDArray[np.float64], angle: float
+) -> tuple[Row, Row, Row] | None:
+    """The three chains most like an MRZ's rows (`_triple_score`), or None."""
+    candidates = [_row(xy[c], h[c], angle) for c in chains]
+    candidates.sort(key=lambda r: r.across)
+    best, best_score = None, 0.0
+    for triple in combinations(candidates, 3):
+        score = _triple_score(triple, angle)
+        if score > best_score:
+            best, best_score = triple, score
+    return best
 
 
 def homography(
