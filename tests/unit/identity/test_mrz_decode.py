@@ -23,6 +23,7 @@ from apoyo_identity.mrz_decode import (
     SHIFTED_MARGIN,
     SHIFTED_TIE,
     STROKES_LOST_MARGIN,
+    TOPLESS_MARGIN,
     UNSEEN_PAIR,
     clear,
     decode,
@@ -292,6 +293,31 @@ def test_a_name_letter_v_near_a_u_is_left_to_the_networks() -> None:
     assert shift_doubted(scores_with(CUT_MARGIN + 30), scores_with(near), read) == [position]
     assert shift_doubted(scores_with(CUT_MARGIN - 1), scores_with(far + 20), read) == [position]
     assert shift_doubted(scores_with(CUT_MARGIN), scores_with(far), read) == []
+
+
+@given(
+    as_cut=st.floats(0.0, 60.0).filter(lambda x: abs(x - TOPLESS_MARGIN) > 0.01),
+    at_shifts=st.floats(0.0, 60.0).filter(lambda x: abs(x - TOPLESS_MARGIN) > 0.01),
+    letter=st.sampled_from("ILT"),
+)
+def test_a_name_letter_i_must_beat_t_clearly_both_as_cut_and_at_the_shifts(
+    as_cut: float, at_shifts: float, letter: str
+) -> None:
+    # The networks take a T for an I (seeds 16022 and 17002): only the classifier decides.
+    position = 61
+    read = TRUTH[:position] + letter + TRUTH[position + 1 :]
+
+    def scores_with(margin: float) -> np.ndarray:
+        found = _certain(read)
+        found[position, CHARSET.index("T" if letter != "T" else "I")] = 100.0 - margin
+        return found
+
+    doubted = shift_doubted(scores_with(as_cut + 30), scores_with(at_shifts + 30), read)
+    assert doubted == []  # far from T: certain
+    doubted = shift_doubted(scores_with(as_cut), scores_with(at_shifts), read)
+    usual = as_cut >= CUT_MARGIN or at_shifts >= SHIFTED_MARGIN
+    refused = not usual or (letter == "I" and min(as_cut, at_shifts) < TOPLESS_MARGIN)
+    assert (doubted is None) is refused
 
 
 def test_a_letter_only_the_shifts_doubt_needs_both_networks_clearly() -> None:

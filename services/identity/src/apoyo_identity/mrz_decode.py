@@ -125,6 +125,14 @@ SHIFT_DOUBT_MARGIN = 1.0
 # "A V glare made of a U").
 GLARE_BOWL = "V"
 GLARE_BOWL_SHIFTED = 22.0
+# A sex or name letter I must beat T by this much both as cut and at the best of nine
+# shifts, whatever the networks say: they take a T for an I (both preferring I by 2.9-4.3
+# where a T was printed, seeds 16022 and 17002, photo 17 each, the classifier's I ahead of
+# T by 19.5 and 21.6 as cut and 7.3 and 17.7 at the shifts; on right T's of 1016/9 and
+# 1033/13 too), so only the classifier tells them apart. At 20, 6 right reads of 5,120
+# more and a margin of 2.3 over the wrong 17.7 (docs/identity.md, "A T read as I").
+TOPLESS = {"I": "T"}
+TOPLESS_MARGIN = 25.0
 # A read whose every character, as cut, is the classifier's first choice among what the
 # layout allows (no check digit made a swap) and beats its runner-up there by this much is
 # clear (`clear`): the reader then asks neither the nine shifts nor the networks. On 7,600
@@ -449,7 +457,8 @@ def shift_doubted(
     """Whether the sex and name letters are certain: each is the first choice, among what
     the layout allows, of the scores of the cells as cut (`found`) and at a pixel of shift
     (`shifted`), and beats its runner-up by CUT_MARGIN in the first or SHIFTED_MARGIN in the
-    second, and by SHIFTED_TIE in the second whatever the first. None when a letter is not;
+    second, and by SHIFTED_TIE in the second whatever the first, and an I beats T by
+    TOPLESS_MARGIN in both (`_bar_lost`). None when a letter is not;
     else the positions of the letters that fail only at the shifts, clear as cut by
     CUT_MARGIN, and of any V short of either of its margins (`_bowl_lost`): the networks
     decide those (`networks_prefer`); [] when all are."""
@@ -460,9 +469,23 @@ def shift_doubted(
         )
         if as_cut < 0 or (as_cut < CUT_MARGIN and at_shifts < SHIFTED_MARGIN):
             return None
+        if _bar_lost(chars[position], found[position], shifted[position]):
+            return None
         if at_shifts < SHIFTED_TIE or _bowl_lost(chars[position], as_cut, at_shifts):
             doubted.append(position)
     return doubted
+
+
+def _bar_lost(letter: str, as_cut: NDArray[np.float32], at_shifts: NDArray[np.float32]) -> bool:
+    """An I (TOPLESS) that beats T by less than TOPLESS_MARGIN in the scores as cut or at
+    the shifts (each row one cell's scores over the charset)."""
+    other = TOPLESS.get(letter)
+    if other is None:
+        return False
+    mine, theirs = CHARSET.index(letter), CHARSET.index(other)
+    return bool(
+        min(as_cut[mine] - as_cut[theirs], at_shifts[mine] - at_shifts[theirs]) < TOPLESS_MARGIN
+    )
 
 
 def _bowl_lost(letter: str, as_cut: float, at_shifts: float) -> bool:
