@@ -37,14 +37,17 @@ def headers_sent(head: bytes) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in head.decode().split("\r\n")[1:] if ": " in line)
 
 
-def minios_authorization(method: str, path: str, payload: str, endpoint: str) -> str:
+def minios_authorization(
+    method: str, path: str, payload: str, endpoint: str, checksum: str | None = None
+) -> str:
     """The Authorization header minio signs for the same request at NOW; `payload` is the
-    body's SHA-256 or UNSIGNED-PAYLOAD."""
+    body's SHA-256 or UNSIGNED-PAYLOAD, `checksum` an upload's `x-amz-checksum-crc32`."""
+    told = {} if checksum is None else {"x-amz-checksum-crc32": checksum}
     signed = sign_v4_s3(
         method=method,
         url=urlsplit(f"http://{endpoint}{path}"),
         region="us-east-1",
-        headers={"Host": endpoint, "x-amz-content-sha256": payload,
+        headers={"Host": endpoint, **told, "x-amz-content-sha256": payload,
                  "x-amz-date": "20261129T080005Z"},
         credentials=Credentials("apoyo", "apoyo-secret-key"),
         content_sha256=payload,
@@ -68,9 +71,19 @@ def test_the_signature_is_minios_for_the_same_request() -> None:
     sent = headers_sent(head)
     digest = hashlib.sha256(data).hexdigest()
     assert head.startswith(f"PUT {PHOTO_PATH} HTTP/1.1\r\n".encode())
-    assert sent["Authorization"] == minios_authorization("PUT", PHOTO_PATH, digest, remote.endpoint)
+    checksum = sent["x-amz-checksum-crc32"]
+    assert sent["Authorization"] == minios_authorization(
+        "PUT", PHOTO_PATH, digest, remote.endpoint, checksum
+    )
     assert sent["x-amz-content-sha256"] == digest
     assert sent["Content-Length"] == str(len(data))
+
+
+def test_an_upload_tells_its_bodys_crc32_as_s3_carries_it() -> None:
+    # CRC32 of "hello world" is 0x0d4a1185: big-endian, then base64
+    sent = headers_sent(photo_head(target(), b"hello world"))
+    assert sent["x-amz-checksum-crc32"] == "DUoRhQ=="
+    assert "x-amz-checksum-crc32" in sent["Authorization"].split("SignedHeaders=")[1]
 
 
 def test_an_upload_to_this_machine_leaves_its_body_unsigned_as_minio_would() -> None:
@@ -79,7 +92,7 @@ def test_an_upload_to_this_machine_leaves_its_body_unsigned_as_minio_would() -> 
     unsigned = "UNSIGNED-PAYLOAD"
     assert sent["x-amz-content-sha256"] == unsigned
     assert sent["Authorization"] == minios_authorization(
-        "PUT", PHOTO_PATH, unsigned, "127.0.0.1:9000"
+        "PUT", PHOTO_PATH, unsigned, "127.0.0.1:9000", sent["x-amz-checksum-crc32"]
     )
     assert sent["Content-Length"] == str(len(data))
 
