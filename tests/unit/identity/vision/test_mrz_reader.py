@@ -144,6 +144,15 @@ READ_ONLY_BY_A_FALLBACK = {
     # Refused every way above; read with the likeliest grid's cells moved by `CUT_BIAS`
     # (1003/14 too until a name's Q had to be clear to both networks, `STROKES_LOST`).
     "cells cut where the reader's lie from the truth's": [(1004, 13)],
+    # Refused every way above; read with the likeliest grid's cells half a pixel higher.
+    "cells cut low": [(1025, 2)],
+}
+
+# Level-3 development photos that the grid lost before a rule of `locate` or `align`.
+READ_SINCE_A_GRID_RULE = {
+    "a line held level past its last blob": [(1009, 6)],
+    "a mark before a line left out of its columns": [(1006, 3)],
+    "a row broken in two joined back": [(5014, 5)],
 }
 
 
@@ -151,7 +160,7 @@ READ_ONLY_BY_A_FALLBACK = {
     ("seed", "index"),
     [
         pytest.param(seed, index, id=f"{case}-{seed}-{index}")
-        for case, photos in READ_ONLY_BY_A_FALLBACK.items()
+        for case, photos in (READ_ONLY_BY_A_FALLBACK | READ_SINCE_A_GRID_RULE).items()
         for seed, index in photos
     ],
 )
