@@ -43,6 +43,30 @@ async def test_a_worker_analyses_a_support_and_sends_back_what_it_found() -> Non
     assert found.images["signature"].unreadable
 
 
+# A service's main script: its lines outside the guard say in which process they ran.
+SCRIPT = """
+import asyncio
+import os
+print(__name__, os.getpid(), flush=True)
+if __name__ == "__main__":
+    from apoyo_identity.pool import PoolAnalyser
+    analyser = PoolAnalyser(1)
+    found = asyncio.run(asyncio.wait_for(analyser.analyse({"signature": b"not an image"}), 300))
+    analyser.close()
+    print(found.images["signature"].unreadable, flush=True)
+"""
+
+
+def test_a_worker_does_not_run_the_services_main_script_again(tmp_path: Path) -> None:
+    script = tmp_path / "service.py"
+    script.write_text(SCRIPT)
+    ran = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=400
+    )
+    lines = ran.stdout.split()
+    assert (lines[0], lines[2:]) == ("__main__", ["True"])  # no `__mp_main__` line
+
+
 SERVICE = """
 import os
 import time
