@@ -7,7 +7,10 @@ COPY pyproject.toml uv.lock README.md ./
 COPY libs ./libs
 COPY services ./services
 COPY src ./src
-ENV UV_PROJECT_ENVIRONMENT=/venv UV_PYTHON_DOWNLOADS=never
+# Bytecode compiled once here: the image's user cannot write /venv, so every process (and
+# each identity worker) would compile every module it imports at each start, about 1.5 CPU
+# seconds more for the `apoyo` command's imports (2.8-3.1 s without bytecode, 1.3-1.5 with).
+ENV UV_PROJECT_ENVIRONMENT=/venv UV_PYTHON_DOWNLOADS=never UV_COMPILE_BYTECODE=1
 RUN uv sync --locked --no-dev --no-editable
 
 FROM python:3.11-slim
