@@ -9,7 +9,7 @@ import pytest
 
 from apoyo_common.db import migrate
 from apoyo_identity.adapters.memory import InMemoryPictureIndex
-from apoyo_identity.adapters.postgres import PgPictureIndex
+from apoyo_identity.adapters.postgres import _ADMIT, PgPictureIndex, _pictures
 from apoyo_identity.ports import PictureIndex
 from apoyo_identity.reuse import HALF, REUSE_DISTANCE
 
@@ -139,3 +139,19 @@ async def test_pictures_recorded_before_the_fine_half_are_judged_on_the_coarse_o
     index = PgPictureIndex(pool)
     assert await index.reused("p", "new", {"selfie": (1 << 64) - 1})  # coarse 0, any fine
     assert not await index.reused("p", "new", {"selfie": 0xFF << 64})
+
+
+async def test_each_probe_is_an_index_lookup_of_its_band_value(pool: asyncpg.Pool) -> None:
+    """Multi-index hashing as designed: the search looks up each of its 68 probes a hash by
+    process, band and value, never reading the process's other bands (that grew with the
+    index: a turn of 8 supports took 36.8 ms at 2,160 supports in a process, 2.6 as probes)."""
+    await migrate(pool, "identity", "apoyo_identity")
+    index = PgPictureIndex(pool)
+    r = random.Random(31)
+    for turn in range(20):
+        batch = [("p", f"s-{turn}-{i}", {"credential_front": r.getrandbits(128)}) for i in range(8)]
+        await index.admit_many(batch)
+    asked = [("p", f"new-{i}", {"credential_back": r.getrandbits(128)}) for i in range(8)]
+    plan = "\n".join(row[0] for row in await pool.fetch("EXPLAIN " + _ADMIT, *_pictures(asked)))
+    assert "Seq Scan on picture_bands" not in plan
+    assert "AND (value = " in plan  # the value is part of the index lookup, not a filter after
