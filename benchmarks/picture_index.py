@@ -3,10 +3,14 @@
 A benchmark, not a test. On the PostgreSQL of deploy/local/infra.sh (or APOYO_BENCH_DATABASE_URL)
 it fills a fresh database with `--pictures` random hashes of one process, then times
 `PgPictureIndex.reused` (three hashes, as a support's front, back and selfie) and, on the same
-rows, the scan it replaced (every hash of the process compared).
+rows, the scan it replaced (every hash of the process compared). First, on the empty index of
+another process, it times `admit_many` as the identity service calls it (turns of 8 supports,
+a front and a back each) while that process grows to `--turns` turns: the first and the last
+turns should take about as long (each probe is an index lookup; a plan that scanned the
+process's bands grew with them).
 
     bash deploy/local/infra.sh up
-    .venv/bin/python benchmarks/picture_index.py [--pictures 300000]
+    .venv/bin/python benchmarks/picture_index.py [--pictures 300000] [--turns 270]
 """
 
 import argparse
@@ -57,14 +61,32 @@ async def timed(query: object, rounds: int) -> float:
     return statistics.median(times)
 
 
-async def main(count: int) -> None:
+async def admissions(index: PgPictureIndex, turns: int, r: random.Random) -> list[float]:
+    """Milliseconds of each turn's `admit_many`, on process "q" from empty."""
+    times = []
+    for turn in range(turns):
+        sides = ("credential_front", "credential_back")
+        batch = [
+            ("q", f"t{turn}-{i}", {side: r.getrandbits(128) for side in sides}) for i in range(8)
+        ]
+        started = time.perf_counter()
+        await index.admit_many(batch)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+async def main(count: int, turns: int) -> None:
     dsn = await create_database(SERVER, "bench")
     pool = await create_pool(dsn, 4)
     try:
         await migrate(pool, "identity", "apoyo_identity")
         r = random.Random(1)  # noqa: S311 - synthetic hashes
-        await fill(pool, count, r)
         index = PgPictureIndex(pool)
+        took = await admissions(index, turns, r)
+        print(f"admissions, turns of 8 supports (2 pictures each), {turns} turns from empty")
+        print(f"  first 30 turns: median {statistics.median(took[:30]):.1f} ms a turn")
+        print(f"  last 30 turns:  median {statistics.median(took[-30:]):.1f} ms a turn")
+        await fill(pool, count, r)
         asks = [[r.getrandbits(128) for _ in range(3)] for _ in range(30)]
         it = iter(asks * 2)
 
@@ -89,4 +111,6 @@ async def main(count: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--pictures", type=int, default=300_000)
-    asyncio.run(main(parser.parse_args().pictures))
+    parser.add_argument("--turns", type=int, default=270, help="admissions' turns of 8")
+    args = parser.parse_args()
+    asyncio.run(main(args.pictures, args.turns))
