@@ -146,6 +146,11 @@ READ_ONLY_BY_A_FALLBACK = {
     "cells cut where the reader's lie from the truth's": [(1004, 13)],
     # Refused every way above; read with the likeliest grid's cells half a pixel higher.
     "cells cut low": [(1025, 2)],
+    # Refused every way above; read where the lines as read match the MRZ best (each network
+    # preferring every sex and name letter by 0.5, as on the axis cuts).
+    "lines matched as read": [(1003, 14), (1014, 8)],
+    # Refused every way above; read where the homography alone puts the cells.
+    "cells where the homography puts them": [(1003, 5)],
 }
 
 # Level-3 development photos that the grid lost before a rule of `locate` or `align`.

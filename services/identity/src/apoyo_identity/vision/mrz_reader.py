@@ -22,7 +22,7 @@ from apoyo_identity.mrz_decode import (
     washed_out_vouched,
 )
 from apoyo_identity.rules.mrz import CHARSET, MrzRead
-from apoyo_identity.vision.align import column_centres
+from apoyo_identity.vision.align import column_centres, line_drop
 from apoyo_identity.vision.cells import MARGIN, ROW_STEP, cut, rectify
 from apoyo_identity.vision.checker import opinions
 from apoyo_identity.vision.classifier import scores
@@ -38,6 +38,7 @@ from apoyo_identity.vision.grid import (
     turned,
 )
 from apoyo_identity.vision.locate import Row, find_rows, homography
+from apoyo_identity.vision.registration import even_grid, likeliest_symbols, matched_centres
 
 WORKING_SIDE = 1400
 HALF_SIZE_FROM = 1000
@@ -63,6 +64,11 @@ AXIS_SCALES = (np.array([[[1.0, 0.0]]]), np.array([[[0.0, 1.0]]]))
 # (0.3-0.6 px down a line) leaves some photos cut low, which no cut moved down reads
 # (4 more of 3,200 level-3 development photos, docs/identity.md).
 RAISED = np.array([[[0.0, -0.5]]])
+# Then the cells where the lines as read match the MRZ best (`registration`), and where the
+# homography alone puts them (the even grid, lowered by `align.line_drop`, without the
+# blobs' column medians and row curves): placed otherwise than from the blobs' ink centres,
+# they read photos no cut above reads. Read as strictly as the axis cuts: read as the others,
+# one let a name's O through as Q (docs/identity.md, "Lines matched as read").
 
 
 def working_gray(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -167,13 +173,25 @@ def _likeliest_again(
 ) -> MrzRead | None:
     """The likeliest grid, when nothing read: its `cells` with the check digits choosing at
     the best of nine shifts, then cut again nearer where the characters are drawn, then
-    moved so along one axis alone, and last moved up half a pixel."""
+    moved so along one axis alone, then moved up half a pixel, and last cut where its lines
+    as read match best and where the homography alone puts them."""
     read = _decoded(*cells, slack=SHIFTED_SLACK)
     for scale in BIAS_SCALES:
         read = read or _decoded(*cut(flat, centres + scale * CUT_BIAS))
     for shift in (*(axis * CUT_BIAS for axis in AXIS_SCALES), RAISED):
         read = read or _vouched_strictly(*cut(flat, centres + shift))
-    return read
+    if read is None:
+        symbols = likeliest_symbols(scores(cells[0], slack=0))
+        read = _vouched_strictly(*cut(flat, matched_centres(flat, symbols, ROW_STEP)))
+    return read or _vouched_strictly(*cut(flat, _homography_grid()))
+
+
+def _homography_grid() -> NDArray[np.float64]:
+    """The even grid with each line lowered by what its usual content puts above the
+    blobs' ink centres (`align.line_drop`), as the homography alone places the cells."""
+    centres = even_grid(ROW_STEP)
+    centres[:, :, 1] += np.array([line_drop(line) for line in range(3)])[:, None]
+    return centres
 
 
 def _vouched_strictly(cells: NDArray[np.float32], contrast: NDArray[np.float32]) -> MrzRead | None:
