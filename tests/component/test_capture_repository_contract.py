@@ -1,6 +1,7 @@
 """The capture repository contract against the in-memory fake and PostgreSQL."""
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable
 from datetime import timedelta
 
 import asyncpg
@@ -8,7 +9,7 @@ import pytest
 
 from apoyo_capture.adapters.memory import InMemoryCaptureRepository
 from apoyo_capture.adapters.postgres import PgCaptureRepository
-from apoyo_capture.ports import CaptureRepository, IdempotencyRace
+from apoyo_capture.ports import CaptureRepository, IdempotencyRace, StoredAnswer
 from apoyo_common.codes import Status
 from apoyo_common.db import migrate
 from apoyo_common.messages import SupportCaptured
@@ -74,6 +75,33 @@ async def test_the_certificate_is_stored_with_the_support_or_not_at_all(
     ]
     facts = await repository.certificate_facts("s-1")
     assert facts is not None and facts[0].certificate is None  # the row keeps it once
+
+
+async def test_supports_saved_at_once_are_each_stored_or_refused_alone(
+    repository: CaptureRepository,
+) -> None:
+    # PostgreSQL writes the supports that arrive during a write together, in one statement:
+    # a retry's key among them refuses that one only, and the rest are stored as one by one.
+    def save(n: int, key: str, by: str = "aux-1") -> Awaitable[StoredAnswer]:
+        event = captured(f"s-{n}").model_copy(update={"captured_by": by})
+        return repository.save_support(event, "aux", key, f"f{n}", certificate=b"c%d" % n)
+
+    first = [save(n, f"k{n}", "aux-1" if n % 2 else "aux-2") for n in range(6)]
+    assert [a.support_id for a in await asyncio.gather(*first)] == [f"s-{n}" for n in range(6)]
+    second = await asyncio.gather(
+        save(6, "k6"), save(7, "k2"), save(8, "k8"), return_exceptions=True
+    )  # k2 is s-2's
+    assert isinstance(second[1], IdempotencyRace)
+    assert [a.support_id for a in (second[0], second[2]) if isinstance(a, StoredAnswer)] == [
+        "s-6",
+        "s-8",
+    ]
+    assert await repository.support("s-7") is None and await repository.certificate("s-7") is None
+    assert await repository.certificate("s-5") == b"c5"
+    counts = await repository.auxiliary_counts("gub-son-2027", "asp-01")
+    assert [(c.captured_by, c.supports) for c in counts] == [("aux-1", 5), ("aux-2", 3)]
+    events = await repository.claim_outbox(20)
+    assert sorted(i.key for i in events) == sorted(f"s-{n}".encode() for n in (*range(7), 8))
 
 
 async def test_outbox_items_leave_once_published(repository: CaptureRepository) -> None:

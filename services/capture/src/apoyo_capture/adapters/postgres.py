@@ -3,6 +3,7 @@
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
+from typing import Any
 
 import asyncpg
 
@@ -14,6 +15,7 @@ from apoyo_capture.adapters.postgres_channels import (
 from apoyo_capture.certificate import Submission
 from apoyo_capture.listing import ListedSupport, SupportQuery, shift
 from apoyo_capture.ports import GrantSpent, IdempotencyRace, StoredAnswer, SupportView
+from apoyo_common.gathered import Gathered, Outcomes
 from apoyo_common.keyring import Keyring
 from apoyo_common.keyring.documents import seal_encoded, seal_json
 from apoyo_common.messages import SupportCaptured, SupportVerified
@@ -42,6 +44,30 @@ _SAVE_SUPPORT = (
     "VALUES ($2, $3, $5, 1) ON CONFLICT (process_id, aspirant_id, captured_by) "
     "DO UPDATE SET supports = captured_counts.supports + 1"
 )
+# The same for a batch of supports without a grant (`Gathered`): one statement, so a batch is
+# stored whole or not at all. Its keys are inserted in their order and its counts moved in
+# theirs, so two batches never wait on each other crosswise; each count moves once a batch.
+_SAVE_SUPPORTS = (
+    "WITH b AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+    "$5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::text[], "
+    "$11::text[], $12::text[], $13::bytea[], $14::bytea[], $15::bytea[]) AS b(support_id, "
+    "process_id, aspirant_id, channel, captured_by, received_at, event, submission, principal, "
+    "idempotency_key, fingerprint, topic, key, payload, certificate)), "
+    "support AS (INSERT INTO capture.supports (support_id, process_id, aspirant_id, channel, "
+    "captured_by, received_at, updated_at, event, submission) SELECT support_id, process_id, "
+    "aspirant_id, channel, captured_by, received_at, received_at, event::jsonb, "
+    "submission::jsonb FROM b), "
+    "answer AS (INSERT INTO capture.idempotency_keys SELECT principal, idempotency_key, "
+    "fingerprint, support_id FROM b ORDER BY principal, idempotency_key), "
+    "event AS (INSERT INTO capture.outbox (topic, key, payload) SELECT topic, key, payload "
+    "FROM b), "
+    "certificate AS (INSERT INTO capture.certificates (support_id, document) "
+    "SELECT support_id, certificate FROM b WHERE certificate IS NOT NULL) "
+    "INSERT INTO capture.captured_counts (process_id, aspirant_id, captured_by, supports) "
+    "SELECT process_id, aspirant_id, captured_by, count(*) FROM b GROUP BY 1, 2, 3 "
+    "ORDER BY 1, 2, 3 ON CONFLICT (process_id, aspirant_id, captured_by) "
+    "DO UPDATE SET supports = captured_counts.supports + EXCLUDED.supports"
+)
 _COUNT_ONE = (
     "INSERT INTO capture.captured_counts (process_id, aspirant_id, captured_by, supports) "
     "VALUES ($1, $2, $3, 1) ON CONFLICT (process_id, aspirant_id, captured_by) "
@@ -67,6 +93,7 @@ class PgCaptureRepository(PgChannels):
     ) -> None:
         super().__init__(pool, keyring, clave_secret)
         self.outbox = PgOutbox(pool, "capture.outbox", self.keyring)
+        self._supports = Gathered(self._write_supports, most=64)
 
     async def process(self, process_id: str) -> ProcessDefinition | None:
         row = await self.pool.fetchrow(
@@ -120,14 +147,38 @@ class PgCaptureRepository(PgChannels):
         row = (sid, pid, event.aspirant_id, event.channel.value, event.captured_by,
                event.received_at, stored, told)  # fmt: skip
         rest = (principal, idempotency_key, fingerprint, SUPPORT_CAPTURED, key, payload)
+        if spend is None:  # one statement with the others that arrive meanwhile
+            await self._supports.add((*row, *rest, sealed))
+            return StoredAnswer(event.support_id, event.received_at, fingerprint)
         try:
-            if spend is None:  # one statement, one round trip: all of it or none
-                await self.pool.execute(_SAVE_SUPPORT, *row, *rest, sealed)
-            else:
-                await self._save_spending(event, row, rest, (submission.grant_id, spend), sealed)
+            await self._save_spending(event, row, rest, (submission.grant_id, spend), sealed)
         except asyncpg.UniqueViolationError:
             raise IdempotencyRace(idempotency_key) from None
         return StoredAnswer(event.support_id, event.received_at, fingerprint)
+
+    async def _write_supports(self, supports: list[tuple[Any, ...]]) -> Outcomes:
+        """Supports without a grant, each one `_SAVE_SUPPORT`'s arguments: together when more
+        than one came, in one statement; one by one when that statement met a retry's key (or
+        a lone support), so only the retry is refused."""
+        if len(supports) > 1:
+            columns = [list(column) for column in zip(*supports, strict=True)]
+            for documents in (columns[6], columns[7]):  # jsonb, sent as its text
+                documents[:] = [json.dumps(d) for d in documents]
+            try:
+                await self.pool.execute(_SAVE_SUPPORTS, *columns)
+                return [None] * len(supports)
+            except (asyncpg.UniqueViolationError, asyncpg.DeadlockDetectedError):
+                pass
+        return [await self._save_one(support) for support in supports]
+
+    async def _save_one(self, support: tuple[Any, ...]) -> BaseException | None:
+        try:
+            await self.pool.execute(_SAVE_SUPPORT, *support)
+        except asyncpg.UniqueViolationError:
+            return IdempotencyRace(support[9])
+        except Exception as error:  # this support's own answer; the others' stand
+            return error
+        return None
 
     async def _save_spending(
         self, event: SupportCaptured, row: tuple[object, ...], rest: tuple[object, ...],
