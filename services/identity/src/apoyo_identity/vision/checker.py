@@ -7,9 +7,12 @@ learnt on other rendered cells errs differently; a letter is kept only when ever
 prefers it too, which, on development photos, refused every wrong name read while keeping
 most right ones (docs/identity.md).
 
-Each network learns in about a second and a half on one core from its own 400 random blocks
+Each network learns in about seven seconds on one core from its own 400 random blocks
 (`training_cells`), with the cell moved by up to a pixel each way as the reader's cutter may
-miss; it is stored with the classifier in the cache directory.
+miss; it is stored with the classifier in the cache directory. Over four passes they were
+still unsure of letters the classifier was sure of (a clear M by 0.3-1.0 in log posterior),
+and refused right name lines; over 12 the letters glare makes of others need larger margins
+(`mrz_decode._margin_needed`, docs/identity.md).
 """
 
 from dataclasses import dataclass
@@ -24,7 +27,7 @@ from apoyo_identity.vision.classifier import cached, features, recipe
 from apoyo_identity.vision.training_cells import training_set
 
 HIDDEN = 256
-EPOCHS = 4
+EPOCHS = 12  # 4 until the networks' doubts refused right name lines (docs/identity.md)
 BATCH = 256
 LEARNING_RATE = 1e-3
 WEIGHT_DECAY = 1e-5
