@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 from apoyo_identity.mrz_decode import (
     SHIFT_DOUBT_MARGIN,
     STROKES_LOST_MARGIN,
+    TOPLESS_MARGIN,
     UNCHECKED,
     clear,
     decode,
@@ -68,7 +69,15 @@ RAISED = np.array([[[0.0, -0.5]]])
 # homography alone puts them (the even grid, lowered by `align.line_drop`, without the
 # blobs' column medians and row curves): placed otherwise than from the blobs' ink centres,
 # they read photos no cut above reads. Read as strictly as the axis cuts: read as the others,
-# one let a name's O through as Q (docs/identity.md, "Lines matched as read").
+# one let a name's O through as Q (docs/identity.md, "Lines matched as read"). Last, the
+# lines matched moved half a pixel up, left and down, as strictly: a line's place is matched
+# to within 0.15 px across and 0.25-0.3 px down from one photo to the next.
+MATCHED_MOVES = (np.array([0.0, -0.5]), np.array([-0.5, 0.0]), np.array([0.0, 0.5]))
+# On these cuts a name's O read as Q twice, on fresh ranges, each network preferring Q by 0.5
+# or more (22021/17, 22064/3; main reads such O's as Q or D too): a tail or a straight side
+# that grain and glare give an O. A sex or name letter read as one of these on them must beat
+# O by TOPLESS_MARGIN both as cut and at the best of nine shifts (docs/identity.md).
+ROUND = ("QD", "O")
 
 
 def working_gray(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -174,16 +183,37 @@ def _likeliest_again(
     """The likeliest grid, when nothing read: its `cells` with the check digits choosing at
     the best of nine shifts, then cut again nearer where the characters are drawn, then
     moved so along one axis alone, then moved up half a pixel, and last cut where its lines
-    as read match best and where the homography alone puts them."""
+    as read match best, where the homography alone puts them, and around the first."""
     read = _decoded(*cells, slack=SHIFTED_SLACK)
     for scale in BIAS_SCALES:
         read = read or _decoded(*cut(flat, centres + scale * CUT_BIAS))
     for shift in (*(axis * CUT_BIAS for axis in AXIS_SCALES), RAISED):
         read = read or _vouched_strictly(*cut(flat, centres + shift))
+    if read is not None:
+        return read
+    symbols = likeliest_symbols(scores(cells[0], slack=0))
+    matched = matched_centres(flat, symbols, ROW_STEP)
+    for placed in (matched, _homography_grid(), *(matched + move for move in MATCHED_MOVES)):
+        read = read or _round_kept(*cut(flat, placed))
+    return read
+
+
+def _round_kept(cells: NDArray[np.float32], contrast: NDArray[np.float32]) -> MrzRead | None:
+    """`_vouched_strictly`'s read, unless a sex or name letter Q or D in it beats O by less
+    than TOPLESS_MARGIN as cut or at the best of nine shifts (`ROUND`)."""
+    read = _vouched_strictly(cells, contrast)
     if read is None:
-        symbols = likeliest_symbols(scores(cells[0], slack=0))
-        read = _vouched_strictly(*cut(flat, matched_centres(flat, symbols, ROW_STEP)))
-    return read or _vouched_strictly(*cut(flat, _homography_grid()))
+        return None
+    text = "".join(read.lines)
+    tailed = [p for p in UNCHECKED if text[p] in ROUND[0]]
+    if not tailed:
+        return read
+    letters = np.array([CHARSET.index(text[p]) for p in tailed])
+    rows, round_o = np.arange(len(tailed)), CHARSET.index(ROUND[1])
+    for found in (scores(cells[tailed], slack=0), scores(cells[tailed])):
+        if float((found[rows, letters] - found[:, round_o]).min()) < TOPLESS_MARGIN:
+            return None
+    return read
 
 
 def _homography_grid() -> NDArray[np.float64]:
