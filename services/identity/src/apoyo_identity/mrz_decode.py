@@ -91,6 +91,15 @@ FAINT_CLEAR = 50.0
 # 16024, photo 19). The networks barely prefer right washed-out digits either (0.02-0.3),
 # but those the classifier reads first, by 25 and more (docs/identity.md).
 FAINT_SWAP_MARGIN = 0.5
+# And a washed-out 1 that only the composite digit covers must be the classifier's first
+# choice at the best of nine shifts too, whatever the networks say: they take what glare left
+# of a 5 for a 1. Line 1's OCR `53` read `15` (seed 15030, photo 3): the 3 read 5 (contrast
+# 0.27) and the composite digit swapped the 5 beside it (contrast 0.18) for a 1, both
+# networks preferring the 1 by 4.65 and 1.48; at later cuts that 1 was the first choice as
+# cut by 0.8 and 17.2, where right washed-out 1's won by 11.5 and more, but 5 won by 37-39
+# at the shifts (docs/identity.md, "Two wrong reads the networks learnt over 12 passes let by").
+FAINT_ONE = "1"
+FAINT_ONE_SHIFTED = 0.0
 # A name letter read as I must be each network's choice by this much (log posterior): glare
 # that takes a Z's diagonal leaves an I that both networks barely prefer (by 0.30 and 0.36
 # at the least on two wrong level-3 reads, seeds 1033 and 8004), where 1 of 2,399 right I's
@@ -151,6 +160,17 @@ GLARE_BOWL_SHIFTED = 22.0
 # more and a margin of 2.3 over the wrong 17.7 (docs/identity.md, "A T read as I").
 TOPLESS = {"I": "T"}
 TOPLESS_MARGIN = 25.0
+# So must a name letter Q beat O by this much: a mark at an O's lower right reads as a tail.
+# DURAZO read DURAZQ (seed 22021, photo 17, on the lines matched as read), the Q ahead of O
+# by 15.9 as cut and 11.8 at the shifts, both networks preferring Q (by 2.35 and 0.92)
+# after 12 passes; the right Q's of accepted level-3 reads of four development ranges
+# (1002, 5000, 6000, 16000-31; 228) beat O by 37.1 and more as cut, 26.0 and more at the
+# shifts (docs/identity.md, "Two wrong reads the networks learnt over 12 passes let by").
+TAILED = {"Q": "O"}
+TAILED_MARGIN = 20.0
+LOOKALIKES = {letter: (other, TOPLESS_MARGIN) for letter, other in TOPLESS.items()} | {
+    letter: (other, TAILED_MARGIN) for letter, other in TAILED.items()
+}
 # A read whose every character, as cut, is the classifier's first choice among what the
 # layout allows (no check digit made a swap) and beats its runner-up there by this much is
 # clear (`clear`): the reader then asks neither the nine shifts nor the networks. On 7,600
@@ -480,7 +500,8 @@ def shift_doubted(
     the layout allows, of the scores of the cells as cut (`found`) and at a pixel of shift
     (`shifted`), and beats its runner-up by CUT_MARGIN in the first or SHIFTED_MARGIN in the
     second, and by SHIFTED_TIE in the second whatever the first, and an I beats T by
-    TOPLESS_MARGIN in both (`_bar_lost`). None when a letter is not;
+    TOPLESS_MARGIN and a Q beats O by TAILED_MARGIN in both (`_lookalike_near`). None when
+    a letter is not;
     else the positions of the letters that fail only at the shifts, clear as cut by
     CUT_MARGIN, and of any V short of either of its margins (`_bowl_lost`): the networks
     decide those (`networks_prefer`); [] when all are."""
@@ -491,23 +512,24 @@ def shift_doubted(
         )
         if as_cut < 0 or (as_cut < CUT_MARGIN and at_shifts < SHIFTED_MARGIN):
             return None
-        if _bar_lost(chars[position], found[position], shifted[position]):
+        if _lookalike_near(chars[position], found[position], shifted[position]):
             return None
         if at_shifts < SHIFTED_TIE or _bowl_lost(chars[position], as_cut, at_shifts):
             doubted.append(position)
     return doubted
 
 
-def _bar_lost(letter: str, as_cut: NDArray[np.float32], at_shifts: NDArray[np.float32]) -> bool:
-    """An I (TOPLESS) that beats T by less than TOPLESS_MARGIN in the scores as cut or at
-    the shifts (each row one cell's scores over the charset)."""
-    other = TOPLESS.get(letter)
-    if other is None:
+def _lookalike_near(
+    letter: str, as_cut: NDArray[np.float32], at_shifts: NDArray[np.float32]
+) -> bool:
+    """An I (TOPLESS) or a Q (TAILED) that beats the letter it can be made of (T, O) by less
+    than its margin in the scores as cut or at the shifts (each row one cell's scores over
+    the charset)."""
+    if letter not in LOOKALIKES:
         return False
+    other, margin = LOOKALIKES[letter]
     mine, theirs = CHARSET.index(letter), CHARSET.index(other)
-    return bool(
-        min(as_cut[mine] - as_cut[theirs], at_shifts[mine] - at_shifts[theirs]) < TOPLESS_MARGIN
-    )
+    return bool(min(as_cut[mine] - as_cut[theirs], at_shifts[mine] - at_shifts[theirs]) < margin)
 
 
 def _bowl_lost(letter: str, as_cut: float, at_shifts: float) -> bool:
@@ -571,6 +593,19 @@ def washed_out_vouched(
     return networks_prefer(
         opinions, chars, faint_letters(chars, contrast), SHIFT_DOUBT_MARGIN
     ) and networks_prefer(opinions, chars, faint_swaps(found, chars, contrast), FAINT_SWAP_MARGIN)
+
+
+def faint_ones(chars: str, contrast: NDArray[np.float32]) -> list[int]:
+    """The positions only the composite digit covers that hold a 1 in a washed-out cell."""
+    return [p for p in faint_letters(chars, contrast, COMPOSITE_ONLY) if chars[p] == FAINT_ONE]
+
+
+def ones_clear_at_shifts(
+    shifted: NDArray[np.float32], chars: str, positions: Sequence[int]
+) -> bool:
+    """Each 1 at `positions` (`faint_ones`) beats its runner-up at the best of nine shifts
+    (`shifted`) by FAINT_ONE_SHIFTED."""
+    return all(_margin(shifted[p], chars, p) >= FAINT_ONE_SHIFTED for p in positions)
 
 
 def faint_but_clear(

@@ -15,7 +15,9 @@ from apoyo_identity.mrz_decode import (
     decode,
     faint_but_clear,
     faint_letters,
+    faint_ones,
     networks_prefer,
+    ones_clear_at_shifts,
     shift_doubted,
     swaps_vouched,
     unseen_pair_doubted,
@@ -311,9 +313,13 @@ def _second_opinions(
     check digits' choice among the scores `chosen`; `found`: the scores as cut; `contrast`:
     each cell's, `cells.contrast`), or None."""
     faint = faint_letters(text, contrast)
+    ones = faint_ones(text, contrast)
+    asked = [*UNCHECKED, *ones]
     shifted = np.zeros((len(cells), len(CHARSET)), np.float32)
-    shifted[list(UNCHECKED)] = scores(cells[list(UNCHECKED)])
-    if not faint_but_clear(found, shifted, text, faint):
+    shifted[asked] = scores(cells[asked])
+    if not (
+        faint_but_clear(found, shifted, text, faint) and ones_clear_at_shifts(shifted, text, ones)
+    ):
         return "washed-out letter"
     doubted = shift_doubted(found, shifted, text)
     if doubted is None:
