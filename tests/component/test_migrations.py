@@ -3,7 +3,7 @@ import asyncio
 import asyncpg
 import pytest
 
-from apoyo_common.db import migrate, migration_files
+from apoyo_common.db import create_pool, migrate, migration_files
 
 pytestmark = pytest.mark.component
 SERVICES = ("capture", "identity", "verification", "notification", "export")
@@ -25,3 +25,11 @@ async def test_each_service_migrates_once_into_its_own_schema(
 async def test_replicas_starting_together_do_not_race(pool: asyncpg.Pool) -> None:
     results = await asyncio.gather(*(migrate(pool, "capture", "apoyo_capture") for _ in range(4)))
     assert sorted(map(len, results)) == [0, 0, 0, len(migration_files("apoyo_capture"))]
+
+
+async def test_a_pool_opens_all_its_connections_at_start(database: str) -> None:
+    pool = await create_pool(database, 3)
+    try:
+        assert pool.get_size() == 3 and pool.get_idle_size() == 3
+    finally:
+        await pool.close()
