@@ -133,6 +133,17 @@ BARS_LOST_MARGIN = 1.0
 # right C's and F's of accepted level-3 reads in cells under 0.7 won by 77 and more as cut
 # and 4.4 and more for each network (docs/identity.md).
 BARS_LOST_FAINT = 0.7
+# Each of those letters with its margin, one table for `_margin_needed`.
+NETWORK_MARGINS = {
+    letter: margin
+    for letters, margin in (
+        (STROKES_LOST, STROKES_LOST_MARGIN),
+        (STRAY_EDGE, STRAY_EDGE_MARGIN),
+        (DIAGONAL_LOST, DIAGONAL_LOST_MARGIN),
+        (BARS_LOST, BARS_LOST_MARGIN),
+    )
+    for letter in letters
+}
 UNCHECKED = (37, *range(60, 90))  # the sex letter and the name line
 # A letter clear as cut (CUT_MARGIN) that the best of nine shifts doubts (another letter
 # there, or all but a tie) is taken when each network prefers it by this much (log
@@ -463,13 +474,7 @@ def _clear_where_strokes_lost(opinion: NDArray[np.float32], chars: str) -> bool:
 
 def _margin_needed(letter: str) -> float:
     """How far each network must prefer a letter that glare can make of another (0: none)."""
-    if letter in STRAY_EDGE:
-        return STRAY_EDGE_MARGIN
-    if letter in DIAGONAL_LOST:
-        return DIAGONAL_LOST_MARGIN
-    if letter in BARS_LOST:
-        return BARS_LOST_MARGIN
-    return STROKES_LOST_MARGIN if letter in STROKES_LOST else 0.0
+    return NETWORK_MARGINS.get(letter, 0.0)
 
 
 def swaps_vouched(
