@@ -11,7 +11,7 @@ it, or a name line that is not names and fillers, is no read: a wrong read is wo
 """
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -505,7 +505,7 @@ def shift_doubted(
     the layout allows, of the scores of the cells as cut (`found`) and at a pixel of shift
     (`shifted`), and beats its runner-up by CUT_MARGIN in the first or SHIFTED_MARGIN in the
     second, and by SHIFTED_TIE in the second whatever the first, and an I beats T by
-    TOPLESS_MARGIN and a Q beats O by TAILED_MARGIN in both (`_lookalike_near`). None when
+    TOPLESS_MARGIN and a Q beats O by TAILED_MARGIN in both (`lookalike_near`). None when
     a letter is not;
     else the positions of the letters that fail only at the shifts, clear as cut by
     CUT_MARGIN, and of any V short of either of its margins (`_bowl_lost`): the networks
@@ -517,22 +517,25 @@ def shift_doubted(
         )
         if as_cut < 0 or (as_cut < CUT_MARGIN and at_shifts < SHIFTED_MARGIN):
             return None
-        if _lookalike_near(chars[position], found[position], shifted[position]):
+        if lookalike_near(chars[position], found[position], shifted[position], LOOKALIKES):
             return None
         if at_shifts < SHIFTED_TIE or _bowl_lost(chars[position], as_cut, at_shifts):
             doubted.append(position)
     return doubted
 
 
-def _lookalike_near(
-    letter: str, as_cut: NDArray[np.float32], at_shifts: NDArray[np.float32]
+def lookalike_near(
+    letter: str,
+    as_cut: NDArray[np.float32],
+    at_shifts: NDArray[np.float32],
+    lookalikes: Mapping[str, tuple[str, float]],
 ) -> bool:
-    """An I (TOPLESS) or a Q (TAILED) that beats the letter it can be made of (T, O) by less
-    than its margin in the scores as cut or at the shifts (each row one cell's scores over
-    the charset)."""
-    if letter not in LOOKALIKES:
+    """A letter of `lookalikes` (LOOKALIKES: an I, TOPLESS; a Q, TAILED) that beats the letter
+    it can be made of by less than its margin in the scores as cut or at the shifts (each one
+    cell's scores over the charset)."""
+    if letter not in lookalikes:
         return False
-    other, margin = LOOKALIKES[letter]
+    other, margin = lookalikes[letter]
     mine, theirs = CHARSET.index(letter), CHARSET.index(other)
     return bool(min(as_cut[mine] - as_cut[theirs], at_shifts[mine] - at_shifts[theirs]) < margin)
 

@@ -16,6 +16,7 @@ from apoyo_identity.mrz_decode import (
     faint_but_clear,
     faint_letters,
     faint_ones,
+    lookalike_near,
     networks_prefer,
     ones_clear_at_shifts,
     shift_doubted,
@@ -79,7 +80,7 @@ MATCHED_MOVES = (np.array([0.0, -0.5]), np.array([-0.5, 0.0]), np.array([0.0, 0.
 # or more (22021/17, 22064/3; main reads such O's as Q or D too): a tail or a straight side
 # that grain and glare give an O. A sex or name letter read as one of these on them must beat
 # O by TOPLESS_MARGIN both as cut and at the best of nine shifts (docs/identity.md).
-ROUND = ("QD", "O")
+ROUND = {letter: ("O", TOPLESS_MARGIN) for letter in "QD"}
 
 
 def working_gray(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -207,13 +208,12 @@ def _round_kept(cells: NDArray[np.float32], contrast: NDArray[np.float32]) -> Mr
     if read is None:
         return None
     text = "".join(read.lines)
-    tailed = [p for p in UNCHECKED if text[p] in ROUND[0]]
+    tailed = [p for p in UNCHECKED if text[p] in ROUND]
     if not tailed:
         return read
-    letters = np.array([CHARSET.index(text[p]) for p in tailed])
-    rows, round_o = np.arange(len(tailed)), CHARSET.index(ROUND[1])
-    for found in (scores(cells[tailed], slack=0), scores(cells[tailed])):
-        if float((found[rows, letters] - found[:, round_o]).min()) < TOPLESS_MARGIN:
+    as_cut, at_shifts = scores(cells[tailed], slack=0), scores(cells[tailed])
+    for row, position in enumerate(tailed):
+        if lookalike_near(text[position], as_cut[row], at_shifts[row], ROUND):
             return None
     return read
 
