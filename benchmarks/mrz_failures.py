@@ -41,11 +41,10 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from mrz_photo_cells import card_cells, true_grid
 from numpy.typing import NDArray
-from PIL import ImageFont
 
-from apoyo.synthetic.card_back import _MRZ_CENTRES_MM
-from apoyo.synthetic.card_style import HEIGHT, WIDTH, mm, ocrb_font
+from apoyo.synthetic.card_style import WIDTH
 from apoyo.synthetic.credential import random_spec, render_back
 from apoyo.synthetic.mrz import mrz_lines
 from apoyo.synthetic.people import make_citizens
@@ -64,10 +63,10 @@ from apoyo.synthetic.photos import LEVELS, Shot, _generators
 from apoyo_identity.mrz_decode import decode
 from apoyo_identity.rules.mrz import CHARSET
 from apoyo_identity.vision import grid, mrz_reader
-from apoyo_identity.vision.cells import MARGIN, ROW_STEP, cut, rectify
+from apoyo_identity.vision.cells import ROW_STEP, cut, rectify
 from apoyo_identity.vision.classifier import scores
 from apoyo_identity.vision.columns import numbered
-from apoyo_identity.vision.glyphs import PITCH, box_height, centre_fraction, font_path, geometry
+from apoyo_identity.vision.glyphs import PITCH, box_height
 from apoyo_identity.vision.locate import ROW_CHARS
 from apoyo_identity.vision.mrz_reader import read_mrz, working_gray
 
@@ -140,39 +139,12 @@ def _keystone(quad: NDArray[np.float32]) -> float:
     return max(abs(sides[0] / sides[2] - 1), abs(sides[1] / sides[3] - 1))
 
 
-def card_cells() -> tuple[NDArray[np.float64], float]:
-    """(3, 30, 2) where the reader's cell centres (the box's ink-centre point) lie on the flat
-    card, and the card's pixels per canonical pixel."""
-    font = ocrb_font()
-    advance = font.getlength("<")
-    left = (WIDTH - font.getlength("<" * 30)) / 2
-    cap_half = font.getbbox("I", anchor="ls")[1] / -2
-    render_advance, ink_top, ink_bottom = geometry()
-    per_render = advance / render_advance
-    ascent_render = ImageFont.truetype(str(font_path()), 200).getmetrics()[0]
-    centres = np.zeros((3, ROW_CHARS, 2))
-    for row, centre_mm in enumerate(_MRZ_CENTRES_MM):
-        baseline = HEIGHT - mm(centre_mm) + cap_half
-        box_top = baseline + (ink_top - ascent_render) * per_render
-        box = (ink_bottom - ink_top) * per_render
-        centres[row, :, 0] = left + (np.arange(ROW_CHARS) + 0.5) * advance
-        centres[row, :, 1] = box_top + centre_fraction() * box
-    return centres, advance / PITCH
-
-
 def truth_cells(
     grey: NDArray[np.uint8], to_photo: NDArray[np.float64]
 ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
     """The 90 cells cut, with the reader's cutter, where the generator drew them, and their
     contrast as photographed (`cells.cut`)."""
-    centres, per_canonical = card_cells()
-    row_step = float((centres[1, 0, 1] - centres[0, 0, 1]) / per_canonical)
-    canonical = np.zeros((3, ROW_CHARS, 2))
-    canonical[:, :, 0] = MARGIN + (np.arange(ROW_CHARS) + 0.5) * PITCH
-    canonical[:, :, 1] = MARGIN + np.arange(3)[:, None] * row_step
-    on_card = centres.reshape(-1, 2)
-    in_photo = cv2.perspectiveTransform(on_card[None].astype(np.float64), to_photo)[0]
-    matrix = np.asarray(cv2.findHomography(in_photo, canonical.reshape(-1, 2))[0], np.float64)
+    matrix, row_step, canonical = true_grid(to_photo)
     return cut(rectify(grey, matrix, row_step), canonical)
 
 

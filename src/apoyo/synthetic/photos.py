@@ -19,6 +19,7 @@ from apoyo.synthetic.mrz import mrz_lines
 from apoyo.synthetic.people import make_citizens
 from apoyo.synthetic.photo_ops import (
     Image,
+    Quad,
     card_quad,
     cast_shadow,
     decode,
@@ -81,6 +82,14 @@ def _generators(seed: int) -> tuple[random.Random, np.random.Generator]:
 
 def shoot(card: Image, shot: Shot, seed: int, upside_down: bool = False) -> Image:
     """A photo of the flat `card` (RGB array) taken as `shot` describes."""
+    return shoot_placed(card, shot, seed, upside_down)[0]
+
+
+def shoot_placed(
+    card: Image, shot: Shot, seed: int, upside_down: bool = False
+) -> tuple[Image, Quad]:
+    """`shoot`'s photo and where the card's corners lie in it (top left first, clockwise):
+    what the MRZ networks' training cells are cut by (`apoyo_identity.vision.training_photos`)."""
     r, rng = _generators(seed)
     height, width = card.shape[:2]
     scale = r.uniform(*shot.scale) * WIDTH / width
@@ -100,7 +109,7 @@ def shoot(card: Image, shot: Shot, seed: int, upside_down: bool = False) -> Imag
         image = lighten(image, gain)
     if shot.glare:
         image = glare(image, r, quad)
-    return sensor(image, rng, shot.blur, shot.noise)
+    return sensor(image, rng, shot.blur, shot.noise), quad
 
 
 def phone_photo(card_png_or_jpeg: bytes, level: int, seed: int, upside_down: bool = False) -> bytes:
