@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Sequence
 from importlib import resources
 
 import asyncpg
@@ -73,6 +74,23 @@ async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
     )
     assert pool is not None
     return pool
+
+
+async def prepare_everywhere(pool: asyncpg.Pool, statements: Sequence[str]) -> None:
+    """Prepare `statements` on every connection of the pool, once migrated and before the
+    service says it is ready. The first run of a statement on a connection parses and plans it
+    in a backend whose catalog caches are cold, and asyncpg looks up the types of its
+    arrays (a recursive catalog query): 40-200 ms a connection for capture's writes when a
+    load's first supports met them, each write making the supports behind it wait
+    (docs/operations.md, *Capture's reception, eleventh pass*)."""
+    held = [await pool.acquire() for _ in range(pool.get_max_size())]
+    try:
+        for conn in held:
+            for statement in statements:
+                await conn.prepare(statement)
+    finally:
+        for conn in held:
+            await pool.release(conn)
 
 
 def _lock_id(schema: str) -> int:

@@ -73,22 +73,40 @@ async def opened_payload(keyring: Keyring, topic: str, key: bytes, payload: byte
     return await open_bytes(keyring, _context(topic, key), payload)
 
 
+# A claim's and a mark's commit do not wait for the WAL to reach the disk: the statement sets
+# `synchronous_commit` off for its own transaction (the `lazy` row it joins), and PostgreSQL
+# flushes that WAL within wal_writer_delay or with the next commit that waits. Lost in a
+# crash, a claim or a mark only makes an event be published again, which at-least-once
+# delivery allows. Waiting for their flushes put two disk syncs a relay pass in the queue
+# that the commits of supports about to be acknowledged wait in (docs/operations.md,
+# *Capture's reception, eleventh pass*).
+_LAZY = "WITH lazy AS (SELECT set_config('synchronous_commit', 'off', true)) "
+
+
 class PgOutbox:
     """An `outbox` table (id bigserial, topic, key, payload, claimed_until, published_at)."""
 
     def __init__(self, pool: asyncpg.Pool, table: str, keyring: Keyring | None = None) -> None:
         self.pool, self.table = pool, table
         self.keyring = keyring or Keyring.off()
+        # A lease rather than a held lock: replicas share the work, a crashed one's claim lapses.
+        self._claim = (
+            f"{_LAZY}UPDATE {table} SET claimed_until = now() + interval '10 seconds' FROM lazy "
+            f"WHERE id IN (SELECT id FROM {table} WHERE published_at IS NULL "
+            "AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY id LIMIT $1 "
+            "FOR UPDATE SKIP LOCKED) RETURNING id, topic, key, payload"
+        )
+        self._mark = (
+            f"{_LAZY}UPDATE {table} SET published_at = now() FROM lazy WHERE id = ANY($1::bigint[])"
+        )
+
+    @property
+    def statements(self) -> tuple[str, ...]:
+        """What a relay pass runs, to prepare at start (`ServiceUnit.statements`)."""
+        return self._claim, self._mark
 
     async def claim_outbox(self, limit: int) -> list[OutboxItem]:
-        # A lease rather than a held lock: replicas share the work, a crashed one's claim lapses.
-        rows = await self.pool.fetch(
-            f"UPDATE {self.table} SET claimed_until = now() + interval '10 seconds' "
-            f"WHERE id IN (SELECT id FROM {self.table} WHERE published_at IS NULL "
-            "AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY id LIMIT $1 "
-            "FOR UPDATE SKIP LOCKED) RETURNING id, topic, key, payload",
-            limit,
-        )
+        rows = await self.pool.fetch(self._claim, limit)
         items = [OutboxItem(r["id"], r["topic"], r["key"], await self._payload(r)) for r in rows]
         return sorted(items, key=lambda item: item.id)
 
@@ -96,9 +114,7 @@ class PgOutbox:
         return await opened_payload(self.keyring, row["topic"], row["key"], bytes(row["payload"]))
 
     async def mark_published(self, ids: list[int]) -> None:
-        await self.pool.execute(
-            f"UPDATE {self.table} SET published_at = now() WHERE id = ANY($1::bigint[])", ids
-        )
+        await self.pool.execute(self._mark, ids)
 
     async def pending(self) -> int:
         sql = f"SELECT count(*) FROM {self.table} WHERE published_at IS NULL"

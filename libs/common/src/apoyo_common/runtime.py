@@ -18,7 +18,7 @@ import asyncpg
 from faststream.kafka import KafkaBroker
 from starlette.routing import BaseRoute
 
-from apoyo_common.db import migrate
+from apoyo_common.db import migrate, prepare_everywhere
 from apoyo_common.delivery import Delivery, RetryPolicy
 from apoyo_common.kafka import NO_GATHER, BrokerPublisher, Gather, subscribe, subscribe_batch
 from apoyo_common.keyring import Keyring
@@ -82,6 +82,8 @@ class ServiceUnit:
     api: Api | None = None  # its plain Starlette routes described for /openapi.json
     extra: dict[str, object] = field(default_factory=dict)
     on_stop: Sequence[Callable[[], None]] = ()
+    # SQL of the unit's hot paths, prepared on every pooled connection at start (db.py)
+    statements: Sequence[str] = ()
 
     @property
     def group_id(self) -> str:
@@ -163,6 +165,9 @@ async def prepare(infra: Infrastructure, units: Sequence[ServiceUnit]) -> None:
         applied = await migrate(infra.pool, unit.name, unit.package)
         if applied:
             log.info("migrated", schema=unit.name, applied=applied)
+    statements = [sql for unit in units for sql in unit.statements]
+    if statements:
+        await prepare_everywhere(infra.pool, statements)
 
 
 @contextlib.asynccontextmanager

@@ -80,6 +80,7 @@ def build(infra: Infrastructure) -> ServiceUnit:
         tasks=[relay.run_forever, revocations.refresh_forever],
         routes=[Mount("", app=app)],
         extra={"repository": repository, "relay": relay, "service": service},
+        statements=repository.statements,
     )
     # In batches, even at a trickle: one fetch and one offset commit a batch instead of a
     # message (a failed batch is applied again one by one).

@@ -1,6 +1,7 @@
 """PostgreSQL repository of the capture service (schema `capture`)."""
 
 import json
+import random
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
@@ -24,6 +25,7 @@ from apoyo_common.processes import ProcessDefinition
 from apoyo_common.publishing import encode
 from apoyo_common.topics import PROCESS_DEFINED, SUPPORT_CAPTURED, process_key, support_key
 
+COUNT_SHARDS = 16
 _INSERT_OUTBOX = "INSERT INTO capture.outbox (topic, key, payload) VALUES ($1, $2, $3)"
 _INSERT_CERTIFICATE = "INSERT INTO capture.certificates (support_id, document) VALUES ($1, $2)"
 _INSERT_SUPPORT = (
@@ -40,8 +42,9 @@ _SAVE_SUPPORT = (
     "event AS (INSERT INTO capture.outbox (topic, key, payload) VALUES ($12, $13, $14)), "
     "certificate AS (INSERT INTO capture.certificates (support_id, document) "
     "SELECT $1, $15::bytea WHERE $15::bytea IS NOT NULL) "
-    "INSERT INTO capture.captured_counts (process_id, aspirant_id, captured_by, supports) "
-    "VALUES ($2, $3, $5, 1) ON CONFLICT (process_id, aspirant_id, captured_by) "
+    "INSERT INTO capture.captured_counts (process_id, aspirant_id, captured_by, shard, "
+    "supports) VALUES ($2, $3, $5, $16, 1) "
+    "ON CONFLICT (process_id, aspirant_id, captured_by, shard) "
     "DO UPDATE SET supports = captured_counts.supports + 1"
 )
 # The same for a batch of supports without a grant (`Gathered`): one statement, so a batch is
@@ -63,14 +66,16 @@ _SAVE_SUPPORTS = (
     "FROM b), "
     "certificate AS (INSERT INTO capture.certificates (support_id, document) "
     "SELECT support_id, certificate FROM b WHERE certificate IS NOT NULL) "
-    "INSERT INTO capture.captured_counts (process_id, aspirant_id, captured_by, supports) "
-    "SELECT process_id, aspirant_id, captured_by, count(*) FROM b GROUP BY 1, 2, 3 "
-    "ORDER BY 1, 2, 3 ON CONFLICT (process_id, aspirant_id, captured_by) "
+    "INSERT INTO capture.captured_counts (process_id, aspirant_id, captured_by, shard, "
+    "supports) SELECT process_id, aspirant_id, captured_by, $16, count(*) FROM b "
+    "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
+    "ON CONFLICT (process_id, aspirant_id, captured_by, shard) "
     "DO UPDATE SET supports = captured_counts.supports + EXCLUDED.supports"
 )
 _COUNT_ONE = (
-    "INSERT INTO capture.captured_counts (process_id, aspirant_id, captured_by, supports) "
-    "VALUES ($1, $2, $3, 1) ON CONFLICT (process_id, aspirant_id, captured_by) "
+    "INSERT INTO capture.captured_counts (process_id, aspirant_id, captured_by, shard, "
+    "supports) VALUES ($1, $2, $3, $4, 1) "
+    "ON CONFLICT (process_id, aspirant_id, captured_by, shard) "
     "DO UPDATE SET supports = captured_counts.supports + 1"
 )
 # The row is locked first, so `before` is the status this verdict replaces.
@@ -81,10 +86,21 @@ _VERDICT = (
     "WHERE s.support_id = old.support_id AND s.updated_at <= $4 "
     "RETURNING s.process_id, s.aspirant_id, s.captured_by, old.status AS before"
 )
+# Verdicts move shard 0, which stored supports never lock (`count_shard`).
 _SHIFT = (
-    "UPDATE capture.captured_counts SET decided = decided + $4, rejected = rejected + $5 "
-    "WHERE process_id = $1 AND aspirant_id = $2 AND captured_by = $3"
+    "INSERT INTO capture.captured_counts (process_id, aspirant_id, captured_by, shard, "
+    "decided, rejected) VALUES ($1, $2, $3, 0, $4, $5) "
+    "ON CONFLICT (process_id, aspirant_id, captured_by, shard) "
+    "DO UPDATE SET decided = captured_counts.decided + EXCLUDED.decided, "
+    "rejected = captured_counts.rejected + EXCLUDED.rejected"
 )
+
+
+def count_shard() -> int:
+    """The counts' row a write of stored supports moves: one of COUNT_SHARDS drawn at random,
+    so two workers' writes for one subject seldom wait on the same row until the other's
+    commit is flushed (migration 0006). Shard 0 is the verdicts'."""
+    return random.randint(1, COUNT_SHARDS)  # noqa: S311 - spreads row locks, not a secret
 
 
 class PgCaptureRepository(PgChannels):
@@ -94,6 +110,11 @@ class PgCaptureRepository(PgChannels):
         super().__init__(pool, keyring, clave_secret)
         self.outbox = PgOutbox(pool, "capture.outbox", self.keyring)
         self._supports = Gathered(self._write_supports, most=64)
+
+    @property
+    def statements(self) -> tuple[str, ...]:
+        """The SQL every support and relay pass runs, to prepare at start."""
+        return _SAVE_SUPPORT, _SAVE_SUPPORTS, *self.outbox.statements
 
     async def process(self, process_id: str) -> ProcessDefinition | None:
         row = await self.pool.fetchrow(
@@ -165,7 +186,7 @@ class PgCaptureRepository(PgChannels):
             for documents in (columns[6], columns[7]):  # jsonb, sent as its text
                 documents[:] = [json.dumps(d) for d in documents]
             try:
-                await self.pool.execute(_SAVE_SUPPORTS, *columns)
+                await self.pool.execute(_SAVE_SUPPORTS, *columns, count_shard())
                 return [None] * len(supports)
             except (asyncpg.UniqueViolationError, asyncpg.DeadlockDetectedError):
                 pass
@@ -173,7 +194,7 @@ class PgCaptureRepository(PgChannels):
 
     async def _save_one(self, support: tuple[Any, ...]) -> BaseException | None:
         try:
-            await self.pool.execute(_SAVE_SUPPORT, *support)
+            await self.pool.execute(_SAVE_SUPPORT, *support, count_shard())
         except asyncpg.UniqueViolationError:
             return IdempotencyRace(support[9])
         except Exception as error:  # this support's own answer; the others' stand
@@ -193,7 +214,8 @@ class PgCaptureRepository(PgChannels):
             sid = event.support_id
             await conn.execute(_INSERT_ANSWER, principal, idempotency_key, fingerprint, sid)
             await conn.execute(_INSERT_OUTBOX, topic, key, payload)
-            await conn.execute(_COUNT_ONE, event.process_id, event.aspirant_id, event.captured_by)
+            who = (event.process_id, event.aspirant_id, event.captured_by)
+            await conn.execute(_COUNT_ONE, *who, count_shard())
             if sealed is not None:
                 await conn.execute(_INSERT_CERTIFICATE, sid, sealed)
 

@@ -46,8 +46,10 @@ _AUXILIARY_COLUMNS = (
     "auxiliary_id, process_id, aspirant_id, form, registered_by, registered_at, revoked_at"
 )
 _COUNTS = (
-    "WITH c AS (SELECT captured_by, supports AS n, rejected, decided "
-    "FROM capture.captured_counts WHERE process_id = $1 AND aspirant_id = $2), "
+    "WITH c AS (SELECT captured_by, sum(supports)::bigint AS n, "
+    "sum(rejected)::bigint AS rejected, sum(decided)::bigint AS decided "
+    "FROM capture.captured_counts "
+    "WHERE process_id = $1 AND aspirant_id = $2 GROUP BY captured_by), "
     f"a AS (SELECT 'aux:' || auxiliary_id AS captured_by, {_AUXILIARY_COLUMNS} "
     "FROM capture.auxiliaries WHERE process_id = $1 AND aspirant_id = $2) "
     "SELECT captured_by, coalesce(c.n, 0) AS n, coalesce(c.rejected, 0) AS rejected, "
