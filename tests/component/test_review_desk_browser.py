@@ -54,7 +54,7 @@ def post(server: EmbeddedServer, index: int) -> str:
 
 
 def api(server: EmbeddedServer, path: str, body: dict[str, Any] | None = None) -> Any:
-    headers = bearer(server.cli("token", "issue", "--role", "ople", "--subject", "ople:test"))
+    headers = bearer(server.token("ople", subject="ople:test"))
     if body is None:
         answer = httpx.get(server.url + path, headers=headers, timeout=30)
     else:
@@ -93,9 +93,7 @@ def sign_in(page: Page, server: EmbeddedServer, subject: str) -> None:
     response = page.goto(f"{server.url}/mesa")
     assert response is not None and response.status == 200
     assert "'unsafe-inline'" not in response.headers["content-security-policy"]
-    page.get_by_label("Token de acceso").fill(
-        server.cli("token", "issue", "--role", "ople", "--subject", subject)
-    )
+    page.get_by_label("Token de acceso").fill(server.token("ople", subject=subject))
     page.get_by_role("button", name="Entrar").click()
 
 
