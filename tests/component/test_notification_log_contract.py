@@ -83,15 +83,32 @@ async def test_the_latest_outcome_is_kept(backends: Backends) -> None:
     _, outcomes, _ = backends
     first = outcome(Status.EN_LISTA_NOMINAL)
     later = outcome(Status.DUPLICADO_OTRO_ASPIRANTE, at=NOW + timedelta(minutes=1))
-    assert await outcomes.latest("s-1") is None
-    kept = await outcomes.record(notify(first, NOW, 1), first.verified_at)
-    assert kept.status is Status.EN_LISTA_NOMINAL
-    kept = await outcomes.record(notify(later, NOW, 1), later.verified_at)
-    assert kept.status is Status.DUPLICADO_OTRO_ASPIRANTE
-    kept = await outcomes.record(notify(first, NOW, 1), first.verified_at)  # replayed
-    assert kept.status is Status.DUPLICADO_OTRO_ASPIRANTE
-    latest = await outcomes.latest("s-1")
-    assert latest is not None and latest[1] == later.verified_at
+    assert await outcomes.latest(["s-1"]) == {}
+    kept = await outcomes.record([(notify(first, NOW, 1), first.verified_at)])
+    assert kept["s-1"].status is Status.EN_LISTA_NOMINAL
+    kept = await outcomes.record([(notify(later, NOW, 1), later.verified_at)])
+    assert kept["s-1"].status is Status.DUPLICADO_OTRO_ASPIRANTE
+    kept = await outcomes.record([(notify(first, NOW, 1), first.verified_at)])  # replayed
+    assert kept["s-1"].status is Status.DUPLICADO_OTRO_ASPIRANTE
+    latest = await outcomes.latest(["s-1", "s-2"])
+    assert list(latest) == ["s-1"] and latest["s-1"][1] == later.verified_at
+
+
+async def test_a_batch_is_recorded_together_and_a_later_outcome_kept_stays(
+    backends: Backends,
+) -> None:
+    _, outcomes, _ = backends
+    later = outcome(Status.BAJA, at=NOW + timedelta(minutes=1))
+    await outcomes.record([(notify(later, NOW, 1), later.verified_at)])
+    events = [outcome(Status.EN_LISTA_NOMINAL, support_id=f"s-{n}") for n in (3, 1, 2)]
+    kept = await outcomes.record([(notify(e, NOW, 1), e.verified_at) for e in events])
+    assert {s: n.status for s, n in kept.items()} == {
+        "s-1": Status.BAJA,  # recorded with a later verdict before: it stays
+        "s-2": Status.EN_LISTA_NOMINAL,
+        "s-3": Status.EN_LISTA_NOMINAL,
+    }
+    latest = await outcomes.latest(["s-1", "s-2", "s-3"])
+    assert {s: k[0].status for s, k in latest.items()} == {s: n.status for s, n in kept.items()}
 
 
 async def test_aspirants_are_known_from_the_process_and_counted_per_status(
@@ -106,7 +123,7 @@ async def test_aspirants_are_known_from_the_process_and_counted_per_status(
     ]
     for n, status in enumerate([Status.EN_LISTA_NOMINAL, Status.BAJA, Status.BAJA]):
         event = outcome(status, support_id=f"s-{n}")
-        await outcomes.record(notify(event, NOW, 1), event.verified_at)
+        await outcomes.record([(notify(event, NOW, 1), event.verified_at)])
     counts = await tallies.counts("gub-son-2027", "asp-01")
     assert counts == {Status.EN_LISTA_NOMINAL: 1, Status.BAJA: 2}
     assert await tallies.counts("gub-son-2027", "asp-02") == {}

@@ -1,4 +1,6 @@
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -80,13 +82,44 @@ async def test_a_batch_is_judged_in_order_and_passed_on_only_once_it_is_done() -
     assert len(sender.sent) == 2  # the replayed older outcome was not mailed again
 
 
-async def test_a_failed_batch_passes_nothing_on_and_its_outcomes_stand_for_the_retry() -> None:
+async def test_a_failed_batch_passes_nothing_on_and_mails_nothing_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     sender = MemorySender()
     handle, published = handlers(postman(sender))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError):  # read before anything is mailed or recorded
         await handle.on_verified_many([raw(outcome()), b"{}"])
+    assert published.sent == [] and sender.sent == []
+    monkeypatch.setattr(handle.outcomes, "record", away)
+    with pytest.raises(ConnectionError):  # mailed, then the outcome could not be recorded
+        await handle.on_verified_many([raw(outcome())])
     assert published.sent == [] and len(sender.sent) == 1
+    monkeypatch.undo()
     await handle.on_verified(raw(outcome()))  # delivered alone after the failed batch
     (notified,) = published.on("support.notified")
     assert isinstance(notified, SupportNotified) and notified.messages_sent == 1
-    assert len(sender.sent) == 1
+    assert len(sender.sent) == 1  # the delivery log knew the letter
+
+
+async def test_a_batch_reads_and_records_its_outcomes_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    handle, published = handlers(postman(MemorySender()))
+    calls: list[str] = []
+    for name in ("latest", "record"):
+        monkeypatch.setattr(handle.outcomes, name, counted(calls, getattr(handle.outcomes, name)))
+    events = [outcome(support_id=f"s-{n}") for n in range(5)]
+    await handle.on_verified_many([raw(e) for e in events])
+    assert calls == ["latest", "record"]
+    passed = [n for n in published.on("support.notified") if isinstance(n, SupportNotified)]
+    assert [n.support_id for n in passed] == [e.support_id for e in events]
+
+
+async def away(*_: object) -> None:
+    raise ConnectionError("PostgreSQL away")
+
+
+def counted(calls: list[str], method: Callable[..., Awaitable[object]]) -> Callable[..., Any]:
+    async def called(*args: object) -> object:
+        calls.append(method.__name__)
+        return await method(*args)
+
+    return called

@@ -1,6 +1,7 @@
 """The notification service's ports: where letters go, and the delivery log that makes
 sending happen at most once per event."""
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from email.message import EmailMessage
 from enum import StrEnum
@@ -52,14 +53,21 @@ class MailLog(Protocol):
     async def state(self, message_id: str) -> State | None: ...
 
 
-class Outcomes(Protocol):
-    """The outcome notified for each support: the latest by `verified_at` wins."""
+Kept = tuple[SupportNotified, datetime | None]  # an outcome and its `verified_at`
 
-    async def latest(self, support_id: str) -> tuple[SupportNotified, datetime | None] | None:
-        """The outcome kept and its `verified_at` (None: recorded before revisions were
-        followed)."""
+
+class Outcomes(Protocol):
+    """The outcome notified for each support: the latest by `verified_at` wins. A batch's
+    outcomes are read in one query and recorded in one statement."""
+
+    async def latest(self, support_ids: Collection[str]) -> dict[str, Kept]:
+        """The outcome kept for each of them that has one, with its `verified_at` (None:
+        recorded before revisions were followed)."""
         ...
 
-    async def record(self, notified: SupportNotified, verified_at: datetime) -> SupportNotified:
-        """Keep it unless a later outcome is recorded; return the one kept."""
+    async def record(
+        self, outcomes: Sequence[tuple[SupportNotified, datetime]]
+    ) -> dict[str, SupportNotified]:
+        """Keep each (one a support) unless a later outcome is recorded; return the ones kept,
+        by support."""
         ...

@@ -1,6 +1,7 @@
 """In-memory fakes of the ports, for unit tests."""
 
 from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -9,7 +10,7 @@ from apoyo_common.codes import Status
 from apoyo_common.messages import SupportNotified
 from apoyo_common.processes import ProcessDefinition
 from apoyo_notification.letters import Claim, Letter
-from apoyo_notification.ports import SETTLED, State
+from apoyo_notification.ports import SETTLED, Kept, State
 from apoyo_notification.summaries import AspirantOf, aspirants_of
 
 
@@ -77,14 +78,17 @@ class MemoryMailLog:
 class MemoryOutcomes:
     rows: dict[str, tuple[SupportNotified, datetime]] = field(default_factory=dict)
 
-    async def latest(self, support_id: str) -> tuple[SupportNotified, datetime | None] | None:
-        return self.rows.get(support_id)
+    async def latest(self, support_ids: Collection[str]) -> dict[str, Kept]:
+        return {s: self.rows[s] for s in support_ids if s in self.rows}
 
-    async def record(self, notified: SupportNotified, verified_at: datetime) -> SupportNotified:
-        kept = self.rows.get(notified.support_id)
-        if kept is None or kept[1] < verified_at:
-            self.rows[notified.support_id] = kept = (notified, verified_at)
-        return kept[0]
+    async def record(
+        self, outcomes: Sequence[tuple[SupportNotified, datetime]]
+    ) -> dict[str, SupportNotified]:
+        for notified, verified_at in outcomes:
+            kept = self.rows.get(notified.support_id)
+            if kept is None or kept[1] < verified_at:
+                self.rows[notified.support_id] = (notified, verified_at)
+        return {n.support_id: self.rows[n.support_id][0] for n, _ in outcomes}
 
 
 @dataclass

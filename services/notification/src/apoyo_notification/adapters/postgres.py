@@ -1,6 +1,6 @@
 """The delivery log and the outcomes in PostgreSQL (schema `notification`)."""
 
-import json
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 import asyncpg
@@ -9,7 +9,7 @@ from apoyo_common.keyring import DataKeyDestroyed, Keyring
 from apoyo_common.keyring.documents import open_json, seal_json
 from apoyo_common.messages import SupportNotified
 from apoyo_notification.letters import Claim, Kind, Letter
-from apoyo_notification.ports import State
+from apoyo_notification.ports import Kept, State
 
 OPEN = "state IN ('PENDING', 'SENDING', 'FAILED')"
 CLAIM = (
@@ -109,34 +109,52 @@ class PgMailLog:
         return None if value is None else State(value)
 
 
+# A batch's outcomes in one statement, in the order of their supports (so two batches lock
+# the rows they share in the same order); a later outcome already kept stays.
+RECORD = (
+    "INSERT INTO notification.outcomes (support_id, process_id, status, messages_sent, output, "
+    "notified_at, verified_at) SELECT support_id, process_id, status, messages_sent, "
+    "output::jsonb, notified_at, verified_at FROM unnest($1::text[], $2::text[], $3::text[], "
+    "$4::integer[], $5::text[], $6::timestamptz[], $7::timestamptz[]) AS o(support_id, "
+    "process_id, status, messages_sent, output, notified_at, verified_at) ORDER BY support_id "
+    "ON CONFLICT (support_id) DO UPDATE SET status = EXCLUDED.status, "
+    "messages_sent = EXCLUDED.messages_sent, output = EXCLUDED.output, "
+    "notified_at = EXCLUDED.notified_at, verified_at = EXCLUDED.verified_at "
+    "WHERE outcomes.verified_at IS NULL OR outcomes.verified_at < EXCLUDED.verified_at "
+    "RETURNING support_id"
+)
+
+
 class PgOutcomes:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
 
-    async def latest(self, support_id: str) -> tuple[SupportNotified, datetime | None] | None:
-        row = await self.pool.fetchrow(
-            "SELECT output, verified_at FROM notification.outcomes WHERE support_id = $1",
-            support_id,
+    async def latest(self, support_ids: Collection[str]) -> dict[str, Kept]:
+        if not support_ids:
+            return {}
+        rows = await self.pool.fetch(
+            "SELECT support_id, output, verified_at FROM notification.outcomes "
+            "WHERE support_id = ANY($1::text[])",
+            list(support_ids),
         )
-        if row is None:
-            return None
-        return SupportNotified.model_validate(row["output"]), row["verified_at"]
+        return {
+            r["support_id"]: (SupportNotified.model_validate(r["output"]), r["verified_at"])
+            for r in rows
+        }
 
-    async def record(self, notified: SupportNotified, verified_at: datetime) -> SupportNotified:
-        row = await self.pool.fetchrow(
-            "INSERT INTO notification.outcomes (support_id, process_id, status, messages_sent, "
-            "output, notified_at, verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-            "ON CONFLICT (support_id) DO UPDATE SET status = EXCLUDED.status, "
-            "messages_sent = EXCLUDED.messages_sent, output = EXCLUDED.output, "
-            "notified_at = EXCLUDED.notified_at, verified_at = EXCLUDED.verified_at "
-            "WHERE outcomes.verified_at IS NULL OR outcomes.verified_at < EXCLUDED.verified_at "
-            "RETURNING output",
-            notified.support_id, notified.process_id, notified.status.value,
-            notified.messages_sent, json.loads(notified.model_dump_json()),
-            notified.notified_at, verified_at,
+    async def record(
+        self, outcomes: Sequence[tuple[SupportNotified, datetime]]
+    ) -> dict[str, SupportNotified]:
+        if not outcomes:
+            return {}
+        columns = zip(
+            *(
+                (n.support_id, n.process_id, n.status.value, n.messages_sent,
+                 n.model_dump_json(), n.notified_at, verified_at)
+                for n, verified_at in outcomes
+            ), strict=True,
         )  # fmt: skip
-        if row is None:  # a later outcome is already recorded
-            kept = await self.latest(notified.support_id)
-            assert kept is not None
-            return kept[0]
-        return SupportNotified.model_validate(row["output"])
+        written = {r["support_id"] for r in await self.pool.fetch(RECORD, *map(list, columns))}
+        kept = {n.support_id: n for n, _ in outcomes if n.support_id in written}
+        later = await self.latest([n.support_id for n, _ in outcomes if n.support_id not in kept])
+        return kept | {support_id: found[0] for support_id, found in later.items()}
