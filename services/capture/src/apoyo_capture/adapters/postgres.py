@@ -2,7 +2,7 @@
 
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -78,13 +78,18 @@ _COUNT_ONE = (
     "ON CONFLICT (process_id, aspirant_id, captured_by, shard) "
     "DO UPDATE SET supports = captured_counts.supports + 1"
 )
-# The row is locked first, so `before` is the status this verdict replaces.
-_VERDICT = (
-    "WITH old AS (SELECT support_id, status FROM capture.supports WHERE support_id = $1 "
-    "FOR UPDATE) "
-    "UPDATE capture.supports s SET status = $2, reasons = $3, updated_at = $4 FROM old "
-    "WHERE s.support_id = old.support_id AND s.updated_at <= $4 "
-    "RETURNING s.process_id, s.aspirant_id, s.captured_by, old.status AS before"
+# A batch's verdicts in one statement, one a support: its rows locked first, in their order (so
+# `before` is the status each verdict replaces, and two batches never wait on each other in a
+# cycle); only a verdict at least as new as the status it finds replaces it.
+_VERDICTS = (
+    "WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) "
+    "AS v(support_id, status, reasons, verified_at)), "
+    "old AS (SELECT s.support_id, s.status FROM capture.supports s JOIN v USING (support_id) "
+    "ORDER BY s.support_id FOR UPDATE OF s) "
+    "UPDATE capture.supports s SET status = v.status, reasons = v.reasons::jsonb, "
+    "updated_at = v.verified_at FROM v JOIN old USING (support_id) "
+    "WHERE s.support_id = v.support_id AND s.updated_at <= v.verified_at "
+    "RETURNING s.process_id, s.aspirant_id, s.captured_by, old.status AS before, v.status AS after"
 )
 # Verdicts move shard 0, which stored supports never lock (`count_shard`).
 _SHIFT = (
@@ -238,22 +243,20 @@ class PgCaptureRepository(PgChannels):
         await self.apply_verdicts([verified])
 
     async def apply_verdicts(self, verdicts: Sequence[SupportVerified]) -> None:
-        # Only a newer verdict replaces an older one, so replays never step status back; the
-        # subjects' counts move with the statuses in the same transaction, summed per subject
-        # and moved in one order, so two batches never wait on each other's counts in a cycle.
+        # Only a newer verdict replaces an older one, so replays never step status back: of a
+        # support's verdicts in a batch only its newest can stand (the last of equals, as one
+        # by one), and the counts' moves add up the same (each a difference of two statuses).
+        # They move with the statuses in the same transaction, summed per subject and moved in
+        # one order, so two batches never wait on each other's counts in a cycle.
+        newest: dict[str, SupportVerified] = {}
+        for verified in verdicts:
+            kept = newest.get(verified.support_id)
+            if kept is None or kept.verified_at <= verified.verified_at:
+                newest[verified.support_id] = verified
         shifts: dict[tuple[str, str, str], tuple[int, int]] = {}
         async with self.pool.acquire() as conn, conn.transaction():
-            for verified in verdicts:
-                changed = await conn.fetchrow(
-                    _VERDICT,
-                    verified.support_id,
-                    verified.status.value,
-                    list(verified.reasons),
-                    verified.verified_at,
-                )
-                if changed is None:
-                    continue
-                decided, rejected = shift(changed["before"], verified.status.value)
+            for changed in await conn.fetch(_VERDICTS, *_verdict_columns(newest.values())):
+                decided, rejected = shift(changed["before"], changed["after"])
                 who = (changed["process_id"], changed["aspirant_id"], changed["captured_by"])
                 before = shifts.get(who, (0, 0))
                 shifts[who] = (before[0] + decided, before[1] + rejected)
@@ -322,3 +325,10 @@ def page_sql(query: SupportQuery) -> tuple[str, list[object]]:
         f"ORDER BY received_at DESC, support_id DESC LIMIT ${len(args)}"
     )
     return sql, args
+
+
+def _verdict_columns(verdicts: Iterable[SupportVerified]) -> list[list[Any]]:
+    rows = [
+        (v.support_id, v.status.value, json.dumps(list(v.reasons)), v.verified_at) for v in verdicts
+    ]
+    return [list(column) for column in zip(*rows, strict=True)] or [[], [], [], []]
