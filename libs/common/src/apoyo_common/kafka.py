@@ -96,10 +96,13 @@ class Gather:
 
 
 NO_GATHER = Gather(500, 1)  # the client's defaults: a poll answered as soon as a byte waits
-# A trickle still comes in batches: the broker holds a poll up to a quarter of a second unless
-# 64 KB (a few dozen events) wait; a backlog is read as fast as without it. Each batch costs a
-# fetch, an offset commit and the handler's own round trips whatever its size.
-TRICKLE = Gather(wait_ms=250, min_bytes=64 * 1024)
+# A trickle still comes in batches: the broker holds a poll up to half a second unless 64 KB
+# (a few dozen events) wait; a backlog is read as fast as without it. Each batch costs a fetch,
+# an offset commit and the handler's own round trips whatever its size, and an idle consumer
+# polls twice a second: at 40 supports a second the consumers after identity and their
+# servers cost 5.1-5.5 CPU ms a support with half a second, 7.4-7.7 with a quarter
+# (docs/operations.md, *The consumers after identity*).
+TRICKLE = Gather(wait_ms=500, min_bytes=64 * 1024)
 # A message-at-a-time subscription (the topics that see a few events a day: processes,
 # invitations, codes) is answered as soon as a byte waits, so how long the broker holds an
 # empty poll costs no latency, only an idle consumer's polls: one in 2 s instead of 2 a second.
