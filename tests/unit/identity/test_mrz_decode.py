@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from apoyo.synthetic.photos import labelled_backs
 from apoyo_identity.mrz_decode import (
+    BAR_LOST_MARGIN,
     BARS_LOST,
     BARS_LOST_FAINT,
     BARS_LOST_MARGIN,
@@ -29,7 +30,9 @@ from apoyo_identity.mrz_decode import (
     STROKES_LOST_MARGIN,
     TAILED_MARGIN,
     TOPLESS_MARGIN,
+    UNSEEN,
     UNSEEN_PAIR,
+    UNSEEN_PAIR_ALONE,
     clear,
     decode,
     faint_but_clear,
@@ -131,6 +134,31 @@ def test_a_cheap_pair_both_check_digits_miss_is_doubted_where_the_networks_prefe
         assert not unseen_pair_doubted([networks[0], _certain(wrong)], chosen, wrong)
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (35, 36),  # seed 5019, photo 10: a birth date's last digit and its check digit
+        (23, 24),  # seed 16024, photo 19: line 1's OCR, weights 7 and 3 in the composite
+    ],
+)
+def test_a_pair_no_check_digit_sees_is_doubted_when_cheap_whatever_the_networks_say(
+    first: int, second: int
+) -> None:
+    cells, deltas, others, other_deltas = UNSEEN
+    k = np.flatnonzero((cells == first) & (others == second))[0]
+    changed = list(TRUTH)
+    for p, delta in ((first, deltas[k]), (second, other_deltas[k])):
+        changed[p] = str((int(TRUTH[p]) + delta) % 10)
+    wrong = "".join(changed)
+    assert parse_td1([wrong[:30], wrong[30:60], wrong[60:]]) is not None
+    for cost, doubted in ((UNSEEN_PAIR_ALONE - 1.0, True), (UNSEEN_PAIR_ALONE + 1.0, False)):
+        chosen = _certain(wrong)
+        for p in (first, second):
+            chosen[p, CHARSET.index(TRUTH[p])] = 100.0 - cost / 2
+        networks = [_certain(wrong), _certain(wrong)]  # both prefer the wrong digits
+        assert unseen_pair_doubted(networks, chosen, wrong) is doubted
+
+
 def test_networks_that_differ_on_too_many_checked_digits_do_not_vouch() -> None:
     digits = [p for p in range(90) if TRUTH[p].isdigit() and p in (*CIC, *range(30, 36))]
     for count in (MAX_DISAGREEMENTS, MAX_DISAGREEMENTS + 1):
@@ -162,9 +190,11 @@ def test_a_name_letter_i_that_a_network_barely_prefers_is_not_vouched() -> None:
         # Glare over a G's opening leaves a ring with a mark at its lower right (seed 1019,
         # photo 0).
         (TRUTH[:60] + "Q" + TRUTH[61:], 60, "G", STROKES_LOST_MARGIN),
+        # Glare over a G's bar leaves a ring (seed 16014, photo 19: 0.25 and 0.21).
+        (TRUTH[:60] + "O" + TRUTH[61:], 60, "G", BAR_LOST_MARGIN),
     ],
 )
-def test_a_name_letter_k_or_q_that_a_network_barely_prefers_is_not_vouched(
+def test_a_name_letter_k_q_or_o_that_a_network_barely_prefers_is_not_vouched(
     text: str, position: int, truth: str, margin: float
 ) -> None:
     for gap, vouches in ((margin - 0.1, False), (margin + 0.1, True)):

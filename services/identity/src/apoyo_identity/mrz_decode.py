@@ -57,6 +57,16 @@ FIVES = 50.0
 # 1,730 of three fresh ones; with them, on 4 of 3,984 and none of the 1,730
 # (docs/identity.md, "Pairs the check digits cannot see").
 UNSEEN_PAIR = 55.0
+# Such a pair, or two digits only the composite covers that it cannot see either (33 read 11
+# at weights 7 and 3), cheaper than this together is doubted whatever the networks say: they
+# learnt from cells like the classifier's and err alike. With the models learnt from more
+# blocks (`classifier.TRAINING_BLOCKS`, `checker.CHECK_BLOCKS`), 5019/10 read a birth date's
+# 88 as 66 at 24.8 and 16024/19 line 1's OCR 33 as 11 (its cheapest pair 12.4), every
+# network preferring the wrong digits; right reads of 1002, 5000 and 16000-16031 had field
+# pairs at 34.4 and more, pairs only the composite covers at 23.2-26.9, then 37.0; at 30
+# 5019/10 read 66 again at its next cut, at 33.2 (docs/identity.md, "Models learnt from more
+# blocks").
+UNSEEN_PAIR_ALONE = 35.0
 # How much likelier than its runner-up a sex or name letter must be, in the scores of the
 # cells as cut or in those at the best of nine shifts (`certain`; log-likelihood). Alone, the
 # margin had to be 20 and 30 (wrong letters won by up to 13.2 at 22-27 px per character and
@@ -133,6 +143,12 @@ BARS_LOST_MARGIN = 1.0
 # right C's and F's of accepted level-3 reads in cells under 0.7 won by 77 and more as cut
 # and 4.4 and more for each network (docs/identity.md).
 BARS_LOST_FAINT = 0.7
+# Glare over a G's bar leaves a ring: with the models learnt from more blocks a name's G read
+# as O (16014/19), both networks preferring O to G by 0.25 and 0.21, so a name's O must beat
+# G by this much in each (not its runner-up: right O's are near D and Q in the networks, and
+# beat G by as little as 1.1 in the classifier; docs/identity.md).
+BAR_LOST = {"O": "G"}
+BAR_LOST_MARGIN = 0.5
 # Each of those letters with its margin, one table for `_margin_needed`.
 NETWORK_MARGINS = {
     letter: margin
@@ -367,17 +383,21 @@ def _five(digit: str) -> str:
 
 
 def _unseen_pairs() -> tuple[NDArray[np.intp], ...]:
-    """Every pair of digit changes (cell, +delta mod 10, other cell, +delta) within a field
-    and its check digit that keeps both check digits covering them, the field's and the
-    composite (where a check digit weighs -1 in its own sum): as columns."""
-    composite = _weights(COMPOSITE[0])
+    """Every pair of digit changes (cell, +delta mod 10, other cell, +delta) that keeps
+    every check digit covering them: within a field and its check digit, the field's and
+    the composite (where a check digit weighs -1 in its own sum); among the cells only the
+    composite covers, and its own digit, the composite alone (33 for 11 at weights 7 and 3):
+    as columns."""
+    composite = _weights(COMPOSITE[0]) | {COMPOSITE[1]: -1}
+    groups: list[tuple[tuple[dict[int, int], ...], list[int]]] = [
+        ((_weights(p) | {c: -1}, composite), [*p, c]) for p, c in FIELDS.values()
+    ]
+    groups.append(((composite,), [*COMPOSITE_ONLY, COMPOSITE[1]]))
     found: list[tuple[int, int, int, int]] = []
-    for positions, check_at in FIELDS.values():
-        own = _weights(positions) | {check_at: -1}
-        cells = [*positions, check_at]
+    for sums, cells in groups:
         for i, p in enumerate(cells):
             for q in cells[i + 1 :]:
-                found += [(p, a, q, b) for a, b in _holding(own, composite, p, q)]
+                found += [(p, a, q, b) for a, b in _holding(sums, p, q)]
     return tuple(np.array(column, np.intp) for column in zip(*found, strict=True))
 
 
@@ -386,15 +406,13 @@ def _weights(positions: Sequence[int]) -> dict[int, int]:
     return {p: (7, 3, 1)[i % 3] for i, p in enumerate(positions)}
 
 
-def _holding(
-    own: dict[int, int], composite: dict[int, int], p: int, q: int
-) -> list[tuple[int, int]]:
-    """The changes (+a at p, +b at q) that move both weighted sums by a multiple of 10."""
+def _holding(sums: Sequence[dict[int, int]], p: int, q: int) -> list[tuple[int, int]]:
+    """The changes (+a at p, +b at q) that move every weighted sum by a multiple of 10."""
     return [
         (a, b)
         for a in range(1, 10)
         for b in range(1, 10)
-        if all((w[p] * a + w[q] * b) % 10 == 0 for w in (own, composite))
+        if all((w[p] * a + w[q] * b) % 10 == 0 for w in sums)
     ]
 
 
@@ -412,10 +430,15 @@ def unseen_pair_doubted(
     read = _indices(chars)
     a, b = read[first], read[second]
     changed_a, changed_b = (a + delta) % 10, (b + other_delta) % 10
-    cost = chosen[first, a] - chosen[first, changed_a]
-    cheap = cost + chosen[second, b] - chosen[second, changed_b] < UNSEEN_PAIR
+    cost = (
+        chosen[first, a] - chosen[first, changed_a] + chosen[second, b] - chosen[second, changed_b]
+    )
+    digits = (a < len(DIGITS)) & (b < len(DIGITS))  # optional data may be filler
+    cheap = digits & (cost < UNSEEN_PAIR)
     if not cheap.any():
         return False
+    if (cheap & (cost < UNSEEN_PAIR_ALONE)).any():
+        return True
     doubted = np.zeros(len(cheap), bool)
     for cells, changed, digit in ((first, changed_a, a), (second, changed_b, b)):
         doubted |= np.all([n[cells, changed] > n[cells, digit] for n in opinions], axis=0)
@@ -469,7 +492,15 @@ def _clear_where_strokes_lost(opinion: NDArray[np.float32], chars: str) -> bool:
         needed = _margin_needed(chars[position])
         if needed and _margin(opinion[position], chars, position) < needed:
             return False
+        if chars[position] in BAR_LOST and _bar_lost(opinion[position], chars[position]):
+            return False
     return True
+
+
+def _bar_lost(row: NDArray[np.float32], letter: str) -> bool:
+    """The letter does not beat the one glare could have made it of by BAR_LOST_MARGIN."""
+    other = BAR_LOST[letter]
+    return bool(row[CHARSET.index(letter)] - row[CHARSET.index(other)] < BAR_LOST_MARGIN)
 
 
 def _margin_needed(letter: str) -> float:

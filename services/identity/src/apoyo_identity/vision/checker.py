@@ -7,7 +7,7 @@ learnt on other rendered cells errs differently; a letter is kept only when ever
 prefers it too, which, on development photos, refused every wrong name read while keeping
 most right ones (docs/identity.md).
 
-Each network learns in about seven seconds on one core from its own 400 random blocks
+Each network learns in about 20 seconds on one core from its own 800 random blocks
 (`training_cells`), with the cell moved by up to a pixel each way as the reader's cutter may
 miss; it is stored with the classifier in the cache directory. Over four passes they were
 still unsure of letters the classifier was sure of (a clear M by 0.3-1.0 in log posterior),
@@ -132,7 +132,9 @@ def log_probabilities(net: Network, cells: NDArray[np.float32]) -> NDArray[np.fl
 
 
 CHECKERS = 2
-CHECK_BLOCKS = 400
+# 400 blocks each until 2026-11-30: over 800, with the discriminant over 1,200, more right
+# letters win (docs/identity.md, "Models learnt from more blocks").
+CHECK_BLOCKS = 800
 CHECK_SEED = 20261129  # not the classifier's: the networks learn from other cells
 VERSION = 2  # bump when the learning code or the cells it learns from change
 

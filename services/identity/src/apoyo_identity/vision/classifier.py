@@ -27,7 +27,10 @@ from apoyo_identity.vision import training_cells
 from apoyo_identity.vision.cells import SHIFT
 from apoyo_identity.vision.glyphs import PITCH, box_height, font_path
 
-TRAINING_BLOCKS = 400
+# 400 until 2026-11-30: the per-symbol covariances learnt from 1,200 blocks (about 1,000
+# cells a letter) score right glare-damaged letters by larger margins (docs/identity.md,
+# "Models learnt from more blocks").
+TRAINING_BLOCKS = 1200
 TRAINING_SEED = 20261128
 SLACK = 1  # pixels of shift tried each way: the training cells already carry small slips
 RIDGE = 1e-3  # of the mean variance, added to the covariance: pixels no sample moved
