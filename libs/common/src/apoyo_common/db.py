@@ -77,12 +77,15 @@ async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
 
 
 async def prepare_everywhere(pool: asyncpg.Pool, statements: Sequence[str]) -> None:
-    """Prepare `statements` on every connection of the pool, once migrated and before the
-    service says it is ready. The first run of a statement on a connection parses and plans it
-    in a backend whose catalog caches are cold, and asyncpg looks up the types of its
-    arrays (a recursive catalog query): 40-200 ms a connection for capture's writes when a
+    """Prepare `statements` once on every connection of the pool, once migrated and before
+    the service says it is ready. The first run of a statement on a connection parses and
+    plans it in a backend whose catalog caches are cold, and asyncpg looks up the types of
+    its arrays (a recursive catalog query): 40-200 ms a connection for capture's writes when a
     load's first supports met them, each write making the supports behind it wait
-    (docs/operations.md, *Capture's reception, eleventh pass*)."""
+    (docs/operations.md, *Capture's reception, eleventh pass*). What stays warm is the
+    backend's catalog caches and the connection's type codecs: asyncpg's `prepare` does not
+    put the statement in the cache `execute` uses, so a statement's first `execute` still
+    parses it, quickly; a statement that does not parse fails the start."""
     held = [await pool.acquire() for _ in range(pool.get_max_size())]
     try:
         for conn in held:

@@ -82,7 +82,8 @@ class ServiceUnit:
     api: Api | None = None  # its plain Starlette routes described for /openapi.json
     extra: dict[str, object] = field(default_factory=dict)
     on_stop: Sequence[Callable[[], None]] = ()
-    # SQL of the unit's hot paths, prepared on every pooled connection at start (db.py)
+    # SQL of the unit's hot paths, prepared once on every pooled connection at start to warm
+    # the backend's catalog caches and the type codecs (db.prepare_everywhere)
     statements: Sequence[str] = ()
 
     @property
