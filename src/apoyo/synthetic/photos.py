@@ -89,7 +89,7 @@ def shoot_placed(
     card: Image, shot: Shot, seed: int, upside_down: bool = False
 ) -> tuple[Image, Quad]:
     """`shoot`'s photo and where the card's corners lie in it (top left first, clockwise):
-    what the MRZ networks' training cells are cut by (`apoyo_identity.vision.training_photos`)."""
+    what the true MRZ cells are cut by (`benchmarks/mrz_photo_cells.py`, `mrz_failures.py`)."""
     r, rng = _generators(seed)
     height, width = card.shape[:2]
     scale = r.uniform(*shot.scale) * WIDTH / width
