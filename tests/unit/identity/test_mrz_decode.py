@@ -15,6 +15,7 @@ from apoyo_identity.mrz_decode import (
     CLEAR_MARGIN,
     CUT_MARGIN,
     DIAGONAL_LOST_MARGIN,
+    DISPUTED_MARGIN,
     FAINT,
     FAINT_CLEAR,
     FAINT_ONE_SHIFTED,
@@ -29,6 +30,7 @@ from apoyo_identity.mrz_decode import (
     STRAY_EDGE_MARGIN,
     STROKES_LOST_MARGIN,
     TAILED_MARGIN,
+    TIED_AS_CUT,
     TOPLESS_MARGIN,
     UNSEEN,
     UNSEEN_PAIR,
@@ -42,6 +44,8 @@ from apoyo_identity.mrz_decode import (
     ones_clear_at_shifts,
     shift_doubted,
     swaps_vouched,
+    tied_as_cut,
+    undisputed_letters,
     unseen_pair_doubted,
     vouched,
     washed_out_vouched,
@@ -57,6 +61,13 @@ def _certain(text: str) -> np.ndarray:
     """Scores that prefer each character of `text` by a wide margin."""
     found = np.zeros((90, len(CHARSET)), np.float32)
     found[np.arange(90), [CHARSET.index(c) for c in text]] = 100.0
+    return found
+
+
+def _runner_up_by(position: int, other: str, margin: float) -> np.ndarray:
+    """`_certain(TRUTH)` with `other` behind the truth's character at `position` by `margin`."""
+    found = _certain(TRUTH)
+    found[position, CHARSET.index(other)] = 100.0 - margin
     return found
 
 
@@ -167,6 +178,28 @@ def test_networks_that_differ_on_too_many_checked_digits_do_not_vouch() -> None:
             other[p] = "1" if TRUTH[p] != "1" else "2"
         opinion = _certain("".join(other))
         assert vouched([_certain(TRUTH), opinion], TRUTH) is (count <= MAX_DISAGREEMENTS)
+
+
+def test_a_letter_held_beyond_doubt_may_be_disputed_by_a_network_by_a_hair() -> None:
+    position = 61  # a surname letter
+    other = "B" if TRUTH[position] != "B" else "D"
+
+    def scores_with(margin: float) -> np.ndarray:
+        return _runner_up_by(position, other, margin)
+
+    bright = np.ones(90, np.float32)
+    held = undisputed_letters(scores_with(FAINT_CLEAR), scores_with(FAINT_CLEAR), TRUTH, bright)
+    assert position in held
+    less = undisputed_letters(scores_with(FAINT_CLEAR - 1), scores_with(FAINT_CLEAR), TRUTH, bright)
+    assert position not in less
+    faint = bright.copy()
+    faint[position] = FAINT / 2  # washed out: never beyond doubt
+    assert position not in undisputed_letters(_certain(TRUTH), _certain(TRUTH), TRUTH, faint)
+    for gap, vouches in ((DISPUTED_MARGIN - 0.1, True), (DISPUTED_MARGIN + 0.1, False)):
+        opinion = _certain(TRUTH)
+        opinion[position, CHARSET.index(other)] = 100.0 + gap  # the network prefers `other`
+        assert vouched([_certain(TRUTH), opinion], TRUTH, [position]) is vouches
+        assert not vouched([_certain(TRUTH), opinion], TRUTH)
 
 
 def test_a_name_letter_i_that_a_network_barely_prefers_is_not_vouched() -> None:
@@ -345,6 +378,20 @@ def test_a_name_letter_must_be_clear_as_cut_or_at_a_pixel_of_shift_and_never_tie
         position
     ]
     assert shift_doubted(scores_with(CUT_MARGIN), scores_with(-1.0), TRUTH) == [position]
+
+
+def test_a_name_letter_all_but_tied_as_cut_is_left_to_the_networks() -> None:
+    position = 60  # the surname's first letter
+    other = "H" if TRUTH[position] != "H" else "N"
+
+    def scores_with(margin: float) -> np.ndarray:
+        return _runner_up_by(position, other, margin)
+
+    # Clear at the shifts, so `shift_doubted` lets it by; as cut it all but ties.
+    assert shift_doubted(scores_with(TIED_AS_CUT / 2), scores_with(SHIFTED_MARGIN), TRUTH) == []
+    assert tied_as_cut(scores_with(TIED_AS_CUT / 2), TRUTH) == [position]
+    assert tied_as_cut(scores_with(TIED_AS_CUT), TRUTH) == []
+    assert tied_as_cut(_certain(TRUTH), TRUTH) == []
 
 
 def test_a_name_letter_v_near_a_u_is_left_to_the_networks() -> None:

@@ -169,6 +169,21 @@ UNCHECKED = (37, *range(60, 90))  # the sex letter and the name line
 # cut (margins 0.9-9.5: a D, Q, W or I for an O, O, U or T), the networks preferring them by
 # up to 2.3 (docs/identity.md, "Letters only the shifts doubt").
 SHIFT_DOUBT_MARGIN = 1.0
+# The mirror image: a letter all but tied with another as cut (by less than this), that the
+# best of nine shifts makes clear (SHIFTED_MARGIN), rests on the shifts alone, a pixel away
+# from where the columns put the cell; each network must prefer it by STROKES_LOST_MARGIN.
+# A surname's M read as H (seed 26067, photo 3) won by 0.1 as cut and 16.7 at the shifts,
+# both networks preferring the H by 0.05 (docs/identity.md, "Letters tied as cut, and letters
+# held beyond doubt").
+TIED_AS_CUT = SHIFTED_TIE
+# A sex or name letter the classifier holds beyond doubt, by FAINT_CLEAR both as cut and at
+# the best of nine shifts, in a cell that is not washed out, may be disputed by a network by
+# less than this (log posterior) and still be taken: right letters so held were refused where
+# one network preferred another by 0.01-0.6 (an E by 42-80 as cut, a U by 141; seeds 5003,
+# 5014, 5027, 26031, 26062), where the wrong letters the networks disputed so (a U for an
+# R, an I for an S) were under 41 as cut or washed out (docs/identity.md, "Letters tied as
+# cut, and letters held beyond doubt").
+DISPUTED_MARGIN = 0.5
 # A name letter V is left to the networks (SHIFT_DOUBT_MARGIN) unless it beats its runner-up
 # by CUT_MARGIN as cut and by this much at the best of nine shifts: glare over a U's bowl
 # leaves a V. LUNA read LVNA (seed 11000, photo 7) at one cut with V ahead by 49.5 as cut and
@@ -470,11 +485,15 @@ def decode(
     return parse_td1([text[:30], text[30:60], text[60:]])
 
 
-def vouched(opinions: Sequence[NDArray[np.float32]], chars: str) -> bool:
+def vouched(
+    opinions: Sequence[NDArray[np.float32]], chars: str, disputable: Sequence[int] = ()
+) -> bool:
     """The other classifiers (each (90, 37) scores) prefer, among what the layout allows, the
     read's character wherever no check digit of its own covers it (an I clearly), and differ
-    from it on at most MAX_DISAGREEMENTS cells in all."""
-    if not all(agrees(opinion, chars) for opinion in opinions):
+    from it on at most MAX_DISAGREEMENTS cells in all. At `disputable` positions (letters
+    the classifier holds beyond doubt: `undisputed_letters`) a network may prefer another
+    character by less than DISPUTED_MARGIN."""
+    if not all(agrees(opinion, chars, disputable) for opinion in opinions):
         return False
     if not all(_clear_where_strokes_lost(opinion, chars) for opinion in opinions):
         return False
@@ -553,6 +572,13 @@ def shift_doubted(
         if at_shifts < SHIFTED_TIE or _bowl_lost(chars[position], as_cut, at_shifts):
             doubted.append(position)
     return doubted
+
+
+def tied_as_cut(found: NDArray[np.float32], chars: str) -> list[int]:
+    """The sex and name positions whose character beats its runner-up, in the scores of the
+    cells as cut (`found`), by less than TIED_AS_CUT: such a letter rests on the best of nine
+    shifts alone, and the networks decide it (by STROKES_LOST_MARGIN)."""
+    return [p for p in UNCHECKED if _margin(found[p], chars, p) < TIED_AS_CUT]
 
 
 def lookalike_near(
@@ -664,11 +690,35 @@ def _well_formed(text: str) -> bool:
     return bool(NAME_LINE.fullmatch(text[60:]) and OPTIONAL_DATA.fullmatch(text[48:59]))
 
 
-def agrees(opinion: NDArray[np.float32], chars: str) -> bool:
+def agrees(opinion: NDArray[np.float32], chars: str, disputable: Sequence[int] = ()) -> bool:
     """The other classifier's first choice, among what the layout allows, is ours wherever
-    no check digit of its own covers the character."""
+    no check digit of its own covers the character; at `disputable` positions it may prefer
+    another by less than DISPUTED_MARGIN."""
     best = opinion[DOUBTED_ROWS, DOUBTED_ALLOWED].argmax(axis=1)
-    return all(LAYOUT[p][int(k)] == chars[p] for p, k in zip(DOUBTED, best, strict=True))
+    return all(
+        LAYOUT[p][int(k)] == chars[p]
+        or (p in disputable and _margin(opinion[p], chars, p) > -DISPUTED_MARGIN)
+        for p, k in zip(DOUBTED, best, strict=True)
+    )
+
+
+def undisputed_letters(
+    found: NDArray[np.float32],
+    shifted: NDArray[np.float32],
+    chars: str,
+    contrast: NDArray[np.float32],
+) -> list[int]:
+    """The sex and name positions whose character beats its runner-up by FAINT_CLEAR both as
+    cut (`found`) and at the best of nine shifts (`shifted`), in a cell that is not washed
+    out (`faint_letters`): a network may dispute those by less than DISPUTED_MARGIN."""
+    faint = set(faint_letters(chars, contrast))
+    return [
+        p
+        for p in UNCHECKED
+        if p not in faint
+        and contrast[p] >= FAINT
+        and min(_margin(found[p], chars, p), _margin(shifted[p], chars, p)) >= FAINT_CLEAR
+    ]
 
 
 def _certain(found: Candidates, chars: list[str], unchecked_margin: float) -> bool:

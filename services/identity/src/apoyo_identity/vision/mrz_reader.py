@@ -21,6 +21,8 @@ from apoyo_identity.mrz_decode import (
     ones_clear_at_shifts,
     shift_doubted,
     swaps_vouched,
+    tied_as_cut,
+    undisputed_letters,
     unseen_pair_doubted,
     vouched,
     washed_out_vouched,
@@ -327,9 +329,12 @@ def _second_opinions(
     others = opinions(cells, list(range(len(cells))))
     if not washed_out_vouched(others, found, text, contrast):
         return "washed-out letter"
-    if not networks_prefer(others, text, doubted, SHIFT_DOUBT_MARGIN):
+    if not (
+        networks_prefer(others, text, doubted, SHIFT_DOUBT_MARGIN)
+        and networks_prefer(others, text, tied_as_cut(found, text), STROKES_LOST_MARGIN)
+    ):
         return "letter margins"
-    if not vouched(others, text):
+    if not vouched(others, text, undisputed_letters(found, shifted, text, contrast)):
         return "networks"
     if not swaps_vouched(others, chosen, text):
         return "swap refused by networks"
