@@ -2,6 +2,7 @@
 and gone with the service when it is killed."""
 
 import asyncio
+import fcntl
 import os
 import subprocess
 import sys
@@ -11,7 +12,9 @@ from pathlib import Path
 import cv2
 import pytest
 
-from apoyo_identity.pool import KEEP_MEMORY, ONE_THREAD, PoolAnalyser
+from apoyo_identity.pool import KEEP_MEMORY, ONE_THREAD, PIPE_BYTES, PoolAnalyser
+
+F_GETPIPE_SZ = 1032  # linux/fcntl.h
 
 
 def test_each_worker_runs_its_libraries_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,6 +44,19 @@ async def test_a_worker_analyses_a_support_and_sends_back_what_it_found() -> Non
     finally:
         analyser.close()
     assert found.images["signature"].unreadable
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pipe sizes are Linux's")
+def test_the_pipe_to_the_workers_holds_a_supports_images_whole() -> None:
+    if int(Path("/proc/sys/fs/pipe-max-size").read_text()) < PIPE_BYTES:
+        pytest.skip("this machine allows smaller pipes: the default is kept")
+    analyser = PoolAnalyser(1)
+    try:
+        writer = analyser.pool._call_queue._writer  # type: ignore[attr-defined]
+        size = fcntl.fcntl(writer.fileno(), F_GETPIPE_SZ)
+    finally:
+        analyser.close()
+    assert size == PIPE_BYTES
 
 
 # A service's main script: its lines outside the guard say in which process they ran.
