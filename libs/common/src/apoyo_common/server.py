@@ -26,7 +26,7 @@ from starlette.types import Scope
 
 from apoyo_common import metrics
 from apoyo_common.bearer import refusal
-from apoyo_common.heap import settle_heap
+from apoyo_common.heap import keep_large_blocks, settle_heap
 from apoyo_common.http_metrics import HttpMetrics
 from apoyo_common.http_parser import BoundedHttpTools
 from apoyo_common.openapi import document
@@ -173,6 +173,7 @@ class GracefulServer(uvicorn.Server):
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         settle_heap()  # the application has started: what it built is kept for good
+        keep_large_blocks()  # each request's large buffers reuse the heap's pages
 
 
 def run_fast(main: Coroutine[Any, Any, None]) -> None:
