@@ -109,6 +109,17 @@ async def test_a_batch_is_kept_in_order_as_one_by_one_would_keep_it(backends: Ba
     ]
 
 
+async def test_a_batch_is_judged_against_what_was_kept_before_it(backends: Backends) -> None:
+    records = backends[0]
+    early, middle, late = (outcome("s-1", Status.PENDIENTE_REVISION, m) for m in (1, 3, 5))
+    assert await keep(records, middle) is Status.PENDIENTE_REVISION
+    batch = [early, middle, late, early]
+    kept = await records.keep_many([(n, stage(n, n.notified_at)) for n in batch])
+    assert [k.exported_at for k in kept[:2]] == [middle.notified_at] * 2  # the one kept before
+    assert kept[2] == kept[3] == stage(late, late.notified_at)
+    assert await records.keep_many([(early, stage(early, early.notified_at))]) == [kept[2]]
+
+
 async def test_supports_come_in_reception_order_with_what_capture_stored(
     backends: Backends,
 ) -> None:

@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import AsyncGenerator, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -13,16 +13,34 @@ from apoyo_common.messages import ProcessCells, SupportCaptured, SupportExported
 from apoyo_common.processes import ProcessDefinition
 from apoyo_export.records import Evidence, Support
 
+# A batch's outcomes in one statement: `old` is what was kept before it (the statement's
+# snapshot), `kept` the supports whose outcome it wrote, each the latest of its supports in the
+# batch, in the order of their ids (so two batches lock the rows they share in one order). A
+# later outcome already kept stays.
 KEEP = """
-INSERT INTO export.records (support_id, process_id, aspirant_id, status, received_at,
-    record_sha256, output, exported_at, notified_at, outcome)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-ON CONFLICT (support_id) DO UPDATE SET status = EXCLUDED.status,
-    record_sha256 = EXCLUDED.record_sha256, output = EXCLUDED.output,
-    exported_at = EXCLUDED.exported_at, notified_at = EXCLUDED.notified_at,
-    outcome = EXCLUDED.outcome
-WHERE export.records.notified_at IS NULL OR export.records.notified_at < EXCLUDED.notified_at
-RETURNING output
+WITH old AS (
+    SELECT support_id, notified_at, output FROM export.records
+    WHERE support_id = ANY($1::text[])
+), kept AS (
+    INSERT INTO export.records (support_id, process_id, aspirant_id, status, received_at,
+        record_sha256, output, exported_at, notified_at, outcome)
+    SELECT support_id, process_id, aspirant_id, status, received_at, record_sha256,
+        output::jsonb, exported_at, notified_at, outcome::jsonb
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[],
+        $7::text[], $8::timestamptz[], $9::timestamptz[], $10::text[])
+        AS o(support_id, process_id, aspirant_id, status, received_at, record_sha256, output,
+        exported_at, notified_at, outcome)
+    ORDER BY support_id
+    ON CONFLICT (support_id) DO UPDATE SET status = EXCLUDED.status,
+        record_sha256 = EXCLUDED.record_sha256, output = EXCLUDED.output,
+        exported_at = EXCLUDED.exported_at, notified_at = EXCLUDED.notified_at,
+        outcome = EXCLUDED.outcome
+    WHERE export.records.notified_at IS NULL
+        OR export.records.notified_at < EXCLUDED.notified_at
+    RETURNING support_id
+)
+SELECT support_id, notified_at, output, false AS written FROM old
+UNION ALL SELECT support_id, NULL::timestamptz, NULL::jsonb, true FROM kept
 """
 SUPPORTS = """
 SELECT r.support_id, r.process_id, r.aspirant_id, r.output->>'channel' AS channel,
@@ -32,10 +50,6 @@ FROM export.records r LEFT JOIN export.captured c USING (support_id)
 WHERE r.process_id = $1 AND r.aspirant_id = $2
 ORDER BY r.received_at, r.support_id
 """
-
-
-def _json(model: SupportNotified | SupportExported) -> Any:
-    return json.loads(model.model_dump_json())
 
 
 def _form_context(support_id: str) -> str:
@@ -73,8 +87,45 @@ class PgRecords:
     async def keep_many(
         self, outcomes: Sequence[tuple[SupportNotified, SupportExported]]
     ) -> list[SupportExported]:
-        async with self.pool.acquire() as conn, conn.transaction():
-            return [await _keep(conn, notified, exported) for notified, exported in outcomes]
+        """One statement for the batch (`KEEP`), then each outcome judged in order against
+        what was kept before it, as one statement each would have judged it."""
+        latest: dict[str, tuple[SupportNotified, SupportExported]] = {}
+        for n, exported in outcomes:
+            held = latest.get(n.support_id)
+            if held is None or held[0].notified_at < n.notified_at:
+                latest[n.support_id] = (n, exported)
+        chosen = [latest[support_id] for support_id in sorted(latest)]
+        columns = zip(
+            *(
+                (n.support_id, n.process_id, n.aspirant_id, n.status.value, n.received_at,
+                 e.record_sha256, e.model_dump_json(), e.exported_at, n.notified_at,
+                 n.model_dump_json())
+                for n, e in chosen
+            ), strict=True,
+        )  # fmt: skip
+        rows = await self.pool.fetch(KEEP, *map(list, columns)) if chosen else []
+        written = {r["support_id"] for r in rows if r["written"]}
+        current: dict[str, tuple[datetime | None, SupportExported]] = {
+            r["support_id"]: (r["notified_at"], SupportExported.model_validate(r["output"]))
+            for r in rows
+            if not r["written"]
+        }
+        kept = []
+        for n, exported in outcomes:
+            before = current.get(n.support_id)
+            if before is None or before[0] is None or before[0] < n.notified_at:
+                current[n.support_id] = before = (n.notified_at, exported)
+            kept.append(before[1])
+        # A latest outcome that beat what the snapshot showed but was not written: another
+        # writer kept a later one meanwhile, which is what its support passes on.
+        lost = [s for s, (_, e) in latest.items() if s not in written and current[s][1] is e]
+        if lost:
+            again = await self.pool.fetch(
+                "SELECT support_id, output FROM export.records WHERE support_id = ANY($1)", lost
+            )
+            stored = {r["support_id"]: SupportExported.model_validate(r["output"]) for r in again}
+            kept = [stored.get(n.support_id, k) for (n, _), k in zip(outcomes, kept, strict=True)]
+        return kept
 
     async def captured(self, event: SupportCaptured) -> None:
         await self.captured_many([event])
@@ -116,20 +167,6 @@ class PgRecords:
         context = _certificate_context(sid)
         document = None if sealed is None else await open_bytes(self.keyring, context, sealed)
         return support_of(row, form, document)
-
-
-async def _keep(
-    conn: asyncpg.Connection, n: SupportNotified, exported: SupportExported
-) -> SupportExported:
-    output = await conn.fetchval(
-        KEEP, n.support_id, n.process_id, n.aspirant_id, n.status.value, n.received_at,
-        exported.record_sha256, _json(exported), exported.exported_at, n.notified_at, _json(n),
-    )  # fmt: skip
-    if output is None:  # a redelivery, or an older revision: the kept one stands
-        output = await conn.fetchval(
-            "SELECT output FROM export.records WHERE support_id = $1", n.support_id
-        )
-    return SupportExported.model_validate(output)
 
 
 class PgProcesses:
