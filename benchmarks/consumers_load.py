@@ -12,7 +12,8 @@ would decide the rate the consumers after it see. This script plays identity ins
    as read, the evidence as measured, no flags), keyed by citizen as identity keys them.
 4. The time until the last support is exported, and the CPU time each process (capture
    with its `support.verified` consumer, verification, notification, export) and each
-   server spent meanwhile, divided by the supports.
+   server spent meanwhile, divided by the supports; and the PostgreSQL backends serving the
+   deployment's own database apart (a shared server's figure carries other sessions' work).
 
     .venv/bin/python benchmarks/consumers_load.py [--supports 600] [--rate 60] [--workers 2]
 
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the e2e harness deploys services as their own processes
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from pipeline_load import cpu_snapshot, print_cpu  # noqa: E402
+from pipeline_load import backend_seconds, cpu_snapshot, print_cpu  # noqa: E402
 from tests.e2e.conftest import PROCESS, aux_token  # noqa: E402
 from tests.e2e.harness import Deployment, deployment  # noqa: E402
 from tests.roll_files import CUT  # noqa: E402
@@ -106,12 +107,16 @@ async def downstream(
     by_clave = {p.clave_elector: p for p in maker.people}
     secret = deployed.env["APOYO_CITIZEN_KEY_SECRET"].encode()
     ready = [decoded(e, by_clave.get(e.form.clave_elector or ""), secret) for e in events]
+    backends = backend_seconds(deployed.dsn)
     before, started = cpu_snapshot(deployed), time.monotonic()
     player = asyncio.create_task(play_identity(deployed, ready, rate))
     seen = await deployed.exported_ids(len(ready), seconds=1800)
     took = time.monotonic() - started
     after = cpu_snapshot(deployed)
+    backends = backend_seconds(deployed.dsn) - backends
     await player
+    print(f"  postgres, this deployment's backends only: {1000 * backends / max(len(seen), 1):.2f} "
+          "CPU ms a support")  # fmt: skip
     return took, {n: after[n] - before.get(n, 0.0) for n in after}, len(seen)
 
 
@@ -157,7 +162,7 @@ def main() -> None:
         print(f"after identity, at {args.rate:.0f} a second: {seen} of {args.supports} "
               f"exported in {took:.1f} s ({seen / took:.1f} supports/s)")  # fmt: skip
         print_cpu(seen, cpu)
-        print(f"  consumers and servers: {1000 * sum(cpu.values()) / max(seen, 1):.1f} ms")
+        print(f"  consumers and servers: {1000 * sum(cpu.values()) / max(seen, 1):.2f} ms")
         print_idle(idle, took, seen)
     finally:
         deployed.retire()

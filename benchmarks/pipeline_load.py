@@ -99,6 +99,22 @@ def server_pids() -> dict[str, int]:
     return pids
 
 
+def backend_seconds(dsn: str) -> float:
+    """CPU time of the PostgreSQL backends serving the database of `dsn` (a backend's process
+    title names its database): the server's work for this deployment's connections, without
+    other deployments' on a shared server, nor the server's own processes (WAL writer,
+    checkpointer) that serve every database."""
+    database, total = f" {dsn.rsplit('/', 1)[-1].split('?')[0]} ", 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            title = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if title.startswith("postgres: ") and database in title:
+            total += cpu_seconds(int(entry.name))
+    return total
+
+
 def cpu_snapshot(deployed: Deployment) -> dict[str, float]:
     processes = dict(deployed.processes)  # a copy: the sampler's thread reads it as it grows
     pids = {s: p.pid for s, p in processes.items()} | server_pids()
@@ -253,7 +269,7 @@ def print_capture(tally: Tally, plan: Plan) -> None:
 def print_cpu(count: int, cpu: dict[str, float]) -> None:
     print("  CPU ms per support (all processes of each service, and each server):")
     for name, seconds in sorted(cpu.items(), key=lambda item: -item[1]):
-        print(f"    {name:13s} {1000 * seconds / max(count, 1):8.1f}")
+        print(f"    {name:13s} {1000 * seconds / max(count, 1):8.2f}")
 
 
 def print_pipeline(count: int, took: float, drains: list[Drain]) -> None:
