@@ -212,16 +212,18 @@ def test_cascade_windows_match_opencv_4() -> None:
 def test_the_screen_checks_spectra_are_the_tiles_power_near_the_zero_frequency() -> None:
     """`_power` unpacks OpenCV's packed real DFT and mirrors it; numpy's complex FFT says
     what each bin must hold. The bins it leaves out are outside the band."""
-    tiles = np.random.default_rng(3).normal(0, 40, (5, 64, 64)).astype(np.float32)
+    size = evidence._TILE
+    tiles = np.random.default_rng(3).normal(0, 40, (5, size, size)).astype(np.float32)
     power = evidence._power(tiles)
     rows = evidence._CENTRED_ROWS
     expected = np.abs(np.fft.fft2(tiles.astype(np.float64))) ** 2
     np.testing.assert_allclose(power, expected[:, rows][:, :, rows], rtol=1e-3, atol=1e-2)
-    f = np.fft.fftfreq(64)
+    f = np.fft.fftfreq(size)
     radius = np.hypot(f[:, None], f[None, :])
-    outside = np.ones((64, 64), bool)
+    outside = np.ones((size, size), bool)
     outside[np.ix_(rows, rows)] = False
-    assert radius[outside].min() > 1 / 3 + 1 / 64  # a bin and more past the band's edge
+    # A bin and more past the band's edge.
+    assert radius[outside].min() > 1 / evidence._SHORTEST + 1 / size
 
 
 def test_the_screen_check_in_two_goes_calls_as_all_its_tiles_would(
@@ -233,43 +235,43 @@ def test_the_screen_check_in_two_goes_calls_as_all_its_tiles_would(
         seen = evidence.views(pictures[name])
         area = evidence._text_area(seen.work, text_boxes(seen.work))
         assert area is not None
-        tops, lefts = evidence._tiles_inside(area, seen.screen.shape)
+        tops, lefts = evidence._tiles_inside(area, seen.work.shape)
         step = -(-len(tops) // evidence.MAX_TILES)
         tops, lefts = tops[::step], lefts[::step]
-        shares = evidence._grating_shares(seen.screen, tops, lefts)
-        halves = [evidence._grating_shares(seen.screen, tops[i::2], lefts[i::2]) for i in (0, 1)]
+        shares = evidence._grating_shares(seen.work, tops, lefts)
+        halves = [evidence._grating_shares(seen.work, tops[i::2], lefts[i::2]) for i in (0, 1)]
         assert np.array_equal(np.sort(np.concatenate(halves)), np.sort(shares))
-        expected = float(np.percentile(shares, 75)) > evidence.GRATING_SHARE
-        assert evidence._moire(seen.screen, area) == expected == (name == "screen")
+        expected = float(np.percentile(shares, evidence._PERCENTILE)) > evidence.GRATING_SHARE
+        assert evidence._moire(seen.work, area) == expected == (name == "screen")
 
 
 def test_the_screen_checks_call_in_goes_is_that_of_every_tiles_percentile(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Whatever the shares (ties with the threshold, runs of high ones at the start or the
-    end), the call settled early is the one of the 75th percentile of them all."""
+    end), the call settled early is the one of the 85th percentile of them all."""
     rng = np.random.default_rng(11)
     gray, area = np.zeros((8, 8), np.uint8), np.ones((8, 8), np.float32)
     for _ in range(2000):
         count = int(rng.integers(6, evidence.MAX_TILES + 1))
-        levels = [0.1, evidence.GRATING_SHARE, 0.2]
-        shares = rng.choice(levels, count) if rng.random() < 0.5 else rng.uniform(0.1, 0.2, count)
+        levels = [0.1, evidence.GRATING_SHARE, 0.25]
+        shares = rng.choice(levels, count) if rng.random() < 0.5 else rng.uniform(0.1, 0.25, count)
         if rng.random() < 0.3:
             shares = np.sort(shares)[:: int(rng.choice([-1, 1]))]
         tiles = np.arange(count)
         monkeypatch.setattr(evidence, "_tiles_inside", lambda *_, t=tiles: (t, t))
         monkeypatch.setattr(evidence, "_grating_shares", lambda _, t, __, s=shares: s[t])
-        expected = float(np.percentile(shares, 75)) > evidence.GRATING_SHARE
+        expected = float(np.percentile(shares, evidence._PERCENTILE)) > evidence.GRATING_SHARE
         assert evidence._moire(gray, area) == expected
 
 
-def test_the_screen_checks_tiles_are_the_pictures_64_px_squares() -> None:
+def test_the_screen_checks_tiles_are_the_working_copys_32_px_squares() -> None:
     gray = np.random.default_rng(5).integers(0, 256, (300, 449), np.uint8)
-    tops, lefts = np.array([0, 32, 224, 224]), np.array([0, 384, 0, 384])  # up to the edges
+    tops, lefts = np.array([0, 16, 256, 256]), np.array([0, 416, 0, 416])  # up to the edges
     tiles = evidence._tiles(gray, tops, lefts)
     assert tiles.dtype == np.float32 and tiles.flags.c_contiguous
     for tile, y, x in zip(tiles, tops, lefts, strict=True):
-        assert np.array_equal(tile, gray[y : y + 64, x : x + 64])
+        assert np.array_equal(tile, gray[y : y + 32, x : x + 32])
 
 
 @pytest.mark.parametrize("shape", [(960, 1280), (720, 960), (1280, 960)])

@@ -23,8 +23,11 @@ CHROMA_STEP, COLOUR_SHARE = 0.015, 0.035  # pastel card tints
 VIVID_STEP, VIVID_SHARE = 0.03, 0.008  # or a small card of vivid ink in a grey frame
 # Photocopy: toner specks per megapixel, or the share of the frame that is blank paper.
 SPECKS_PER_MP, PAPER_SHARE = 1200.0, 0.3
-# Screen: how much of a tile's spectrum one grating holds, over the card's text area.
-GRATING_SHARE = 0.145
+# Screen: how much of a tile's spectrum one grating holds, over the card's text area: the
+# tiles' 85th percentile over GRATING_SHARE (set on labelled pictures of other seeds than the
+# benchmark's: the weakest screen photo at 0.215, the strongest picture of no screen at 0.160;
+# docs/evidence-checks.md).
+GRATING_SHARE, _PERCENTILE = 0.18, 85
 # Blur: the steepest edges' slope over their contrast (1/px) on the working copy.
 SHARPNESS = 0.22
 _EDGE = 40  # an edge's contrast (grey levels across 9 px) is more than this
@@ -35,14 +38,18 @@ MIN_SIDE, MIN_TEXT, MIN_CHARACTERS = 400, 8, 12
 # is a cheap, exact box average), colours to at most COLOUR_SIDE (160: the benchmark's grey
 # calls came out as at 220, at 60% of the time; at 110 one good back was called grey).
 WORK_SIDE, COLOUR_SIDE = 700, 160
+# The grey copy the MRZ reader reads (`analysis.py`; the screen check read it until
+# 2026-11-30).
 SCREEN_SIDE = 1400
 _STRIP = 64  # rows of a band in `_by_strips` (even: the halvings pair rows within it)
-_TILE = 64
-MAX_TILES = 48  # 96 gave the same calls on the benchmark's pictures, at twice the time
+_TILE = 32  # px of the working copy (64 of a 1280 px photo)
+MAX_TILES = 48
 _MEDIAN_SAMPLE = 4096
-# The spectrum's bins kept: within _REACH of the zero frequency (the band ends at 64/3),
-# rows -_REACH to _REACH.
-_REACH = 23
+# The band: periods of 2.5 to 15 px of the working copy (5 to 30 of a 1280 px photo).
+_SHORTEST, _LONGEST = 2.5, 15
+# The spectrum's bins kept: within _REACH of the zero frequency (the band ends at 32/2.5 =
+# 12.8 bins, the 3 x 3 sums reach one further), rows -_REACH to _REACH.
+_REACH = 14
 _CENTRED_ROWS = np.arange(-_REACH, _REACH + 1) % _TILE
 
 
@@ -69,7 +76,7 @@ class Views:
 
     @cached_property
     def screen(self) -> Image:
-        """The grey copy at most SCREEN_SIDE px: the screen check's tiles come from it."""
+        """The grey copy at most SCREEN_SIDE px: the MRZ reader's (`analysis.py`)."""
         return _shrink(self.gray, SCREEN_SIDE)
 
 
@@ -228,23 +235,27 @@ def _text_area(work: Image, boxes: NDArray[np.int64]) -> NDArray[np.float32] | N
 
 
 def _moire(gray: Image, area: NDArray[np.float32]) -> bool:
-    """A quarter of the tiles inside `area` or more show one grating: their shares'
-    75th percentile over GRATING_SHARE, of at least 6 tiles (an even sample of at most
-    MAX_TILES tells the moiré as well as all of them, at a bounded cost).
+    """The tiles inside `area` show one grating: their shares' 85th percentile over
+    GRATING_SHARE, of at least 6 tiles (an even sample of at most MAX_TILES, at a bounded
+    cost). The 85th rather than the 75th: a screen photo's tiles where the card's print
+    outweighs the moiré are the ones that spread, and on the labelled pictures the weakest
+    screen photo's 85th percentile stood 34% above the highest of the pictures of no screen,
+    its 75th (of the photo's 64 px tiles, as until 2026-11-30) 12% (docs/evidence-checks.md).
 
     The tiles are judged a few at a time, until the call is settled. The percentile lies
     between the sorted shares at `low` and `high` (numpy's linear interpolation): once
     `high` + 1 tiles are at or under the threshold it is too, and once every tile from
     `low` up can only be over it, it is over. A picture that is no screen photo then needs
-    about three quarters of the spectra. Each tile's share is its own, so the call is the
-    one all of them would give."""
+    about 85% of the spectra. Each tile's share is its own, so the call is the one all of
+    them would give."""
     tops, lefts = _tiles_inside(area, gray.shape)
     step = max(1, -(-len(tops) // MAX_TILES))
     tops, lefts = tops[::step], lefts[::step]
     count = len(tops)
     if count < 6:
         return False
-    low, high = math.floor(0.75 * (count - 1)), math.ceil(0.75 * (count - 1))
+    rank = _PERCENTILE / 100 * (count - 1)
+    low, high = math.floor(rank), math.ceil(rank)
     shares: list[NDArray[np.float64]] = []
     done = under = 0
     while done < count:
@@ -256,14 +267,14 @@ def _moire(gray: Image, area: NDArray[np.float32]) -> bool:
             return False
         if done - under >= count - low:
             return True
-    return float(np.percentile(np.concatenate(shares), 75)) > GRATING_SHARE
+    return float(np.percentile(np.concatenate(shares), _PERCENTILE)) > GRATING_SHARE
 
 
 def _grating_shares(
     gray: Image, tops: NDArray[np.intp], lefts: NDArray[np.intp]
 ) -> NDArray[np.float64]:
-    """For each 64 px tile at these corners: the share of its band-pass spectrum (periods 3
-    to 30 px) that the strongest peak and its 8 neighbour bins hold."""
+    """For each _TILE px tile at these corners: the share of its band-pass spectrum (periods
+    _SHORTEST to _LONGEST px) that the strongest peak and its 8 neighbour bins hold."""
     if not len(tops):
         return np.zeros(0)
     tiles = _tiles(gray, tops, lefts)
@@ -273,8 +284,8 @@ def _grating_shares(
 
 
 def _tiles(gray: Image, tops: NDArray[np.intp], lefts: NDArray[np.intp]) -> NDArray[np.float32]:
-    """The 64 px tiles at these corners (on the 32 px grid) as float32, gathered in one
-    indexing of the picture's grid of tiles (a view) rather than copied one by one."""
+    """The _TILE px tiles at these corners (on the grid of half tiles) as float32, gathered
+    in one indexing of the picture's grid of tiles (a view) rather than copied one by one."""
     half = _TILE // 2
     shape = ((gray.shape[0] - _TILE) // half + 1, (gray.shape[1] - _TILE) // half + 1)
     down, along = gray.strides
@@ -286,11 +297,12 @@ def _tiles(gray: Image, tops: NDArray[np.intp], lefts: NDArray[np.intp]) -> NDAr
 
 def _power(tiles: NDArray[np.float32]) -> NDArray[np.float32]:
     """Each tile's power spectrum, centred on the zero frequency and cut to the bins within
-    _REACH of it (the band ends at 64/3 bins; beyond, the 3 × 3 sums see only zeros).
+    _REACH of it (the band ends at _TILE / _SHORTEST bins; beyond, the 3 × 3 sums see only
+    zeros).
 
     OpenCV's DFT, tile by tile, takes a quarter of the time of numpy's batched one on these
     tiles, and its packed real output (CCS) half that of its complex one: it holds the
-    columns 0 to 32, the others mirror them (P[r, c] = P[-r, -c])."""
+    columns 0 to _TILE / 2, the others mirror them (P[r, c] = P[-r, -c])."""
     packed = np.empty_like(tiles)
     for tile, spectrum in zip(tiles, packed, strict=True):
         cv2.dft(tile, dst=spectrum)
@@ -301,7 +313,7 @@ def _power(tiles: NDArray[np.float32]) -> NDArray[np.float32]:
     re, im = kept[:, :, 1 : 2 * reach : 2], kept[:, :, 2 : 2 * reach + 1 : 2]
     centred = np.empty((len(tiles), 2 * reach + 1, 2 * reach + 1), np.float32)
     centred[:, :, reach + 1 :] = re * re + im * im
-    # Column 0 is real, so packed down the column: row 0, (Re, Im) pairs, row 32.
+    # Column 0 is real, so packed down the column: row 0, (Re, Im) pairs, row _TILE / 2.
     column = packed[:, :, 0]
     half = _TILE // 2
     zeroth = np.empty((len(tiles), _TILE), np.float32)
@@ -330,8 +342,9 @@ def _peak_shares(power: NDArray[np.float32]) -> NDArray[np.float64]:
 def _tiles_inside(
     area: NDArray[np.float32], shape: tuple[int, ...]
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Tops and lefts of the 64 px tiles of a picture of `shape`, at a 32 px stride, that lie
-    at least 90% inside `area` (a mask of the same picture at any scale), row by row."""
+    """Tops and lefts of the _TILE px tiles of a picture of `shape`, at a stride of half a
+    tile, that lie at least 90% inside `area` (a mask of the same picture at any scale), row
+    by row."""
     half = _TILE // 2
     rows, cols = shape[0] // half, shape[1] // half
     blocks = cv2.resize(area, (cols, rows), interpolation=cv2.INTER_AREA)
@@ -347,10 +360,10 @@ def _window() -> NDArray[np.float32]:
 
 @cache
 def _band() -> NDArray[np.bool_]:
-    """Periods of 3 to 30 px, on `_power`'s centred bins."""
+    """Periods of _SHORTEST to _LONGEST px, on `_power`'s centred bins."""
     f = np.fft.fftfreq(_TILE)[_CENTRED_ROWS]
     radius = np.hypot(f[:, None], f[None, :])
-    return np.asarray((radius >= 1 / 30) & (radius <= 1 / 3))
+    return np.asarray((radius >= 1 / _LONGEST) & (radius <= 1 / _SHORTEST))
 
 
 def looks_screen(image: Image) -> bool:
@@ -363,11 +376,13 @@ def looks_screen(image: Image) -> bool:
 
 
 def _screen(seen: Views, boxes: NDArray[np.int64]) -> bool:
-    # Moiré periods are a few pixels: the tiles come from the picture near full resolution.
+    # The tiles come from the working copy: the moiré's periods on the labelled pictures,
+    # 14 to 30 px of a 1280 px photo, are 7 to 15 there, and its tiles of 32 px tell them
+    # as the photo's of 64 px did, at a quarter of the spectra's cost.
     area = _text_area(seen.work, boxes)
     if area is None:
         return False
-    return _moire(seen.screen, area)
+    return _moire(seen.work, area)
 
 
 def is_blurry(image: Image) -> bool:
