@@ -236,8 +236,8 @@ def test_the_screen_check_in_two_goes_calls_as_all_its_tiles_would(
         area = evidence._text_area(seen.work, text_boxes(seen.work))
         assert area is not None
         tops, lefts = evidence._tiles_inside(area, seen.work.shape)
-        step = -(-len(tops) // evidence.MAX_TILES)
-        tops, lefts = tops[::step], lefts[::step]
+        kept = evidence._sample(len(tops))
+        tops, lefts = tops[kept], lefts[kept]
         shares = evidence._grating_shares(seen.work, tops, lefts)
         halves = [evidence._grating_shares(seen.work, tops[i::2], lefts[i::2]) for i in (0, 1)]
         assert np.array_equal(np.sort(np.concatenate(halves)), np.sort(shares))
@@ -263,6 +263,16 @@ def test_the_screen_checks_call_in_goes_is_that_of_every_tiles_percentile(
         monkeypatch.setattr(evidence, "_grating_shares", lambda _, t, __, s=shares: s[t])
         expected = float(np.percentile(shares, evidence._PERCENTILE)) > evidence.GRATING_SHARE
         assert evidence._moire(gray, area) == expected
+
+
+def test_the_screen_check_samples_its_tiles_evenly_without_a_whole_step() -> None:
+    for count in (1, 6, 47, 48, 49, 96, 170, 1000):
+        kept = evidence._sample(count)
+        assert len(kept) == min(count, evidence.MAX_TILES)
+        assert kept[0] == 0 and np.all(np.diff(kept) >= 1) and kept[-1] < count
+    # 170 tiles in rows of 10: a whole step of 4 keeps the even columns alone; the
+    # fractional step reaches every column.
+    assert len(set(evidence._sample(170) % 10)) == 10
 
 
 def test_the_screen_checks_tiles_are_the_working_copys_32_px_squares() -> None:
