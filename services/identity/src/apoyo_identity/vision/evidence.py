@@ -239,8 +239,9 @@ def _moire(gray: Image, area: NDArray[np.float32]) -> bool:
     GRATING_SHARE, of at least 6 tiles (an even sample of at most MAX_TILES, at a bounded
     cost). The 85th rather than the 75th: a screen photo's tiles where the card's print
     outweighs the moiré are the ones that spread, and on the labelled pictures the weakest
-    screen photo's 85th percentile stood 34% above the highest of the pictures of no screen,
-    its 75th (of the photo's 64 px tiles, as until 2026-11-30) 12% (docs/evidence-checks.md).
+    screen photo's 85th percentile stands 21% above the highest of the pictures of no screen
+    (17% on the benchmark's seed), its 75th (of the photo's 64 px tiles, as until 2026-11-30)
+    stood 12% (5%) above (docs/evidence-checks.md).
 
     The tiles are judged a few at a time, until the call is settled. The percentile lies
     between the sorted shares at `low` and `high` (numpy's linear interpolation): once
