@@ -44,6 +44,7 @@ from apoyo_identity.vision.grid import (
     turned,
 )
 from apoyo_identity.vision.locate import Row, find_rows, homography
+from apoyo_identity.vision.outlines import outline_doubted
 from apoyo_identity.vision.registration import even_grid, likeliest_symbols, matched_centres
 
 WORKING_SIDE = 1400
@@ -336,10 +337,25 @@ def _second_opinions(
         return "letter margins"
     if not vouched(others, text, undisputed_letters(found, shifted, text, contrast)):
         return "networks"
+    return _swaps_pairs_and_outlines(cells, others, chosen, text)
+
+
+def _swaps_pairs_and_outlines(
+    cells: NDArray[np.float32],
+    others: list[NDArray[np.float32]],
+    chosen: NDArray[np.float32],
+    text: str,
+) -> str | None:
+    """`_second_opinions`' last steps: the swaps and the pairs no check digit sees, by the
+    networks' `others`, and last the third opinion of the glyphs' outlines on the sex and
+    name letters glare turns into one another (`outlines`), asked of a read nothing else
+    refused."""
     if not swaps_vouched(others, chosen, text):
         return "swap refused by networks"
     if unseen_pair_doubted(others, chosen, text):
         return "pair the check digits cannot see"
+    if outline_doubted(cells, text, UNCHECKED):
+        return "glyph outlines"
     return None
 
 
