@@ -710,13 +710,12 @@ def undisputed_letters(
 ) -> list[int]:
     """The sex and name positions whose character beats its runner-up by FAINT_CLEAR both as
     cut (`found`) and at the best of nine shifts (`shifted`), in a cell that is not washed
-    out (`faint_letters`): a network may dispute those by less than DISPUTED_MARGIN."""
-    faint = set(faint_letters(chars, contrast))
+    out (as `faint_letters` judges it, fillers included; BARS_LOST_FAINT is over FAINT): a
+    network may dispute those by less than DISPUTED_MARGIN."""
     return [
         p
         for p in UNCHECKED
-        if p not in faint
-        and contrast[p] >= FAINT
+        if contrast[p] >= _faint_below(chars[p])
         and min(_margin(found[p], chars, p), _margin(shifted[p], chars, p)) >= FAINT_CLEAR
     ]
 
