@@ -27,6 +27,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from aiokafka import AIOKafkaProducer
 
@@ -100,9 +101,20 @@ async def play_identity(deployed: Deployment, events: list[IdentityDecoded], rat
         await producer.stop()
 
 
+class Measured(NamedTuple):
+    """What `downstream` measured: the seconds until the last export, each process's and
+    server's CPU seconds, the supports exported, and the CPU seconds of the PostgreSQL backends
+    serving this deployment's database."""
+
+    took: float
+    cpu: dict[str, float]
+    seen: int
+    backends: float
+
+
 async def downstream(
     deployed: Deployment, maker: SupportMaker, count: int, rate: float
-) -> tuple[float, dict[str, float], int]:
+) -> Measured:
     events = await captured_events(deployed, count)
     by_clave = {p.clave_elector: p for p in maker.people}
     secret = deployed.env["APOYO_CITIZEN_KEY_SECRET"].encode()
@@ -115,9 +127,7 @@ async def downstream(
     after = cpu_snapshot(deployed)
     backends = backend_seconds(deployed.dsn) - backends
     await player
-    print(f"  postgres, this deployment's backends only: {1000 * backends / max(len(seen), 1):.2f} "
-          "CPU ms a support")  # fmt: skip
-    return took, {n: after[n] - before.get(n, 0.0) for n in after}, len(seen)
+    return Measured(took, {n: after[n] - before.get(n, 0.0) for n in after}, len(seen), backends)
 
 
 def idle_rates(deployed: Deployment, seconds: float) -> dict[str, float]:
@@ -158,7 +168,11 @@ def main() -> None:
             deployed.start(service)
         deployed.wait_ready(DOWNSTREAM)
         idle = idle_rates(deployed, args.settle)  # the groups joined, the process read
-        took, cpu, seen = asyncio.run(downstream(deployed, maker, args.supports, args.rate))
+        took, cpu, seen, backends = asyncio.run(
+            downstream(deployed, maker, args.supports, args.rate)
+        )
+        print(f"  postgres, this deployment's backends only: {1000 * backends / max(seen, 1):.2f} "
+              "CPU ms a support")  # fmt: skip
         print(f"after identity, at {args.rate:.0f} a second: {seen} of {args.supports} "
               f"exported in {took:.1f} s ({seen / took:.1f} supports/s)")  # fmt: skip
         print_cpu(seen, cpu)
