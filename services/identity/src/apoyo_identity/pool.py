@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Protocol
 
+from apoyo_common.heap import ANALYSIS
 from apoyo_identity.analysis import analyse_support
 from apoyo_identity.findings import SupportFindings
 
@@ -21,12 +22,10 @@ from apoyo_identity.findings import SupportFindings
 # benchmarks/identity_throughput.py's supports, 2 cores). The BLAS reads these when numpy
 # is first imported, so they are set for the workers before they are spawned.
 ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-# glibc's malloc hands each decoded photo's arrays (megabytes each) back to the kernel when
-# freed and faults them in again for the next picture: 5-8 ms of system time per support in a
-# worker. Kept in the heap instead (large blocks from it, trimmed only past 256 MiB), a
-# worker's system time falls to about 1 ms. Read by glibc when a worker starts; other C
+# glibc's malloc keeping each decoded photo's arrays in the heap for the next picture (the
+# values and why: `apoyo_common.heap.ANALYSIS`). Read by glibc when a worker starts; other C
 # libraries ignore them.
-KEEP_MEMORY = {"MALLOC_MMAP_THRESHOLD_": str(64 << 20), "MALLOC_TRIM_THRESHOLD_": str(256 << 20)}
+KEEP_MEMORY = ANALYSIS.environment()
 
 
 class Analyser(Protocol):
