@@ -24,6 +24,7 @@ from apoyo_identity.mrz_decode import (
     GLARE_BOWL_SHIFTED,
     LAYOUT,
     MAX_DISAGREEMENTS,
+    RESCUE_UNSURE,
     SHIFT_DOUBT_MARGIN,
     SHIFTED_MARGIN,
     SHIFTED_TIE,
@@ -40,13 +41,16 @@ from apoyo_identity.mrz_decode import (
     faint_but_clear,
     faint_letters,
     faint_ones,
+    glare_margins_hold,
     networks_prefer,
     ones_clear_at_shifts,
     shift_doubted,
+    short_of_margin,
     swaps_vouched,
     tied_as_cut,
     undisputed_letters,
     unseen_pair_doubted,
+    unsure_against,
     vouched,
     washed_out_vouched,
 )
@@ -200,6 +204,24 @@ def test_a_letter_held_beyond_doubt_may_be_disputed_by_a_network_by_a_hair() -> 
         opinion[position, CHARSET.index(other)] = 100.0 + gap  # the network prefers `other`
         assert vouched([_certain(TRUTH), opinion], TRUTH, [position]) is vouches
         assert not vouched([_certain(TRUTH), opinion], TRUTH)
+
+
+def test_the_photo_network_may_only_stand_in_for_networks_unsure_of_another_letter() -> None:
+    position = 61  # a surname letter
+    other = "B" if TRUTH[position] != "B" else "D"
+    for gap, unsure in ((RESCUE_UNSURE - 0.1, True), (RESCUE_UNSURE + 0.1, False)):
+        opinion = _certain(TRUTH)
+        opinion[position, CHARSET.index(other)] = 100.0 + gap  # the network prefers `other`
+        assert unsure_against([_certain(TRUTH), opinion], TRUTH, RESCUE_UNSURE) is unsure
+        assert short_of_margin([_certain(TRUTH), opinion], TRUTH) == [position]
+    assert short_of_margin([_certain(TRUTH)], TRUTH) == []
+    # A name letter I barely preferred (glare takes a Z's diagonal) is the networks' own.
+    text = TRUTH[:60] + "ZI" + TRUTH[62:]
+    opinion = _certain(text)
+    opinion[61, CHARSET.index("Z")] = 100.0 - (DIAGONAL_LOST_MARGIN - 0.1)
+    assert unsure_against([opinion], text, RESCUE_UNSURE)
+    assert not glare_margins_hold([_certain(text), opinion], text)
+    assert glare_margins_hold([_certain(text)], text)
 
 
 def test_a_name_letter_i_that_a_network_barely_prefers_is_not_vouched() -> None:

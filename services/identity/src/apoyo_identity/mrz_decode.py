@@ -184,6 +184,16 @@ TIED_AS_CUT = SHIFTED_TIE
 # R, an I for an S) were under 41 as cut or washed out (docs/identity.md, "Letters tied as
 # cut, and letters held beyond doubt").
 DISPUTED_MARGIN = 0.5
+# Where the two networks' checks alone refuse a read, a third network learnt also from cells
+# of generator photos (`checker.photo_opinion`) may take it, if neither network prefers
+# another character by RESCUE_UNSURE or more anywhere no check digit of its own covers (it
+# never overrules a network that is sure), both networks still hold the letters glare makes
+# of others by their own margins (NETWORK_MARGINS: set on their scale, on slips of theirs;
+# the photo network met the I margin on a Z read as I, 45010/3), and it prefers each
+# character that a network left under SHIFT_DOUBT_MARGIN by RESCUE_MARGIN
+# (docs/identity.md, "A third network").
+RESCUE_UNSURE = 1.0
+RESCUE_MARGIN = 1.0
 # A name letter V is left to the networks (SHIFT_DOUBT_MARGIN) unless it beats its runner-up
 # by CUT_MARGIN as cut and by this much at the best of nine shifts: glare over a U's bowl
 # leaves a V. LUNA read LVNA (seed 11000, photo 7) at one cut with V ahead by 49.5 as cut and
@@ -741,3 +751,31 @@ def clear(found: NDArray[np.float32], chars: str) -> bool:
         PADDING | (mine[:, None] == ALL_ALLOWED), -np.inf, found[ALL_ROWS, ALL_ALLOWED]
     )
     return bool((found[ALL_ROWS[:, 0], mine] - others.max(axis=1) >= CLEAR_MARGIN).all())
+
+
+# The positions no check digit of their own covers where the layout allows more than one
+# character (a network's margin means something there).
+CONTESTED = tuple(p for p in DOUBTED if len(LAYOUT[p]) > 1)
+
+
+def unsure_against(opinions: Sequence[NDArray[np.float32]], chars: str, unsure: float) -> bool:
+    """No network of `opinions` prefers another character, among what the layout allows, by
+    `unsure` or more wherever no check digit of its own covers the read's."""
+    return all(_margin(opinion[p], chars, p) > -unsure for opinion in opinions for p in CONTESTED)
+
+
+def short_of_margin(opinions: Sequence[NDArray[np.float32]], chars: str) -> list[int]:
+    """The positions no check digit of their own covers where some network of `opinions`
+    prefers the read's character by less than SHIFT_DOUBT_MARGIN."""
+    return [
+        p
+        for p in CONTESTED
+        if any(_margin(opinion[p], chars, p) < SHIFT_DOUBT_MARGIN for opinion in opinions)
+    ]
+
+
+def glare_margins_hold(opinions: Sequence[NDArray[np.float32]], chars: str) -> bool:
+    """Each network of `opinions` prefers every sex and name letter that glare can make of
+    another by that letter's margin (NETWORK_MARGINS, BAR_LOST): margins set on those
+    networks' own scale, which another network does not stand in for."""
+    return all(_clear_where_strokes_lost(opinion, chars) for opinion in opinions)

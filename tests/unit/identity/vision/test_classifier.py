@@ -5,7 +5,7 @@ import numpy as np
 from apoyo.synthetic.photos import labelled_backs
 from apoyo_identity.mrz_decode import decode
 from apoyo_identity.rules.mrz import CHARSET
-from apoyo_identity.vision.checker import log_probabilities, networks
+from apoyo_identity.vision.checker import log_probabilities, networks, photo_network
 from apoyo_identity.vision.classifier import scores
 from apoyo_identity.vision.training_cells import training_set
 
@@ -44,6 +44,11 @@ def test_the_checking_networks_classify_rendered_cells_not_learnt_from() -> None
     cells, labels = training_set(6, seed=11)
     for net in networks():
         assert (log_probabilities(net, cells).argmax(axis=1) == labels).mean() >= 0.97
+
+
+def test_the_shipped_photo_network_classifies_rendered_cells_not_learnt_from() -> None:
+    cells, labels = training_set(6, seed=11)
+    assert (log_probabilities(photo_network(), cells).argmax(axis=1) == labels).mean() >= 0.97
 
 
 def test_a_name_letter_that_another_classifier_does_not_prefer_is_no_read() -> None:

@@ -13,10 +13,16 @@ miss; it is stored with the classifier in the cache directory. Over four passes 
 still unsure of letters the classifier was sure of (a clear M by 0.3-1.0 in log posterior),
 and refused right name lines; over 12 the letters glare makes of others need larger margins
 (`mrz_decode._margin_needed`, docs/identity.md).
+
+A third network, learnt also from cells of generator photos with glare and shadow, is
+shipped beside this file (`photo_network`), and asked only where the two alone refuse a read
+(`mrz_reader._rescued`): learnt so, it reads more photos, but its margins are not those the
+two's checks were set on.
 """
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -175,3 +181,28 @@ def opinions(cells: NDArray[np.float32], positions: list[int]) -> list[NDArray[n
         found[positions] = z.reshape(len(READING_SHIFTS), len(asked), -1).max(axis=0)
         out.append(found)
     return out
+
+
+# A third network, learnt also from cells cut out of generator photos (levels with glare and
+# shadow), which the service cannot draw itself (the generator is the workspace's, not this
+# package's): learnt by `benchmarks/mrz_photo_cells.py --write` and shipped beside this file.
+PHOTO_NETWORK = Path(__file__).with_name("photo_network.npz")
+
+
+@lru_cache(maxsize=1)
+def photo_network() -> Network:
+    """The shipped photo network, loaded once per process, when first asked."""
+    with np.load(PHOTO_NETWORK) as stored:
+        return Network(*(stored[name].astype(np.float32) for name in Network.__dataclass_fields__))
+
+
+def photo_opinion(cells: NDArray[np.float32]) -> NDArray[np.float32]:
+    """The photo network's (90, 37) log posteriors of `cells`, best over READING_SHIFTS, as
+    `opinions` gives each network's: asked only where the two networks alone refuse a read
+    (`mrz_reader._rescued`)."""
+    net = photo_network()
+    views = np.concatenate([features(cells, dy, dx) for dy, dx in READING_SHIFTS]) * SCALE
+    z = net.logits(np.asarray(views, np.float32))
+    z -= z.max(axis=1, keepdims=True)
+    z -= np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return np.asarray(z.reshape(len(READING_SHIFTS), len(cells), -1).max(axis=0), np.float32)

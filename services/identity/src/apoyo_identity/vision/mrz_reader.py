@@ -1,5 +1,6 @@
 """Read the MRZ off a photo of the back of the credential."""
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import cv2
@@ -7,6 +8,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from apoyo_identity.mrz_decode import (
+    RESCUE_MARGIN,
+    RESCUE_UNSURE,
     SHIFT_DOUBT_MARGIN,
     STROKES_LOST_MARGIN,
     TOPLESS_MARGIN,
@@ -16,21 +19,24 @@ from apoyo_identity.mrz_decode import (
     faint_but_clear,
     faint_letters,
     faint_ones,
+    glare_margins_hold,
     lookalike_near,
     networks_prefer,
     ones_clear_at_shifts,
     shift_doubted,
+    short_of_margin,
     swaps_vouched,
     tied_as_cut,
     undisputed_letters,
     unseen_pair_doubted,
+    unsure_against,
     vouched,
     washed_out_vouched,
 )
 from apoyo_identity.rules.mrz import CHARSET, MrzRead
 from apoyo_identity.vision.align import column_centres, line_drop
 from apoyo_identity.vision.cells import MARGIN, ROW_STEP, cut, rectify
-from apoyo_identity.vision.checker import opinions
+from apoyo_identity.vision.checker import opinions, photo_opinion
 from apoyo_identity.vision.classifier import scores
 from apoyo_identity.vision.columns import numbered
 from apoyo_identity.vision.components import blobs
@@ -328,6 +334,26 @@ def _second_opinions(
     if doubted is None:
         return "letter margins"
     others = opinions(cells, list(range(len(cells))))
+
+    def letters_refused(nets: Sequence[NDArray[np.float32]]) -> str | None:
+        return _letters_refused(nets, found, shifted, text, contrast, doubted)
+
+    refusal = letters_refused(others)
+    if refusal is not None and not _rescued(cells, others, text, letters_refused):
+        return refusal
+    return _swaps_pairs_and_outlines(cells, others, chosen, text)
+
+
+def _letters_refused(
+    others: Sequence[NDArray[np.float32]],
+    found: NDArray[np.float32],
+    shifted: NDArray[np.float32],
+    text: str,
+    contrast: NDArray[np.float32],
+    doubted: list[int],
+) -> str | None:
+    """The step of the networks' checks on the letters (`others`: each network's (90, 37)
+    log posteriors) that refuses `text`, or None."""
     if not washed_out_vouched(others, found, text, contrast):
         return "washed-out letter"
     if not (
@@ -337,7 +363,28 @@ def _second_opinions(
         return "letter margins"
     if not vouched(others, text, undisputed_letters(found, shifted, text, contrast)):
         return "networks"
-    return _swaps_pairs_and_outlines(cells, others, chosen, text)
+    return None
+
+
+def _rescued(
+    cells: NDArray[np.float32],
+    others: Sequence[NDArray[np.float32]],
+    text: str,
+    letters_refused: Callable[[Sequence[NDArray[np.float32]]], str | None],
+) -> bool:
+    """Whether the photo network (`checker.photo_opinion`) takes the letters the networks'
+    checks refused: no network is sure of another character anywhere no check digit of
+    its own covers (`unsure_against`, RESCUE_UNSURE), both hold the letters glare makes of
+    others by their margins (`glare_margins_hold`), and the photo network alone passes
+    every check the two had to pass (`letters_refused`: `_letters_refused` for `text`),
+    preferring each character the two left short of its
+    margin by RESCUE_MARGIN. Asked only of a read nothing but the networks refused."""
+    if not (unsure_against(others, text, RESCUE_UNSURE) and glare_margins_hold(others, text)):
+        return False
+    photo = [photo_opinion(cells)]
+    return letters_refused(photo) is None and (
+        networks_prefer(photo, text, short_of_margin(others, text), RESCUE_MARGIN)
+    )
 
 
 def _swaps_pairs_and_outlines(
