@@ -16,7 +16,7 @@ which the identity package does not (and must not) depend on (docs/identity.md).
 third network the reader asks where the two alone refuse a read (`checker.photo_network`)
 is learnt here, with `--write`, and shipped with the package: its own 800 random blocks
 (the seed after the two networks') and the level-3 photos of PHOTO_NETWORK_SEEDS, as the
-two learn, about 70 CPU s; the same code and seeds write the same weights.
+two learn, about 45 CPU s; the same code and seeds write the same weights.
 
     .venv/bin/python benchmarks/mrz_photo_cells.py [--seeds 22000-22031] [--photo-seeds 10]
     .venv/bin/python benchmarks/mrz_photo_cells.py --write
