@@ -263,3 +263,52 @@ async def test_a_download_that_fails_is_tried_again_then_raised_as_an_outage(
         await signed.get("bucket", "k")
     await signed.close()
     assert is_outage(raised.value) and not store.answers
+
+
+async def test_several_downloads_are_written_at_once_on_one_connection(serving: object) -> None:
+    store = Store([])
+    signed = SignedRequests(target(await serving(store)))  # type: ignore[operator]
+    photos = {f"evidence/p/s-1/{n}.jpg": bytes([n]) * (200_000 + n) for n in range(3)}
+    for key, data in photos.items():
+        await signed.put("bucket", key, data, "image/jpeg")
+    before = store.connections
+    assert await signed.get_many("bucket", list(photos)) == list(photos.values())
+    assert await signed.get_many("bucket", list(photos)[::-1]) == list(photos.values())[::-1]
+    await signed.close()
+    assert store.connections == before  # the uploads' kept connection, for both
+
+
+async def test_several_downloads_from_a_store_that_closes_each_connection(serving: object) -> None:
+    store = Store([], close=True)
+    signed = SignedRequests(target(await serving(store)))  # type: ignore[operator]
+    photos = {f"evidence/p/s-1/{n}.jpg": bytes([n]) * 1000 for n in range(3)}
+    for key, data in photos.items():
+        await signed.put("bucket", key, data, "image/jpeg")
+    before = store.connections
+    assert await signed.get_many("bucket", list(photos)) == list(photos.values())
+    await signed.close()
+    assert store.connections == before + 3  # one answer a connection, the rest sent again
+
+
+async def test_several_downloads_missing_refused_or_failing_as_each_alone(
+    serving: object,
+) -> None:
+    store = Store([])
+    signed = SignedRequests(target(await serving(store)))  # type: ignore[operator]
+    await signed.put("bucket", "a", b"front", "image/jpeg")
+    await signed.put("bucket", "b", b"back", "image/jpeg")
+    with pytest.raises(ObjectNotFound) as missing:
+        await signed.get_many("bucket", ["a", "absent", "b"])
+    assert missing.value.args == ("absent",)
+    store.answers = [200, 403]
+    with pytest.raises(Refused) as refused:
+        await signed.get_many("bucket", ["a", "b"])
+    assert not is_outage(refused.value)
+    store.answers = [200, 503, 502]  # the second tried again, and the first not read again
+    assert await signed.get_many("bucket", ["a", "b"]) == [b"front", b"back"]
+    assert not store.answers
+    store.answers = [503] * 4
+    with pytest.raises(ServerError) as failing:
+        await signed.get_many("bucket", ["a"])
+    await signed.close()
+    assert is_outage(failing.value) and not store.answers

@@ -85,3 +85,17 @@ def test_a_stage_event_is_observed_with_its_age_other_events_are_not() -> None:
     after = seen("identity.decoded")
     assert after[0] == before[0] + 1 and after[1] - before[1] == pytest.approx(90)
     assert sample("apoyo_support_age_seconds_count", stage="process.defined") == 0
+
+
+async def test_objects_read_together_are_timed_as_a_get_each() -> None:
+    def seen(outcome: str) -> float:
+        return sample("apoyo_store_seconds_count", operation="get", outcome=outcome)
+
+    before = seen("ok"), seen("missing")
+    store = TimedStore(InMemoryStore())
+    await store.put("evidence/a.jpg", b"a", "image/jpeg")
+    await store.put("evidence/b.jpg", b"b", "image/jpeg")
+    assert await store.get_many(["evidence/b.jpg", "evidence/a.jpg"]) == [b"b", b"a"]
+    with pytest.raises(ObjectNotFound):
+        await store.get_many(["evidence/a.jpg", "evidence/c.jpg"])
+    assert (seen("ok") - before[0], seen("missing") - before[1]) == (2.0, 1.0)

@@ -2,7 +2,13 @@
 
 from apoyo_common.storage.local import LocalFolderStore
 from apoyo_common.storage.memory import InMemoryStore
-from apoyo_common.storage.protocol import ListingStore, ObjectNotFound, ObjectStore, check_key
+from apoyo_common.storage.protocol import (
+    ListingStore,
+    ObjectNotFound,
+    ObjectStore,
+    check_key,
+    get_many,
+)
 
 __all__ = [
     "InMemoryStore",
@@ -11,4 +17,5 @@ __all__ = [
     "ObjectNotFound",
     "ObjectStore",
     "check_key",
+    "get_many",
 ]

@@ -6,7 +6,7 @@ The client is synchronous; calls run in a thread so the event loop keeps serving
 import asyncio
 import io
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +115,11 @@ class S3Store:
         if self.signed is not None:
             return await self.signed.get(self.bucket, check_key(key))
         return await asyncio.to_thread(self._read, check_key(key))
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes]:
+        if self.signed is not None:
+            return await self.signed.get_many(self.bucket, [check_key(key) for key in keys])
+        return list(await asyncio.gather(*(self.get(key) for key in keys)))
 
     def _read(self, key: str) -> bytes:
         try:

@@ -8,11 +8,11 @@ before encryption was on read as they were.
 """
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from apoyo_common.keyring import Keyring
-from apoyo_common.storage.protocol import CHUNK, ListingStore, ObjectStore
+from apoyo_common.storage.protocol import CHUNK, ListingStore, ObjectStore, get_many
 
 _PROCESS_SCOPED = re.compile(r"^(?:evidence|certificates)/([^/]+)/")
 
@@ -37,7 +37,13 @@ class SealedStore:
         await self.inner.put(key, data, content_type)
 
     async def get(self, key: str) -> bytes:
-        data = await self.inner.get(key)
+        return await self._opened(key, await self.inner.get(key))
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes]:
+        found = await get_many(self.inner, keys)
+        return [await self._opened(key, data) for key, data in zip(keys, found, strict=True)]
+
+    async def _opened(self, key: str, data: bytes) -> bytes:
         process = sealed_process(key)
         return data if process is None else await self.keyring.open(process, key, data)
 
