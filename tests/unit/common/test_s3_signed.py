@@ -265,12 +265,20 @@ async def test_a_download_that_fails_is_tried_again_then_raised_as_an_outage(
     assert is_outage(raised.value) and not store.answers
 
 
-async def test_several_downloads_are_written_at_once_on_one_connection(serving: object) -> None:
-    store = Store([])
+async def uploaded(
+    serving: object, store: Store, size: int
+) -> tuple[SignedRequests, dict[str, bytes]]:
+    """Three photos of about `size` bytes uploaded to `store`, and the client that did it."""
     signed = SignedRequests(target(await serving(store)))  # type: ignore[operator]
-    photos = {f"evidence/p/s-1/{n}.jpg": bytes([n]) * (200_000 + n) for n in range(3)}
+    photos = {f"evidence/p/s-1/{n}.jpg": bytes([n]) * (size + n) for n in range(3)}
     for key, data in photos.items():
         await signed.put("bucket", key, data, "image/jpeg")
+    return signed, photos
+
+
+async def test_several_downloads_are_written_at_once_on_one_connection(serving: object) -> None:
+    store = Store([])
+    signed, photos = await uploaded(serving, store, 200_000)
     before = store.connections
     assert await signed.get_many("bucket", list(photos)) == list(photos.values())
     assert await signed.get_many("bucket", list(photos)[::-1]) == list(photos.values())[::-1]
@@ -280,10 +288,7 @@ async def test_several_downloads_are_written_at_once_on_one_connection(serving: 
 
 async def test_several_downloads_from_a_store_that_closes_each_connection(serving: object) -> None:
     store = Store([], close=True)
-    signed = SignedRequests(target(await serving(store)))  # type: ignore[operator]
-    photos = {f"evidence/p/s-1/{n}.jpg": bytes([n]) * 1000 for n in range(3)}
-    for key, data in photos.items():
-        await signed.put("bucket", key, data, "image/jpeg")
+    signed, photos = await uploaded(serving, store, 1000)
     before = store.connections
     assert await signed.get_many("bucket", list(photos)) == list(photos.values())
     await signed.close()
