@@ -10,6 +10,7 @@ from apoyo.synthetic.people import make_citizens
 from apoyo.synthetic.photos import labelled_backs, phone_photo
 from apoyo_identity.rules.mrz import CHARSET
 from apoyo_identity.vision import mrz_reader
+from apoyo_identity.vision.components import text_ink
 from apoyo_identity.vision.mrz_reader import read_mrz
 
 
@@ -104,6 +105,8 @@ def test_a_half_size_copy_given_reads_as_one_made_here() -> None:
         )
         assert read_mrz(gray, half) == read_mrz(gray)
         assert read_mrz(gray, half) is not None
+        # And with the half-size copy's text ink, as the evidence checks label it.
+        assert read_mrz(gray, half, text_ink(half)) == read_mrz(gray)
 
 
 def test_a_clear_read_of_the_half_size_rows_is_taken_without_measuring_them_again(

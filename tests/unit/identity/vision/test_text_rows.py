@@ -5,8 +5,8 @@ import cv2
 import numpy as np
 import pytest
 
-from apoyo_identity.vision.components import darker_than_around
-from apoyo_identity.vision.text_rows import _BLOCK, _OFFSET, _candidates
+from apoyo_identity.vision.components import TEXT_BLOCK, TEXT_OFFSET, darker_than_around
+from apoyo_identity.vision.text_rows import _candidates
 
 Floats = np.ndarray
 
@@ -46,7 +46,7 @@ def test_the_candidates_hold_every_pair_close_enough_to_be_neighbours() -> None:
 
 @pytest.mark.parametrize("shape", [(480, 640), (97, 131), (15, 15), (7, 300)])
 @pytest.mark.parametrize(
-    ("block", "offset", "value"), [(_BLOCK, _OFFSET, 1), (17, 10, 255), (35, 10, 255)]
+    ("block", "offset", "value"), [(TEXT_BLOCK, TEXT_OFFSET, 1), (17, 10, 255), (35, 10, 255)]
 )
 def test_the_ink_is_opencvs_adaptive_threshold(
     shape: tuple[int, int], block: int, offset: int, value: int

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from apoyo_identity.vision.components import Inked, text_ink
 from apoyo_identity.vision.text_rows import text_boxes
 
 Image = NDArray[np.uint8]
@@ -73,6 +74,13 @@ class Views:
         """BGR (gray if the picture is), long side at most COLOUR_SIDE: made when a check
         asks, as only the card sides' flags do (a selfie needs the grey copy alone)."""
         return _colour(self.image) if self.half is None else _colour(self.half)
+
+    @cached_property
+    def text_ink(self) -> Inked:
+        """The working copy's text ink and its components (`components.text_ink`): the text
+        rows' and, when the working copy is the MRZ reader's half-size copy, the reader's
+        search's (`analysis.py`)."""
+        return text_ink(self.work)
 
     @cached_property
     def screen(self) -> Image:
@@ -436,7 +444,7 @@ def _soft_limits() -> NDArray[np.float32]:
 
 def _boxes(seen: Views) -> NDArray[np.int64]:
     """Text boxes found on the working copy, in its coordinates."""
-    return text_boxes(seen.work)
+    return text_boxes(seen.work, seen.text_ink)
 
 
 def is_too_small(image: Image) -> bool:

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from apoyo_identity.vision.components import Blobs, blobs, pairs_within, text_angles
+from apoyo_identity.vision.components import Blobs, Labelled, blobs, pairs_within, text_angles
 from apoyo_identity.vision.small_arrays import median
 
 ROW_CHARS = 30
@@ -324,8 +324,11 @@ def _expected(points: list[NDArray[np.float64]], k: int) -> NDArray[np.float64]:
     return [2 * b - c, (a + c) / 2, 2 * b - a][k]
 
 
-def find_rows(gray: NDArray[np.uint8]) -> tuple[Row, Row, Row] | None:
-    found = blobs(gray)
+def find_rows(
+    gray: NDArray[np.uint8], inked: Labelled | None = None
+) -> tuple[Row, Row, Row] | None:
+    """`inked`: the components of an ink of `gray` to search (`components.blobs`)."""
+    found = blobs(gray, inked)
     # Pairing blobs takes memory that grows with their number squared: a picture of clutter
     # (or a hostile one) with thousands of blobs has no MRZ worth that much.
     if not 60 <= len(found.heights) <= MAX_BLOBS:

@@ -39,7 +39,7 @@ from apoyo_identity.vision.cells import MARGIN, ROW_STEP, cut, rectify
 from apoyo_identity.vision.checker import opinions, photo_opinion
 from apoyo_identity.vision.classifier import scores
 from apoyo_identity.vision.columns import numbered
-from apoyo_identity.vision.components import blobs
+from apoyo_identity.vision.components import Inked, blobs, text_ink
 from apoyo_identity.vision.glyphs import PITCH
 from apoyo_identity.vision.grid import (
     Grid,
@@ -111,14 +111,18 @@ def locate_rows(
 
 
 def rows_at_half_size(
-    gray: NDArray[np.uint8], half: NDArray[np.uint8] | None = None
+    gray: NDArray[np.uint8], half: NDArray[np.uint8] | None = None, inked: Inked | None = None
 ) -> tuple[Row, Row, Row] | None:
-    """The rows found on the half-size copy, in full-size pixels; None for a small photo."""
+    """The rows found on the half-size copy, in full-size pixels; None for a small photo.
+    They are searched among the text rows' ink (`components.text_ink`; `inked`: that of
+    `half`, if made)."""
     if max(gray.shape) < HALF_SIZE_FROM:
         return None
     if half is None:
+        inked = None
         half = np.asarray(cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
-    rows = find_rows(np.asarray(half, dtype=np.uint8))
+    half = np.asarray(half, dtype=np.uint8)
+    rows = find_rows(half, (text_ink(half) if inked is None else inked)[1])
     return (
         None if rows is None else (scaled(rows[0], 2.0), scaled(rows[1], 2.0), scaled(rows[2], 2.0))
     )
@@ -159,10 +163,14 @@ def _on_row(row: Row, centres: NDArray[np.float64]) -> Row:
     return replace(row, centres=centres[near])
 
 
-def read_mrz(image: NDArray[np.uint8], half: NDArray[np.uint8] | None = None) -> MrzRead | None:
-    """`half`: the grey `image` halved by area averaging, if the caller already has it."""
+def read_mrz(
+    image: NDArray[np.uint8], half: NDArray[np.uint8] | None = None, inked: Inked | None = None
+) -> MrzRead | None:
+    """`half`: the grey `image` halved by area averaging, if the caller already has it;
+    `inked`: the text rows' ink of `half` and its components (`components.text_ink`), if
+    made."""
     gray = working_gray(image)
-    coarse = rows_at_half_size(gray, half if gray is image else None)
+    coarse = rows_at_half_size(gray, half, inked) if gray is image else rows_at_half_size(gray)
     if coarse is not None:
         read = _clear_at_half_size(gray, coarse)
         if read is not None:

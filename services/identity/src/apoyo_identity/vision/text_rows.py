@@ -11,9 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from apoyo_identity.vision.components import darker_than_around, labelled
-
-_BLOCK, _OFFSET = 15, 20  # adaptive threshold: ink 20 levels darker than its surroundings
+from apoyo_identity.vision.components import Inked, text_ink
 
 
 def _inertia(
@@ -48,10 +46,10 @@ def _inertia(
     return major / minor, angle
 
 
-def _character_like(gray: NDArray[np.uint8]) -> NDArray[np.int64]:
-    """Boxes (x, y, w, h) of dark blobs shaped like a character or a word."""
-    ink = darker_than_around(gray, _BLOCK, _OFFSET, 1)
-    _count, labels, stats, centroids = labelled(ink)
+def _character_like(gray: NDArray[np.uint8], inked: Inked | None = None) -> NDArray[np.int64]:
+    """Boxes (x, y, w, h) of dark blobs shaped like a character or a word (`inked`: the
+    text ink of `gray` and its components, if made)."""
+    ink, (_count, labels, stats, centroids) = text_ink(gray) if inked is None else inked
     x, y, w, h, area = stats.T.astype(np.int64)
     sized = (h >= 3) & (h <= 60) & (w >= 0.3 * h) & (w <= 6 * h) & (area >= 0.3 * w * h)
     sized[0] = False  # the background
@@ -61,11 +59,11 @@ def _character_like(gray: NDArray[np.uint8]) -> NDArray[np.int64]:
     return np.asarray(np.stack([x, y, w, h], 1)[sized & slim], np.int64)
 
 
-def text_boxes(gray: NDArray[np.uint8]) -> NDArray[np.int64]:
+def text_boxes(gray: NDArray[np.uint8], inked: Inked | None = None) -> NDArray[np.int64]:
     """Boxes (x, y, w, h) of the character-like blobs with at least two neighbours of
     similar height on their row (tilted up to ~25°), close enough to be the same word or
-    line."""
-    boxes = _character_like(gray)
+    line. `inked`: `components.text_ink(gray)`, if made."""
+    boxes = _character_like(gray, inked)
     if len(boxes) < 3:
         return boxes[:0]
     x, y, w, h = boxes.T.astype(np.float64)
