@@ -177,15 +177,12 @@ def analyse_image(data: bytes, kind: str, look_for_mrz: bool = True) -> ImageFin
     # same resize, made once), and finds the rows on a half-size copy: the working copy when
     # it is one.
     seen_by_mrz = seen.screen if WORKING_SIDE == evidence.SCREEN_SIDE else gray
-    halved = seen.factor == 2
-    # There its rows are searched among the text rows' ink, labelled once for both.
-    mrz = (
-        read_mrz(seen_by_mrz, seen.work, seen.text_ink)
-        if read and halved
-        else read_mrz(seen_by_mrz)
-        if read
-        else None
-    )
+    mrz = None
+    if read and seen.factor == 2:
+        # There its rows are searched among the text rows' ink, labelled once for both.
+        mrz = read_mrz(seen_by_mrz, seen.work, seen.text_ink)
+    elif read:
+        mrz = read_mrz(seen_by_mrz)
     # The codes are on the back: a front is read for them only when it may be the back.
     read_codes = read_barcodes(gray, card=True) if read else []
     codes = tuple(Code(b.format, b.kind, b.text) for b in read_codes)
