@@ -140,11 +140,20 @@ class Sampler(threading.Thread):
         while not self.done.is_set():
             self.samples.append((time.monotonic(), self.snapshot()))
             self.done.wait(0.5)
+        self.samples.append((time.monotonic(), self.snapshot()))  # one after the last arrival
 
     def spent(self, first: float, last: float) -> tuple[float, dict[str, float]]:
-        """Seconds between the samples that bound [first, last], and CPU spent in them."""
-        start = next(s for s in self.samples if s[0] >= first)
-        end = [s for s in self.samples if s[0] <= last][-1]
+        """Seconds between the samples that bound [first, last], and CPU spent in them: the
+        first and last samples inside it, or, for a burst shorter than the sampling step (the
+        exports of a relay's pass can all land between two samples), the nearest around it."""
+        inside = [s for s in self.samples if first <= s[0] <= last]
+        if len(inside) >= 2:
+            start, end = inside[0], inside[-1]
+        else:
+            before = [s for s in self.samples if s[0] <= first]
+            after = [s for s in self.samples if s[0] >= last]
+            start = before[-1] if before else self.samples[0]
+            end = after[0] if after else self.samples[-1]
         return end[0] - start[0], {k: end[1][k] - start[1].get(k, 0.0) for k in end[1]}
 
 
