@@ -318,8 +318,10 @@ def print_pipeline(
           f"included ({count / took:.1f} supports/s); each rate and CPU below is a drain's, "
           "from the 10th to the 90th percentile of its topic's arrivals")  # fmt: skip
     for drain in drains:
+        # Exports of one relay pass can land together after identity's backlog: no drain.
+        burst = " (one burst behind the stage before: not a rate)" if drain.seconds < 1 else ""
         print(f"  {drain.topic}: {drain.rate:.1f} supports/s ({drain.seconds:.1f} s, "
-              f"{drain.supports} supports)")  # fmt: skip
+              f"{drain.supports} supports){burst}")  # fmt: skip
         print_cpu(drain.supports, drain.cpu)
     slowest = min(drains, key=lambda d: d.rate)
     bound = print_together(count, posting, whole, drains[0])
