@@ -223,12 +223,20 @@ def test_a_downloads_signature_is_minios_for_the_same_request() -> None:
     assert "Content-Length" not in sent
 
 
-async def test_downloads_read_what_was_uploaded_over_a_kept_connection(serving: object) -> None:
-    store = Store([])
+async def uploaded(
+    serving: object, store: Store, size: int
+) -> tuple[SignedRequests, dict[str, bytes]]:
+    """Three photos of about `size` bytes uploaded to `store`, and the client that did it."""
     signed = SignedRequests(target(await serving(store)))  # type: ignore[operator]
-    photos = {f"evidence/p/s-{n}/front.jpg": bytes([n]) * (300_000 + n) for n in range(3)}
+    photos = {f"evidence/p/s-1/{n}.jpg": bytes([n]) * (size + n) for n in range(3)}
     for key, data in photos.items():
         await signed.put("bucket", key, data, "image/jpeg")
+    return signed, photos
+
+
+async def test_downloads_read_what_was_uploaded_over_a_kept_connection(serving: object) -> None:
+    store = Store([])
+    signed, photos = await uploaded(serving, store, 300_000)
     read = await asyncio.gather(*(signed.get("bucket", key) for key in photos))
     await signed.close()
     assert read == list(photos.values())
@@ -263,17 +271,6 @@ async def test_a_download_that_fails_is_tried_again_then_raised_as_an_outage(
         await signed.get("bucket", "k")
     await signed.close()
     assert is_outage(raised.value) and not store.answers
-
-
-async def uploaded(
-    serving: object, store: Store, size: int
-) -> tuple[SignedRequests, dict[str, bytes]]:
-    """Three photos of about `size` bytes uploaded to `store`, and the client that did it."""
-    signed = SignedRequests(target(await serving(store)))  # type: ignore[operator]
-    photos = {f"evidence/p/s-1/{n}.jpg": bytes([n]) * (size + n) for n in range(3)}
-    for key, data in photos.items():
-        await signed.put("bucket", key, data, "image/jpeg")
-    return signed, photos
 
 
 async def test_several_downloads_are_written_at_once_on_one_connection(serving: object) -> None:
