@@ -266,6 +266,7 @@ ALL_ROWS = np.arange(len(LAYOUT))[:, None]
 ALLOWED_COUNT = [len(allowed) for allowed in LAYOUT]
 PADDING = np.arange(len(CHARSET))[None, :] >= np.array(ALLOWED_COUNT)[:, None]
 _CHARSET_BYTES = np.frombuffer(CHARSET.encode("ascii"), np.uint8)
+_ROW_SPANS = [(p * len(CHARSET), n) for p, n in enumerate(ALLOWED_COUNT)]
 _SYMBOL_INDEX = np.zeros(256, np.int64)
 _SYMBOL_INDEX[_CHARSET_BYTES] = np.arange(len(CHARSET))
 # Fields as (positions, check digit position) in the flat 90-character index.
@@ -298,8 +299,9 @@ def candidates(scores: NDArray[np.float32]) -> Candidates:
     order = np.argsort(-allowed, axis=1, kind="stable")
     ranked = _CHARSET_BYTES[ALL_ALLOWED[ALL_ROWS, order]]
     values = allowed[ALL_ROWS, order].astype(np.float32)
+    symbols = ranked.tobytes().decode("ascii")  # row by row, len(CHARSET) each
     return Candidates(
-        [ranked[p, :n].tobytes().decode("ascii") for p, n in enumerate(ALLOWED_COUNT)],
+        [symbols[start : start + n] for start, n in _ROW_SPANS],
         [values[p, :n] for p, n in enumerate(ALLOWED_COUNT)],
         values,
     )
@@ -392,19 +394,22 @@ FIVE_GROUPS = (
 def _fives_hold(scores: NDArray[np.float32], chars: list[str]) -> bool:
     """Whether, in some group of FIVE_GROUPS, two digits each off by 5 cost less than FIVES
     together (log-likelihood below the read's)."""
-    for group in FIVE_GROUPS:
-        costs = sorted(
-            float(scores[p, CHARSET.index(chars[p])] - scores[p, CHARSET.index(_five(chars[p]))])
-            for p in group
-            if chars[p] in DIGITS
-        )
-        if len(costs) >= 2 and costs[0] + costs[1] < FIVES:
-            return True
+    read = _SYMBOL_INDEX[np.frombuffer("".join(chars).encode("ascii"), np.uint8)]
+    digit = read < len(DIGITS)  # a digit's index in CHARSET is its value
+    # Each digit's cost (float32, as scored) against the digit 5 away; the two cheapest of a
+    # group summed as Python's floats are.
+    costs = (scores[_POSITIONS, read] - scores[_POSITIONS, (read + 5) % 10]).astype(np.float64)
+    for group in _FIVE_GROUP_CELLS:
+        mine = costs[group[digit[group]]]
+        if len(mine) >= 2:
+            cheapest = np.partition(mine, 1)
+            if cheapest[0] + cheapest[1] < FIVES:
+                return True
     return False
 
 
-def _five(digit: str) -> str:
-    return DIGITS[(DIGITS.index(digit) + 5) % 10]
+_POSITIONS = np.arange(len(LAYOUT))
+_FIVE_GROUP_CELLS = tuple(np.array(group, np.intp) for group in FIVE_GROUPS)
 
 
 def _unseen_pairs() -> tuple[NDArray[np.intp], ...]:
@@ -733,7 +738,7 @@ def undisputed_letters(
 def _certain(found: Candidates, chars: list[str], unchecked_margin: float) -> bool:
     """Every cell looks like a symbol, and where no check digit vouches for a character it
     must be clearly likelier than any other."""
-    if min(float(scores[0]) for scores in found.scores) < MIN_SCORE:
+    if float(found.table[:, 0].min()) < MIN_SCORE:  # each position's best
         return False
     for position in UNCHECKED:
         margin = float(found.scores[position][0] - found.scores[position][1])

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import cycle
+from operator import mul
 
 CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
 LINE = 30
@@ -22,7 +23,7 @@ DIGITS = frozenset("0123456789")
 
 def _digits(text: str) -> bool:
     """ASCII digits only: str.isdigit() also accepts Arabic-Indic and other digits."""
-    return bool(text) and all(c in DIGITS for c in text)
+    return bool(text) and DIGITS.issuperset(text)
 
 
 def char_value(char: str) -> int:
@@ -35,13 +36,14 @@ def char_value(char: str) -> int:
     raise ValueError(f"not an MRZ character: {char!r}")
 
 
+_CHARSET_SET = frozenset(CHARSET)
 # Each character's value looked up: the reader checks some 300 characters a photo.
 _VALUES = {c: char_value(c) for c in CHARSET}
 
 
 def check_digit(text: str) -> str:
     try:
-        total = sum(_VALUES[c] * w for c, w in zip(text, cycle(_WEIGHTS)))
+        total = sum(map(mul, map(_VALUES.__getitem__, text), cycle(_WEIGHTS)))
     except KeyError:
         for c in text:
             char_value(c)  # raises ValueError, naming the first character that is not MRZ's
@@ -79,7 +81,7 @@ def failed_checks(lines: Sequence[str]) -> list[str]:
     """The names of the checks a candidate fails; empty means a valid read."""
     if len(lines) != 3 or any(len(line) != LINE for line in lines):
         return ["shape"]
-    if any(c not in CHARSET for line in lines for c in line):
+    if not all(_CHARSET_SET.issuperset(line) for line in lines):
         return ["charset"]
     line1, line2, _ = lines
     checks = {

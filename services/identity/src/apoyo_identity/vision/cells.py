@@ -51,9 +51,13 @@ def _maps(centres: NDArray[np.float64]) -> Maps:
     left = points[:, 0] - PITCH / 2 - SHIFT
     top = points[:, 1] - centre_fraction() * box - SHIFT
     shape = (len(points), height, width)
-    xs = np.broadcast_to(left[:, None, None] + np.arange(width)[None, None, :], shape)
-    ys = np.broadcast_to(top[:, None, None] + np.arange(height)[None, :, None], shape)
-    return xs.reshape(-1, width).astype(np.float32), ys.reshape(-1, width).astype(np.float32)
+    # Each window's columns and rows rounded to float32 once, then spread over the window.
+    xs = (left[:, None] + np.arange(width)[None, :]).astype(np.float32)[:, None, :]
+    ys = (top[:, None] + np.arange(height)[None, :]).astype(np.float32)[:, :, None]
+    return (
+        np.ascontiguousarray(np.broadcast_to(xs, shape).reshape(-1, width)),
+        np.ascontiguousarray(np.broadcast_to(ys, shape).reshape(-1, width)),
+    )
 
 
 def _windows_at(flat: NDArray[np.uint8], maps: Maps) -> NDArray[np.float32]:
@@ -62,30 +66,63 @@ def _windows_at(flat: NDArray[np.uint8], maps: Maps) -> NDArray[np.float32]:
     return np.asarray(cut, np.float32).reshape(-1, box_height() + 2 * SHIFT, width)
 
 
-def levelled(flat: NDArray[np.uint8]) -> NDArray[np.uint8]:
+def levelled(flat: NDArray[np.uint8], rows: tuple[int, int] | None = None) -> NDArray[np.uint8]:
     """The rectified MRZ with its local paper white and ink black stretched to 255 and 0.
 
     Glare adds light that clips the paper at white and lifts the ink under it, and the spot
     falls off over two or three character heights: a cell's ink then fades across it, which
     its zero-mean, unit-length features do not undo. The paper is the largest grey and the
-    ink the smallest within LEVELS_SPAN, each smoothed over as much."""
+    ink the smallest within LEVELS_SPAN, each smoothed over as much.
+
+    `rows`: only those (first, past the last) are levelled and the rest left 0, each row as
+    levelling the whole image gives it, bit for bit (`_band`)."""
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (LEVELS_SPAN, LEVELS_SPAN))
-    grey = flat.astype(np.float32)
+    first, last = (0, len(flat)) if rows is None else rows
+    # Smoothing a row reads LEVELS_SPAN // 2 rows each side: those are smoothed too, or the
+    # image's edge is the band's, reflected as the whole image's.
+    reach = LEVELS_SPAN // 2
+    low, high = max(first - reach, 0), min(last + reach, len(flat))
+    inner = slice(first - low, last - low)
     # The largest and smallest grey are taken on the 8-bit image (the same values, quicker),
-    # and smoothed in floating point.
-    paper = cv2.blur(cv2.dilate(flat, kernel).astype(np.float32), (LEVELS_SPAN, LEVELS_SPAN))
-    ink = cv2.blur(cv2.erode(flat, kernel).astype(np.float32), (LEVELS_SPAN, LEVELS_SPAN))
-    stretched = (grey - ink) * (255.0 / np.maximum(paper - ink, LEAST_SPREAD))
-    return np.asarray(np.clip(stretched, 0, 255), np.uint8)
+    # and smoothed in floating point (sums of whole grey levels: exact, wherever they start).
+    box = (LEVELS_SPAN, LEVELS_SPAN)
+    paper = cv2.blur(cv2.dilate(flat, kernel)[low:high].astype(np.float32), box)[inner]
+    ink = cv2.blur(cv2.erode(flat, kernel)[low:high].astype(np.float32), box)[inner]
+    # (grey - ink) · 255 / max(paper - ink, LEAST_SPREAD), clipped to 0-255 and truncated:
+    # the same float32 operations, in place.
+    np.subtract(paper, ink, out=paper)
+    np.maximum(paper, LEAST_SPREAD, out=paper)
+    np.divide(255.0, paper, out=paper)
+    stretched = flat[first:last].astype(np.float32)
+    np.subtract(stretched, ink, out=stretched)
+    np.multiply(stretched, paper, out=stretched)
+    np.clip(stretched, 0, 255, out=stretched)
+    out = np.zeros_like(flat)
+    out[first:last] = stretched
+    return out
+
+
+def _band(maps: Maps, height: int) -> tuple[int, int] | None:
+    """The rows of a `height`-row image that `cv2.remap` reads at `maps` (bilinear, the
+    border replicated), with a row to spare each side: each point's row and the next (its y
+    rounded to 1/32 px can make them the next two), the edge's for those beyond it; None
+    where a coordinate is not finite (the whole image)."""
+    top, bottom = float(maps[1].min()), float(maps[1].max())
+    if not (np.isfinite(top) and np.isfinite(bottom)):
+        return None
+    first = min(max(int(np.floor(top)) - 1, 0), height - 1)
+    return first, min(max(int(np.floor(bottom)) + 2, 0), height - 1) + 1
 
 
 def cut(
     flat: NDArray[np.uint8], centres: NDArray[np.float64]
 ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
     """The cells of the `levelled` MRZ for the classifiers, and each cell's `contrast` as
-    photographed: levelling restores a washed-out cell's contrast, not its lost strokes."""
+    photographed: levelling restores a washed-out cell's contrast, not its lost strokes.
+    Only the rows the cells read are levelled (`_band`)."""
     maps = _maps(centres)
-    return _windows_at(levelled(flat), maps), contrast(_windows_at(flat, maps))
+    levels = levelled(flat, _band(maps, len(flat)))
+    return _windows_at(levels, maps), contrast(_windows_at(flat, maps))
 
 
 def contrast(cells: NDArray[np.float32]) -> NDArray[np.float32]:

@@ -145,13 +145,9 @@ def _centres() -> NDArray[np.float32]:
 def scores(cells: NDArray[np.float32], slack: int = SLACK) -> NDArray[np.float32]:
     """(cells, 37) log-likelihood of each symbol, best over shifts of up to `slack` pixels."""
     found = model()
-    views = np.concatenate(
-        [
-            features(cells, dy, dx)
-            for dy in range(SHIFT - slack, SHIFT + slack + 1)
-            for dx in range(SHIFT - slack, SHIFT + slack + 1)
-        ]
-    )
+    shifts = range(SHIFT - slack, SHIFT + slack + 1)
+    each = [features(cells, dy, dx) for dy in shifts for dx in shifts]
+    views = each[0] if len(each) == 1 else np.concatenate(each)  # one: no copy
     z = views @ found.whiten
     along = z @ found.directions
     rest = (z * z).sum(axis=1) - (along * along).sum(axis=1)  # alike for every symbol

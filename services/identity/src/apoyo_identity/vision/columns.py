@@ -72,7 +72,9 @@ def numbered(row: Row) -> Numbered | None:
     # Coefficients evaluated as they are: a np.poly1d costs more to make than to use here.
     fit = parabola_fit(columns[kept], along[kept])
     guess = columns[kept][0] + in_pitches - in_pitches[kept][0]
-    exact = guess + (along - np.polyval(fit, guess)) / np.polyval(np.polyder(fit), guess)
+    # The fit and its slope at each guess, by Horner's steps as np.polyval takes them.
+    a, b, c = (float(k) for k in fit)
+    exact = guess + (along - ((a * guess + b) * guess + c)) / (2 * a * guess + b)
     columns = np.round(exact).astype(np.int64)
     square = np.abs(exact - columns) <= SQUARE
     columns, along = columns[square] - columns[square].min(), along[square]
@@ -199,12 +201,21 @@ def completed(
 def hypotheses(rows: tuple[Numbered, Numbered, Numbered]) -> list[tuple[int, int, int]]:
     """Column offsets of each row's first blob, likeliest first: those that put the rows'
     ends evenly spaced on one line, within TOLERANCE pitches of the best."""
-    pitch = float(np.mean([np.polyval(np.polyder(r.along.coeffs), r.span / 2) for r in rows]))
+    slopes = [_slope(r.along.coeffs, r.span / 2) for r in rows]
+    pitch = (slopes[0] + slopes[1] + slopes[2]) / 3  # np.mean's sum, in order
     bend, offsets = _bends(rows, [offset_range(r) for r in rows])
     cost = bend / max(pitch, 1e-6)
     order = np.argsort(cost, kind="stable")
     keep = [k for k in order if cost[k] <= cost[order[0]] + TOLERANCE][:MAX_HYPOTHESES]
     return [(int(offsets[k][0]), int(offsets[k][1]), int(offsets[k][2])) for k in keep]
+
+
+def _slope(coeffs: NDArray[np.float64], x: float) -> float:
+    """`np.polyval(np.polyder(coeffs), x)`: a parabola's by the same steps (2a·x + b),
+    another's by numpy (np.poly1d drops a leading zero)."""
+    if len(coeffs) == 3:
+        return 2 * float(coeffs[0]) * x + float(coeffs[1])
+    return float(np.polyval(np.polyder(coeffs), x))
 
 
 def grid_homography(

@@ -108,16 +108,14 @@ def pairs_within(
     keys = band * stride + (x - x.min())
     banded = np.lexsort((rank, band))
     sorted_keys = keys[banded]
-    owners, others = [], []
-    for side in (-1, 0, 1):
-        centre = keys + side * stride
-        hair = 1e-9 * (1.0 + np.abs(centre) + reach)
-        low = np.searchsorted(sorted_keys, centre - reach - hair, "left")
-        high = np.searchsorted(sorted_keys, centre + reach + hair, "right")
-        owner, slot = _spans(low, np.maximum(high - low, 0))
-        owners.append(owner)
-        others.append(banded[slot])
-    owner, other = np.concatenate(owners), np.concatenate(others)
+    # The band below each blob, its own and the one above, searched in one pass each way.
+    centre = (keys + np.array([[-stride], [0.0], [stride]])).ravel()
+    reaches = np.tile(reach, 3)
+    hair = 1e-9 * (1.0 + np.abs(centre) + reaches)
+    low = np.searchsorted(sorted_keys, centre - reaches - hair, "left")
+    high = np.searchsorted(sorted_keys, centre + reaches + hair, "right")
+    owner, slot = _spans(low, np.maximum(high - low, 0))
+    owner, other = owner % count, banded[slot]
     run = np.abs(x[other] - x[owner])
     keep = (owner != other) & (run <= reach[owner])
     keep &= np.abs(y[other] - y[owner]) <= np.maximum(rise[owner], rise[other])
@@ -135,8 +133,8 @@ def _spans(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """For each i, i repeated counts[i] times beside starts[i] .. starts[i] + counts[i] - 1."""
     owners = np.repeat(np.arange(len(counts)), counts)
-    offsets = np.arange(len(owners)) - np.repeat(np.cumsum(counts) - counts, counts)
-    return owners, np.repeat(starts, counts) + offsets
+    # Slot k of i's span: starts[i] + k - (where i's span begins among all of them).
+    return owners, np.arange(len(owners)) + np.repeat(starts - (np.cumsum(counts) - counts), counts)
 
 
 def _stable_order(keys: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -160,16 +158,31 @@ def text_angles(found: Blobs, count: int = 3) -> list[float]:
     # ~1.6 heights away, so a shorter reach keeps the MRZ grid's columns out of the count.
     near = (dist > 0.5 * scale) & (dist < 1.35 * scale) & similar
     angles = np.arctan2(delta[near, 1], delta[near, 0]) % np.pi
-    hist, edges = np.histogram(angles, bins=180, range=(0, np.pi))
-    smooth = hist + np.roll(hist, 1) + np.roll(hist, -1)
+    hist = _histogram(angles)
+    # Each bin with its neighbours, around the half turn (np.roll's sums).
+    around = np.concatenate((hist[-1:], hist, hist[:1]))
+    smooth = hist + around[:-2] + around[2:]
     peaks: list[float] = []
     for peak in np.argsort(-smooth):
         if smooth[peak] == 0 or len(peaks) == count:
             break
-        angle = float(edges[peak]) + np.pi / 360
+        angle = float(_EDGES[peak]) + np.pi / 360
         if all(
             abs((angle - other + np.pi / 2) % np.pi - np.pi / 2) > np.pi / 18 for other in peaks
         ):
             peaks.append(angle)
     # Text reads left to right in the image when near horizontal; upside down is tried later.
     return [a - np.pi if a > np.pi / 2 else a for a in peaks] or [0.0]
+
+
+# `np.histogram(angles, bins=180, range=(0, np.pi))`'s edges.
+_EDGES = np.linspace(0.0, np.pi, 181)
+
+
+def _histogram(angles: NDArray[np.float64]) -> NDArray[np.intp]:
+    """`np.histogram(angles, bins=180, range=(0, np.pi))`'s counts: a value in bin k when
+    edge k <= it < edge k + 1, the last bin closed, values outside left out (numpy's
+    estimate of k from the value, corrected by its edges, is that), without its checks."""
+    inside = angles[(angles >= 0.0) & (angles <= np.pi)]
+    bins = np.minimum(np.searchsorted(_EDGES, inside, "right") - 1, len(_EDGES) - 2)
+    return np.bincount(bins, minlength=len(_EDGES) - 1)

@@ -42,6 +42,14 @@ KNOWN_SYMBOLS = [
     np.array([CHARSET.index(c) for text in line.values() for c in text]) for line in KNOWN_TEXT
 ]
 
+# Each line's fixed columns as the image row numbers them, right way up and upside down.
+_IMAGE_COLUMNS = {
+    upside_down: [
+        np.array([ROW_CHARS - 1 - c if upside_down else c for c in line]) for line in KNOWN_COLUMNS
+    ]
+    for upside_down in (False, True)
+}
+
 
 Flattened = tuple[NDArray[np.float64], NDArray[np.uint8]]
 
@@ -165,16 +173,18 @@ def _line_offsets(
     """For the first two lines, the offset (column of the image row's first blob) that fits
     their fixed characters best, keyed by image row, and how well they fit together."""
     centres, spans = [], []
-    for line, text_columns in enumerate(KNOWN_COLUMNS):
+    for line in range(len(KNOWN_COLUMNS)):
         image_row = 2 - line if upside_down else line
         row = grid[image_row]
         flat_points = cv2.perspectiveTransform(row.points[None, :, :], matrix)[0]
-        x_fit = line_fit(row.columns, flat_points[:, 0])
-        y_fit = line_fit(row.columns, flat_points[:, 1])
-        image_columns = np.array([ROW_CHARS - 1 - c if upside_down else c for c in text_columns])
+        (x_slope, x_start), (y_slope, y_start) = (
+            (float(k) for k in line_fit(row.columns, flat_points[:, axis])) for axis in (0, 1)
+        )
+        image_columns = _IMAGE_COLUMNS[upside_down][line]
         for offset in offset_range(row):
             blob_columns = image_columns - offset  # numbered from the row's first blob
-            at = [np.polyval(x_fit, blob_columns), np.polyval(y_fit, blob_columns)]
+            # The lines at those columns, as np.polyval takes them.
+            at = [x_slope * blob_columns + x_start, y_slope * blob_columns + y_start]
             centres.append(np.stack(at, axis=1))
             spans.append((line, image_row, offset))
     # Cut where the blobs are: no slip to try.

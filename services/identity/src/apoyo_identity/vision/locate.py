@@ -148,10 +148,16 @@ def _single(chain: NDArray[np.int64], h: NDArray[np.float64]) -> NDArray[np.int6
 
 
 def _reaches(nxt: NDArray[np.int64], steps: int) -> NDArray[np.bool_]:
-    """Whether following `nxt` (-1: the end) from each blob takes `steps` steps."""
-    ahead = np.arange(len(nxt))
-    for _ in range(steps):
-        ahead = np.where(ahead >= 0, nxt[np.maximum(ahead, 0)], -1)
+    """Whether following `nxt` (-1: the end) from each blob takes `steps` steps: the links
+    followed 1, 2, 4, ... steps at a time (each power of two a composition of the last with
+    itself), for the powers `steps` is the sum of."""
+    ahead, stride = np.arange(len(nxt)), np.asarray(nxt)
+    while steps:
+        if steps & 1:
+            ahead = np.where(ahead >= 0, stride[np.maximum(ahead, 0)], -1)
+        steps >>= 1
+        if steps:
+            stride = np.where(stride >= 0, stride[np.maximum(stride, 0)], -1)
     return np.asarray(ahead >= 0)
 
 
