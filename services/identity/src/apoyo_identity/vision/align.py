@@ -72,7 +72,7 @@ def _offsets(xs: NDArray[np.float64], expected: NDArray[np.float64]) -> NDArray[
     column = np.round((xs - expected[0]) / PITCH).astype(int)
     delta = xs - (expected[0] + column * PITCH)
     keep = (column >= 0) & (column < ROW_CHARS) & (np.abs(delta) < 0.45 * PITCH)
-    if keep.sum() < 5:
+    if np.count_nonzero(keep) < 5:
         return np.zeros(ROW_CHARS)
     # One offset per column, the last blob's where two stand in one (the later wins): what
     # np.unique(..., return_index=True) gives on the reversed columns, without its overhead.
@@ -109,7 +109,7 @@ def _row_line(
     the blobs' ink centres and lowered by `drop` (see the module's docstring), held level
     past the first and last blob."""
     near = np.abs(points[:, 1] - expected_y) < 0.6 * PITCH
-    if near.sum() < 8:
+    if np.count_nonzero(near) < 8:
         return np.full(len(xs), expected_y)
     fit = parabola_fit(points[near, 0], points[near, 1])
     # Past the blobs the curve is not followed, its ends held: a parabola through a line's

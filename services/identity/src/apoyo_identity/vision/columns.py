@@ -67,7 +67,7 @@ def numbered(row: Row) -> Numbered | None:
     counted = _counted([float(u) for u in in_pitches[first:]])
     columns = np.asarray([-1] * first + counted, np.int64)
     kept = columns >= 0
-    if kept.sum() < 8:
+    if np.count_nonzero(kept) < 8:
         return None
     # Coefficients evaluated as they are: a np.poly1d costs more to make than to use here.
     fit = parabola_fit(columns[kept], along[kept])
@@ -92,15 +92,16 @@ def _in_pitches(along: NDArray[np.float64], steps: NDArray[np.float64]) -> NDArr
     level 3 the pitch grew from 12 to 18.5 px along one row of a development photo: counted
     in its mean, two characters run together (1.5 pitches where the pitch is 12) passed for
     one step (docs/identity.md)."""
-    middle = (along[:-1] + along[1:]) / 2 - along.mean()
+    mean = np.add.reduce(along) / len(along)  # along.mean(), without its wrapper
+    middle = (along[:-1] + along[1:]) / 2 - mean
     slope, pitch = 0.0, median(steps)
     for _ in range(PITCH_FITS):
         single = np.abs(steps / (pitch + slope * middle) - 1) < 0.25
-        if single.sum() < 8:  # too few to fit a slope: their mean, as before
+        if np.count_nonzero(single) < 8:  # too few to fit a slope: their mean, as before
             slope, pitch = 0.0, float(steps[single].mean()) if single.any() else pitch
             break
         slope, pitch = (float(c) for c in line_fit(middle[single], steps[single]))
-    first, last = pitch + slope * (along[[0, -1]] - along.mean())
+    first, last = pitch + slope * (along[[0, -1]] - mean)
     if abs(slope) < 1e-9 or min(first, last) <= 0:
         return np.asarray((along - along[0]) / pitch, np.float64)
     # The integral of 1 / pitch from the first blob, the pitch linear in the position.
@@ -112,7 +113,10 @@ def _first_in_phase(in_pitches: NDArray[np.float64]) -> int:
     blob off the grid (clutter at a row's end, two characters run together), every later
     blob fell between columns and the row could not be numbered."""
     turns = 2 * np.pi * in_pitches
-    phase = np.arctan2(np.sin(turns).mean(), np.cos(turns).mean()) / (2 * np.pi)
+    count = len(turns)  # the means by np.add.reduce, what .mean() sums with
+    phase = np.arctan2(
+        np.add.reduce(np.sin(turns)) / count, np.add.reduce(np.cos(turns)) / count
+    ) / (2 * np.pi)
     off = in_pitches - phase
     return int(np.argmax(np.abs(off - np.round(off)) <= SQUARE))
 

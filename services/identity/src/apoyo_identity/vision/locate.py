@@ -264,10 +264,11 @@ def _steady(piece: NDArray[np.int64], xy: NDArray[np.float64], pitch: float) -> 
 
 def _row(points: NDArray[np.float64], heights: NDArray[np.float64], angle: float) -> Row:
     x, y = points[:, 0], points[:, 1]
-    dx = x - x.mean()
-    slope = float((dx * (y - y.mean())).sum() / max(float((dx * dx).sum()), 1e-9))
-    intercept = float(y.mean() - slope * x.mean())
-    x0, x1 = points[:, 0].min(), points[:, 0].max()
+    mean_x, mean_y = x.mean(), y.mean()  # each taken once
+    dx = x - mean_x
+    slope = float((dx * (y - mean_y)).sum() / max(float((dx * dx).sum()), 1e-9))
+    intercept = float(mean_y - slope * mean_x)
+    x0, x1 = x.min(), x.max()
     ends = np.array([[x0, slope * x0 + intercept], [x1, slope * x1 + intercept]])
     back = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     start, end = ends @ back.T
@@ -276,7 +277,7 @@ def _row(points: NDArray[np.float64], heights: NDArray[np.float64], angle: float
         end,
         median(heights),
         len(points),
-        float(points[:, 1].mean()),
+        float(mean_y),
         points @ back.T,
     )
 

@@ -24,7 +24,8 @@ def median(values: NDArray[np.floating[Any]]) -> float:
 def line_fit(x: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
     """`np.polyfit(x, y, 1)`: slope and intercept."""
     xs, ys = np.asarray(x, np.float64), np.asarray(y, np.float64)
-    mean_x, mean_y = float(xs.sum()) / len(xs), float(ys.sum()) / len(ys)
+    # np.add.reduce is what .sum() calls, without its wrapper.
+    mean_x, mean_y = float(np.add.reduce(xs)) / len(xs), float(np.add.reduce(ys)) / len(ys)
     dx = xs - mean_x
     spread = float(dx @ dx)
     if spread == 0:  # one x: no slope to fit
@@ -36,13 +37,13 @@ def line_fit(x: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
 def parabola_fit(x: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
     """`np.polyfit(x, y, 2)`: coefficients, highest power first."""
     xs, ys = np.asarray(x, np.float64), np.asarray(y, np.float64)
-    low, high = float(xs.min()), float(xs.max())
+    low, high = float(np.minimum.reduce(xs)), float(np.maximum.reduce(xs))
     centre, half = (high + low) / 2, max((high - low) / 2, 1e-300)
     t = (xs - centre) / half
     square = t * t
-    n, m1, m2 = float(len(t)), float(t.sum()), float(square.sum())
+    n, m1, m2 = float(len(t)), float(np.add.reduce(t)), float(np.add.reduce(square))
     m3, m4 = float(square @ t), float(square @ square)
-    s0, s1, s2 = float(ys.sum()), float(t @ ys), float(square @ ys)
+    s0, s1, s2 = float(np.add.reduce(ys)), float(t @ ys), float(square @ ys)
     # The normal equations [[m4 m3 m2] [m3 m2 m1] [m2 m1 n]] (a b c) = (s2 s1 s0), solved
     # by their cofactors (the matrix is symmetric).
     c00, c01, c02 = m2 * n - m1 * m1, m1 * m2 - m3 * n, m3 * m1 - m2 * m2
