@@ -92,8 +92,8 @@ def steps(back: bytes) -> dict[str, float]:
         "barcodes": timed(lambda: read_barcodes(gray, card=True)),
         # As the service runs them: together, sharing work (the text boxes), none skipped.
         "reduced copies": timed(lambda: evidence.views(image, gray)),
-        # As the service makes a card side's copies: grey, working and half colour by bands.
-        "copies by bands": timed(lambda: evidence.views(image, colour=True)),
+        # As the service makes a card side's copies: grey, working and colour, at once.
+        "card side's copies": timed(lambda: evidence.views(image, colour=True)),
         "evidence checks": timed(lambda: evidence.flags(seen, legible=False)),
         "  of which grayscale": timed(lambda: evidence.looks_grayscale(image)),
         "  of which blurry": timed(lambda: evidence.is_blurry(image)),

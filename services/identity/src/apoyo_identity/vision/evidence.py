@@ -42,7 +42,6 @@ WORK_SIDE, COLOUR_SIDE = 700, 160
 # The grey copy the MRZ reader reads (`analysis.py`; the screen check read it until
 # 2026-11-30).
 SCREEN_SIDE = 1400
-_STRIP = 64  # rows of a band in `_by_strips` (even: the halvings pair rows within it)
 _TILE = 32  # px of the working copy (64 of a 1280 px photo)
 MAX_TILES = 48
 _MEDIAN_SAMPLE = 4096
@@ -65,15 +64,12 @@ class Views:
     # The picture as sent is `reduction` times larger than `gray` (a large photo is decoded
     # at half or quarter size): sizes are judged as sent.
     reduction: int = 1
-    # `image` halved, when made beside the grey copies (`views(..., colour=True)`): the
-    # colour copy's first halving.
-    half: Image | None = None
 
     @cached_property
     def colour(self) -> Image:
-        """BGR (gray if the picture is), long side at most COLOUR_SIDE: made when a check
-        asks, as only the card sides' flags do (a selfie needs the grey copy alone)."""
-        return _colour(self.image) if self.half is None else _colour(self.half)
+        """BGR (gray if the picture is), long side at most COLOUR_SIDE: made for the checks
+        that ask, as only the card sides' flags do (a selfie needs the grey copy alone)."""
+        return _colour(self.image)
 
     @cached_property
     def text_ink(self) -> Inked:
@@ -123,43 +119,15 @@ def views(
     image: Image, gray: Image | None = None, reduction: int = 1, colour: bool = False
 ) -> Views:
     """`reduction`: how many times larger the picture was as sent than `image`; `colour`:
-    the colour copy will be asked for (a card side), so its first halving is made with the
-    grey copies when that is the same (`_by_strips`)."""
-    if gray is None and colour and _halved_alike(image):
-        gray, work, half = _by_strips(image)
-        return Views(image, gray, work, 2, reduction, half)
+    the colour copy will be asked for (a card side), so it is made now, right after the grey
+    copies, while the picture is still in the cache (a back's MRZ reader and codes, read
+    before its flags, would have evicted it)."""
     gray = _gray(image) if gray is None else gray
     work, factor = _reduce(gray, WORK_SIDE)
-    return Views(image, gray, work, factor, reduction)
-
-
-def _halved_alike(image: Image) -> bool:
-    """Both copies of a colour picture of even sides start with a halving: the grey working
-    copy is halved once (factor 2), the colour copy's factor is even (`_reduce`)."""
-    height, width = image.shape[:2]
-    side = max(height, width)
-    even = height % 2 == 0 and width % 2 == 0 and image.ndim == 3 and image.shape[2] == 3
-    return even and -(-side // WORK_SIDE) == 2 and -(-side // COLOUR_SIDE) % 2 == 0
-
-
-def _by_strips(image: Image) -> tuple[Image, Image, Image]:
-    """The grey copy, it halved and the colour picture halved, a band of rows at a time so
-    that each band is read from the cache, not the memory, for its second and third uses
-    (0.3-0.4 ms less a 1280 px picture). A 2 x 2 area average depends on its two rows
-    alone, so the copies are exactly those made whole."""
-    height, width = image.shape[:2]
-    gray = np.empty((height, width), np.uint8)
-    work = np.empty((height // 2, width // 2), np.uint8)
-    half = np.empty((height // 2, width // 2, 3), np.uint8)
-    for top in range(0, height, _STRIP):
-        rows = slice(top, top + _STRIP)
-        halves = slice(top // 2, (top + _STRIP) // 2)
-        band = gray[rows]
-        cv2.cvtColor(image[rows], cv2.COLOR_BGR2GRAY, dst=band)
-        size = (width // 2, len(band) // 2)
-        cv2.resize(band, size, dst=work[halves], interpolation=cv2.INTER_AREA)
-        cv2.resize(image[rows], size, dst=half[halves], interpolation=cv2.INTER_AREA)
-    return gray, work, half
+    seen = Views(image, gray, work, factor, reduction)
+    if colour:
+        _ = seen.colour
+    return seen
 
 
 def _colour(image: Image) -> Image:
