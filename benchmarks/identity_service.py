@@ -209,44 +209,9 @@ def background(seconds: float = 5.0) -> dict[str, float]:
     return {k: (v - before.get(k, 0.0)) / seconds for k, v in snapshot(None).items()}
 
 
-# The service publishes a batch's outputs together (64 supports with two workers), so they
-# arrive in bursts a few milliseconds long, a second or more apart.
-BURST_GAP = 0.25
-
-
-def first_burst(arrivals: list[float]) -> int:
-    """How many of the sorted arrivals came in the first burst."""
-    ends = (i for i in range(1, len(arrivals)) if arrivals[i] - arrivals[i - 1] > BURST_GAP)
-    return next(ends, len(arrivals))
-
-
-def cpu_at(sampler: Sampler, moment: float) -> dict[str, float]:
-    """Each process's CPU seconds at `moment`, read between the two samples around it."""
-    samples = sampler.samples
-    later = next((i for i, (t, _) in enumerate(samples) if t >= moment), len(samples) - 1)
-    (t0, a), (t1, b) = samples[max(later - 1, 0)], samples[later]
-    share = min(max((moment - t0) / (t1 - t0), 0.0), 1.0) if t1 > t0 else 1.0
-    return {k: a.get(k, 0.0) + share * (v - a.get(k, 0.0)) for k, v in b.items()}
-
-
-def window(sampler: Sampler, arrivals: list[float]) -> tuple[float, int, dict[str, float]]:
-    """Seconds, supports and each process's CPU seconds from the first burst of outputs to the
-    last output: the CPU spent in that time made the outputs that came after the first burst
-    (the first burst's own was spent before it). Counting the bursts' outputs from samples
-    half a second apart instead put a whole batch in or out of the count (four runs of five):
-    the workers' 26.3 CPU ms a support printed as 24.4 (docs/identity.md, 2026-12-01)."""
-    made = first_burst(arrivals)
-    if made == len(arrivals):  # one batch: no burst before the others
-        span, spent = sampler.spent(arrivals[0], arrivals[-1])
-        return span, len(arrivals), spent
-    start, end = cpu_at(sampler, arrivals[made - 1]), cpu_at(sampler, arrivals[-1])
-    spent = {k: v - start.get(k, 0.0) for k, v in end.items()}
-    return arrivals[-1] - arrivals[made - 1], len(arrivals) - made, spent
-
-
 def print_cpu(sampler: Sampler, arrivals: list[float], idle: dict[str, float]) -> float:
     """Prints the CPU ms per support of each process; returns that of them all."""
-    span, supports, spent = window(sampler, arrivals)
+    span, supports, spent = sampler.made(arrivals)
     print(f"CPU ms per support over {span:.1f} s ({supports} supports after the first batch):")
     nets = {name: max(0.0, seconds - idle.get(name, 0.0) * span) for name, seconds in spent.items()}
     # The server spent at least what the service's own sessions did, however busy others kept it.
