@@ -13,10 +13,11 @@ default), and reads a range of development photos with the networks of today and
 
 The service cannot learn so itself: the generator is the workspace's `apoyo.synthetic`,
 which the identity package does not (and must not) depend on (docs/identity.md). So the
-third network the reader asks where the two alone refuse a read (`checker.photo_network`)
-is learnt here, with `--write`, and shipped with the package: its own 800 random blocks
-(the seed after the two networks') and the level-3 photos of PHOTO_NETWORK_SEEDS, as the
-two learn, about 45 CPU s; the same code and seeds write the same weights.
+reader's networks (the two of `checker.networks` and the third, `checker.photo_network`,
+asked where the two alone refuse a read) are learnt here, with `--write`, and shipped with
+the package: each from its own 800 random blocks and the cells of the 4,000 photos of
+SHIPPED_PHOTOS (levels 3 and 2), about 60 CPU s of learning a network and 220 of drawing
+and cutting the photos; the same code and seeds write the same weights.
 
     .venv/bin/python benchmarks/mrz_photo_cells.py [--seeds 22000-22031] [--photo-seeds 10]
     .venv/bin/python benchmarks/mrz_photo_cells.py --write
@@ -97,16 +98,17 @@ def true_grid(
     return matrix, row_step, canonical
 
 
-def _photographed(seed: int) -> tuple[list[NDArray[np.float32]], str]:
-    """The levelled cells of each of the seed's photos, cut a little off, and their truth."""
+def _photographed(seed: int, level: int = LEVEL) -> tuple[list[NDArray[np.float32]], str]:
+    """The levelled cells of each of the seed's photos at `level`, cut a little off, and
+    their truth."""
     slips = np.random.default_rng(seed)
     found, truth = [], ""
     for index, person in enumerate(make_citizens(PHOTOS_PER_SEED, seed)):
         r = random.Random(f"{seed}-{index}")  # noqa: S311 - as the generator's labelled_backs
         spec = random_spec(r)
         card = np.asarray(render_back(person, spec)[0])
-        photo, quad = shoot_placed(card, LEVELS[LEVEL], r.randrange(1 << 32))
-        jpeg = np.frombuffer(to_jpeg(photo, LEVELS[LEVEL].quality), np.uint8)
+        photo, quad = shoot_placed(card, LEVELS[level], r.randrange(1 << 32))
+        jpeg = np.frombuffer(to_jpeg(photo, LEVELS[level].quality), np.uint8)
         decoded = np.asarray(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), np.uint8)
         grey = cv2.cvtColor(decoded, cv2.COLOR_BGR2GRAY)  # as the reader's `working_gray`
         height, width = card.shape[:2]
@@ -120,13 +122,13 @@ def _photographed(seed: int) -> tuple[list[NDArray[np.float32]], str]:
     return found, truth
 
 
-def training_set(seeds: range) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
-    """Cells of the level-3 photos of `seeds` and their symbol indices in CHARSET; the same
-    seeds, the same set."""
+def training_set(seeds: range, level: int = LEVEL) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+    """Cells of the photos of `seeds` at `level` and their symbol indices in CHARSET; the
+    same seeds, the same set."""
     cells: list[NDArray[np.float32]] = []
     labels: list[int] = []
     for seed in seeds:
-        found, truth = _photographed(seed)
+        found, truth = _photographed(seed, level)
         cells.extend(found)
         labels.extend(CHARSET.index(c) for c in truth)
     return np.concatenate(cells), np.array(labels, dtype=np.int64)
@@ -144,18 +146,33 @@ def networks(photo_seeds: int) -> tuple[checker.Network, ...]:
     return tuple(learnt)
 
 
-# The photo network's training photos: 400 level-3 photos of the reserved range, none of
-# which the two-network experiments above learnt from (30000-30039).
-PHOTO_NETWORK_SEEDS = range(30100, 30120)
+# The shipped networks' photos (2026-12-01): 2,000 level-3 and 2,000 level-2 photos of the
+# reserved training range, none of which earlier experiments learnt from (30000-30039,
+# 30100-30119). Every network learns from all of them, beside its own random blocks.
+SHIPPED_PHOTOS = {3: range(31000, 31100), 2: range(31100, 31200)}
 
 
-def photo_network() -> checker.Network:
-    """The third network `checker.photo_network` loads: learnt from its own random blocks
-    (CHECK_SEED + CHECKERS) and the level-3 photos of PHOTO_NETWORK_SEEDS."""
-    blocks, symbols = block_set(checker.CHECK_BLOCKS, checker.CHECK_SEED + checker.CHECKERS)
-    photos, truth = training_set(PHOTO_NETWORK_SEEDS)
-    cells, labels = np.concatenate([blocks, photos]), np.concatenate([symbols, truth])
-    return checker.fit(cells, labels, seed=checker.CHECKERS)
+def shipped_network(
+    k: int, photos: tuple[NDArray[np.float32], NDArray[np.int64]]
+) -> checker.Network:
+    """Network k of those the reader loads (0 and 1: `checker.networks`; CHECKERS:
+    `checker.photo_network`): learnt from its own random blocks (CHECK_SEED + k) and the
+    cells of SHIPPED_PHOTOS (`photos`), with seed k."""
+    blocks, symbols = block_set(checker.CHECK_BLOCKS, checker.CHECK_SEED + k)
+    cells, labels = np.concatenate([blocks, photos[0]]), np.concatenate([symbols, photos[1]])
+    return checker.fit(cells, labels, seed=k)
+
+
+def write() -> None:
+    """Learn the three shipped networks and write them beside `checker`."""
+    sets = [training_set(seeds, level) for level, seeds in SHIPPED_PHOTOS.items()]
+    photos = (np.concatenate([s[0] for s in sets]), np.concatenate([s[1] for s in sets]))
+    learnt = {}
+    for k in range(checker.CHECKERS):
+        net = shipped_network(k, photos)
+        learnt.update({f"{name}{k}": value for name, value in net.__dict__.items()})
+    np.savez(checker.NETWORKS, **learnt)
+    np.savez(checker.PHOTO_NETWORK, **shipped_network(checker.CHECKERS, photos).__dict__)
 
 
 def read(seeds: range) -> str:
@@ -177,13 +194,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--seeds", default="22000-22031", help="development photos to read")
     parser.add_argument("--photo-seeds", type=int, default=10, help="training seeds a network")
-    parser.add_argument("--write", action="store_true", help="learn and ship the photo network")
+    parser.add_argument("--write", action="store_true", help="learn and ship the networks")
     args = parser.parse_args(argv)
     cv2.setNumThreads(1)
     if args.write:
         start = time.process_time()
-        np.savez(checker.PHOTO_NETWORK, **photo_network().__dict__)
-        print(f"{checker.PHOTO_NETWORK} learnt in {time.process_time() - start:.0f} CPU s")
+        write()
+        print(
+            f"{checker.NETWORKS}, {checker.PHOTO_NETWORK} learnt in "
+            f"{time.process_time() - start:.0f} CPU s"
+        )
         return 0
     first, last = (int(part) for part in args.seeds.split("-"))
     print(f"load average {os.getloadavg()[0]:.2f}; level 3, seeds {args.seeds}")
