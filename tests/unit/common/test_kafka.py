@@ -86,17 +86,19 @@ async def test_a_batch_subscription_hands_over_lists_with_their_keys() -> None:
     assert seen == [[b"one"], [b"two", b"three"]]
 
 
+async def many(raws: list[bytes]) -> None:
+    return None
+
+
+async def one(raw: bytes) -> None:
+    return None
+
+
 def test_a_gathering_batch_subscription_lets_the_broker_hold_its_polls() -> None:
     from apoyo_common.kafka import NO_GATHER, Gather, subscribe_batch
 
     broker = KafkaBroker()
     delivery = Delivery("export", "support.notified", RetryPolicy(1, 0), BrokerPublisher(broker))
-
-    async def many(raws: list[bytes]) -> None:
-        return None
-
-    async def one(raw: bytes) -> None:
-        return None
 
     subscribe_batch(broker, delivery, "apoyo-export", many, one, gather=Gather(250, 65536))
     subscribe_batch(broker, delivery, "apoyo-other", many, one)
@@ -117,3 +119,30 @@ def test_the_real_broker_logs_no_line_per_message_and_injects_nothing() -> None:
     config = broker.config.broker_config  # FastStream 0.7.8
     assert config.fd_config.use_fastdepends is False
     assert config.logger.log_level == logging.DEBUG
+
+
+async def test_a_batch_read_does_not_sleep_and_the_fetcher_wakes_seldom() -> None:
+    from apoyo_common.kafka import BATCH_WAIT_MS, FETCHER_WAKE_MS, subscribe, subscribe_batch
+
+    broker = KafkaBroker()
+    delivery = Delivery("export", "support.notified", RetryPolicy(1, 0), BrokerPublisher(broker))
+
+    subscribe_batch(broker, delivery, "apoyo-export", many, one, max_records=7)
+    subscribe(broker, delivery, "apoyo-quiet", one)
+    by_group = {s.group_id: s for s in broker.subscribers}  # type: ignore[attr-defined]
+    batch, quiet = by_group["apoyo-export"], by_group["apoyo-quiet"]
+    for subscriber in (batch, quiet):  # FastStream 0.7.8
+        assert subscriber._connection_args["consumer_timeout_ms"] == FETCHER_WAKE_MS  # type: ignore[attr-defined]
+
+    class Consumer:
+        def __init__(self, answers: list[dict[str, list[str]]]) -> None:
+            self.answers, self.calls = answers, list[tuple[int, int]]()
+
+        async def getmany(self, timeout_ms: int, max_records: int) -> dict[str, list[str]]:
+            self.calls.append((timeout_ms, max_records))
+            return self.answers.pop(0)
+
+    consumer = Consumer([{}, {"t-0": ["a", "b"], "t-1": ["c"]}])
+    assert await batch.get_msg(consumer) == ()  # type: ignore[attr-defined]
+    assert await batch.get_msg(consumer) == ("a", "b", "c")  # type: ignore[attr-defined]
+    assert consumer.calls == [(BATCH_WAIT_MS, 7), (BATCH_WAIT_MS, 7)]

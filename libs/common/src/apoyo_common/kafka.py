@@ -11,8 +11,10 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream import AckPolicy
@@ -107,6 +109,15 @@ TRICKLE = Gather(wait_ms=500, min_bytes=64 * 1024)
 # invitations, codes) is answered as soon as a byte waits, so how long the broker holds an
 # empty poll costs no latency, only an idle consumer's polls: one in 2 s instead of 2 a second.
 QUIET = Gather(wait_ms=2000, min_bytes=1)
+# How often a consumer's background fetcher re-plans its fetches when nothing woke it (the
+# client's `consumer_timeout_ms`, 200 by default): a fetch's answer, a consumed batch, a seek, a
+# resumed partition and a lost assignment each wake it at once, so the timer only paces an
+# idle consumer's wake-ups, five a second each by default.
+FETCHER_WAKE_MS = 1000
+# How long a batch subscription's read waits for records before it returns empty and reads
+# again. A read returns as soon as records arrive; FastStream's own loop waited 100 ms, then
+# slept another 100 ms before reading again (records arriving meanwhile waited for the sleep).
+BATCH_WAIT_MS = 1000
 
 
 def subscribe(
@@ -143,6 +154,7 @@ def _consumer(namespace: str, group_id: str) -> dict[str, Any]:
         "auto_offset_reset": "earliest",
         "ack_policy": AckPolicy.NACK_ON_ERROR,
         "max_poll_interval_ms": 600_000,
+        "consumer_timeout_ms": FETCHER_WAKE_MS,
     }
 
 
@@ -166,16 +178,33 @@ def subscribe_batch(
         await delivery.run_batch(received, handle_many, handle_one)
 
     on_batch.__name__ = f"{delivery.service}_on_{delivery.topic.replace('.', '_')}_batch"
-    broker.subscriber(
+    subscriber = broker.subscriber(
         qualified(namespace, delivery.topic),
         **_consumer(namespace, group_id),
         decoder=_bodies_and_keys,
         batch=True,
         max_records=max_records,
-        batch_timeout_ms=100,
+        batch_timeout_ms=BATCH_WAIT_MS,
         fetch_max_wait_ms=gather.wait_ms,
         fetch_min_bytes=gather.min_bytes,
-    )(on_batch)
+    )
+    subscriber(on_batch)
+    subscriber.get_msg = _batch_reader(max_records)
+
+
+def _batch_reader(
+    max_records: int,
+) -> Callable[[AIOKafkaConsumer], Awaitable[tuple[ConsumerRecord[Any, Any], ...]]]:
+    """A batch subscription's read (FastStream's `get_msg`, which its consume loop calls until
+    the subscriber stops): the records waiting, or the first to arrive within `BATCH_WAIT_MS`,
+    or none. FastStream's read slept as long as it had waited after an empty one; an idle
+    consumer then woke five times a second, and records arriving in the sleep waited for it."""
+
+    async def get_msg(consumer: AIOKafkaConsumer) -> tuple[ConsumerRecord[Any, Any], ...]:
+        found = await consumer.getmany(timeout_ms=BATCH_WAIT_MS, max_records=max_records)
+        return tuple(chain.from_iterable(found.values()))
+
+    return get_msg
 
 
 async def _bodies_and_keys(message: KafkaMessage) -> list[tuple[bytes, bytes]]:
