@@ -13,7 +13,6 @@ from apoyo_common.storage import (
     LocalFolderStore,
     ObjectNotFound,
     ObjectStore,
-    get_many,
 )
 from apoyo_common.storage.sealed import SealedStore
 
@@ -29,9 +28,9 @@ async def check_contract(store: ObjectStore) -> None:
     assert await store.get(key) == b"\xff\xd8\xffnew"
     other = "evidence/p/s-1/signature.png"
     await store.put(other, b"\x89PNG", "image/png")
-    assert await get_many(store, [other, key]) == [b"\x89PNG", b"\xff\xd8\xffnew"]
+    assert await store.get_many([other, key]) == [b"\x89PNG", b"\xff\xd8\xffnew"]
     with pytest.raises(ObjectNotFound):
-        await get_many(store, [key, "evidence/p/s-1/absent.jpg"])
+        await store.get_many([key, "evidence/p/s-1/absent.jpg"])
     await store.delete(other)
     await store.delete(key)
     assert not await store.exists(key)

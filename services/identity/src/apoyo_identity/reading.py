@@ -8,7 +8,7 @@ from datetime import datetime
 
 from apoyo_common.codes import EvidenceKind
 from apoyo_common.messages import IdentityDecoded, SupportCaptured
-from apoyo_common.storage import ObjectStore, get_many
+from apoyo_common.storage import ObjectStore
 from apoyo_identity.domain import Digest, decode, digests
 from apoyo_identity.findings import BACK, FRONT, SupportFindings
 from apoyo_identity.pool import Analyser
@@ -27,7 +27,7 @@ HELD_PER_WORKER = 2
 async def load_images(store: ObjectStore, captured: SupportCaptured) -> Images:
     # Together: one round trip to the object store instead of one per image (with S3, the
     # three requests written at once on one connection).
-    found = await get_many(store, [ref.object_key for ref in captured.evidence])
+    found = await store.get_many([ref.object_key for ref in captured.evidence])
     return {ref.kind: data for ref, data in zip(captured.evidence, found, strict=True)}
 
 

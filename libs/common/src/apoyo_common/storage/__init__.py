@@ -7,7 +7,6 @@ from apoyo_common.storage.protocol import (
     ObjectNotFound,
     ObjectStore,
     check_key,
-    get_many,
 )
 
 __all__ = [
@@ -17,5 +16,4 @@ __all__ = [
     "ObjectNotFound",
     "ObjectStore",
     "check_key",
-    "get_many",
 ]

@@ -7,10 +7,10 @@ half-written object under its final name.
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
-from apoyo_common.storage.protocol import CHUNK, ObjectNotFound, check_key
+from apoyo_common.storage.protocol import CHUNK, ObjectNotFound, check_key, each_get
 
 
 class LocalFolderStore:
@@ -65,6 +65,9 @@ class LocalFolderStore:
             return await asyncio.to_thread(self._path(key).read_bytes)
         except FileNotFoundError:
             raise ObjectNotFound(key) from None
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes]:
+        return await each_get(self, keys)
 
     async def exists(self, key: str) -> bool:
         return await asyncio.to_thread(self._path(key).is_file)

@@ -1,9 +1,9 @@
 """In-memory object store: the fake for unit tests."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
-from apoyo_common.storage.protocol import CHUNK, ObjectNotFound, check_key
+from apoyo_common.storage.protocol import CHUNK, ObjectNotFound, check_key, each_get
 
 
 class InMemoryStore:
@@ -21,6 +21,9 @@ class InMemoryStore:
             return self.objects[check_key(key)][0]
         except KeyError:
             raise ObjectNotFound(key) from None
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes]:
+        return await each_get(self, keys)
 
     async def exists(self, key: str) -> bool:
         return check_key(key) in self.objects

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from apoyo_common.keyring import Keyring
-from apoyo_common.storage.protocol import CHUNK, ListingStore, ObjectStore, get_many
+from apoyo_common.storage.protocol import CHUNK, ListingStore, ObjectStore
 
 _PROCESS_SCOPED = re.compile(r"^(?:evidence|certificates)/([^/]+)/")
 
@@ -40,7 +40,7 @@ class SealedStore:
         return await self._opened(key, await self.inner.get(key))
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes]:
-        found = await get_many(self.inner, keys)
+        found = await self.inner.get_many(keys)
         return [await self._opened(key, data) for key, data in zip(keys, found, strict=True)]
 
     async def _opened(self, key: str, data: bytes) -> bytes:

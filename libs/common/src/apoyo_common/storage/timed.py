@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from apoyo_common import metrics
-from apoyo_common.storage.protocol import ListingStore, ObjectNotFound, ObjectStore, get_many
+from apoyo_common.storage.protocol import ListingStore, ObjectNotFound, ObjectStore
 
 T = TypeVar("T")
 
@@ -50,7 +50,7 @@ class TimedStore:
     async def get_many(self, keys: Sequence[str]) -> list[bytes]:
         """Observed once as `get_many`: the objects come over one connection, so the batch's
         time is one call's, and a `get` each with it would read several times too slow."""
-        return await _timed("get_many", lambda: get_many(self.inner, keys))
+        return await _timed("get_many", lambda: self.inner.get_many(keys))
 
     async def exists(self, key: str) -> bool:
         return await _timed("exists", lambda: self.inner.exists(key))
