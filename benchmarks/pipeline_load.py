@@ -142,19 +142,11 @@ class Sampler(threading.Thread):
             self.done.wait(0.5)
         self.samples.append((time.monotonic(), self.snapshot()))  # one after the last arrival
 
-    def spent(self, first: float, last: float) -> tuple[float, dict[str, float]]:
-        """Seconds between the samples that bound [first, last], and CPU spent in them: the
-        first and last samples inside it, or, for a burst shorter than the sampling step (the
-        exports of a relay's pass can all land between two samples), the nearest around it."""
-        inside = [s for s in self.samples if first <= s[0] <= last]
-        if len(inside) >= 2:
-            start, end = inside[0], inside[-1]
-        else:
-            before = [s for s in self.samples if s[0] <= first]
-            after = [s for s in self.samples if s[0] >= last]
-            start = before[-1] if before else self.samples[0]
-            end = after[0] if after else self.samples[-1]
-        return end[0] - start[0], {k: end[1][k] - start[1].get(k, 0.0) for k in end[1]}
+    def between(self, first: float, last: float) -> dict[str, float]:
+        """Each process's CPU seconds from `first` to `last`, each moment read between the
+        samples around it (a window shorter than the sampling step included)."""
+        start, end = self.at(first), self.at(last)
+        return {k: v - start.get(k, 0.0) for k, v in end.items()}
 
     def at(self, moment: float) -> dict[str, float]:
         """Each process's CPU seconds at `moment`, read between the two samples around it."""
@@ -173,8 +165,7 @@ class Sampler(threading.Thread):
         a support printed up to 7% low (docs/identity.md, 2026-12-01). Arrivals that never
         pause count from the first."""
         first = first_burst(arrivals) - 1 if len(arrivals) > 1 else 0
-        start, end = self.at(arrivals[first]), self.at(arrivals[-1])
-        spent = {k: v - start.get(k, 0.0) for k, v in end.items()}
+        spent = self.between(arrivals[first], arrivals[-1])
         return arrivals[-1] - arrivals[first], len(arrivals) - 1 - first, spent
 
 
@@ -271,7 +262,7 @@ async def pipeline(
     ]
     # From the first support decoded to the last exported: every stage's work on the backlog
     # (the later stages' catching up included), without the services' start.
-    _, whole = sampler.spent(min(arrivals[0].values()), max(arrivals[-1].values()))
+    whole = sampler.between(min(arrivals[0].values()), max(arrivals[-1].values()))
     return took, drains, whole
 
 
